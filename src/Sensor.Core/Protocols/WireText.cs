@@ -1,0 +1,27 @@
+using System.Text;
+
+namespace Sensor.Core.Protocols;
+
+/// <summary>Turns wire bytes into text that is safe to log or store: printable ASCII kept, the rest escaped, length capped.</summary>
+public static class WireText
+{
+    public const int DefaultMaxChars = 200;
+
+    public static string Escape(ReadOnlySpan<byte> bytes, int maxChars = DefaultMaxChars)
+    {
+        var text = new StringBuilder(Math.Min(bytes.Length, maxChars));
+        foreach (byte b in bytes)
+        {
+            if (text.Length >= maxChars)
+            {
+                text.Append('…');
+                break;
+            }
+            if (b is >= 0x20 and < 0x7f && b != (byte)'\\')
+                text.Append((char)b);
+            else
+                text.Append(b == (byte)'\\' ? "\\\\" : $"\\x{b:x2}");
+        }
+        return text.ToString();
+    }
+}
