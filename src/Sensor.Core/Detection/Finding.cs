@@ -1,0 +1,24 @@
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Detection;
+
+/// <summary>
+/// One problem found in one session. Evidence values are safe to print; the raw secret, when
+/// there is one, is kept apart in <see cref="Secret"/> so that every sink must decide to redact it.
+/// </summary>
+public sealed record Finding(
+    string Kind,
+    string? Variant,
+    Severity Severity,
+    double Confidence,
+    MailSession Session,
+    long Ticks,
+    string Summary,
+    IReadOnlyList<KeyValuePair<string, string?>> Evidence,
+    string? Secret = null)
+{
+    /// <summary>The user name when the finding is about a credential.</summary>
+    public string? User => Evidence.FirstOrDefault(e => e.Key == "user").Value;
+
+    public string Id => SessionId.ForFinding(Session.Id, Kind, Variant, Ticks, User);
+}

@@ -1,0 +1,29 @@
+namespace Sensor.Core.Detection;
+
+/// <summary>The stable finding kind names of DESIGN.md.</summary>
+public static class FindingKinds
+{
+    public const string PlaintextCredential = "plaintext-credential";
+    public const string CrackableCredential = "crackable-credential";
+    public const string StartTlsStripped = "starttls-stripped";
+    public const string StartTlsAbsent = "starttls-absent";
+    public const string TlsWeak = "tls-weak";
+    public const string TlsCertificateMismatch = "tls-certificate-mismatch";
+    public const string CleartextMail = "cleartext-mail";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        PlaintextCredential, CrackableCredential, StartTlsStripped, StartTlsAbsent,
+        TlsWeak, TlsCertificateMismatch, CleartextMail,
+    ];
+}
+
+/// <summary>Variants of starttls-stripped.</summary>
+public static class StripVariants
+{
+    public const string Removed = "removed";
+    public const string Mangled = "mangled";
+    public const string Rejected = "rejected";
+    public const string NotCompleted = "not-completed";
+    public const string Injected = "injected";
+}

@@ -1,0 +1,68 @@
+using System.Text.RegularExpressions;
+using Sensor.Core.Protocols;
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Detection;
+
+/// <summary>A pattern that marks a capability as overwritten on the path (Cisco's XXXXXXXA and kin).</summary>
+public sealed record MangleRule(Regex Pattern, string? Note);
+
+/// <summary>
+/// A server that must offer STARTTLS: by the host name in its greeting (exact, or "*.suffix"),
+/// or by its endpoint. Source says where the entry came from (a rule file, an EFF policy list).
+/// </summary>
+public sealed record PolicyEntry(string? ServerNamePattern, string? Server, string Source)
+{
+    public bool Matches(MailSession session)
+    {
+        if (Server is not null)
+            return string.Equals(Server, session.Server.ToString(), StringComparison.OrdinalIgnoreCase);
+        return session.ServerName is { } name && ServerNamePattern is { } pattern && NameMatches(pattern, name);
+    }
+
+    private static bool NameMatches(string pattern, string name) =>
+        pattern.StartsWith("*.", StringComparison.Ordinal)
+            ? name.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase)
+            : string.Equals(pattern, name, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>The detection rules: mangling patterns, rejection statuses, severities and the STARTTLS policy list.</summary>
+public sealed class RuleSet(
+    IReadOnlyList<MangleRule> mangleRules,
+    IReadOnlyDictionary<MailProtocol, IReadOnlySet<string>> rejectionStatuses,
+    IReadOnlyDictionary<string, Severity> severities,
+    IReadOnlyList<PolicyEntry> policy)
+{
+    public IReadOnlyList<MangleRule> MangleRules { get; } = mangleRules;
+    public IReadOnlyDictionary<MailProtocol, IReadOnlySet<string>> RejectionStatuses { get; } = rejectionStatuses;
+    public IReadOnlyDictionary<string, Severity> Severities { get; } = severities;
+    public IReadOnlyList<PolicyEntry> Policy { get; } = policy;
+
+    /// <summary>The severity for "kind/variant", else for "kind", else medium.</summary>
+    public Severity SeverityOf(string kind, string? variant)
+    {
+        if (variant is not null && Severities.TryGetValue($"{kind}/{variant}", out var specific))
+            return specific;
+        return Severities.GetValueOrDefault(kind, Severity.Medium);
+    }
+
+    /// <summary>The capability entry that looks overwritten, if any.</summary>
+    public string? FindMangled(IEnumerable<string> capabilities)
+    {
+        foreach (var capability in capabilities)
+        {
+            var word = capability.Split(' ', 2)[0];
+            if (MangleRules.Any(rule => rule.Pattern.IsMatch(word)))
+                return capability;
+        }
+        return null;
+    }
+
+    public bool IsRejection(MailProtocol protocol, string status) =>
+        RejectionStatuses.TryGetValue(protocol, out var statuses) && statuses.Contains(status);
+
+    public PolicyEntry? PolicyFor(MailSession session) => Policy.FirstOrDefault(entry => entry.Matches(session));
+
+    public RuleSet WithPolicy(IEnumerable<PolicyEntry> more) =>
+        new(MangleRules, RejectionStatuses, Severities, [.. Policy, .. more]);
+}

@@ -1,0 +1,53 @@
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Detection;
+
+/// <summary>What the store remembers of a server from earlier runs.</summary>
+public interface IServerHistory
+{
+    /// <summary>True when the server under this key was seen offering STARTTLS in an earlier run.</summary>
+    bool SawStartTlsOffered(string serverKey);
+}
+
+/// <summary>
+/// Whether a server is known to offer STARTTLS, and why: the policy list, its own sessions in this
+/// capture, or its history in the store. History is keyed by endpoint and by the host name in the
+/// greeting, so both legs of a proxied session (different endpoints, same banner) are compared.
+/// </summary>
+public sealed class ServerKnowledge(RuleSet rules, IServerHistory? history)
+{
+    private readonly HashSet<string> _offeredInCapture = [];
+
+    public void Observe(MailSession session)
+    {
+        if (session.StartTlsOffered)
+            foreach (var key in ServerKeys.For(session))
+                _offeredInCapture.Add(key);
+    }
+
+    /// <summary>The reason to expect STARTTLS from this session's server, or null when nothing says so.</summary>
+    public string? WhyStartTlsExpected(MailSession session)
+    {
+        if (rules.PolicyFor(session) is { } entry)
+            return $"policy ({entry.Source})";
+        var keys = ServerKeys.For(session);
+        if (keys.Any(_offeredInCapture.Contains))
+            return "offered in another session of this capture";
+        if (history is not null && keys.Any(history.SawStartTlsOffered))
+            return "offered in an earlier run (store)";
+        return null;
+    }
+}
+
+/// <summary>The keys a server's history is filed under.</summary>
+public static class ServerKeys
+{
+    public static IReadOnlyList<string> For(MailSession session)
+    {
+        var protocol = session.Protocol.ToString().ToLowerInvariant();
+        var byEndpoint = $"{protocol}|ep|{session.Server}";
+        return session.ServerName is { Length: > 0 } name
+            ? [byEndpoint, $"{protocol}|name|{name.ToLowerInvariant()}"]
+            : [byEndpoint];
+    }
+}

@@ -1,0 +1,60 @@
+using Sensor.Core.Protocols;
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Detection;
+
+/// <summary>
+/// Judges a finished session (Zeek's policy layer): credentials, STARTTLS mangled, refused, not
+/// completed or injected, weak TLS, mail in the clear. Whether a missing STARTTLS was removed or
+/// simply absent depends on what is known of the server, which in a replay is only complete at
+/// the end: <see cref="AwaitsStartTlsVerdict"/> and <see cref="JudgeMissingStartTls"/> do that part.
+/// </summary>
+public sealed class SessionDetector(RuleSet rules, ServerKnowledge knowledge)
+{
+    private readonly StartTlsJudge _startTls = new(rules, knowledge);
+
+    public IEnumerable<Finding> Judge(MailSession session)
+    {
+        foreach (var credential in session.Credentials)
+            yield return CredentialFinding(session, credential);
+        foreach (var finding in _startTls.JudgeUpgrade(session))
+            yield return finding;
+        foreach (var finding in WeakTlsJudge.Judge(session, rules))
+            yield return finding;
+        if (session.Protocol == MailProtocol.Smtp && session.Messages > 0)
+            yield return CleartextMail(session);
+    }
+
+    /// <summary>True when the server offered no STARTTLS and the session is judged once all is known.</summary>
+    public bool AwaitsStartTlsVerdict(MailSession session) => _startTls.IsMissing(session);
+
+    public Finding JudgeMissingStartTls(MailSession session) => _startTls.JudgeMissing(session);
+
+    private Finding CredentialFinding(MailSession session, ObservedCredential observed)
+    {
+        var credential = observed.Credential;
+        bool reusable = credential.Kind == CredentialKind.Reusable;
+        var kind = reusable ? FindingKinds.PlaintextCredential : FindingKinds.CrackableCredential;
+        var what = reusable ? "a reusable secret crossed in the clear" : "a challenge/response an observer can crack offline crossed in the clear";
+        var summary = $"{credential.Mechanism} for '{credential.User ?? "?"}' to {session.Server}: {what}";
+        List<KeyValuePair<string, string?>> evidence =
+        [
+            new("user", credential.User),
+            new("mechanism", credential.Mechanism),
+        ];
+        return new Finding(kind, credential.Variant, rules.SeverityOf(kind, credential.Variant), 1.0,
+            session, observed.Ticks, summary, evidence, credential.Secret);
+    }
+
+    private Finding CleartextMail(MailSession session)
+    {
+        var summary = $"{session.Messages} message(s), {session.MessageBytes} bytes, sent to {session.Server} without TLS";
+        List<KeyValuePair<string, string?>> evidence =
+        [
+            new("messages", session.Messages.ToString()),
+            new("bytes", session.MessageBytes.ToString()),
+        ];
+        return new Finding(FindingKinds.CleartextMail, null, rules.SeverityOf(FindingKinds.CleartextMail, null), 1.0,
+            session, session.EndTicks, summary, evidence);
+    }
+}

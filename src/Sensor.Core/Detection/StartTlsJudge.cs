@@ -1,0 +1,88 @@
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Detection;
+
+/// <summary>The STARTTLS rules: mangled, rejected, not completed, injected, removed and absent.</summary>
+internal sealed class StartTlsJudge(RuleSet rules, ServerKnowledge knowledge)
+{
+    public IEnumerable<Finding> JudgeUpgrade(MailSession session)
+    {
+        if (session.ImplicitTls)
+            yield break;
+        if (rules.FindMangled(session.Capabilities) is { } mangled)
+            yield return Mangled(session, mangled);
+        else if (IsRejected(session, out var why))
+            yield return Rejected(session, why);
+        if (session.StartTlsReply is { Accepted: true } && !session.TlsEstablished)
+            yield return NotCompleted(session);
+        if (session.Injections.Count > 0)
+            yield return Injected(session);
+    }
+
+    public bool IsMissing(MailSession session) =>
+        !session.ImplicitTls && session.GreetingSeen && session.CapabilitiesSeen && !session.StartTlsOffered
+        && !session.TlsEstablished && rules.FindMangled(session.Capabilities) is null && !IsRejected(session, out _);
+
+    public Finding JudgeMissing(MailSession session)
+    {
+        var keyword = StartTlsKeyword.For(session.Protocol);
+        if (knowledge.WhyStartTlsExpected(session) is { } why)
+            return Stripped(session, StripVariants.Removed, 0.8, session.StartTicks,
+                $"{session.Server} offered no {keyword}, but it is known to: {why}", [new("known_from", why)]);
+        var summary = $"{session.Server} offered no {keyword}; nothing yet says it should";
+        return new Finding(FindingKinds.StartTlsAbsent, null, rules.SeverityOf(FindingKinds.StartTlsAbsent, null), 0.5,
+            session, session.StartTicks, summary, [new("capabilities", string.Join(" ", session.Capabilities))]);
+    }
+
+    /// <summary>A refusal counts only from a server that offered the upgrade or is known to support it.</summary>
+    private bool IsRejected(MailSession session, out string why)
+    {
+        why = "";
+        if (session.StartTlsReply is not { Accepted: false } reply || !rules.IsRejection(session.Protocol, reply.Status))
+            return false;
+        why = session.StartTlsOffered ? "offered in this session" : knowledge.WhyStartTlsExpected(session) ?? "";
+        return why.Length > 0;
+    }
+
+    private Finding Mangled(MailSession session, string token) =>
+        Stripped(session, StripVariants.Mangled, 0.95, session.StartTicks,
+            $"{session.Server} advertised '{token}' where {StartTlsKeyword.For(session.Protocol)} belongs: overwritten on the path",
+            [new("capability", token)]);
+
+    private Finding Rejected(MailSession session, string why)
+    {
+        var reply = session.StartTlsReply!;
+        return Stripped(session, StripVariants.Rejected, 0.7, session.StartTlsTicks,
+            $"{StartTlsKeyword.For(session.Protocol)} refused with '{reply.Status} {reply.Text}' by {session.Server} ({why})",
+            [new("reply", $"{reply.Status} {reply.Text}".Trim()), new("known_from", why)]);
+    }
+
+    private Finding NotCompleted(MailSession session) =>
+        Stripped(session, StripVariants.NotCompleted, session.TlsNotStarted ? 0.8 : 0.6, session.StartTlsTicks,
+            session.TlsNotStarted
+                ? $"{session.Server} accepted {StartTlsKeyword.For(session.Protocol)} but the session went on in plaintext"
+                : $"{session.Server} accepted {StartTlsKeyword.For(session.Protocol)} but no TLS handshake completed",
+            [new("reply", session.StartTlsReply!.Status)]);
+
+    private Finding Injected(MailSession session)
+    {
+        var first = session.Injections[0];
+        var side = first.Direction == Reassembly.Direction.ClientToServer ? "client" : "server";
+        return Stripped(session, StripVariants.Injected, 0.9, session.StartTlsTicks,
+            $"{first.Length} plaintext byte(s) from the {side} after STARTTLS and before the TLS handshake (CVE-2011-0411 class)",
+            [new("direction", side), new("bytes", first.Length.ToString()), new("first_word", FirstWord(first.Preview))]);
+    }
+
+    private Finding Stripped(MailSession session, string variant, double confidence, long ticks, string summary,
+        List<KeyValuePair<string, string?>> evidence) =>
+        new(FindingKinds.StartTlsStripped, variant, rules.SeverityOf(FindingKinds.StartTlsStripped, variant), confidence,
+            session, ticks, summary, evidence);
+
+    /// <summary>Only the verb of injected text is kept: the rest may be a credential.</summary>
+    private static string FirstWord(string preview)
+    {
+        var word = preview.TrimStart();
+        int end = word.IndexOfAny([' ', '\\', '\r', '\n']);
+        return end >= 0 ? word[..end] : word;
+    }
+}

@@ -1,0 +1,43 @@
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Detection;
+
+/// <summary>A negotiated handshake below today's floor (RFC 8996 deprecates TLS 1.0/1.1; RFC 7465 bans RC4).</summary>
+internal static class WeakTlsJudge
+{
+    public static IEnumerable<Finding> Judge(MailSession session, RuleSet rules)
+    {
+        if (!session.TlsEstablished)
+            yield break;
+        if (VersionVariant(session.TlsVersion) is { } versionVariant)
+            yield return Weak(session, rules, versionVariant, $"{session.TlsVersion} negotiated with {session.Server}");
+        foreach (var cipherVariant in CipherVariants(session.TlsCipher ?? ""))
+            yield return Weak(session, rules, cipherVariant, $"cipher {session.TlsCipher} negotiated with {session.Server}");
+    }
+
+    private static string? VersionVariant(string? version) => version switch
+    {
+        "SSLv2" => "sslv2",
+        "SSLv3" => "sslv3",
+        "TLSv1.0" => "tls1.0",
+        "TLSv1.1" => "tls1.1",
+        _ => null,
+    };
+
+    private static IEnumerable<string> CipherVariants(string cipher)
+    {
+        if (cipher.Contains("_RC4_", StringComparison.Ordinal))
+            yield return "rc4";
+        if (cipher.Contains("EXPORT", StringComparison.Ordinal))
+            yield return "export";
+        if (cipher.Contains("_anon_", StringComparison.Ordinal))
+            yield return "anon-dh";
+        if (cipher.EndsWith("_NULL", StringComparison.Ordinal) || cipher.Contains("_NULL_", StringComparison.Ordinal))
+            yield return "null";
+    }
+
+    private static Finding Weak(MailSession session, RuleSet rules, string variant, string summary) =>
+        new(FindingKinds.TlsWeak, variant, rules.SeverityOf(FindingKinds.TlsWeak, variant), 1.0, session,
+            session.StartTlsTicks == 0 ? session.StartTicks : session.StartTlsTicks, summary,
+            [new("tls_version", session.TlsVersion), new("tls_cipher", session.TlsCipher)]);
+}

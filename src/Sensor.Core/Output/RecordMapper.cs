@@ -1,0 +1,66 @@
+using Sensor.Core.Detection;
+using Sensor.Core.Protocols;
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Output;
+
+/// <summary>Turns sessions and findings into the records every sink writes; the one place secrets are redacted.</summary>
+public sealed class RecordMapper(SecretRedactor redactor)
+{
+    public SessionRecord ToRecord(MailSession session) => new()
+    {
+        Id = session.Id,
+        Protocol = session.Protocol.ToWire(),
+        Client = session.Client.ToString(),
+        Server = session.Server.ToString(),
+        Start = Rfc3339.Format(session.StartTicks),
+        End = Rfc3339.Format(session.EndTicks),
+        Banner = session.Banner,
+        ServerName = session.ServerName,
+        Capabilities = [.. session.Capabilities],
+        StarttlsOffered = session.StartTlsOffered,
+        StarttlsAttempted = session.StartTlsAttempted,
+        StarttlsReply = session.StartTlsReply is { } reply ? $"{reply.Status} {reply.Text}".Trim() : null,
+        TlsEstablished = session.TlsEstablished,
+        ImplicitTls = session.ImplicitTls,
+        TlsVersion = session.TlsVersion,
+        TlsCipher = session.TlsCipher,
+        TlsSni = session.TlsServerNameIndication,
+        TlsCertSha256 = session.Certificate?.Sha256,
+        TlsCertSubject = session.Certificate?.Subject,
+        TlsCertIssuer = session.Certificate?.Issuer,
+        TlsCertNotAfter = session.Certificate is { } cert ? Rfc3339.Format(cert.NotAfter) : null,
+        Auth = [.. session.Credentials.Select(c => new AuthRecord { Mechanism = c.Credential.Mechanism, User = c.Credential.User })],
+        Messages = session.Messages,
+        BytesClient = session.BytesClient,
+        BytesServer = session.BytesServer,
+        MidStream = session.MidStream,
+        Anomalies = [.. session.Anomalies],
+    };
+
+    public FindingRecord ToRecord(Finding finding)
+    {
+        var evidence = finding.Evidence.ToDictionary(e => e.Key, e => e.Value);
+        if (finding.Secret is not null)
+        {
+            evidence["secret"] = redactor.Value(finding.Secret);
+            evidence["secret_fingerprint"] = redactor.Fingerprint(finding.Secret);
+        }
+        return new FindingRecord
+        {
+            Id = finding.Id,
+            Kind = finding.Kind,
+            Variant = finding.Variant,
+            Severity = finding.Severity.ToWire(),
+            Confidence = finding.Confidence,
+            Protocol = finding.Session.Protocol.ToWire(),
+            Client = finding.Session.Client.ToString(),
+            Server = finding.Session.Server.ToString(),
+            ServerName = finding.Session.ServerName,
+            Session = finding.Session.Id,
+            Ts = Rfc3339.Format(finding.Ticks),
+            Summary = finding.Summary,
+            Evidence = evidence,
+        };
+    }
+}

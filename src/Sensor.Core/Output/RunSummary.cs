@@ -1,0 +1,40 @@
+using Sensor.Core.Detection;
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Output;
+
+/// <summary>Counts for the console summary: sessions by protocol, findings by kind, the servers with most findings.</summary>
+public sealed class RunSummary : IRecordSink
+{
+    public const int MaxKeptFindings = 1000;
+
+    public Dictionary<string, int> SessionsByProtocol { get; } = [];
+    public Dictionary<string, int> FindingsByKind { get; } = [];
+    public Dictionary<string, int> FindingsByServer { get; } = [];
+    public Dictionary<string, int> SessionsByServer { get; } = [];
+    public List<FindingRecord> Findings { get; } = [];
+    public int FindingCount { get; private set; }
+    public Severity? HighestSeverity { get; private set; }
+
+    public void OnSession(MailSession session, SessionRecord record)
+    {
+        Increment(SessionsByProtocol, record.Protocol);
+        Increment(SessionsByServer, ServerLabel(record.Server, record.ServerName));
+    }
+
+    public void OnFinding(Finding finding, FindingRecord record)
+    {
+        FindingCount++;
+        Increment(FindingsByKind, finding.Variant is null ? finding.Kind : $"{finding.Kind}/{finding.Variant}");
+        Increment(FindingsByServer, ServerLabel(record.Server, record.ServerName));
+        if (HighestSeverity is null || finding.Severity > HighestSeverity)
+            HighestSeverity = finding.Severity;
+        if (Findings.Count < MaxKeptFindings)
+            Findings.Add(record);
+    }
+
+    private static string ServerLabel(string server, string? name) => name is null ? server : $"{server} ({name})";
+
+    private static void Increment(Dictionary<string, int> counts, string key) =>
+        counts[key] = counts.GetValueOrDefault(key) + 1;
+}

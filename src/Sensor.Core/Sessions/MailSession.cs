@@ -1,0 +1,81 @@
+using Sensor.Core.Decoding;
+using Sensor.Core.Protocols;
+
+namespace Sensor.Core.Sessions;
+
+/// <summary>A credential exchange seen in the clear, with when it was seen.</summary>
+public sealed record ObservedCredential(CredentialEvent Credential, long Ticks);
+
+/// <summary>
+/// One SMTP, IMAP or POP3 session as reconstructed from both directions: the record of
+/// DESIGN.md's "session" line, plus what the detectors need to judge it.
+/// </summary>
+public sealed class MailSession
+{
+    public MailSession(string id, MailProtocol protocol, Endpoint client, Endpoint server, long startTicks, bool implicitTls, bool midStream)
+    {
+        Id = id;
+        Protocol = protocol;
+        Client = client;
+        Server = server;
+        StartTicks = startTicks;
+        EndTicks = startTicks;
+        ImplicitTls = implicitTls;
+        MidStream = midStream;
+    }
+
+    public string Id { get; }
+    public MailProtocol Protocol { get; }
+    public Endpoint Client { get; }
+    public Endpoint Server { get; }
+    public long StartTicks { get; }
+    public long EndTicks { get; set; }
+
+    /// <summary>TLS from the first byte (465, 993, 995): there is no STARTTLS to strip.</summary>
+    public bool ImplicitTls { get; }
+
+    /// <summary>Picked up without the TCP handshake: the start of the conversation may be missing.</summary>
+    public bool MidStream { get; }
+
+    public bool GreetingSeen { get; set; }
+    public string? Banner { get; set; }
+    public string? ServerName { get; set; }
+    public string? ClientName { get; set; }
+
+    /// <summary>True once a capability list was seen in the clear: only then can an absent STARTTLS be judged.</summary>
+    public bool CapabilitiesSeen { get; set; }
+
+    /// <summary>The capabilities last advertised in the clear.</summary>
+    public IReadOnlyList<string> Capabilities { get; set; } = [];
+    public bool StartTlsOffered { get; set; }
+    public bool StartTlsAttempted { get; set; }
+    public StartTlsReplyEvent? StartTlsReply { get; set; }
+    public long StartTlsTicks { get; set; }
+    public bool TlsNotStarted { get; set; }
+
+    public bool TlsEstablished { get; set; }
+    public string? TlsVersion { get; set; }
+    public string? TlsCipher { get; set; }
+    public string? TlsServerNameIndication { get; set; }
+    public TlsCertificateEvent? Certificate { get; set; }
+
+    public List<ObservedCredential> Credentials { get; } = [];
+    public List<InjectedBytesEvent> Injections { get; } = [];
+    public int Messages { get; set; }
+    public long MessageBytes { get; set; }
+    public long BytesClient { get; set; }
+    public long BytesServer { get; set; }
+
+    /// <summary>Named anomalies of the TCP and protocol layers, in the order seen (capped).</summary>
+    public List<string> Anomalies { get; } = [];
+
+    public const int MaxAnomalies = 64;
+
+    public void AddAnomaly(string anomaly)
+    {
+        if (Anomalies.Count < MaxAnomalies)
+            Anomalies.Add(anomaly);
+        else if (Anomalies.Count == MaxAnomalies)
+            Anomalies.Add("anomalies-truncated");
+    }
+}

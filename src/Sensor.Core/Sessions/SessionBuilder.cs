@@ -1,0 +1,80 @@
+using Sensor.Core.Protocols;
+
+namespace Sensor.Core.Sessions;
+
+/// <summary>
+/// Folds a parser's events into the session record (Zeek's base layer: events in, log record out).
+/// It judges nothing; detectors do.
+/// </summary>
+public sealed class SessionBuilder(MailSession session) : IMailEventSink
+{
+    public MailSession Session { get; } = session;
+
+    /// <summary>Capture time of the bytes being parsed, set by the caller before each feed.</summary>
+    public long CurrentTicks { get; set; }
+
+    public void Emit(MailEvent mailEvent)
+    {
+        switch (mailEvent)
+        {
+            case GreetingEvent greeting: OnGreeting(greeting); break;
+            case HeloEvent helo: Session.ClientName ??= helo.ClientName; break;
+            case CapabilitiesEvent capabilities: OnCapabilities(capabilities); break;
+            case StartTlsCommandEvent: OnStartTlsCommand(); break;
+            case StartTlsReplyEvent reply: Session.StartTlsReply = reply; break;
+            case TlsNotStartedEvent notStarted: OnTlsNotStarted(notStarted); break;
+            case InjectedBytesEvent injected: Session.Injections.Add(injected); break;
+            case CredentialEvent credential: Session.Credentials.Add(new ObservedCredential(credential, CurrentTicks)); break;
+            case MessageEvent message: OnMessage(message); break;
+            case TlsClientHelloEvent hello: Session.TlsServerNameIndication ??= hello.ServerNameIndication; break;
+            case TlsServerHelloEvent hello: OnServerHello(hello); break;
+            case TlsCertificateEvent certificate: Session.Certificate ??= certificate; break;
+            case TlsAlertEvent alert: Session.AddAnomaly($"tls-alert-{alert.Level}-{alert.Description}"); break;
+            case ProtocolAnomalyEvent anomaly: Session.AddAnomaly(anomaly.Name); break;
+        }
+    }
+
+    private void OnGreeting(GreetingEvent greeting)
+    {
+        Session.GreetingSeen = true;
+        Session.Banner ??= greeting.Banner;
+        Session.ServerName ??= greeting.ServerName;
+    }
+
+    private void OnCapabilities(CapabilitiesEvent capabilities)
+    {
+        // RFC 3207 §4.2 / RFC 2595 §3.1: capabilities learned before TLS are discarded after it,
+        // and the encrypted ones are not visible here, so only cleartext lists count.
+        if (Session.TlsEstablished)
+            return;
+        Session.CapabilitiesSeen = true;
+        Session.Capabilities = capabilities.Capabilities;
+        if (capabilities.Capabilities.Any(c => StartTlsKeyword.IsOffer(Session.Protocol, c)))
+            Session.StartTlsOffered = true;
+    }
+
+    private void OnStartTlsCommand()
+    {
+        Session.StartTlsAttempted = true;
+        Session.StartTlsTicks = CurrentTicks;
+    }
+
+    private void OnTlsNotStarted(TlsNotStartedEvent notStarted)
+    {
+        Session.TlsNotStarted = true;
+        Session.AddAnomaly("plaintext-after-starttls");
+    }
+
+    private void OnMessage(MessageEvent message)
+    {
+        Session.Messages++;
+        Session.MessageBytes += message.Bytes;
+    }
+
+    private void OnServerHello(TlsServerHelloEvent hello)
+    {
+        Session.TlsEstablished = true;
+        Session.TlsVersion ??= hello.Version;
+        Session.TlsCipher ??= hello.CipherName;
+    }
+}

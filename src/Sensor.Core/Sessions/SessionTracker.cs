@@ -1,0 +1,95 @@
+using Sensor.Core.Protocols;
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Core.Sessions;
+
+/// <summary>
+/// The flow observer that turns reassembled TCP streams into mail sessions: picks the protocol by
+/// port or, on other ports, by what the server says first; feeds the parser; hands finished
+/// sessions on. Flows that are not mail are marked ignored so reassembly stops buffering them.
+/// </summary>
+public sealed class SessionTracker(ISessionConsumer consumer) : IFlowObserver
+{
+    public long SessionsStarted { get; private set; }
+
+    public void OnFlowStart(TcpFlow flow)
+    {
+        var protocol = MailProtocolDetector.ByPort(flow.Server.Port, out bool implicitTls);
+        flow.Attachment = protocol is { } known
+            ? StartSession(flow, known, implicitTls, reversed: false)
+            : new PendingFlow();
+    }
+
+    public void OnData(TcpFlow flow, Direction direction, ReadOnlySpan<byte> data)
+    {
+        switch (flow.Attachment)
+        {
+            case TrackedSession tracked:
+                tracked.Feed(direction, data, flow.LastTicks);
+                break;
+            case PendingFlow pending:
+                Identify(flow, pending, direction, data);
+                break;
+        }
+    }
+
+    public void OnGap(TcpFlow flow, Direction direction, long missingBytes)
+    {
+        if (flow.Attachment is TrackedSession tracked)
+            tracked.Gap(direction, missingBytes);
+        else if (flow.Attachment is PendingFlow pending)
+            pending.SawGap = true;
+    }
+
+    public void OnAnomaly(TcpFlow flow, Direction direction, ReassemblyAnomaly anomaly, string detail)
+    {
+        if (flow.Attachment is TrackedSession tracked)
+            tracked.Anomaly(direction, anomaly);
+    }
+
+    public void OnFlowEnd(TcpFlow flow, FlowEndReason reason)
+    {
+        if (flow.Attachment is TrackedSession tracked)
+        {
+            var session = tracked.Finish(flow, reason);
+            consumer.OnSessionEnd(session);
+        }
+        flow.Attachment = null;
+    }
+
+    /// <summary>
+    /// On a port that is not a mail port, the first bytes decide: a mail greeting from the server
+    /// (or from the side guessed as client, when no handshake told us who is who) starts a session;
+    /// anything else means the flow is not mail.
+    /// </summary>
+    private void Identify(TcpFlow flow, PendingFlow pending, Direction direction, ReadOnlySpan<byte> data)
+    {
+        if (!pending.Collect(direction, data, out int consumed))
+            return;
+        var speaker = pending.Speaker!.Value;
+        var protocol = MailProtocolDetector.ByServerGreeting(pending.FirstLine);
+        bool fromGuessedClient = speaker == Direction.ClientToServer;
+        if (protocol is null || (fromGuessedClient && flow.SawHandshake))
+        {
+            flow.Ignored = true;
+            flow.Attachment = null;
+            return;
+        }
+        var tracked = StartSession(flow, protocol.Value, implicitTls: false, reversed: fromGuessedClient);
+        flow.Attachment = tracked;
+        if (pending.SawGap)
+            tracked.Gap(speaker, 0);
+        tracked.Feed(speaker, pending.Buffered, flow.LastTicks);
+        tracked.Feed(direction, data[consumed..], flow.LastTicks);
+    }
+
+    private TrackedSession StartSession(TcpFlow flow, MailProtocol protocol, bool implicitTls, bool reversed)
+    {
+        SessionsStarted++;
+        var client = reversed ? flow.Server : flow.Client;
+        var server = reversed ? flow.Client : flow.Server;
+        var session = new MailSession(SessionId.For(client, server, flow.FirstTicks), protocol, client, server,
+            flow.FirstTicks, implicitTls, midStream: !flow.SawHandshake);
+        return new TrackedSession(session, MailParserFactory.Create(protocol, implicitTls), reversed);
+    }
+}

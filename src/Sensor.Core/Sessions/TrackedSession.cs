@@ -1,0 +1,56 @@
+using Sensor.Core.Protocols;
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Core.Sessions;
+
+/// <summary>A session in progress: its parser, its record, and which way round the flow's roles are.</summary>
+internal sealed class TrackedSession(MailSession session, IMailSessionParser parser, bool reversed)
+{
+    private readonly SessionBuilder _builder = new(session);
+
+    public void Feed(Direction direction, ReadOnlySpan<byte> data, long ticks)
+    {
+        if (data.IsEmpty)
+            return;
+        _builder.CurrentTicks = ticks;
+        parser.Feed(Orient(direction), data, _builder);
+    }
+
+    public void Gap(Direction direction, long missingBytes)
+    {
+        if (missingBytes > 0)
+            session.AddAnomaly(Orient(direction) == Direction.ClientToServer ? "gap-client" : "gap-server");
+        parser.Gap(Orient(direction), _builder);
+    }
+
+    public void Anomaly(Direction direction, ReassemblyAnomaly anomaly)
+    {
+        var side = Orient(direction) == Direction.ClientToServer ? "client" : "server";
+        session.AddAnomaly($"{AnomalyName(anomaly)}-{side}");
+    }
+
+    public MailSession Finish(TcpFlow flow, FlowEndReason reason)
+    {
+        _builder.CurrentTicks = flow.LastTicks;
+        parser.End(_builder);
+        session.EndTicks = flow.LastTicks;
+        session.BytesClient = reversed ? flow.BytesServerToClient : flow.BytesClientToServer;
+        session.BytesServer = reversed ? flow.BytesClientToServer : flow.BytesServerToClient;
+        if (reason is FlowEndReason.Evicted)
+            session.AddAnomaly("flow-evicted");
+        return session;
+    }
+
+    private Direction Orient(Direction direction) =>
+        reversed ? (Direction)(1 - (int)direction) : direction;
+
+    private static string AnomalyName(ReassemblyAnomaly anomaly) => anomaly switch
+    {
+        ReassemblyAnomaly.OverlapConflict => "overlap-conflict",
+        ReassemblyAnomaly.Gap => "gap",
+        ReassemblyAnomaly.FlowBufferCap => "flow-buffer-cap",
+        ReassemblyAnomaly.GlobalBufferCap => "global-buffer-cap",
+        ReassemblyAnomaly.FlowTableFull => "flow-table-full",
+        _ => "reassembly-anomaly",
+    };
+}

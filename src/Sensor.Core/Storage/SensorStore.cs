@@ -1,0 +1,124 @@
+using LiteDB;
+using Sensor.Core.Detection;
+using Sensor.Core.Output;
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Storage;
+
+/// <summary>
+/// The embedded LiteDB store: sessions, findings (as redacted records) and per-server history.
+/// Writes are batched; <see cref="Flush"/> (and Dispose) commit what is pending, so a run that
+/// stops early keeps everything up to its last flush.
+/// </summary>
+public sealed class SensorStore : IServerHistory, IDisposable
+{
+    public const int BatchSize = 2000;
+
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<SessionRecord> _sessions;
+    private readonly ILiteCollection<FindingRecord> _findings;
+    private readonly ILiteCollection<ServerHistoryRecord> _servers;
+    private readonly List<SessionRecord> _pendingSessions = [];
+    private readonly List<FindingRecord> _pendingFindings = [];
+    private readonly Dictionary<string, ServerHistoryRecord> _pendingServers = [];
+
+    private SensorStore(LiteDatabase db)
+    {
+        _db = db;
+        _sessions = db.GetCollection<SessionRecord>("sessions");
+        _findings = db.GetCollection<FindingRecord>("findings");
+        _servers = db.GetCollection<ServerHistoryRecord>("servers");
+        _findings.EnsureIndex(f => f.Kind);
+        _findings.EnsureIndex(f => f.Server);
+    }
+
+    /// <summary>Opens (creating) the store; throws <see cref="StoreException"/> with one clear line when it cannot.</summary>
+    public static SensorStore Open(string path)
+    {
+        try
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            Directory.CreateDirectory(directory);
+            var mapper = new BsonMapper { ResolveFieldName = name => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name) };
+            var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper);
+            return new SensorStore(db);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteException)
+        {
+            throw new StoreException($"cannot open the database '{path}': {e.Message}", e);
+        }
+    }
+
+    public static string DefaultPath()
+    {
+        var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        if (string.IsNullOrEmpty(data))
+            data = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return Path.Combine(data, "sensor", "sensor.db");
+    }
+
+    public bool SawStartTlsOffered(string serverKey) =>
+        (_pendingServers.TryGetValue(serverKey, out var pending) && pending.StarttlsOffered)
+        || (_servers.FindById(serverKey)?.StarttlsOffered ?? false);
+
+    public void Add(SessionRecord record, MailSession session)
+    {
+        _pendingSessions.Add(record);
+        foreach (var key in ServerKeys.For(session))
+            Remember(key, session);
+        if (_pendingSessions.Count >= BatchSize)
+            Flush();
+    }
+
+    public void Add(FindingRecord record)
+    {
+        _pendingFindings.Add(record);
+        if (_pendingFindings.Count >= BatchSize)
+            Flush();
+    }
+
+    public void Flush()
+    {
+        if (_pendingSessions.Count + _pendingFindings.Count + _pendingServers.Count == 0)
+            return;
+        _db.BeginTrans();
+        _sessions.Upsert(_pendingSessions);
+        _findings.Upsert(_pendingFindings);
+        _servers.Upsert(_pendingServers.Values);
+        _db.Commit();
+        _pendingSessions.Clear();
+        _pendingFindings.Clear();
+        _pendingServers.Clear();
+    }
+
+    public IEnumerable<FindingRecord> Findings() => _findings.FindAll();
+    public IEnumerable<SessionRecord> Sessions() => _sessions.FindAll();
+    public ServerHistoryRecord? Server(string key) => _servers.FindById(key);
+
+    private void Remember(string key, MailSession session)
+    {
+        if (!_pendingServers.TryGetValue(key, out var record))
+        {
+            record = _servers.FindById(key) ?? new ServerHistoryRecord { Id = key, FirstSeen = Utc(session.StartTicks) };
+            _pendingServers[key] = record;
+        }
+        record.Sessions++;
+        record.LastSeen = Utc(session.EndTicks);
+        record.LastCertSha256 = session.Certificate?.Sha256 ?? record.LastCertSha256;
+        if (session.StartTlsOffered)
+        {
+            record.StarttlsOffered = true;
+            record.LastOffered = Utc(session.StartTicks);
+        }
+    }
+
+    private static DateTime Utc(long ticks) => new(ticks, DateTimeKind.Utc);
+
+    public void Dispose()
+    {
+        Flush();
+        _db.Dispose();
+    }
+}
+
+public sealed class StoreException(string message, Exception inner) : Exception(message, inner);
