@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Sensor.Cli.Presentation;
+using Sensor.Core.Detection;
+using Sensor.Core.Output;
+using Sensor.Core.Pipeline;
+using Sensor.Core.Reassembly;
+using Sensor.Core.Storage;
+using Serilog;
+using Spectre.Console;
+
+namespace Sensor.Cli.Commands;
+
+/// <summary>`sensor replay FILE...`: the forensic replay of pcap/pcapng files.</summary>
+public static class ReplayCommand
+{
+    private static readonly Argument<string[]> Files = new("files") { Arity = ArgumentArity.OneOrMore, Description = "pcap or pcapng files, read in timestamp order as one capture" };
+    private static readonly Option<bool> Json = new("--json") { Description = "write JSON Lines (session and finding records) to stdout instead of the summary" };
+    private static readonly Option<string?> Db = new("--db") { Description = "LiteDB file for sessions, findings and server history (default: $XDG_DATA_HOME/sensor/sensor.db)" };
+    private static readonly Option<bool> NoDb = new("--no-db") { Description = "do not read or write the store" };
+    private static readonly Option<string?> Rules = new("--rules") { Description = "rule file (YAML) layered over the shipped defaults" };
+    private static readonly Option<string[]> Policy = new("--policy") { Description = "servers that must offer STARTTLS: a rule file or an EFF STARTTLS-Everywhere policy.json (repeatable)" };
+    private static readonly Option<bool> ShowSecrets = new("--show-secrets") { Description = "reveal passwords and tokens in every output (forensics only; default: redacted)" };
+    private static readonly Option<string?> Evidence = new("--evidence") { Description = "directory for one pcap per finding holding that session's packets (mode 0600)" };
+    private static readonly Option<string?> FailOn = new("--fail-on") { Description = "exit 1 when a finding of this severity or higher is made (info, low, medium, high)" };
+    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
+    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly Option<bool> NoProgress = new("--no-progress") { Description = "no progress bar on stderr" };
+
+    public static Command Build()
+    {
+        var command = new Command("replay", "Reconstruct the SMTP, IMAP and POP3 sessions in capture files and report credentials in the clear and STARTTLS stripping")
+        {
+            Files, Json, Db, NoDb, Rules, Policy, ShowSecrets, Evidence, FailOn, LogFile, Verbose, NoProgress,
+        };
+        command.SetAction(result => Run(result));
+        return command;
+    }
+
+    private static int Run(ParseResult result)
+    {
+        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        try
+        {
+            var settings = ReadSettings(result);
+            return new ReplayRunner(settings).Run();
+        }
+        catch (UsageException e)
+        {
+            Log.Error("{Message}", e.Message);
+            return ExitCodes.BadInput;
+        }
+    }
+
+    private static ReplaySettings ReadSettings(ParseResult result)
+    {
+        var files = result.GetValue(Files) ?? [];
+        foreach (var file in files)
+            if (!File.Exists(file))
+                throw new UsageException($"{file}: no such file");
+        Severity? failOn = null;
+        if (result.GetValue(FailOn) is { } failText)
+            failOn = SeverityNames.TryParse(failText, out var severity) ? severity : throw new UsageException($"--fail-on takes info, low, medium or high, not '{failText}'");
+        return new ReplaySettings(
+            new ReplayOptions(files, LoadRules(result), ReassemblyLimits.Default, result.GetValue(Evidence)),
+            result.GetValue(Json),
+            result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath(),
+            result.GetValue(ShowSecrets),
+            failOn,
+            ShowProgress: !result.GetValue(NoProgress) && !Console.IsErrorRedirected);
+    }
+
+    private static RuleSet LoadRules(ParseResult result)
+    {
+        try
+        {
+            var rules = DefaultRules.Rules;
+            if (result.GetValue(Rules) is { } path)
+                rules = RuleFileLoader.Load(path, rules);
+            foreach (var policy in result.GetValue(Policy) ?? [])
+                rules = policy.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                    ? rules.WithPolicy(EffPolicyListLoader.Load(policy))
+                    : RuleFileLoader.Load(policy, rules);
+            return rules;
+        }
+        catch (RuleFileException e)
+        {
+            throw new UsageException($"{e.Errors[0]} (check the file with 'sensor rules check')");
+        }
+    }
+}
+
+/// <summary>Bad usage or unreadable input: reported as one line, exit 2.</summary>
+public sealed class UsageException(string message) : Exception(message);
+
+public sealed record ReplaySettings(ReplayOptions Options, bool Json, string? DbPath, bool ShowSecrets, Severity? FailOn, bool ShowProgress);

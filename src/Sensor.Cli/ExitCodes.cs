@@ -1,0 +1,11 @@
+namespace Sensor.Cli;
+
+/// <summary>The exit codes of DESIGN.md's `sensor` contract.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>Findings at or above the --fail-on severity were made.</summary>
+    public const int FindingsAtThreshold = 1;
+    /// <summary>Bad usage or unreadable input (one clear line on stderr).</summary>
+    public const int BadInput = 2;
+}

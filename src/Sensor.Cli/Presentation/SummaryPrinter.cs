@@ -1,0 +1,64 @@
+using Sensor.Core.Output;
+using Spectre.Console;
+
+namespace Sensor.Cli.Presentation;
+
+/// <summary>The human summary of a replay: what was read, sessions, findings by kind, top servers, then each finding.</summary>
+public static class SummaryPrinter
+{
+    public const int MaxListedFindings = 50;
+    public const int TopServers = 5;
+
+    public static void Print(IAnsiConsole console, ReplayReport report)
+    {
+        var summary = report.Summary;
+        console.MarkupLine($"[bold]Sensor replay[/]: {report.Packets:N0} packets, {report.Bytes / 1e6:N1} MB from {report.Files} file(s) in {report.Elapsed.TotalSeconds:N2} s");
+        foreach (var warning in report.Warnings)
+            console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
+        console.WriteLine();
+        console.Write(CountTable("Sessions", "protocol", summary.SessionsByProtocol));
+        if (summary.FindingCount == 0)
+        {
+            console.MarkupLine("[green]No findings.[/]");
+            return;
+        }
+        console.Write(CountTable("Findings", "kind", summary.FindingsByKind));
+        console.Write(CountTable($"Top servers by findings", "server", Top(summary.FindingsByServer)));
+        console.Write(FindingTable(summary.Findings));
+        if (summary.FindingCount > MaxListedFindings)
+            console.MarkupLine($"… and {summary.FindingCount - MaxListedFindings:N0} more (use --json for all)");
+    }
+
+    private static Table CountTable(string title, string what, IEnumerable<KeyValuePair<string, int>> counts)
+    {
+        var table = new Table { Title = new TableTitle(title), Border = TableBorder.Rounded };
+        table.AddColumn(what);
+        table.AddColumn(new TableColumn("count").RightAligned());
+        foreach (var (key, count) in counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal))
+            table.AddRow(Markup.Escape(key), count.ToString("N0"));
+        return table;
+    }
+
+    private static Table FindingTable(IEnumerable<FindingRecord> findings)
+    {
+        var table = new Table { Title = new TableTitle("Findings"), Border = TableBorder.Rounded };
+        foreach (var column in new[] { "severity", "finding", "client", "server", "user", "summary" })
+            table.AddColumn(column);
+        foreach (var f in findings.Take(MaxListedFindings))
+            table.AddRow(Severity(f.Severity), Markup.Escape(f.Variant is null ? f.Kind : $"{f.Kind}/{f.Variant}"),
+                Markup.Escape(f.Client), Markup.Escape(f.Server), Markup.Escape(f.Evidence.GetValueOrDefault("user") ?? ""),
+                Markup.Escape(f.Summary));
+        return table;
+    }
+
+    private static string Severity(string severity) => severity switch
+    {
+        "high" => "[red bold]high[/]",
+        "medium" => "[yellow]medium[/]",
+        "low" => "[blue]low[/]",
+        _ => severity,
+    };
+
+    private static IEnumerable<KeyValuePair<string, int>> Top(Dictionary<string, int> counts) =>
+        counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Take(TopServers);
+}

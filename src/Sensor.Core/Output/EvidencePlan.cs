@@ -1,0 +1,31 @@
+using Sensor.Core.Detection;
+using Sensor.Core.Decoding;
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Output;
+
+/// <summary>One evidence file to write: the packets of one session's flow, for one finding.</summary>
+public sealed record EvidenceRequest(Endpoint Client, Endpoint Server, long FirstTicks, long LastTicks, string Path);
+
+/// <summary>
+/// Names an evidence pcap for each finding as it is made (so the record can point at it) and
+/// collects the requests; the files are written after the run by a second pass over the capture,
+/// which costs no memory while replaying. Must come before the other sinks.
+/// </summary>
+public sealed class EvidencePlan(string directory) : IRecordSink
+{
+    public List<EvidenceRequest> Requests { get; } = [];
+
+    public void OnSession(MailSession session, SessionRecord record)
+    {
+    }
+
+    public void OnFinding(Finding finding, FindingRecord record)
+    {
+        var name = finding.Variant is null ? finding.Kind : $"{finding.Kind}-{finding.Variant}";
+        var path = System.IO.Path.Combine(directory, $"{finding.Id}-{name}.pcap");
+        record.Evidence["pcap"] = path;
+        var session = finding.Session;
+        Requests.Add(new EvidenceRequest(session.Client, session.Server, session.StartTicks, session.EndTicks, path));
+    }
+}

@@ -1,0 +1,47 @@
+using Sensor.Core.Decoding;
+using Sensor.Core.Detection;
+using Sensor.Core.Output;
+using Sensor.Core.Reassembly;
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Pipeline;
+
+/// <summary>
+/// The stages wired together: frame -> decode -> flow table -> sessions -> detection -> sinks.
+/// One instance per capture thread; frames must arrive in capture order.
+/// </summary>
+public sealed class MailPipeline
+{
+    private readonly PacketDecoder _decoder = new();
+    private readonly FlowTable _flows;
+    private readonly SessionTracker _sessions;
+    private readonly DetectionStage _detection;
+
+    public MailPipeline(RuleSet rules, ReassemblyLimits limits, IServerHistory? history, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks)
+    {
+        var knowledge = new ServerKnowledge(rules, history);
+        _detection = new DetectionStage(new SessionDetector(rules, knowledge), knowledge, mapper, sinks);
+        _sessions = new SessionTracker(_detection);
+        _flows = new FlowTable(_sessions, limits);
+    }
+
+    public DecodeStats DecodeStats => _decoder.Stats;
+    public ReassemblyStats ReassemblyStats => _flows.Stats;
+    public long Sessions => _detection.Sessions;
+    public long Findings => _detection.Findings;
+
+    public void OnFrame(int linkType, long timestampTicks, ReadOnlySpan<byte> frame)
+    {
+        if (_decoder.Decode(linkType, timestampTicks, frame, out var segment) == DecodeResult.Tcp)
+            _flows.Process(segment);
+        else
+            _flows.AdvanceTime(timestampTicks);
+    }
+
+    /// <summary>End of input: ends every flow and judges what waited for the whole capture.</summary>
+    public void Complete()
+    {
+        _flows.Flush();
+        _detection.Complete();
+    }
+}

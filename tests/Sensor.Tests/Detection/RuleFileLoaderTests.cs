@@ -1,0 +1,57 @@
+using Sensor.Core.Detection;
+using Sensor.Core.Protocols;
+
+namespace Sensor.Tests.Detection;
+
+public class RuleFileLoaderTests
+{
+    [Fact]
+    public void ShippedDefaultsLoad()
+    {
+        var rules = DefaultRules.Rules;
+        Assert.Equal(Severity.High, rules.SeverityOf("plaintext-credential", "imap-login"));
+        Assert.Equal(Severity.Medium, rules.SeverityOf("starttls-stripped", "not-completed"));
+        Assert.True(rules.IsRejection(MailProtocol.Smtp, "454"));
+        Assert.True(rules.IsRejection(MailProtocol.Imap, "NO"));
+        Assert.Equal("XXXXXXXA", rules.FindMangled(["PIPELINING", "XXXXXXXA"]));
+        Assert.Null(rules.FindMangled(["PIPELINING", "STARTTLS", "XCLIENT NAME ADDR", "XFORWARD NAME"]));
+    }
+
+    [Fact]
+    public void ErrorsCarryTheirLine()
+    {
+        const string text = "version: 1\nseverities:\n  plaintext-credential: extreme\n  no-such-kind: low\nmangled_capabilities:\n  - pattern: '(['\nbogus: 1\nrequire_starttls:\n  - server: 'not an endpoint'\n";
+        var e = Assert.Throws<RuleFileException>(() => RuleFileLoader.Parse(text, "r.yaml", null));
+        var lines = e.Errors.Select(x => x.Line).Order().ToArray();
+        Assert.Equal([3, 4, 6, 7, 9], lines);
+        Assert.Contains(e.Errors, x => x.Line == 3 && x.Message.Contains("extreme"));
+        Assert.Contains(e.Errors, x => x.Line == 7 && x.Message.Contains("bogus"));
+    }
+
+    [Fact]
+    public void BrokenYamlIsOneErrorWithPosition()
+    {
+        var e = Assert.Throws<RuleFileException>(() => RuleFileLoader.Parse("version: 1\nseverities: [\n", "r.yaml", null));
+        var error = Assert.Single(e.Errors);
+        Assert.StartsWith("r.yaml:", error.ToString());
+        Assert.True(error.Line >= 2);
+    }
+
+    [Fact]
+    public void MissingSectionsComeFromDefaults()
+    {
+        var rules = RuleFileLoader.Parse("version: 1\nrequire_starttls:\n  - server: '[2001:db8::25]:25'\n", "r.yaml", DefaultRules.Rules);
+        Assert.Equal(DefaultRules.Rules.MangleRules.Count, rules.MangleRules.Count);
+        Assert.Equal("[2001:db8::25]:25", Assert.Single(rules.Policy).Server);
+    }
+
+    [Fact]
+    public void EffPolicyListBecomesServerNamePatterns()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, """{"timestamp":"2020","version":"0.1","policies":{"example.org":{"mode":"enforce","mxs":[".mail.example.org","mx.example.org"]}}}""");
+        var entries = EffPolicyListLoader.Load(path);
+        Assert.Equal(["*.mail.example.org", "mx.example.org"], entries.Select(e => e.ServerNamePattern));
+        File.Delete(path);
+    }
+}

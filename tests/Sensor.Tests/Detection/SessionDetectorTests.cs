@@ -1,0 +1,181 @@
+using Sensor.Core.Detection;
+using Sensor.Core.Protocols;
+using Sensor.Core.Reassembly;
+using Sensor.Core.Sessions;
+using static Sensor.Tests.Detection.SessionFactory;
+
+namespace Sensor.Tests.Detection;
+
+public class SessionDetectorTests
+{
+    private static (SessionDetector detector, ServerKnowledge knowledge) Make(RuleSet? rules = null)
+    {
+        var knowledge = new ServerKnowledge(rules ?? DefaultRules.Rules, history: null);
+        return (new SessionDetector(rules ?? DefaultRules.Rules, knowledge), knowledge);
+    }
+
+    private static List<(string Kind, string? Variant, string? User)> JudgeAll(SessionDetector detector, ServerKnowledge knowledge, params MailSession[] sessions)
+    {
+        var findings = new List<Finding>();
+        foreach (var s in sessions)
+        {
+            knowledge.Observe(s);
+            findings.AddRange(detector.Judge(s));
+        }
+        foreach (var s in sessions.Where(detector.AwaitsStartTlsVerdict))
+            findings.Add(detector.JudgeMissingStartTls(s));
+        return findings.Select(f => (f.Kind, f.Variant, f.User)).ToList();
+    }
+
+    [Fact]
+    public void CleanStartTlsSessionYieldsNothing()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("PIPELINING", "STARTTLS"),
+            new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "220", "Ready"),
+            new TlsServerHelloEvent("TLSv1.3", 0x1302, "TLS_AES_256_GCM_SHA384"));
+        Assert.Empty(JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
+    public void CleartextPlainCredentialNamesTheUser()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:587", SmtpGreeting(), Ehlo("STARTTLS", "AUTH PLAIN LOGIN"),
+            new CredentialEvent("PLAIN", "smtp-auth-plain", CredentialKind.Reusable, "alice@example.test", "S3cret"));
+        var findings = detector.Judge(session).ToList();
+        var finding = Assert.Single(findings);
+        Assert.Equal(("plaintext-credential", "smtp-auth-plain", "alice@example.test"), (finding.Kind, finding.Variant, finding.User));
+        Assert.Equal(Severity.High, finding.Severity);
+        Assert.Equal("S3cret", finding.Secret);
+        Assert.DoesNotContain(finding.Evidence, e => e.Value == "S3cret");
+    }
+
+    [Fact]
+    public void CramMd5IsCrackable()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:587", SmtpGreeting(), Ehlo("STARTTLS"),
+            new CredentialEvent("CRAM-MD5", "smtp-auth-cram-md5", CredentialKind.Crackable, "bob", "bob:<1.2@x>:abcd"));
+        Assert.Equal([("crackable-credential", "smtp-auth-cram-md5", "bob")], JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
+    public void MangledCapabilityIsStrippedMangledOnly()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("PIPELINING", "XXXXXXXA", "8BITMIME"));
+        Assert.Equal([("starttls-stripped", "mangled", null)], JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
+    public void RemovedWhenTheSameBannerHostOfferedItInAnotherLegEvenLater()
+    {
+        var (detector, knowledge) = Make();
+        var downstream = Build(MailProtocol.Smtp, "127.0.0.1:10025", SmtpGreeting(), Ehlo("PIPELINING", "AUTH PLAIN"));
+        var upstream = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("PIPELINING", "STARTTLS", "AUTH PLAIN"));
+        Assert.Equal([("starttls-stripped", "removed", null)], JudgeAll(detector, knowledge, downstream, upstream));
+    }
+
+    [Fact]
+    public void AbsentWhenNothingSaysItShouldBeThere()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("PIPELINING"));
+        var finding = Assert.Single(JudgeAll(detector, knowledge, session));
+        Assert.Equal(("starttls-absent", null, null), finding);
+    }
+
+    [Fact]
+    public void NoVerdictWithoutCapabilitiesSeen()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Pop3, "127.0.0.1:110", new GreetingEvent("+OK Dovecot ready.", null));
+        Assert.Empty(JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
+    public void PolicyMakesAbsentRemoved()
+    {
+        var rules = RuleFileLoader.Parse("version: 1\nrequire_starttls:\n  - server_name: '*.example.test'\n", "t.yaml", DefaultRules.Rules);
+        var (detector, knowledge) = Make(rules);
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting("mx1.example.test"), Ehlo("PIPELINING"));
+        Assert.Equal([("starttls-stripped", "removed", null)], JudgeAll(detector, knowledge, session));
+    }
+
+    [Theory]
+    [InlineData("454", true)]
+    [InlineData("502", true)]
+    [InlineData("220", false)]
+    public void RefusalOfAnOfferedStartTlsIsRejected(string status, bool rejected)
+    {
+        var (detector, knowledge) = Make();
+        bool accepted = status == "220";
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("STARTTLS"),
+            new StartTlsCommandEvent(), new StartTlsReplyEvent(accepted, status, "x"),
+            new TlsServerHelloEvent("TLSv1.2", 0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+        var findings = JudgeAll(detector, knowledge, session);
+        Assert.Equal(rejected ? [("starttls-stripped", "rejected", null)] : [], findings);
+    }
+
+    [Fact]
+    public void RefusalFromAServerThatNeverOfferedIsOnlyAbsent()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("PIPELINING"),
+            new StartTlsCommandEvent(), new StartTlsReplyEvent(false, "502", "5.5.1 unrecognized"));
+        Assert.Equal([("starttls-absent", null, null)], JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
+    public void AcceptedWithoutHandshakeIsNotCompleted()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Imap, "127.0.0.1:143", new GreetingEvent("* OK ready", null),
+            new CapabilitiesEvent(["IMAP4rev1", "STARTTLS"], CapabilitySource.ImapGreeting),
+            new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "OK", "Begin TLS"));
+        Assert.Equal([("starttls-stripped", "not-completed", null)], JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
+    public void PipelinedBytesAfterStartTlsAreInjected()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("STARTTLS"),
+            new StartTlsCommandEvent(), new InjectedBytesEvent(Direction.ClientToServer, 6, "RSET\\x0d\\x0a"),
+            new StartTlsReplyEvent(true, "220", "go"), new TlsServerHelloEvent("TLSv1.3", 0x1301, "TLS_AES_128_GCM_SHA256"));
+        var finding = Assert.Single(detector.Judge(session));
+        Assert.Equal(("starttls-stripped", "injected"), (finding.Kind, finding.Variant));
+        Assert.Contains(finding.Evidence, e => e.Key == "first_word" && e.Value == "RSET");
+    }
+
+    [Fact]
+    public void Tls10AndRc4AreWeak()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("STARTTLS"),
+            new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "220", "go"),
+            new TlsServerHelloEvent("TLSv1.0", 0x0005, "TLS_RSA_WITH_RC4_128_SHA"));
+        Assert.Equal([("tls-weak", "tls1.0", null), ("tls-weak", "rc4", null)], JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
+    public void MessagesWithoutTlsAreCleartextMail()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("STARTTLS"),
+            new MailTransactionEvent(), new MessageEvent(1200, 1), new MessageEvent(900, 2));
+        var finding = Assert.Single(detector.Judge(session));
+        Assert.Equal("cleartext-mail", finding.Kind);
+        Assert.Contains(finding.Evidence, e => e.Key == "messages" && e.Value == "2");
+    }
+
+    [Fact]
+    public void ImplicitTlsSessionsAreNeverJudgedForStartTls()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "192.0.2.1:5000", "127.0.0.1:465", implicitTls: true,
+            new TlsServerHelloEvent("TLSv1.3", 0x1301, "TLS_AES_128_GCM_SHA256"));
+        Assert.Empty(JudgeAll(detector, knowledge, session));
+    }
+}
