@@ -1,0 +1,17 @@
+namespace Sensor.Core.Decoding;
+
+/// <summary>What the decoder made of one frame. Only <see cref="Tcp"/> yields a segment.</summary>
+public enum DecodeResult : byte
+{
+    Tcp,
+    /// <summary>Valid, but not TCP over IP (ARP, UDP, ICMP, other ethertypes).</summary>
+    NotTcp,
+    /// <summary>The capture cut the frame before the end of the TCP header (snap length).</summary>
+    Truncated,
+    /// <summary>A header contradicts itself (bad version, lengths shorter than the header).</summary>
+    Malformed,
+    /// <summary>An IP fragment. Reassembling IP fragments is out of scope: mail sessions over TCP
+    /// with PMTU discovery do not fragment; both first and later fragments are skipped and counted.</summary>
+    Fragment,
+    UnsupportedLink,
+}

@@ -1,0 +1,27 @@
+namespace Sensor.Core.Decoding;
+
+/// <summary>Per-result frame counters; a plain struct so counting costs nothing on the packet path.</summary>
+public struct DecodeStats
+{
+    public long Tcp;
+    public long NotTcp;
+    public long Truncated;
+    public long Malformed;
+    public long Fragment;
+    public long UnsupportedLink;
+
+    public readonly long Total => Tcp + NotTcp + Truncated + Malformed + Fragment + UnsupportedLink;
+
+    public void Count(DecodeResult result)
+    {
+        switch (result)
+        {
+            case DecodeResult.Tcp: Tcp++; break;
+            case DecodeResult.NotTcp: NotTcp++; break;
+            case DecodeResult.Truncated: Truncated++; break;
+            case DecodeResult.Malformed: Malformed++; break;
+            case DecodeResult.Fragment: Fragment++; break;
+            default: UnsupportedLink++; break;
+        }
+    }
+}

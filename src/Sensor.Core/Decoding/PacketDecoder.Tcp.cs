@@ -1,0 +1,34 @@
+using System.Buffers.Binary;
+
+namespace Sensor.Core.Decoding;
+
+public sealed partial class PacketDecoder
+{
+    /// <summary>
+    /// TCP header (RFC 9293 §3.1). <paramref name="tcp"/> already ends at the IP payload's end or at
+    /// the snap length; <paramref name="capturedShort"/> tells which, so a short header is reported as
+    /// truncated by the capture rather than malformed by the sender.
+    /// </summary>
+    private static DecodeResult DecodeTcp(long ticks, NetAddress source, NetAddress destination,
+        ReadOnlySpan<byte> tcp, bool capturedShort, out TcpSegment segment)
+    {
+        segment = default;
+        var shortResult = capturedShort ? DecodeResult.Truncated : DecodeResult.Malformed;
+        if (tcp.Length < 20)
+            return shortResult;
+        int dataOffset = (tcp[12] >> 4) * 4;
+        if (dataOffset < 20)
+            return DecodeResult.Malformed;
+        if (tcp.Length < dataOffset)
+            return shortResult;
+        segment = new TcpSegment(
+            ticks,
+            new Endpoint(source, BinaryPrimitives.ReadUInt16BigEndian(tcp)),
+            new Endpoint(destination, BinaryPrimitives.ReadUInt16BigEndian(tcp[2..])),
+            BinaryPrimitives.ReadUInt32BigEndian(tcp[4..]),
+            BinaryPrimitives.ReadUInt32BigEndian(tcp[8..]),
+            (TcpFlags)(tcp[13] & 0x3F),
+            tcp[dataOffset..]);
+        return DecodeResult.Tcp;
+    }
+}

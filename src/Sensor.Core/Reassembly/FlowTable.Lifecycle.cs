@@ -1,0 +1,66 @@
+using Sensor.Core.Decoding;
+
+namespace Sensor.Core.Reassembly;
+
+public sealed partial class FlowTable
+{
+    private TcpFlow Create(FlowKey key, in TcpSegment segment)
+    {
+        if (_flows.Count >= Limits.MaxFlows)
+            EvictOldest();
+        var (client, server) = FlowRoles.Decide(segment);
+        var flow = new TcpFlow(client, server, segment.TimestampTicks, sawHandshake: segment.Has(TcpFlags.Syn))
+        {
+            Key = key,
+        };
+        flow.ClientStream = new StreamReassembler(flow, Direction.ClientToServer, _context);
+        flow.ServerStream = new StreamReassembler(flow, Direction.ServerToClient, _context);
+        flow.IdleNode = _idle.AddLast(flow);
+        _flows.Add(key, flow);
+        Stats.FlowsCreated++;
+        Stats.ActiveFlows = _flows.Count;
+        _context.Observer.OnFlowStart(flow);
+        return flow;
+    }
+
+    /// <summary>Moves the flow to the most-recently-active end; the node is reused, nothing allocates.</summary>
+    private void Touch(TcpFlow flow, long timestampTicks)
+    {
+        if (timestampTicks > flow.LastTicks)
+            flow.LastTicks = timestampTicks;
+        flow.Packets++;
+        var node = flow.IdleNode!;
+        if (node != _idle.Last)
+        {
+            _idle.Remove(node);
+            _idle.AddLast(node);
+        }
+    }
+
+    private void EvictOldest()
+    {
+        var victim = _idle.First!.Value;
+        Stats.FlowTableFullHits++;
+        Stats.FlowsEvicted++;
+        _context.Observer.OnAnomaly(victim, Direction.ClientToServer, ReassemblyAnomaly.FlowTableFull,
+            $"flow table full at {Limits.MaxFlows} flows; oldest idle flow evicted");
+        End(victim, FlowEndReason.Evicted);
+    }
+
+    /// <summary>Delivers what is held (holes reported as gaps), tells the observer, and forgets the flow.</summary>
+    private void End(TcpFlow flow, FlowEndReason reason)
+    {
+        if (!flow.Ignored)
+        {
+            flow.ClientStream!.SkipAllHoles();
+            flow.ServerStream!.SkipAllHoles();
+        }
+        _flows.Remove(flow.Key);
+        _idle.Remove(flow.IdleNode!);
+        flow.ClientStream!.Release();
+        flow.ServerStream!.Release();
+        Stats.FlowsEnded++;
+        Stats.ActiveFlows = _flows.Count;
+        _context.Observer.OnFlowEnd(flow, reason);
+    }
+}

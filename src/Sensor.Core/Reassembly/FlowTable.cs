@@ -1,0 +1,114 @@
+using Sensor.Core.Decoding;
+
+namespace Sensor.Core.Reassembly;
+
+/// <summary>
+/// All TCP flows being reassembled. Feed it decoded segments in capture order with
+/// <see cref="Process"/>; it expires idle flows as capture time advances and ends the rest on
+/// <see cref="Flush"/>. Not thread-safe: one table per capture thread.
+/// </summary>
+public sealed partial class FlowTable
+{
+    private readonly Dictionary<FlowKey, TcpFlow> _flows = new();
+    // Least recently active first: timeouts and evictions look only at the head, never scan the table.
+    private readonly LinkedList<TcpFlow> _idle = new();
+    private readonly ReassemblyContext _context;
+    private readonly long _idleTicks;
+    private long _now = long.MinValue;
+
+    public FlowTable(IFlowObserver observer, ReassemblyLimits? limits = null)
+    {
+        _context = new ReassemblyContext(observer, limits ?? ReassemblyLimits.Default);
+        _idleTicks = _context.Limits.IdleTimeout.Ticks;
+    }
+
+    public ReassemblyStats Stats => _context.Stats;
+    public ReassemblyLimits Limits => _context.Limits;
+    public int Count => _flows.Count;
+
+    /// <summary>Reassembles one segment; the observer is called before this returns.</summary>
+    public void Process(in TcpSegment segment)
+    {
+        Stats.Segments++;
+        AdvanceTime(segment.TimestampTicks);
+        var key = FlowKey.From(segment.Source, segment.Destination);
+        if (!_flows.TryGetValue(key, out var flow))
+        {
+            // A late ACK or a stray FIN/RST after the flow ended must not start a phantom flow.
+            if (!segment.Has(TcpFlags.Syn) && segment.Payload.IsEmpty)
+            {
+                Stats.UntrackedSegments++;
+                return;
+            }
+            flow = Create(key, segment);
+        }
+        Touch(flow, segment.TimestampTicks);
+        var direction = segment.Source == flow.Client ? Direction.ClientToServer : Direction.ServerToClient;
+        if (flow.Ignored)
+            ProcessIgnored(flow, direction, segment);
+        else
+            ProcessTracked(flow, direction, segment);
+    }
+
+    /// <summary>Moves capture time forward and ends flows idle for longer than the timeout.</summary>
+    public void AdvanceTime(long timestampTicks)
+    {
+        if (timestampTicks <= _now)
+            return;
+        _now = timestampTicks;
+        while (_idle.First is { } oldest && _now - oldest.Value.LastTicks >= _idleTicks)
+        {
+            Stats.FlowsTimedOut++;
+            End(oldest.Value, FlowEndReason.IdleTimeout);
+        }
+    }
+
+    /// <summary>End of capture: delivers what is held (skipping holes) and ends every flow.</summary>
+    public void Flush()
+    {
+        while (_idle.First is { } oldest)
+            End(oldest.Value, FlowEndReason.EndOfCapture);
+    }
+
+    private void ProcessTracked(TcpFlow flow, Direction direction, in TcpSegment segment)
+    {
+        var stream = flow.Stream(direction);
+        var peer = flow.Stream(Opposite(direction));
+        // SYN/ACK.ack is the client's ISN + 1: with the SYN missed, nothing of the client is lost.
+        if (segment.Has(TcpFlags.Syn) && segment.Has(TcpFlags.Ack) && !peer.Started)
+            peer.StartAt(segment.Acknowledgment, fromHandshake: true);
+        stream.OnSegment(segment);
+        if (segment.Has(TcpFlags.Ack))
+            peer.OnPeerAck(segment.Acknowledgment);
+        if (flow.Ignored)
+            ReleaseIgnored(flow);
+        if (segment.Has(TcpFlags.Rst))
+            End(flow, FlowEndReason.Reset);
+        else if (stream.Complete && peer.Complete)
+            End(flow, FlowEndReason.Closed);
+    }
+
+    /// <summary>Not mail: no buffering, no delivery; only watch for the end so the entry goes away.</summary>
+    private void ProcessIgnored(TcpFlow flow, Direction direction, in TcpSegment segment)
+    {
+        ReleaseIgnored(flow);
+        var stream = flow.Stream(direction);
+        stream.OnSegment(segment);
+        if (segment.Has(TcpFlags.Rst))
+            End(flow, FlowEndReason.Reset);
+        else if (stream.FinSeen && flow.Stream(Opposite(direction)).FinSeen)
+            End(flow, FlowEndReason.Closed);
+    }
+
+    private static void ReleaseIgnored(TcpFlow flow)
+    {
+        if (flow.BuffersReleased)
+            return;
+        flow.BuffersReleased = true;
+        flow.ClientStream!.Release();
+        flow.ServerStream!.Release();
+    }
+
+    private static Direction Opposite(Direction direction) =>
+        direction == Direction.ClientToServer ? Direction.ServerToClient : Direction.ClientToServer;
+}

@@ -1,0 +1,32 @@
+namespace Sensor.Core.Reassembly;
+
+/// <summary>
+/// Every buffer the flow table keeps has a cap here; crossing one is an anomaly and a counter,
+/// never an exception or unbounded growth (STYLE.md practice 5).
+/// </summary>
+public sealed record ReassemblyLimits
+{
+    /// <summary>Out-of-order bytes held per direction while waiting for a hole to fill.</summary>
+    public int MaxOutOfOrderBytesPerDirection { get; init; } = 256 * 1024;
+
+    /// <summary>Out-of-order pieces held per direction: bounds the bookkeeping of 1-byte segment floods.</summary>
+    public int MaxOutOfOrderSegmentsPerDirection { get; init; } = 2048;
+
+    /// <summary>All buffered bytes across all flows (held segments and conflict windows).</summary>
+    public long MaxTotalBufferedBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Flows tracked at once; when full the oldest-idle flow is evicted.</summary>
+    public int MaxFlows { get; init; } = 1_000_000;
+
+    /// <summary>A flow with no packet for this long, in capture time, ends with IdleTimeout.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Bytes of already-delivered data kept per direction of a non-ignored flow, so a retransmission
+    /// carrying different bytes than were delivered is seen (OverlapConflict). A power of two; 0 turns
+    /// this off, and then only overlaps with held out-of-order data are compared.
+    /// </summary>
+    public int ConflictWindowBytes { get; init; } = 4096;
+
+    public static ReassemblyLimits Default { get; } = new();
+}

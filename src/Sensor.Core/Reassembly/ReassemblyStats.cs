@@ -1,0 +1,35 @@
+namespace Sensor.Core.Reassembly;
+
+/// <summary>Counters of the flow table, read by the CLI summary and the metrics sink.</summary>
+public sealed class ReassemblyStats
+{
+    public long FlowsCreated { get; internal set; }
+    public long FlowsEnded { get; internal set; }
+    public long FlowsEvicted { get; internal set; }
+    public long FlowsTimedOut { get; internal set; }
+    /// <summary>Segments of no known flow that carry neither SYN nor data (late ACKs, stray FIN/RST): not tracked.</summary>
+    public long UntrackedSegments { get; internal set; }
+    public long Segments { get; internal set; }
+    public long BytesDelivered { get; internal set; }
+    /// <summary>Segments whose bytes were all delivered already.</summary>
+    public long Retransmissions { get; internal set; }
+    /// <summary>Segments that partly overlapped delivered or held data.</summary>
+    public long Overlaps { get; internal set; }
+    public long OverlapConflicts { get; internal set; }
+    public long Gaps { get; internal set; }
+    public long GapBytes { get; internal set; }
+    public long FlowBufferCapHits { get; internal set; }
+    public long GlobalBufferCapHits { get; internal set; }
+    public long FlowTableFullHits { get; internal set; }
+    /// <summary>Bytes rented for held segments and conflict windows right now, and the most ever.</summary>
+    public long BufferedBytes { get; internal set; }
+    public long PeakBufferedBytes { get; internal set; }
+    public int ActiveFlows { get; internal set; }
+
+    internal void AddBuffered(long bytes)
+    {
+        BufferedBytes += bytes;
+        if (BufferedBytes > PeakBufferedBytes)
+            PeakBufferedBytes = BufferedBytes;
+    }
+}

@@ -1,0 +1,165 @@
+using Sensor.Core.Decoding;
+
+namespace Sensor.Core.Reassembly;
+
+/// <summary>
+/// One direction of one flow: turns segments into in-order bytes handed to the observer exactly once.
+/// In-order data goes straight from the packet span to the observer (no copy); only data after a hole
+/// is copied, into pooled buffers, and only up to the caps in <see cref="ReassemblyLimits"/>.
+/// </summary>
+internal sealed partial class StreamReassembler
+{
+    private readonly TcpFlow _flow;
+    private readonly Direction _direction;
+    private readonly ReassemblyContext _context;
+    private ConflictWindow _window;
+    private bool _announceResync;
+    private uint _finSequence;
+
+    public StreamReassembler(TcpFlow flow, Direction direction, ReassemblyContext context)
+    {
+        _flow = flow;
+        _direction = direction;
+        _context = context;
+    }
+
+    public bool Started { get; private set; }
+    /// <summary>The sequence number of the next byte to deliver.</summary>
+    public uint NextSequence { get; private set; }
+    public bool FinSeen { get; private set; }
+    /// <summary>True once everything up to the FIN has been delivered (or skipped).</summary>
+    public bool Complete => FinSeen && SequenceNumber.AtOrBefore(_finSequence, NextSequence);
+
+    private IFlowObserver Observer => _context.Observer;
+    private ReassemblyStats Stats => _context.Stats;
+
+    /// <summary>
+    /// Starts the stream. From a handshake the first byte is known; otherwise the stream was picked up
+    /// mid-way and the observer is told (OnGap 0) before the first data so its parser resyncs.
+    /// </summary>
+    public void StartAt(uint sequence, bool fromHandshake)
+    {
+        Started = true;
+        NextSequence = sequence;
+        _announceResync = !fromHandshake;
+        if (!_flow.Ignored && _context.GlobalBudgetAllows(_context.Limits.ConflictWindowBytes))
+            Stats.AddBuffered(_window.Start(_context.Limits.ConflictWindowBytes, sequence));
+    }
+
+    /// <summary>A segment sent in this stream's direction.</summary>
+    public void OnSegment(in TcpSegment segment)
+    {
+        bool syn = segment.Has(TcpFlags.Syn);
+        uint dataSequence = syn ? segment.Sequence + 1 : segment.Sequence;
+        if (!Started)
+            StartAt(dataSequence, fromHandshake: syn);
+        if (!segment.Payload.IsEmpty && !_flow.Ignored)
+            Accept(dataSequence, segment.Payload);
+        if (segment.Has(TcpFlags.Fin) && !FinSeen)
+        {
+            FinSeen = true;
+            _finSequence = dataSequence + (uint)segment.Payload.Length;
+        }
+    }
+
+    /// <summary>
+    /// The peer acknowledged <paramref name="ack"/>: bytes before it were received, so a hole before it
+    /// that still has data held after it (or the FIN) will never be retransmitted: it was a capture drop.
+    /// </summary>
+    public void OnPeerAck(uint ack)
+    {
+        if (!Started || _flow.Ignored)
+            return;
+        while (_held is { Count: > 0 } && SequenceNumber.AtOrBefore(_held[0].Sequence, ack))
+            SkipTo(_held[0].Sequence);
+        if (FinSeen && SequenceNumber.After(ack, _finSequence) && SequenceNumber.Before(NextSequence, _finSequence))
+            SkipTo(_finSequence);
+    }
+
+    private void Accept(uint sequence, ReadOnlySpan<byte> data)
+    {
+        if (SequenceNumber.Before(sequence, NextSequence) && !TrimDelivered(ref sequence, ref data))
+            return;
+        if (sequence == NextSequence)
+        {
+            int direct = _held is { Count: > 0 } ? Math.Min(data.Length, (int)(_held[0].Sequence - sequence)) : data.Length;
+            Emit(data[..direct]);
+            sequence += (uint)direct;
+            data = data[direct..];
+        }
+        if (!data.IsEmpty)
+            Hold(sequence, data);
+        DrainHeld();
+    }
+
+    /// <summary>Drops the already-delivered front of a segment, comparing it with what was delivered. False when nothing is left.</summary>
+    private bool TrimDelivered(ref uint sequence, ref ReadOnlySpan<byte> data)
+    {
+        uint delivered = NextSequence - sequence;
+        if (_window.Differs(sequence, data))
+            Conflict(sequence, "retransmitted bytes differ from the bytes delivered");
+        if (delivered >= (uint)data.Length)
+        {
+            Stats.Retransmissions++;
+            return false;
+        }
+        Stats.Overlaps++;
+        data = data[(int)delivered..];
+        sequence = NextSequence;
+        return true;
+    }
+
+    private void Emit(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+            return;
+        if (_announceResync)
+        {
+            _announceResync = false;
+            Observer.OnGap(_flow, _direction, 0);
+        }
+        Observer.OnData(_flow, _direction, data);
+        _window.Append(NextSequence, data);
+        NextSequence += (uint)data.Length;
+        Stats.BytesDelivered += data.Length;
+        if (_direction == Direction.ClientToServer)
+            _flow.BytesClientToServer += data.Length;
+        else
+            _flow.BytesServerToClient += data.Length;
+    }
+
+    /// <summary>Gives up on the bytes before <paramref name="sequence"/>: reports the hole, then delivers what is held after it.</summary>
+    private void SkipTo(uint sequence)
+    {
+        if (SequenceNumber.After(sequence, NextSequence))
+        {
+            long missing = sequence - NextSequence;
+            Stats.Gaps++;
+            Stats.GapBytes += missing;
+            _announceResync = false;   // OnGap itself tells the parser to resync
+            Observer.OnGap(_flow, _direction, missing);
+            NextSequence = sequence;
+        }
+        DrainHeld();
+    }
+
+    /// <summary>Delivers everything held, skipping holes: at flow end, or when a cap forces it.</summary>
+    public void SkipAllHoles()
+    {
+        while (_held is { Count: > 0 })
+            SkipTo(_held[0].Sequence);
+    }
+
+    private void Conflict(uint sequence, string what)
+    {
+        Stats.OverlapConflicts++;
+        Observer.OnAnomaly(_flow, _direction, ReassemblyAnomaly.OverlapConflict, $"{what} at sequence {sequence}; first seen kept");
+    }
+
+    /// <summary>Returns every pooled buffer; the stream delivers nothing more.</summary>
+    public void Release()
+    {
+        Stats.AddBuffered(-_window.Release());
+        ReleaseHeld();
+    }
+}
