@@ -1,0 +1,104 @@
+using PacketDotNet;
+using SharpPcap;
+using SharpPcap.LibPcap;
+using Sensor.Core.Decoding;
+
+namespace Sensor.Core.Capture;
+
+/// <summary>
+/// One pcap or pcapng file read through libpcap (SharpPcap's CaptureFileReaderDevice), which handles
+/// both byte orders, micro- and nanosecond classic pcap, and pcapng. Frames come out of
+/// GetNextPacket as a span over libpcap's own buffer: the bytes are not copied. (SharpPcap still
+/// makes a small header object per frame; that is the library's, and short-lived.)
+/// </summary>
+internal sealed class CaptureFileSource : IDisposable
+{
+    private const int ClassicFileHeader = 24, ClassicRecordHeader = 16;
+    // An Enhanced Packet Block without options: 28 bytes of header, the data padded to 4, 4 bytes of trailer.
+    private const int PcapngPacketOverhead = 32;
+
+    private readonly CaptureFileReaderDevice _device;
+
+    private CaptureFileSource(string path, int index, CaptureFormat format, CaptureFileReaderDevice device)
+    {
+        Path = path;
+        Index = index;
+        Format = format;
+        _device = device;
+        LinkType = (int)device.LinkType;
+        FileSize = new FileInfo(path).Length;
+        RecordBytes = format == CaptureFormat.ClassicPcap ? ClassicFileHeader : 0;
+    }
+
+    public string Path { get; }
+    public int Index { get; }
+    public CaptureFormat Format { get; }
+    public int LinkType { get; }
+    public long FileSize { get; }
+    public long Packets { get; private set; }
+    public long Bytes { get; private set; }
+    /// <summary>Bytes of the file consumed by the records read so far (exact for classic pcap).</summary>
+    public long RecordBytes { get; private set; }
+    public TruncationNote? Truncation { get; private set; }
+
+    /// <summary>Opens and checks one file; every reason it cannot be read is a <see cref="CaptureException"/>.</summary>
+    public static CaptureFileSource Open(string path, int index)
+    {
+        var format = CaptureFormatSniffer.Sniff(path);
+        var device = new CaptureFileReaderDevice(path);
+        try
+        {
+            // Nanosecond precision: libpcap scales microsecond files up, so no file loses digits.
+            device.Open(new DeviceConfiguration { TimestampResolution = TimestampResolution.Nanosecond });
+        }
+        catch (PcapException e)
+        {
+            device.Dispose();
+            string reason = e.Message.Replace("Unable to open offline adapter: ", "");
+            throw new CaptureException(CaptureErrorKind.Unreadable, path, $"cannot read {path}: {reason}", e);
+        }
+        var source = new CaptureFileSource(path, index, format, device);
+        if (!Decoding.LinkType.IsSupported(source.LinkType))
+        {
+            source.Dispose();
+            throw new CaptureException(CaptureErrorKind.UnsupportedLinkType, path,
+                $"unsupported link type {source.LinkType} ({(LinkLayers)source.LinkType}) in {path}; supported: {Decoding.LinkType.SupportedList}");
+        }
+        return source;
+    }
+
+    /// <summary>Reads the next frame. False at the end of the file, whether clean or truncated.</summary>
+    public bool TryRead(out PacketCapture capture, out long recordBytes)
+    {
+        var status = _device.GetNextPacket(out capture);
+        recordBytes = 0;
+        if (status == GetPacketStatus.PacketRead)
+        {
+            recordBytes = Format == CaptureFormat.ClassicPcap
+                ? ClassicRecordHeader + capture.Data.Length
+                : PcapngPacketOverhead + ((capture.Data.Length + 3) & ~3);
+            Packets++;
+            Bytes += capture.Data.Length;
+            RecordBytes += recordBytes;
+            return true;
+        }
+        if (status == GetPacketStatus.Error)
+            Truncation = NoteTruncation(_device.LastError);
+        return false;
+    }
+
+    public static long TimestampTicks(in PacketCapture capture) => capture.Header.Timeval.Date.Ticks;
+
+    public static int OriginalLength(in PacketCapture capture) =>
+        capture.Header is PcapHeader header ? (int)header.PacketLength : capture.Data.Length;
+
+    private TruncationNote NoteTruncation(string detail)
+    {
+        if (Format == CaptureFormat.ClassicPcap)
+            return new TruncationNote(Path, Index, RecordBytes, true, Packets, detail);
+        long? walked = PcapngBlockWalker.FirstIncompleteBlock(Path);
+        return new TruncationNote(Path, Index, walked ?? RecordBytes, walked.HasValue, Packets, detail);
+    }
+
+    public void Dispose() => _device.Dispose();
+}

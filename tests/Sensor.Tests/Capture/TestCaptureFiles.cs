@@ -1,0 +1,90 @@
+using System.Buffers.Binary;
+
+namespace Sensor.Tests.Capture;
+
+/// <summary>A frame to put in a test capture file.</summary>
+internal sealed record TestFrame(long Ticks, byte[] Data, int? OriginalLength = null);
+
+/// <summary>
+/// Minimal writers for test captures, independent of the code under test: classic pcap in either
+/// byte order and precision, and pcapng (SHB, IDB, EPBs).
+/// </summary>
+internal static class TestCaptureFiles
+{
+    public static string TempPath(string extension) =>
+        Path.Combine(Path.GetTempPath(), $"sensor-test-{Guid.NewGuid():N}{extension}");
+
+    public static byte[] Classic(int linkType, IEnumerable<TestFrame> frames, bool bigEndian = false, bool nanosecond = false)
+    {
+        var output = new List<byte>();
+        output.AddRange(U32(nanosecond ? 0xA1B23C4Du : 0xA1B2C3D4u, bigEndian));
+        output.AddRange(U16(2, bigEndian));
+        output.AddRange(U16(4, bigEndian));
+        output.AddRange(new byte[8]);
+        output.AddRange(U32(65535, bigEndian));
+        output.AddRange(U32((uint)linkType, bigEndian));
+        foreach (var frame in frames)
+        {
+            long unix = frame.Ticks - DateTime.UnixEpoch.Ticks;
+            long remainder = unix % TimeSpan.TicksPerSecond;
+            output.AddRange(U32((uint)(unix / TimeSpan.TicksPerSecond), bigEndian));
+            output.AddRange(U32((uint)(nanosecond ? remainder * 100 : remainder / 10), bigEndian));
+            output.AddRange(U32((uint)frame.Data.Length, bigEndian));
+            output.AddRange(U32((uint)(frame.OriginalLength ?? frame.Data.Length), bigEndian));
+            output.AddRange(frame.Data);
+        }
+        return output.ToArray();
+    }
+
+    /// <summary>pcapng with one interface at microsecond resolution (the default if_tsresol).</summary>
+    public static byte[] Pcapng(int linkType, IEnumerable<TestFrame> frames)
+    {
+        var output = new List<byte>();
+        Block(output, 0x0A0D0D0A, [.. U32(0x1A2B3C4D, false), .. U16(1, false), .. U16(0, false), .. U64(ulong.MaxValue)]);
+        Block(output, 1, [.. U16((ushort)linkType, false), .. U16(0, false), .. U32(65535, false)]);
+        foreach (var frame in frames)
+        {
+            ulong micros = (ulong)((frame.Ticks - DateTime.UnixEpoch.Ticks) / 10);
+            var body = new List<byte>();
+            body.AddRange(U32(0, false));
+            body.AddRange(U32((uint)(micros >> 32), false));
+            body.AddRange(U32((uint)micros, false));
+            body.AddRange(U32((uint)frame.Data.Length, false));
+            body.AddRange(U32((uint)(frame.OriginalLength ?? frame.Data.Length), false));
+            body.AddRange(frame.Data);
+            while (body.Count % 4 != 0)
+                body.Add(0);
+            Block(output, 6, body.ToArray());
+        }
+        return output.ToArray();
+    }
+
+    private static void Block(List<byte> output, uint type, byte[] body)
+    {
+        uint length = (uint)(12 + body.Length);
+        output.AddRange(U32(type, false));
+        output.AddRange(U32(length, false));
+        output.AddRange(body);
+        output.AddRange(U32(length, false));
+    }
+
+    private static byte[] U16(ushort v, bool be) { var b = new byte[2]; if (be) BinaryPrimitives.WriteUInt16BigEndian(b, v); else BinaryPrimitives.WriteUInt16LittleEndian(b, v); return b; }
+    private static byte[] U32(uint v, bool be) { var b = new byte[4]; if (be) BinaryPrimitives.WriteUInt32BigEndian(b, v); else BinaryPrimitives.WriteUInt32LittleEndian(b, v); return b; }
+    private static byte[] U64(ulong v) { var b = new byte[8]; BinaryPrimitives.WriteUInt64LittleEndian(b, v); return b; }
+}
+
+/// <summary>A file deleted at the end of the test.</summary>
+internal sealed class TempFile : IDisposable
+{
+    public TempFile(byte[] contents, string extension = ".pcap")
+    {
+        Path = TestCaptureFiles.TempPath(extension);
+        File.WriteAllBytes(Path, contents);
+    }
+
+    public TempFile(string extension = ".pcap") => Path = TestCaptureFiles.TempPath(extension);
+
+    public string Path { get; }
+
+    public void Dispose() => File.Delete(Path);
+}

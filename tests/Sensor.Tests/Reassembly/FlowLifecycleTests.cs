@@ -1,0 +1,137 @@
+using Sensor.Core.Decoding;
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Tests.Reassembly;
+
+public class FlowLifecycleTests
+{
+    [Fact]
+    public void SynMissing_SynAckSeen_ClientStartsAtAckWithoutGap()
+    {
+        var s = new FlowScript()
+            .ServerSends(0, "", TcpFlags.Syn | TcpFlags.Ack)
+            .ClientSends(1, "EHLO a\r\n")
+            .ServerSends(1, "250 ok\r\n");
+        Assert.Equal(["start 192.0.2.10:40000->198.51.100.25:25", "data c2s EHLO a\r\n", "data s2c 250 ok\r\n"], s.Observer.Events);
+        Assert.True(s.Observer.Started[0].SawHandshake);
+    }
+
+    [Fact]
+    public void NoHandshake_EachDirectionAnnouncesResyncBeforeFirstData()
+    {
+        var s = new FlowScript().ClientSends(100, "RCPT TO:<b@c>\r\n").ServerSends(300, "250 ok\r\n").ClientSends(115, "DATA\r\n");
+        Assert.Equal(
+            ["start 192.0.2.10:40000->198.51.100.25:25", "gap c2s 0", "data c2s RCPT TO:<b@c>\r\n", "gap s2c 0", "data s2c 250 ok\r\n", "data c2s DATA\r\n"],
+            s.Observer.Events);
+        Assert.False(s.Observer.Started[0].SawHandshake);
+    }
+
+    [Theory]
+    [InlineData("192.0.2.10:40000", "198.51.100.25:25", "198.51.100.25:25")]     // mail port is the server
+    [InlineData("198.51.100.25:993", "192.0.2.10:40000", "198.51.100.25:993")]   // even when it sends first
+    [InlineData("192.0.2.10:5000", "198.51.100.25:8080", "192.0.2.10:5000")]     // no mail port: lower port
+    public void NoHandshake_ServerRoleGuessedFromPorts(string from, string to, string expectedServer)
+    {
+        var observer = new RecordingObserver();
+        var table = new FlowTable(observer);
+        table.Process(new TcpSegment(1, Endpoint.Parse(from), Endpoint.Parse(to), 1, 1, TcpFlags.Ack, "x"u8));
+        Assert.Equal(Endpoint.Parse(expectedServer), observer.Started[0].Server);
+    }
+
+    [Fact]
+    public void HeldDataAtFlush_GapReportedThenDataThenEndOfCapture()
+    {
+        var s = new FlowScript().Handshake().ClientSends(1, "AB").ClientSends(5, "EF");
+        s.Table.Flush();
+        Assert.Equal(["data c2s AB", "gap c2s 2", "data c2s EF", "end EndOfCapture"], s.Observer.Events.Skip(1));
+        Assert.Equal(1, s.Table.Stats.Gaps);
+        Assert.Equal(2, s.Table.Stats.GapBytes);
+        Assert.Equal(0, s.Table.Stats.BufferedBytes);
+    }
+
+    [Fact]
+    public void PeerAcksBeyondHole_CaptureDropSkipped()
+    {
+        var s = new FlowScript().Handshake().ClientSends(1, "AB").ClientSends(5, "EF").ServerSends(1, "", TcpFlags.Ack, ack: 1000 + 7);
+        Assert.Equal(["data c2s AB", "gap c2s 2", "data c2s EF"], s.Observer.Events.Skip(1));
+    }
+
+    [Fact]
+    public void PeerAckInsideHole_StillWaitsForRetransmission()
+    {
+        var s = new FlowScript().Handshake().ClientSends(1, "AB").ClientSends(5, "EF").ServerSends(1, "", TcpFlags.Ack, ack: 1000 + 4).ClientSends(3, "CD");
+        Assert.Equal("ABCDEF", s.Observer.Text(Direction.ClientToServer));
+        Assert.Equal(0, s.Table.Stats.Gaps);
+    }
+
+    [Fact]
+    public void Reset_DeliversHeldWithGapThenEnds()
+    {
+        var s = new FlowScript().Handshake().ClientSends(1, "AB").ClientSends(5, "EF").ServerSends(1, "", TcpFlags.Rst);
+        Assert.Equal(["data c2s AB", "gap c2s 2", "data c2s EF", "end Reset"], s.Observer.Events.Skip(1));
+        Assert.Equal(0, s.Table.Count);
+    }
+
+    [Fact]
+    public void FinWithHoleBeforeIt_FlowEndsOnceThePeerAcksTheFin()
+    {
+        var s = new FlowScript().Handshake()
+            .ClientSends(1, "AB").ClientSends(5, "EF", TcpFlags.Fin | TcpFlags.Ack)
+            .ServerSends(1, "", TcpFlags.Fin | TcpFlags.Ack, ack: 1000 + 3);
+        Assert.Equal(1, s.Table.Count);   // C..D may still be retransmitted
+        s.ServerSends(2, "", TcpFlags.Ack, ack: 1000 + 8);
+        Assert.Equal(["data c2s AB", "gap c2s 2", "data c2s EF"], s.Observer.Events.Skip(1).Take(3));
+        s.ClientSends(8, "", TcpFlags.Ack, ack: 5000 + 2);
+        Assert.Equal(0, s.Table.Count);
+        Assert.Equal(FlowEndReason.Closed, s.Observer.Ended.Single().Reason);
+    }
+
+    [Fact]
+    public void LateAckAfterClose_DoesNotStartAPhantomFlow()
+    {
+        var s = new FlowScript().Handshake()
+            .ClientSends(1, "", TcpFlags.Fin | TcpFlags.Ack).ServerSends(1, "", TcpFlags.Fin | TcpFlags.Ack, ack: 1000 + 2)
+            .ClientSends(2, "", TcpFlags.Ack, ack: 5000 + 2);
+        Assert.Single(s.Observer.Started);
+        Assert.Equal(0, s.Table.Count);
+        Assert.Equal(1, s.Table.Stats.UntrackedSegments);
+    }
+
+    [Fact]
+    public void IdleTimeout_EndsOnlyTheIdleFlow_AsCaptureTimeAdvances()
+    {
+        var limits = new ReassemblyLimits { IdleTimeout = TimeSpan.FromMinutes(1) };
+        var s = new FlowScript(limits: limits).Handshake().ClientSends(1, "A");
+        var other = Endpoint.Parse("192.0.2.99:40001");
+        s.Ticks += TimeSpan.FromSeconds(30).Ticks;
+        s.Send(other, FlowScript.Server, 1, 1, TcpFlags.Ack, "x");
+        Assert.Empty(s.Observer.Ended);
+        s.Table.AdvanceTime(s.Ticks + TimeSpan.FromSeconds(31).Ticks);
+        Assert.Equal(FlowEndReason.IdleTimeout, s.Observer.Ended.Single().Reason);
+        Assert.Equal(FlowScript.Client, s.Observer.Ended[0].Flow.Client);
+        Assert.Equal(1, s.Table.Count);
+    }
+
+    [Fact]
+    public void IgnoredFlow_NoDelivery_NoBuffering_RemovedOnFin()
+    {
+        var observer = new RecordingObserver { IgnoreWhen = _ => true };
+        var s = new FlowScript(observer: observer).Handshake()
+            .ClientSends(5, "later").ClientSends(1, "GET ").ServerSends(1, "HTTP");
+        Assert.DoesNotContain(observer.Events, e => e.StartsWith("data") || e.StartsWith("gap"));
+        Assert.Equal(0, s.Table.Stats.BufferedBytes);
+        s.ClientSends(10, "", TcpFlags.Fin | TcpFlags.Ack).ServerSends(5, "", TcpFlags.Fin | TcpFlags.Ack);
+        Assert.Equal(0, s.Table.Count);
+        Assert.Equal(FlowEndReason.Closed, observer.Ended.Single().Reason);
+    }
+
+    [Fact]
+    public void FlowKey_IsSymmetric()
+    {
+        var a = FlowScript.Client;
+        var b = FlowScript.Server;
+        Assert.Equal(FlowKey.From(a, b), FlowKey.From(b, a));
+        Assert.Equal(FlowKey.From(a, b).GetHashCode(), FlowKey.From(b, a).GetHashCode());
+        Assert.NotEqual(FlowKey.From(a, b), FlowKey.From(a, Endpoint.Parse("198.51.100.25:26")));
+    }
+}
