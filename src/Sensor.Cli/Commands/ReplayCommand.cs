@@ -66,7 +66,8 @@ public static class ReplayCommand
             result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath(),
             result.GetValue(ShowSecrets),
             failOn,
-            ShowProgress: !result.GetValue(NoProgress) && !Console.IsErrorRedirected);
+            ShowProgress: !result.GetValue(NoProgress) && !Console.IsErrorRedirected
+                && files.Sum(f => new FileInfo(f).Length) >= ProgressDisplay.MinimumBytes);
     }
 
     private static RuleSet LoadRules(ParseResult result)

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Sensor.Cli.Presentation;
+using Sensor.Core.Capture;
+using Sensor.Core.Output;
+using Sensor.Core.Pipeline;
+using Sensor.Core.Storage;
+using Serilog;
+using Spectre.Console;
+
+namespace Sensor.Cli.Commands;
+
+/// <summary>Runs one replay: opens the store and sinks, drives the pipeline over the files, reports.</summary>
+public sealed class ReplayRunner(ReplaySettings settings)
+{
+    public int Run()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var store = OpenStore();
+        var summary = new RunSummary();
+        var evidence = settings.Options.EvidenceDirectory is { } dir ? new EvidencePlan(PrepareEvidenceDirectory(dir)) : null;
+        using var stdout = Console.OpenStandardOutput();
+        using var json = settings.Json ? new JsonLinesWriter(stdout) : null;
+        var sinks = new List<IRecordSink>();
+        if (evidence is not null)
+            sinks.Add(evidence);
+        sinks.Add(summary);
+        if (json is not null)
+            sinks.Add(new JsonLinesSink(json));
+        if (store is not null)
+            sinks.Add(new StoreSink(store));
+
+        var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath())));
+        var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks);
+        var read = ReadCaptures(pipeline);
+        store?.Flush();
+        if (evidence is not null)
+            WriteEvidence(evidence);
+
+        var warnings = read.Truncations.Select(t => t.Message).ToList();
+        foreach (var warning in warnings)
+            Log.Warning("{Warning}", warning);
+        LogStats(pipeline, read);
+        if (!settings.Json)
+            SummaryPrinter.Print(AnsiConsole.Console, new ReplayReport(settings.Options.Files.Count, read.Packets, read.Bytes, stopwatch.Elapsed, summary, warnings));
+        return settings.FailOn is { } threshold && summary.HighestSeverity >= threshold ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
+    }
+
+    private CaptureResult ReadCaptures(MailPipeline pipeline)
+    {
+        var reader = new CaptureReader(settings.Options.Files);
+        try
+        {
+            return settings.ShowProgress
+                ? ProgressDisplay.Run(reader.Progress, () => PipelinePacketHandler.Run(reader, pipeline))
+                : PipelinePacketHandler.Run(reader, pipeline);
+        }
+        catch (CaptureException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    private void WriteEvidence(EvidencePlan evidence)
+    {
+        var selectors = evidence.Requests.Select(r => new FlowSelector(r.Client, r.Server, r.FirstTicks, r.LastTicks, r.Path)).ToList();
+        if (selectors.Count > 0)
+            EvidenceExporter.Export(settings.Options.Files, selectors);
+    }
+
+    private SensorStore? OpenStore()
+    {
+        if (settings.DbPath is null)
+            return null;
+        try
+        {
+            return SensorStore.Open(settings.DbPath);
+        }
+        catch (StoreException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    /// <summary>The HMAC key for secret fingerprints lives beside the store (or in the default data folder).</summary>
+    private string KeyPath()
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(settings.DbPath ?? SensorStore.DefaultPath()))!;
+        return Path.Combine(folder, "fingerprint.key");
+    }
+
+    private static string PrepareEvidenceDirectory(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            return directory;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot create the evidence directory '{directory}': {e.Message}");
+        }
+    }
+
+    private static void LogStats(MailPipeline pipeline, CaptureResult read)
+    {
+        var decode = pipeline.DecodeStats;
+        var flows = pipeline.ReassemblyStats;
+        Log.Debug("decoded {Tcp} TCP, {NotTcp} other, {Malformed} malformed, {Truncated} truncated, {Fragments} fragments",
+            decode.Tcp, decode.NotTcp, decode.Malformed, decode.Truncated, decode.Fragment);
+        Log.Debug("reassembly: {Stats}", flows);
+        Log.Debug("{Sessions} sessions, {Findings} findings from {Packets} packets", pipeline.Sessions, pipeline.Findings, read.Packets);
+    }
+}

@@ -1,0 +1,41 @@
+namespace Sensor.Tests.Replay;
+
+/// <summary>Every real capture against its manifest entry, exactly: these sessions and findings, nothing else.</summary>
+public class ManifestReplayTests
+{
+    public static TheoryData<string> CaptureFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var capture in Manifest.Load().Captures)
+            data.Add(capture.File);
+        return data;
+    }
+
+    private static ManifestCapture Entry(string file) => Manifest.Load().Captures.Single(c => c.File == file);
+
+    [Theory]
+    [MemberData(nameof(CaptureFiles))]
+    public void YieldsExactlyTheManifest(string file)
+    {
+        var expected = Entry(file);
+        var (sink, read) = ReplayHarness.RunFiles(expected.Path);
+
+        Assert.Equal(Expected(expected.Sessions.Select(s => s.ToString())), sink.SessionLines());
+        Assert.Equal(Expected(expected.Findings.Select(f => f.ToString())), sink.FindingLines());
+        Assert.Equal(expected.Truncated, read.Truncations.Count > 0);
+    }
+
+    [Fact]
+    public void NoSecretReachesTheRecords()
+    {
+        foreach (var capture in Manifest.Load().Captures)
+        {
+            var (sink, _) = ReplayHarness.RunFiles(capture.Path);
+            foreach (var finding in sink.Findings)
+                if (finding.Evidence.TryGetValue("secret", out var secret))
+                    Assert.Equal("redacted", secret);
+        }
+    }
+
+    private static List<string> Expected(IEnumerable<string> lines) => lines.Order(StringComparer.Ordinal).ToList();
+}

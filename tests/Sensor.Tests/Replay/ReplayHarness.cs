@@ -1,0 +1,52 @@
+using Sensor.Core.Capture;
+using Sensor.Core.Detection;
+using Sensor.Core.Decoding;
+using Sensor.Core.Output;
+using Sensor.Core.Pipeline;
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Tests.Replay;
+
+/// <summary>Runs the real pipeline (no store) over capture files or re-cut segments and keeps what it reports.</summary>
+public static class ReplayHarness
+{
+    public static (CollectingSink Sink, CaptureResult Read) RunFiles(params string[] files)
+    {
+        var sink = new CollectingSink();
+        var read = PipelinePacketHandler.Run(new CaptureReader(files), NewPipeline(sink));
+        return (sink, read);
+    }
+
+    public static CollectingSink RunSegments(IEnumerable<SegmentSpec> segments)
+    {
+        var sink = new CollectingSink();
+        var pipeline = NewPipeline(sink);
+        foreach (var s in segments)
+            pipeline.OnFrame(LinkType.Raw, s.Ticks, s.ToRawIpFrame());
+        pipeline.Complete();
+        return sink;
+    }
+
+    /// <summary>The TCP segments of a capture file, in capture order.</summary>
+    public static List<SegmentSpec> Segments(string file)
+    {
+        var collector = new SegmentCollector();
+        new CaptureReader([file]).Read(collector);
+        return collector.Segments;
+    }
+
+    private sealed class SegmentCollector : IPacketHandler
+    {
+        public List<SegmentSpec> Segments { get; } = [];
+
+        public void OnPacket(in RawPacket packet)
+        {
+            if (SegmentSpec.FromFrame(packet.LinkType, packet.TimestampTicks, packet.Data) is { } spec)
+                Segments.Add(spec);
+        }
+    }
+
+    private static MailPipeline NewPipeline(CollectingSink sink) =>
+        new(DefaultRules.Rules, ReassemblyLimits.Default, history: null,
+            new RecordMapper(new SecretRedactor(false, new byte[32])), [sink]);
+}
