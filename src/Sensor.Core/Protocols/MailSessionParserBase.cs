@@ -95,6 +95,24 @@ public abstract class MailSessionParserBase : IMailSessionParser
     /// <summary>Forget partial state after a fault; the next line starts afresh.</summary>
     protected abstract void Reset();
 
+    /// <summary>False when no whole line is available; an over-long line is reported and skipped.</summary>
+    protected static bool NextLine(LineFramer framer, Direction direction, ref ReadOnlySpan<byte> data, IMailEventSink sink, out ReadOnlySpan<byte> line)
+    {
+        while (true)
+        {
+            var status = framer.TryReadLine(ref data, out line);
+            if (status == FrameStatus.Line)
+                return true;
+            if (status == FrameStatus.NeedMore)
+                return false;
+            sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.LineTooLong, $"over {framer.MaxLineBytes} bytes"));
+        }
+    }
+
+    /// <summary>The first line after a gap is kept only if it plainly starts a protocol line (else it is the tail of a lost one).</summary>
+    protected static bool KeepAfterGap(LineFramer framer, ReadOnlySpan<byte> line, bool looksLikeStart) =>
+        !framer.TakeGapFlag() || looksLikeStart;
+
     /// <summary>The client sent STARTTLS/STLS: from now its bytes are held until the server answers.</summary>
     protected void StartTlsRequested(IMailEventSink sink)
     {

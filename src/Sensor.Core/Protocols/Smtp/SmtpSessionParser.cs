@@ -75,24 +75,6 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
         }
     }
 
-    /// <summary>False when no whole line is available; an over-long line is reported and skipped.</summary>
-    internal static bool NextLine(LineFramer framer, Direction direction, ref ReadOnlySpan<byte> data, IMailEventSink sink, out ReadOnlySpan<byte> line)
-    {
-        while (true)
-        {
-            var status = framer.TryReadLine(ref data, out line);
-            if (status == FrameStatus.Line)
-                return true;
-            if (status == FrameStatus.NeedMore)
-                return false;
-            sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.LineTooLong, $"over {framer.MaxLineBytes} bytes"));
-        }
-    }
-
-    /// <summary>The first line after a gap is kept only if it plainly starts a protocol line (else it is the tail of a lost one).</summary>
-    internal static bool KeepAfterGap(LineFramer framer, ReadOnlySpan<byte> line, bool looksLikeStart) =>
-        !framer.TakeGapFlag() || looksLikeStart;
-
     private void OnClientLine(ReadOnlySpan<byte> line, IMailEventSink sink)
     {
         if (_auth is { WantsClientLine: true })
