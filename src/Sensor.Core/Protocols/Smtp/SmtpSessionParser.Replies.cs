@@ -92,6 +92,7 @@ public sealed partial class SmtpSessionParser
         {
             _serverLines.Gap();
             _reply.Clear();
+            _pending.DropHead(SmtpCommand.Greeting); // picked up mid-stream or the greeting was lost
             sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.GapResync, "server"));
             return;
         }

@@ -18,7 +18,7 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
 
     private readonly LineFramer _clientLines;
     private readonly LineFramer _serverLines;
-    private readonly Queue<SmtpCommand> _pending = new();
+    private readonly PendingQueue<SmtpCommand> _pending;
     private readonly SmtpReplyCollector _reply = new();
     private ClientMode _mode;
     private DotBodyScanner _body;
@@ -27,17 +27,16 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
     private int _recipients;
     private SaslExchange? _auth;
 
-    public SmtpSessionParser(bool implicitTls = false, int maxLineBytes = LineFramer.DefaultMaxLineBytes)
+    public SmtpSessionParser(bool implicitTls = false, int maxLineBytes = LineFramer.DefaultMaxLineBytes, int maxPendingCommands = DefaultMaxPendingCommands)
         : base(implicitTls)
     {
         _clientLines = new LineFramer(maxLineBytes);
         _serverLines = new LineFramer(maxLineBytes);
+        _pending = new PendingQueue<SmtpCommand>(maxPendingCommands);
         _pending.Enqueue(SmtpCommand.Greeting);
     }
 
     public override MailProtocol Protocol => MailProtocol.Smtp;
-
-    public int MaxPendingCommands { get; init; } = DefaultMaxPendingCommands;
 
     protected override int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
     {
@@ -84,7 +83,7 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
         }
         var verb = Ascii.NextToken(line, out var args);
         var command = SmtpVerbs.Classify(verb);
-        Enqueue(command, sink);
+        _pending.Enqueue(command, sink);
         switch (command)
         {
             case SmtpCommand.Ehlo or SmtpCommand.Helo:
@@ -110,16 +109,6 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
                 BeginBdat(args, sink);
                 break;
         }
-    }
-
-    private void Enqueue(SmtpCommand command, IMailEventSink sink)
-    {
-        if (_pending.Count >= MaxPendingCommands)
-        {
-            _pending.Dequeue();
-            sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.TooManyPending, $"over {MaxPendingCommands} commands"));
-        }
-        _pending.Enqueue(command);
     }
 
     /// <summary>RFC 4954 §4: AUTH mechanism [initial-response].</summary>
