@@ -1,0 +1,198 @@
+using Sensor.Core.Protocols.Sasl;
+using Sensor.Core.Protocols.Text;
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Core.Protocols.Imap;
+
+/// <summary>
+/// IMAP (RFC 3501, RFC 9051) with STARTTLS (RFC 2595), SASL-IR (RFC 4959) and LITERAL+ (RFC 7888).
+/// Tagged replies are matched by tag; literals are followed in both directions so their bytes are
+/// never read as commands or responses. Literals are buffered only for LOGIN and AUTHENTICATE
+/// (bounded by <see cref="MaxBufferedLiteralBytes"/>); all others are skipped by counting.
+/// </summary>
+public sealed partial class ImapSessionParser : MailSessionParserBase
+{
+    /// <summary>RFC 7162 §4 recommends clients keep command lines under 8192 octets.</summary>
+    public const int DefaultMaxClientLineBytes = 8192;
+    /// <summary>Server lines carry ENVELOPE and BODYSTRUCTURE data; they get more room.</summary>
+    public const int DefaultMaxServerLineBytes = 64 * 1024;
+    public const int DefaultMaxBufferedLiteralBytes = 8192;
+    /// <summary>A literal count past this is not believed (a hostile count would swallow the stream).</summary>
+    public const long DefaultMaxLiteralBytes = 1L << 32;
+    private const int MaxPendingTags = 64;
+
+    private enum Pending : byte { StartTls, Login, Authenticate }
+
+    private sealed class Command(byte[] tag, string verb, bool keepArguments)
+    {
+        public byte[] Tag { get; } = tag;
+        public string Verb { get; } = verb;
+        public bool KeepArguments { get; } = keepArguments;
+        public List<byte[]?> Arguments { get; } = [];
+    }
+
+    private readonly LineFramer _clientLines = new(DefaultMaxClientLineBytes);
+    private readonly LineFramer _serverLines = new(DefaultMaxServerLineBytes);
+    private readonly List<(byte[] Tag, Pending Kind)> _pending = [];
+    private Command? _command;
+    private long _literalRemaining;
+    private List<byte>? _literal;
+    private bool _literalAwaitsGoAhead;
+    private SaslExchange? _auth;
+
+    public ImapSessionParser(bool implicitTls = false) : base(implicitTls)
+    {
+    }
+
+    public override MailProtocol Protocol => MailProtocol.Imap;
+
+    public int MaxBufferedLiteralBytes { get; init; } = DefaultMaxBufferedLiteralBytes;
+
+    public long MaxLiteralBytes { get; init; } = DefaultMaxLiteralBytes;
+
+    protected override int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        int total = data.Length;
+        if (direction == Direction.ClientToServer)
+            ParseClient(ref data, sink);
+        else
+            ParseServer(ref data, sink);
+        return total - data.Length;
+    }
+
+    private void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        while (!data.IsEmpty && !Diverted(Direction.ClientToServer))
+        {
+            if (_literalRemaining > 0)
+                ConsumeLiteral(ref data);
+            else if (!NextLine(_clientLines, Direction.ClientToServer, ref data, sink, out var line))
+                return;
+            else if (KeepAfterGap(_clientLines, line, ImapSyntax.LooksLikeCommand(line)))
+                OnClientLine(line, sink);
+        }
+    }
+
+    private void OnClientLine(ReadOnlySpan<byte> line, IMailEventSink sink)
+    {
+        if (_command is null && _auth is { WantsClientLine: true })
+        {
+            _auth.OnResponse(line, sink);
+            return;
+        }
+        if (_command is null)
+        {
+            var tag = Ascii.NextToken(line, out var rest);
+            var verb = Ascii.Upper(Ascii.NextToken(rest, out line));
+            _command = new Command(tag.ToArray(), verb, verb is "LOGIN" or "AUTHENTICATE");
+        }
+        ContinueCommand(line, sink);
+    }
+
+    /// <summary>One line of a command: its arguments, then either a literal announced at its end or the end of the command.</summary>
+    private void ContinueCommand(ReadOnlySpan<byte> line, IMailEventSink sink)
+    {
+        var command = _command!;
+        var marker = ImapSyntax.LiteralAtEnd(line, out long count, out bool nonSync, out int markerStart);
+        if (command.KeepArguments)
+            ImapSyntax.Tokenize(line[..markerStart], command.Arguments);
+        if (marker == LiteralMarker.Literal && count <= MaxLiteralBytes)
+        {
+            BeginLiteral(command, count, nonSync, sink);
+            return;
+        }
+        if (marker != LiteralMarker.None)
+            sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.BadLiteral, WireText.Escape(line[markerStart..])));
+        _command = null;
+        CompleteCommand(command, sink);
+    }
+
+    private void BeginLiteral(Command command, long count, bool nonSync, IMailEventSink sink)
+    {
+        _literalRemaining = count;
+        _literalAwaitsGoAhead = !nonSync;
+        _literal = null;
+        if (command.KeepArguments && count <= MaxBufferedLiteralBytes)
+            _literal = new List<byte>((int)count);
+        else if (command.KeepArguments)
+        {
+            command.Arguments.Add(null);
+            sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.LiteralTooLarge, $"{command.Verb} literal of {count} bytes"));
+        }
+        if (count == 0)
+            EndLiteral();
+    }
+
+    private void ConsumeLiteral(ref ReadOnlySpan<byte> data)
+    {
+        var chunk = LineFramer.TakeRaw(ref data, ref _literalRemaining);
+        _literalAwaitsGoAhead = false;
+        foreach (byte b in chunk)
+            _literal?.Add(b);
+        if (_literalRemaining == 0)
+            EndLiteral();
+    }
+
+    /// <summary>The literal is a whole argument; the command goes on with the next line (RFC 3501 §4.3).</summary>
+    private void EndLiteral()
+    {
+        if (_literal is not null)
+            _command?.Arguments.Add(_literal.ToArray());
+        _literal = null;
+    }
+
+    private void CompleteCommand(Command command, IMailEventSink sink)
+    {
+        switch (command.Verb)
+        {
+            case "LOGIN":
+                Login(command, sink);
+                break;
+            case "AUTHENTICATE":
+                Authenticate(command, sink);
+                break;
+            case "STARTTLS":
+                Track(command.Tag, Pending.StartTls);
+                StartTlsRequested(sink);
+                break;
+        }
+    }
+
+    /// <summary>RFC 3501 §6.2.3: LOGIN userid password, each an atom, a quoted string or a literal.</summary>
+    private void Login(Command command, IMailEventSink sink)
+    {
+        Track(command.Tag, Pending.Login);
+        if (command.Arguments.Count < 2)
+        {
+            sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "LOGIN without user and password"));
+            return;
+        }
+        sink.Emit(new CredentialEvent("LOGIN", "imap-login", CredentialKind.Reusable,
+            Text(command.Arguments[0]), Text(command.Arguments[1])));
+    }
+
+    /// <summary>RFC 3501 §6.2.2: AUTHENTICATE mechanism, with an initial response when SASL-IR is used (RFC 4959 §3).</summary>
+    private void Authenticate(Command command, IMailEventSink sink)
+    {
+        Track(command.Tag, Pending.Authenticate);
+        _auth?.Close(sink);
+        _auth = null;
+        if (command.Arguments.Count == 0 || command.Arguments[0] is not { } mechanism)
+        {
+            sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "AUTHENTICATE without mechanism"));
+            return;
+        }
+        _auth = SaslExchange.Start(Ascii.Upper(mechanism), "imap-authenticate-");
+        if (command.Arguments.Count > 1 && command.Arguments[1] is { } initial)
+            _auth.OnInitialResponse(initial, sink);
+    }
+
+    private static string? Text(byte[]? value) => value is null ? null : WireText.Escape(value, SaslText.MaxCredentialChars);
+
+    private void Track(byte[] tag, Pending kind)
+    {
+        if (_pending.Count >= MaxPendingTags)
+            _pending.RemoveAt(0);
+        _pending.Add((tag, kind));
+    }
+}

@@ -1,0 +1,275 @@
+using Sensor.Core.Protocols.Text;
+using Sensor.Core.Protocols.Tls;
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Core.Protocols;
+
+/// <summary>
+/// What SMTP, IMAP and POP3 share: the STARTTLS gate and the switch to TLS. A protocol parser
+/// handles plaintext lines; this class decides which bytes are plaintext at all.
+/// <list type="bullet">
+/// <item>After the client's STARTTLS line and before the server's answer, further client bytes are
+/// held and reported as injected (CVE-2011-0411: a server that buffers them runs them after TLS).</item>
+/// <item>After an accepted answer, server bytes before the client's first TLS record are injected
+/// too (a buffered response accepted as post-TLS, Poddebniak et al. 2021).</item>
+/// <item>The client's next bytes should be a TLS record; if they are plaintext, the upgrade did
+/// not happen (TlsNotStartedEvent) and parsing goes on, so a later AUTH in the clear is seen.</item>
+/// <item>From the first TLS record on, both directions go to <see cref="TlsStreamParser"/> and
+/// nothing is parsed as mail again.</item>
+/// </list>
+/// No exception escapes Feed, Gap or End: a throw is a bug, reported as <see cref="AnomalyNames.ParserFault"/>.
+/// </summary>
+public abstract class MailSessionParserBase : IMailSessionParser
+{
+    private enum Upgrade : byte { None, AwaitingReply, AwaitingClientTls, ClientNotTls, Tls }
+
+    private const int NotTlsPreviewBytes = 64;
+
+    private readonly TlsStreamParser _clientTls = new(Direction.ClientToServer);
+    private readonly TlsStreamParser _serverTls = new(Direction.ServerToClient);
+    private readonly HeldBytes _heldClient = new();
+    private readonly HeldBytes _heldServer = new();
+    private Upgrade _upgrade;
+
+    protected MailSessionParserBase(bool implicitTls) => _upgrade = implicitTls ? Upgrade.Tls : Upgrade.None;
+
+    public abstract MailProtocol Protocol { get; }
+
+    public bool InTls => _upgrade == Upgrade.Tls;
+
+    /// <summary>
+    /// True when this direction's bytes no longer go to the protocol parser: the client's from its
+    /// STARTTLS line on, the server's from an accepting answer on. A parser stops its loop when it turns true.
+    /// </summary>
+    protected bool Diverted(Direction direction) => direction == Direction.ClientToServer
+        ? _upgrade != Upgrade.None
+        : _upgrade is Upgrade.AwaitingClientTls or Upgrade.ClientNotTls or Upgrade.Tls;
+
+    public void Feed(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        try
+        {
+            FeedCore(direction, data, sink);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fault(direction, e, sink);
+        }
+    }
+
+    public void Gap(Direction direction, IMailEventSink sink)
+    {
+        try
+        {
+            if (_upgrade == Upgrade.Tls)
+                TlsFor(direction).Gap(sink);
+            else
+                OnGap(direction, sink);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fault(direction, e, sink);
+        }
+    }
+
+    public void End(IMailEventSink sink)
+    {
+        try
+        {
+            FlushUpgrade(sink);
+            OnEnd(sink);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fault(Direction.ClientToServer, e, sink);
+        }
+    }
+
+    /// <summary>Parses plaintext from one direction; returns how many bytes were consumed. Must stop right after a line that calls <see cref="StartTlsRequested"/> or an accepting <see cref="StartTlsAnswered"/>.</summary>
+    protected abstract int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink);
+
+    protected abstract void OnGap(Direction direction, IMailEventSink sink);
+
+    protected abstract void OnEnd(IMailEventSink sink);
+
+    /// <summary>Forget partial state after a fault; the next line starts afresh.</summary>
+    protected abstract void Reset();
+
+    /// <summary>False when no whole line is available; an over-long line is reported and skipped.</summary>
+    protected static bool NextLine(LineFramer framer, Direction direction, ref ReadOnlySpan<byte> data, IMailEventSink sink, out ReadOnlySpan<byte> line)
+    {
+        while (true)
+        {
+            var status = framer.TryReadLine(ref data, out line);
+            if (status == FrameStatus.Line)
+                return true;
+            if (status == FrameStatus.NeedMore)
+                return false;
+            sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.LineTooLong, $"over {framer.MaxLineBytes} bytes"));
+        }
+    }
+
+    /// <summary>The first line after a gap is kept only if it plainly starts a protocol line (else it is the tail of a lost one).</summary>
+    protected static bool KeepAfterGap(LineFramer framer, ReadOnlySpan<byte> line, bool looksLikeStart) =>
+        !framer.TakeGapFlag() || looksLikeStart;
+
+    /// <summary>The client sent STARTTLS/STLS: from now its bytes are held until the server answers.</summary>
+    protected void StartTlsRequested(IMailEventSink sink)
+    {
+        sink.Emit(new StartTlsCommandEvent());
+        if (_upgrade == Upgrade.None)
+            _upgrade = Upgrade.AwaitingReply;
+    }
+
+    /// <summary>The server answered STARTTLS/STLS.</summary>
+    protected void StartTlsAnswered(bool accepted, string status, string text, IMailEventSink sink)
+    {
+        sink.Emit(new StartTlsReplyEvent(accepted, status, text));
+        if (_upgrade != Upgrade.AwaitingReply)
+            return;
+        FlushInjected(Direction.ClientToServer, _heldClient, sink);
+        if (accepted)
+        {
+            _heldClient.Clear();
+            _upgrade = Upgrade.AwaitingClientTls;
+            return;
+        }
+        // Refused: the client's pipelined bytes were ordinary plaintext after all; parse them.
+        _upgrade = Upgrade.None;
+        ReplayHeldClient(sink);
+    }
+
+    private void FeedCore(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        while (!data.IsEmpty)
+        {
+            if (Divert(direction, ref data, sink))
+                continue;
+            if (data.IsEmpty)
+                return;
+            int used = ParsePlaintext(direction, data, sink);
+            if (used == 0 && !Diverted(direction))
+                return;
+            data = data[used..];
+        }
+    }
+
+    /// <summary>Routes bytes the upgrade owns; true when it changed state and the loop should look again.</summary>
+    private bool Divert(Direction direction, ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        bool client = direction == Direction.ClientToServer;
+        switch (_upgrade)
+        {
+            case Upgrade.Tls:
+                TlsFor(direction).Feed(data, sink);
+                data = default;
+                return false;
+            case Upgrade.AwaitingReply when client:
+                _heldClient.Add(data);
+                data = default;
+                return false;
+            case Upgrade.AwaitingClientTls when !client:
+            case Upgrade.ClientNotTls when !client:
+                _heldServer.Add(data);
+                data = default;
+                return false;
+            case Upgrade.AwaitingClientTls:
+                return ClientFirstBytes(data, sink);
+            case Upgrade.ClientNotTls:
+                return CollectNotTls(ref data, sink);
+            default:
+                return false;
+        }
+    }
+
+    private bool ClientFirstBytes(ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        if (TlsStreamParser.LooksLikeTlsStart(data[0]))
+        {
+            FlushInjected(Direction.ServerToClient, _heldServer, sink);
+            _heldServer.Clear();
+            _upgrade = Upgrade.Tls;
+        }
+        else
+            _upgrade = Upgrade.ClientNotTls;
+        return true;
+    }
+
+    /// <summary>Plaintext after an accepted STARTTLS: hold a line's worth for the preview (so the event is the same however the input is split), then parse it.</summary>
+    private bool CollectNotTls(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        int lf = data.IndexOf((byte)'\n');
+        int need = NotTlsPreviewBytes - (int)_heldClient.Count;
+        bool lineDone = lf >= 0 && lf < need;
+        int take = lineDone ? lf + 1 : Math.Min(data.Length, need);
+        _heldClient.Add(data[..take]);
+        data = data[take..];
+        if (!lineDone && _heldClient.Count < NotTlsPreviewBytes)
+            return false;
+        EmitNotTls(sink);
+        ReplayHeldClient(sink);
+        return true;
+    }
+
+    private void EmitNotTls(IMailEventSink sink)
+    {
+        var kept = _heldClient.Kept;
+        int lf = kept.IndexOf((byte)'\n');
+        var line = lf >= 0 ? kept[..lf].TrimEnd((byte)'\r') : kept;
+        sink.Emit(new TlsNotStartedEvent(Direction.ClientToServer, WireText.Escape(line)));
+        FlushInjected(Direction.ServerToClient, _heldServer, sink);
+        _heldServer.Clear();
+        _upgrade = Upgrade.None;
+    }
+
+    private void ReplayHeldClient(IMailEventSink sink)
+    {
+        var replay = _heldClient.Kept.ToArray();
+        bool truncated = _heldClient.Truncated;
+        _heldClient.Clear();
+        FeedCore(Direction.ClientToServer, replay, sink);
+        if (truncated)
+            OnGap(Direction.ClientToServer, sink);
+    }
+
+    private static void FlushInjected(Direction direction, HeldBytes held, IMailEventSink sink)
+    {
+        if (held.Count > 0)
+            sink.Emit(new InjectedBytesEvent(direction, (int)Math.Min(held.Count, int.MaxValue), held.Preview()));
+    }
+
+    private void FlushUpgrade(IMailEventSink sink)
+    {
+        switch (_upgrade)
+        {
+            case Upgrade.AwaitingReply:
+                FlushInjected(Direction.ClientToServer, _heldClient, sink);
+                break;
+            case Upgrade.AwaitingClientTls:
+                FlushInjected(Direction.ServerToClient, _heldServer, sink);
+                break;
+            case Upgrade.ClientNotTls:
+                EmitNotTls(sink);
+                ReplayHeldClient(sink);
+                break;
+        }
+        _heldClient.Clear();
+        _heldServer.Clear();
+    }
+
+    private TlsStreamParser TlsFor(Direction direction) =>
+        direction == Direction.ClientToServer ? _clientTls : _serverTls;
+
+    private void Fault(Direction direction, Exception e, IMailEventSink sink)
+    {
+        sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.ParserFault, e.GetType().Name));
+        try
+        {
+            Reset();
+        }
+        catch (Exception)
+        {
+            // Reset must not throw; if it does, the parser stays as it is and carries on.
+        }
+    }
+}

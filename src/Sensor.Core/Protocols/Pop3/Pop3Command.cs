@@ -1,0 +1,58 @@
+using Sensor.Core.Protocols.Text;
+
+namespace Sensor.Core.Protocols.Pop3;
+
+/// <summary>What a pending response answers; MultiLine ones end with a "." line (RFC 1939 §3).</summary>
+internal enum Pop3Command : byte
+{
+    Greeting, Capa, Stls, User, Pass, Apop, Auth, MultiLine, Other,
+}
+
+internal static class Pop3Verbs
+{
+    private static readonly string[] Known =
+        ["USER", "PASS", "APOP", "AUTH", "STLS", "CAPA", "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "QUIT", "TOP", "UIDL", "UTF8"];
+
+    public static Pop3Command Classify(string verb, bool hasArguments) => verb switch
+    {
+        "USER" => Pop3Command.User,
+        "PASS" => Pop3Command.Pass,
+        "APOP" => Pop3Command.Apop,
+        // RFC 5034 §4: AUTH with a mechanism starts an exchange; bare AUTH (RFC 1734 practice) lists mechanisms, multi-line.
+        "AUTH" => hasArguments ? Pop3Command.Auth : Pop3Command.MultiLine,
+        "STLS" => Pop3Command.Stls,
+        "CAPA" => Pop3Command.Capa,
+        "RETR" or "TOP" => Pop3Command.MultiLine,
+        // RFC 1939 §5: LIST and UIDL with a message number answer on one line, without one as a list.
+        "LIST" or "UIDL" => hasArguments ? Pop3Command.Other : Pop3Command.MultiLine,
+        _ => Pop3Command.Other,
+    };
+
+    public static bool LooksLikeCommand(ReadOnlySpan<byte> line)
+    {
+        var verb = Ascii.NextToken(line, out _);
+        foreach (var known in Known)
+        {
+            if (Ascii.EqualsIgnoreCase(verb, known))
+                return true;
+        }
+        return false;
+    }
+
+    public static bool LooksLikeResponse(ReadOnlySpan<byte> line) =>
+        Ascii.StartsWithIgnoreCase(line, "+OK") || Ascii.StartsWithIgnoreCase(line, "-ERR") || IsContinuation(line);
+
+    /// <summary>RFC 5034 §4: a SASL challenge is "+" SP base64 (some servers send a bare "+").</summary>
+    public static bool IsContinuation(ReadOnlySpan<byte> line) =>
+        line.SequenceEqual("+"u8) || line.StartsWith("+ "u8);
+
+    /// <summary>RFC 1939 §7: the APOP timestamp is the msg-id in angle brackets in the greeting.</summary>
+    public static string? Timestamp(ReadOnlySpan<byte> greeting)
+    {
+        int open = greeting.IndexOf((byte)'<');
+        if (open < 0)
+            return null;
+        int close = greeting[open..].IndexOf((byte)'>');
+        return close < 0 ? null : WireText.Escape(greeting.Slice(open, close + 1), 512);
+    }
+}

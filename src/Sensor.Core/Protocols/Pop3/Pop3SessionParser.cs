@@ -1,0 +1,109 @@
+using Sensor.Core.Protocols.Sasl;
+using Sensor.Core.Protocols.Text;
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Core.Protocols.Pop3;
+
+/// <summary>
+/// POP3 (RFC 1939) with CAPA (RFC 2449), STLS (RFC 2595) and AUTH (RFC 5034). Responses come in
+/// command order; multi-line responses (RETR, TOP, LIST, UIDL, CAPA) are followed to their "." line
+/// without allocation, so a message holding "+OK" lines is never read as responses.
+/// </summary>
+public sealed partial class Pop3SessionParser : MailSessionParserBase
+{
+    public const int DefaultMaxPendingCommands = 256;
+
+    private enum ServerMode : byte { Responses, CapaList, Body }
+
+    private readonly LineFramer _clientLines = new();
+    private readonly LineFramer _serverLines = new();
+    private readonly PendingQueue<Pop3Command> _pending = new(DefaultMaxPendingCommands);
+    private readonly List<string> _capabilities = [];
+    private ServerMode _mode;
+    private DotBodyScanner _body;
+    private string? _timestamp;
+    private string? _user;
+    private SaslExchange? _auth;
+
+    public Pop3SessionParser(bool implicitTls = false) : base(implicitTls) => _pending.Enqueue(Pop3Command.Greeting);
+
+    public override MailProtocol Protocol => MailProtocol.Pop3;
+
+    protected override int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        int total = data.Length;
+        if (direction == Direction.ClientToServer)
+            ParseClient(ref data, sink);
+        else
+            ParseServer(ref data, sink);
+        return total - data.Length;
+    }
+
+    private void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        while (!data.IsEmpty && !Diverted(Direction.ClientToServer))
+        {
+            if (!NextLine(_clientLines, Direction.ClientToServer, ref data, sink, out var line))
+                return;
+            if (KeepAfterGap(_clientLines, line, Pop3Verbs.LooksLikeCommand(line)))
+                OnClientLine(line, sink);
+        }
+    }
+
+    private void OnClientLine(ReadOnlySpan<byte> line, IMailEventSink sink)
+    {
+        if (_auth is { WantsClientLine: true })
+        {
+            _auth.OnResponse(line, sink);
+            return;
+        }
+        string verb = Ascii.Upper(Ascii.NextToken(line, out var args));
+        var command = Pop3Verbs.Classify(verb, !args.IsEmpty);
+        _pending.Enqueue(command, sink);
+        switch (command)
+        {
+            case Pop3Command.User:
+                _user = SaslText.Escape(args);
+                break;
+            case Pop3Command.Pass:
+                // RFC 1939 §7: PASS takes the rest of the line; a password may hold spaces.
+                sink.Emit(new CredentialEvent("USER", "pop3-user-pass", CredentialKind.Reusable, _user, SaslText.Escape(args)));
+                break;
+            case Pop3Command.Apop:
+                Apop(args, sink);
+                break;
+            case Pop3Command.Auth:
+                BeginAuth(args, sink);
+                break;
+            case Pop3Command.Stls:
+                StartTlsRequested(sink);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// RFC 1939 §7: APOP name digest, digest = MD5(timestamp + secret). Secret material is
+    /// "timestamp:digest" (the greeting's timestamp, empty when none was seen).
+    /// </summary>
+    private void Apop(ReadOnlySpan<byte> args, IMailEventSink sink)
+    {
+        var name = Ascii.NextToken(args, out var rest);
+        var digest = Ascii.NextToken(rest, out _);
+        if (digest.IsEmpty)
+        {
+            sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "APOP without digest"));
+            return;
+        }
+        sink.Emit(new CredentialEvent("APOP", "pop3-apop", CredentialKind.Crackable, SaslText.Escape(name), $"{_timestamp}:{SaslText.Escape(digest)}"));
+    }
+
+    /// <summary>RFC 5034 §4: AUTH mechanism [initial-response].</summary>
+    private void BeginAuth(ReadOnlySpan<byte> args, IMailEventSink sink)
+    {
+        var mechanism = Ascii.NextToken(args, out var initial);
+        _auth?.Close(sink);
+        _auth = SaslExchange.Start(Ascii.Upper(mechanism), "pop3-auth-");
+        if (!initial.IsEmpty)
+            _auth.OnInitialResponse(initial, sink);
+    }
+}

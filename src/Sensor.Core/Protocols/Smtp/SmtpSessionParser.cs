@@ -1,0 +1,180 @@
+using Sensor.Core.Protocols.Sasl;
+using Sensor.Core.Protocols.Text;
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Core.Protocols.Smtp;
+
+/// <summary>
+/// SMTP (RFC 5321) with STARTTLS (RFC 3207), AUTH (RFC 4954), PIPELINING (RFC 2920) and CHUNKING
+/// (RFC 3030). Replies arrive in command order (RFC 2920 §3.1), so a FIFO of pending commands
+/// matches each reply to its command however many the client pipelined.
+/// </summary>
+public sealed partial class SmtpSessionParser : MailSessionParserBase
+{
+    /// <summary>Cap on commands waiting for replies; past it the oldest is dropped and counted.</summary>
+    public const int DefaultMaxPendingCommands = 256;
+
+    private enum ClientMode : byte { Commands, Body, Bdat }
+
+    private readonly LineFramer _clientLines;
+    private readonly LineFramer _serverLines;
+    private readonly PendingQueue<SmtpCommand> _pending;
+    private readonly SmtpReplyCollector _reply = new();
+    private ClientMode _mode;
+    private DotBodyScanner _body;
+    private long _bdatRemaining, _bdatBytes;
+    private bool _bdatLast, _dataAccepted;
+    private int _recipients;
+    private SaslExchange? _auth;
+
+    public SmtpSessionParser(bool implicitTls = false, int maxLineBytes = LineFramer.DefaultMaxLineBytes, int maxPendingCommands = DefaultMaxPendingCommands)
+        : base(implicitTls)
+    {
+        _clientLines = new LineFramer(maxLineBytes);
+        _serverLines = new LineFramer(maxLineBytes);
+        _pending = new PendingQueue<SmtpCommand>(maxPendingCommands);
+        _pending.Enqueue(SmtpCommand.Greeting);
+    }
+
+    public override MailProtocol Protocol => MailProtocol.Smtp;
+
+    protected override int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        int total = data.Length;
+        if (direction == Direction.ClientToServer)
+            ParseClient(ref data, sink);
+        else
+            ParseServer(ref data, sink);
+        return total - data.Length;
+    }
+
+    private void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        while (!data.IsEmpty && !Diverted(Direction.ClientToServer))
+        {
+            if (_mode == ClientMode.Bdat)
+                ConsumeBdat(ref data, sink);
+            else if (_mode == ClientMode.Body)
+                ConsumeBody(ref data, sink);
+            else if (!NextLine(_clientLines, Direction.ClientToServer, ref data, sink, out var line))
+                return;
+            else if (KeepAfterGap(_clientLines, line, SmtpVerbs.LooksLikeCommand(line)))
+                OnClientLine(line, sink);
+        }
+    }
+
+    private void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        while (!data.IsEmpty && !Diverted(Direction.ServerToClient))
+        {
+            if (!NextLine(_serverLines, Direction.ServerToClient, ref data, sink, out var line))
+                return;
+            if (KeepAfterGap(_serverLines, line, SmtpReplyLine.LooksLikeReply(line)))
+                OnServerLine(line, sink);
+        }
+    }
+
+    private void OnClientLine(ReadOnlySpan<byte> line, IMailEventSink sink)
+    {
+        if (_auth is { WantsClientLine: true })
+        {
+            _auth.OnResponse(line, sink);
+            return;
+        }
+        var verb = Ascii.NextToken(line, out var args);
+        var command = SmtpVerbs.Classify(verb);
+        _pending.Enqueue(command, sink);
+        switch (command)
+        {
+            case SmtpCommand.Ehlo or SmtpCommand.Helo:
+                sink.Emit(new HeloEvent(Ascii.Upper(verb), WireText.Escape(args)));
+                break;
+            case SmtpCommand.StartTls:
+                StartTlsRequested(sink);
+                break;
+            case SmtpCommand.Auth:
+                BeginAuth(args, sink);
+                break;
+            case SmtpCommand.Mail:
+                ResetTransaction();
+                sink.Emit(new MailTransactionEvent());
+                break;
+            case SmtpCommand.Rcpt:
+                _recipients++; // counted as sent: with CHUNKING the body may end before the RCPT replies arrive
+                break;
+            case SmtpCommand.Rset:
+                ResetTransaction();
+                break;
+            case SmtpCommand.Bdat:
+                BeginBdat(args, sink);
+                break;
+        }
+    }
+
+    /// <summary>RFC 4954 §4: AUTH mechanism [initial-response].</summary>
+    private void BeginAuth(ReadOnlySpan<byte> args, IMailEventSink sink)
+    {
+        var mechanism = Ascii.NextToken(args, out var initial);
+        _auth?.Close(sink);
+        _auth = null;
+        if (mechanism.IsEmpty)
+        {
+            sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "AUTH without mechanism"));
+            return;
+        }
+        _auth = SaslExchange.Start(Ascii.Upper(mechanism), "smtp-auth-");
+        if (!initial.IsEmpty)
+            _auth.OnInitialResponse(initial, sink);
+    }
+
+    private void ResetTransaction()
+    {
+        _recipients = 0;
+        _bdatBytes = 0;
+    }
+
+    private void EndMessage(long bytes, IMailEventSink sink)
+    {
+        sink.Emit(new MessageEvent(bytes, _recipients));
+        ResetTransaction();
+    }
+
+    /// <summary>RFC 5321 §4.5.2: the body ends at CRLF "." CRLF; its lines are never parsed as commands.</summary>
+    private void ConsumeBody(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        if (!_body.Scan(ref data))
+            return;
+        _mode = ClientMode.Commands;
+        EndMessage(_body.Bytes, sink);
+    }
+
+    /// <summary>RFC 3030 §2: BDAT size [LAST]; exactly size octets follow the command line.</summary>
+    private void BeginBdat(ReadOnlySpan<byte> args, IMailEventSink sink)
+    {
+        var size = Ascii.NextToken(args, out var rest);
+        if (!Ascii.TryParseCount(size, out long count))
+        {
+            sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.BadBdat, WireText.Escape(args)));
+            return;
+        }
+        _bdatRemaining = count;
+        _bdatLast = Ascii.EqualsIgnoreCase(Ascii.NextToken(rest, out _), "LAST");
+        _mode = ClientMode.Bdat;
+        if (count == 0)
+            FinishChunk(sink);
+    }
+
+    private void ConsumeBdat(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        _bdatBytes += LineFramer.TakeRaw(ref data, ref _bdatRemaining).Length;
+        if (_bdatRemaining == 0)
+            FinishChunk(sink);
+    }
+
+    private void FinishChunk(IMailEventSink sink)
+    {
+        _mode = ClientMode.Commands;
+        if (_bdatLast)
+            EndMessage(_bdatBytes, sink);
+    }
+}

@@ -1,0 +1,42 @@
+namespace Sensor.Core.Protocols.Text;
+
+/// <summary>
+/// Bytes held aside and counted: what crossed between STARTTLS and the handshake. Keeps at most
+/// <see cref="Cap"/> bytes (for a preview and for replay when the upgrade is refused); counts them all.
+/// </summary>
+public sealed class HeldBytes
+{
+    public const int DefaultCap = 4096;
+    private const int PreviewBytes = 64;
+
+    private readonly byte[] _kept;
+    private int _keptLength;
+
+    public HeldBytes(int cap = DefaultCap) => _kept = new byte[cap];
+
+    public int Cap => _kept.Length;
+
+    /// <summary>Every byte added since the last <see cref="Clear"/>, kept or not.</summary>
+    public long Count { get; private set; }
+
+    public bool Truncated => Count > _keptLength;
+
+    public ReadOnlySpan<byte> Kept => _kept.AsSpan(0, _keptLength);
+
+    public void Add(ReadOnlySpan<byte> data)
+    {
+        Count += data.Length;
+        int room = Math.Min(_kept.Length - _keptLength, data.Length);
+        data[..room].CopyTo(_kept.AsSpan(_keptLength));
+        _keptLength += room;
+    }
+
+    /// <summary>The first bytes, escaped for a log line.</summary>
+    public string Preview() => WireText.Escape(Kept[..Math.Min(_keptLength, PreviewBytes)]);
+
+    public void Clear()
+    {
+        Count = 0;
+        _keptLength = 0;
+    }
+}

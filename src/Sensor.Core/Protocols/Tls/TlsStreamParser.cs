@@ -1,0 +1,167 @@
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Core.Protocols.Tls;
+
+/// <summary>
+/// One direction of a TLS stream: the record layer (RFC 8446 §5.1, RFC 5246 §6.2) and the
+/// plaintext handshake messages reassembled across records and segments (bounded by
+/// <see cref="MaxHandshakeBytes"/>). It reads ClientHello, ServerHello, the TLS ≤1.2 Certificate
+/// and plaintext alerts, and stops for good at ChangeCipherSpec, application data, or a TLS 1.3
+/// ServerHello: everything after that is encrypted. Garbage is an anomaly, never an exception.
+/// </summary>
+public sealed class TlsStreamParser
+{
+    /// <summary>RFC 8446 §5.1: a record's plaintext is at most 2^14 bytes; §5.2 lets ciphertext add 256 (TLS 1.2: 2048).</summary>
+    public const int MaxRecordBytes = 16384 + 2048;
+    public const int DefaultMaxHandshakeBytes = 64 * 1024;
+
+    private const byte ChangeCipherSpec = 20, Alert = 21, Handshake = 22;
+
+    private readonly Direction _direction;
+    private readonly byte[] _header = new byte[5];
+    private readonly TlsHandshakeDecoder _decoder;
+    private int _headerFill;
+    private byte[] _record = [];
+    private int _recordLength, _recordFill;
+    private byte[] _handshake = [];
+    private int _handshakeFill;
+    private bool _sawRecord;
+
+    public TlsStreamParser(Direction direction, int maxHandshakeBytes = DefaultMaxHandshakeBytes)
+    {
+        _direction = direction;
+        MaxHandshakeBytes = maxHandshakeBytes;
+        _decoder = new TlsHandshakeDecoder(direction);
+    }
+
+    public int MaxHandshakeBytes { get; }
+
+    /// <summary>True once nothing more can be read in the clear in this direction.</summary>
+    public bool Stopped { get; private set; }
+
+    /// <summary>A first byte that starts a TLS record (handshake 0x16) or an SSLv2-compatible hello (high bit set).</summary>
+    public static bool LooksLikeTlsStart(byte first) => first == Handshake || (first & 0x80) != 0;
+
+    public void Feed(ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        while (!Stopped && !data.IsEmpty)
+        {
+            if (_headerFill < _header.Length)
+                FillHeader(ref data, sink);
+            else
+                FillRecord(ref data, sink);
+        }
+    }
+
+    /// <summary>Bytes were lost: record boundaries are unknown from here, so stop rather than guess.</summary>
+    public void Gap(IMailEventSink sink)
+    {
+        if (!Stopped)
+            sink.Emit(new ProtocolAnomalyEvent(_direction, AnomalyNames.GapResync, "tls: stopped at gap"));
+        Stopped = true;
+    }
+
+    private void FillHeader(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        if (!_sawRecord && _headerFill == 0 && (data[0] & 0x80) != 0)
+        {
+            Stop(sink, AnomalyNames.Sslv2Hello, $"first byte 0x{data[0]:x2}");
+            return;
+        }
+        int take = Math.Min(_header.Length - _headerFill, data.Length);
+        data[..take].CopyTo(_header.AsSpan(_headerFill));
+        _headerFill += take;
+        data = data[take..];
+        if (_headerFill == _header.Length)
+            OnHeader(sink);
+    }
+
+    private void OnHeader(IMailEventSink sink)
+    {
+        _sawRecord = true;
+        byte type = _header[0];
+        _recordLength = _header[3] << 8 | _header[4];
+        if (_header[1] != 3 || _recordLength == 0 || _recordLength > MaxRecordBytes || type is < 20 or > 24)
+        {
+            Stop(sink, AnomalyNames.TlsBadRecord, WireText.Escape(_header));
+            return;
+        }
+        if (type is not (Alert or Handshake))
+        {
+            Stopped = true; // ChangeCipherSpec, application data, heartbeat: encrypted from here (RFC 5246 §7.1)
+            return;
+        }
+        if (_record.Length < _recordLength)
+            _record = new byte[MaxRecordBytes];
+        _recordFill = 0;
+    }
+
+    private void FillRecord(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        int take = Math.Min(_recordLength - _recordFill, data.Length);
+        data[..take].CopyTo(_record.AsSpan(_recordFill));
+        _recordFill += take;
+        data = data[take..];
+        if (_recordFill < _recordLength)
+            return;
+        _headerFill = 0;
+        if (_header[0] == Alert)
+            OnAlert(sink);
+        else
+            OnHandshakeRecord(_record.AsSpan(0, _recordLength), sink);
+    }
+
+    /// <summary>RFC 5246 §7.2: a plaintext alert is level and description; any other length is an encrypted alert.</summary>
+    private void OnAlert(IMailEventSink sink)
+    {
+        if (_recordLength != 2)
+        {
+            Stopped = true;
+            return;
+        }
+        sink.Emit(new TlsAlertEvent(_direction, _record[0], _record[1]));
+    }
+
+    private void OnHandshakeRecord(ReadOnlySpan<byte> fragment, IMailEventSink sink)
+    {
+        if (_handshakeFill + fragment.Length > MaxHandshakeBytes)
+        {
+            Stop(sink, AnomalyNames.TlsHandshakeTooLarge, $"over {MaxHandshakeBytes} bytes");
+            return;
+        }
+        if (_handshake.Length < _handshakeFill + fragment.Length)
+            Array.Resize(ref _handshake, Math.Min(MaxHandshakeBytes, Math.Max(4096, (_handshakeFill + fragment.Length) * 2)));
+        fragment.CopyTo(_handshake.AsSpan(_handshakeFill));
+        _handshakeFill += fragment.Length;
+        DrainMessages(sink);
+    }
+
+    /// <summary>RFC 8446 §4: msg_type(1) length(3) body; messages may span records, several may share one.</summary>
+    private void DrainMessages(IMailEventSink sink)
+    {
+        int offset = 0;
+        while (!Stopped && _handshakeFill - offset >= 4)
+        {
+            var pending = _handshake.AsSpan(offset, _handshakeFill - offset);
+            int length = pending[1] << 16 | pending[2] << 8 | pending[3];
+            if (length + 4 > MaxHandshakeBytes)
+            {
+                Stop(sink, AnomalyNames.TlsHandshakeTooLarge, $"message of {length} bytes");
+                return;
+            }
+            if (pending.Length < length + 4)
+                break;
+            if (_decoder.Decode(pending[0], pending.Slice(4, length), sink))
+                Stopped = true;
+            offset += length + 4;
+        }
+        _handshake.AsSpan(offset, _handshakeFill - offset).CopyTo(_handshake);
+        _handshakeFill -= offset;
+    }
+
+    private void Stop(IMailEventSink sink, string anomaly, string detail)
+    {
+        sink.Emit(new ProtocolAnomalyEvent(_direction, anomaly, detail));
+        Stopped = true;
+    }
+}

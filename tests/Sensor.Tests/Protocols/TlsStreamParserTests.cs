@@ -1,0 +1,116 @@
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Text;
+using Sensor.Core.Protocols;
+using Sensor.Core.Protocols.Smtp;
+using Sensor.Core.Protocols.Tls;
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Tests.Protocols;
+
+public class TlsStreamParserTests
+{
+    private static Transcript StartTlsThen(TlsHandshakeCapture capture)
+    {
+        var t = new Transcript().S(SmtpSessionParserTests.PostfixGreeting).C("EHLO client.example.net\r\n")
+            .S(SmtpSessionParserTests.PostfixEhlo).C("STARTTLS\r\n").S("220 2.0.0 Ready to start TLS\r\n");
+        foreach (var (direction, bytes) in capture.Writes)
+        {
+            if (direction == Direction.ClientToServer)
+                t.C(bytes);
+            else
+                t.S(bytes);
+        }
+        string auth = Convert.ToBase64String(Encoding.ASCII.GetBytes("\0alice\0pw"));
+        return t.C($"AUTH PLAIN {auth}\r\n").S("235 2.7.0 ok\r\n");
+    }
+
+    [Fact]
+    public async Task Tls12_handshake_after_starttls_yields_hello_and_certificate_and_no_mail()
+    {
+        var capture = await TlsHandshakeCapture.RunAsync(SslProtocols.Tls12);
+        var t = StartTlsThen(capture);
+
+        var parser = new SmtpSessionParser();
+        var events = EventText.Events(parser, t);
+        TranscriptFeeder.EverySplit(() => new SmtpSessionParser(), t);
+
+        Assert.True(parser.InTls);
+        var hello = Assert.Single(events.OfType<TlsClientHelloEvent>());
+        Assert.Equal(TlsHandshakeCapture.HostName, hello.ServerNameIndication);
+        Assert.Contains("TLSv1.2", hello.OfferedVersions);
+        Assert.NotEmpty(hello.CipherSuites);
+        var serverHello = Assert.Single(events.OfType<TlsServerHelloEvent>());
+        Assert.Equal("TLSv1.2", serverHello.Version);
+        Assert.StartsWith("TLS_ECDHE_ECDSA_", serverHello.CipherName, StringComparison.Ordinal);
+        var certificate = Assert.Single(events.OfType<TlsCertificateEvent>());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(capture.Certificate.RawData)), certificate.Sha256);
+        Assert.Equal($"CN={TlsHandshakeCapture.HostName}", certificate.Subject);
+        Assert.Equal(capture.Certificate.NotAfter.ToUniversalTime(), certificate.NotAfter);
+        Assert.DoesNotContain(events, e => e is CredentialEvent or AuthResultEvent or ProtocolAnomalyEvent);
+    }
+
+    [Fact]
+    public async Task Tls13_handshake_hides_the_certificate()
+    {
+        TlsHandshakeCapture capture;
+        try
+        {
+            capture = await TlsHandshakeCapture.RunAsync(SslProtocols.Tls13);
+        }
+        catch (AuthenticationException)
+        {
+            return; // this machine's TLS library has no TLS 1.3
+        }
+        var events = EventText.Events(new SmtpSessionParser(), StartTlsThen(capture));
+
+        Assert.Equal("TLSv1.3", Assert.Single(events.OfType<TlsServerHelloEvent>()).Version);
+        Assert.Contains("TLSv1.3", Assert.Single(events.OfType<TlsClientHelloEvent>()).OfferedVersions);
+        Assert.DoesNotContain(events, e => e is TlsCertificateEvent or CredentialEvent or ProtocolAnomalyEvent);
+    }
+
+    [Fact]
+    public void Plaintext_alert_is_reported_then_encrypted_records_stop_parsing()
+    {
+        var parser = new TlsStreamParser(Direction.ServerToClient);
+        var sink = new MailEventList();
+
+        parser.Feed([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28, 0x14, 0x03, 0x03, 0x00, 0x01, 0x01, 0x16, 0x03, 0x03, 0xff, 0xff], sink);
+
+        Assert.Equal([new TlsAlertEvent(Direction.ServerToClient, 2, 40)], sink);
+        Assert.True(parser.Stopped);
+    }
+
+    [Fact]
+    public void Garbage_is_a_bad_record_and_sslv2_hello_is_named()
+    {
+        var garbage = new MailEventList();
+        new TlsStreamParser(Direction.ClientToServer).Feed("EHLO x\r\n"u8, garbage);
+        var sslv2 = new MailEventList();
+        new TlsStreamParser(Direction.ClientToServer).Feed([0x80, 0x2e, 0x01, 0x00, 0x02], sslv2);
+
+        Assert.Equal("tls-bad-record", Assert.IsType<ProtocolAnomalyEvent>(Assert.Single(garbage)).Name);
+        Assert.Equal("sslv2-client-hello", Assert.IsType<ProtocolAnomalyEvent>(Assert.Single(sslv2)).Name);
+    }
+
+    [Fact]
+    public void Truncated_client_hello_is_malformed_not_an_exception()
+    {
+        var sink = new MailEventList();
+        // A handshake record holding a ClientHello whose declared body is 6 bytes of nonsense.
+        new TlsStreamParser(Direction.ClientToServer).Feed([0x16, 0x03, 0x01, 0x00, 0x0a, 0x01, 0x00, 0x00, 0x06, 0x03, 0x03, 0x00, 0x00, 0x00, 0x00], sink);
+
+        Assert.Equal("tls-malformed-handshake", Assert.IsType<ProtocolAnomalyEvent>(Assert.Single(sink)).Name);
+    }
+
+    [Fact]
+    public void Cipher_suite_names()
+    {
+        Assert.Equal("TLS_RSA_WITH_RC4_128_MD5", TlsCipherSuites.Name(0x0004));
+        Assert.Equal("TLS_DH_anon_WITH_AES_128_CBC_SHA", TlsCipherSuites.Name(0x0034));
+        Assert.Equal("TLS_RSA_EXPORT_WITH_DES40_CBC_SHA", TlsCipherSuites.Name(0x0008));
+        Assert.Equal("TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA", TlsCipherSuites.Name(0xC012));
+        Assert.Equal("TLS_AES_128_GCM_SHA256", TlsCipherSuites.Name(0x1301));
+        Assert.Equal("0xfefe", TlsCipherSuites.Name(0xFEFE));
+    }
+}
