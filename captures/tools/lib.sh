@@ -35,7 +35,7 @@ cap_stop() {
   chmod 644 "$CAPDIR/$CUR_CAP.pcap"
   echo "== $CUR_CAP.pcap: $(stat -c %s "$CAPDIR/$CUR_CAP.pcap") bytes; connections (client > server):"
   tcpdump -nr "$CAPDIR/$CUR_CAP.pcap" 2>/dev/null | grep 'Flags \[S\],' \
-    | awk '{print "   ", $3, ">", $5}' | sed 's/:$//'
+    | sed -E 's/.* IP6? ([^ ]+) > ([^ ]+): .*/    \1 > \2/'
 }
 
 # proxy_start PROTO MODE LISTEN UPSTREAM
