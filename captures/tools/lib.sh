@@ -8,6 +8,8 @@ ALICE=alice@example.test
 ALICE_PW=S3cret-Pa55
 BOB=bob
 BOB_PW=hunter2
+CAROL=carol
+CAROL_PW='pa"ss\word'
 SWAKS_COMMON=(--ehlo client.example.test --from alice@example.test --to bob@example.test
               --header "Subject: sensor capture test" --body "Hello Bob, this is a capture test.")
 TCPDUMP_PID=

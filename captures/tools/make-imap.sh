@@ -69,3 +69,8 @@ proxy_start imap reject 127.0.0.2:143 127.0.0.1:143
 "${CURL[@]}" --ssl -k imap://127.0.0.2/ -u "$ALICE:$ALICE_PW" --login-options AUTH=PLAIN
 proxy_stop
 cap_stop
+
+# LOGIN with a quoted password that needs escaping: carol / pa"ss\word sent as "pa\"ss\\word"
+cap_start imap-login-escaped 'tcp port 143'
+"${MC[@]}" imap-quoted 127.0.0.1 143 "$CAROL" "$CAROL_PW"
+cap_stop

@@ -87,3 +87,8 @@ cap_start smtp-tls-weak 'tcp port 2625'
   openssl s_client -connect 127.0.0.1:2625 -starttls smtp -name client.example.test -tls1 -cipher 'DEFAULT@SECLEVEL=0' -crlf -ign_eof 2>&1 \
   | grep -E '^(New|    Protocol|    Cipher|[0-9]{3}[ -])' || true
 cap_stop
+
+# 15. CHUNKING: one message in two BDAT chunks (BDAT n, BDAT m LAST), no TLS, no AUTH, port 25
+cap_start smtp-bdat-chunking 'tcp port 25'
+"$PY" "$TOOLS/smtp_client.py" bdat 127.0.0.1 25
+cap_stop

@@ -40,6 +40,7 @@ chmod 1777 /var/mail/sensor-test
 cat > /etc/dovecot/sensor-users <<'USERS'
 alice@example.test:{PLAIN}S3cret-Pa55:8:8::/var/mail/sensor-test/alice::
 bob:{PLAIN}hunter2:8:8::/var/mail/sensor-test/bob::
+carol:{PLAIN}pa"ss\word:8:8::/var/mail/sensor-test/carol::
 USERS
 chmod 644 /etc/dovecot/sensor-users
 cat > /etc/dovecot/dovecot.conf <<'CONF'

@@ -8,6 +8,8 @@
       EHLO, then three messages, each sent as RFC 2920 pipelined groups
       (MAIL FROM + RCPT TO + DATA in one write, then the body, then the next group),
       the second body about 1 MB; no TLS, no AUTH; QUIT.
+  smtp_client.py bdat HOST PORT
+      EHLO, MAIL, RCPT, then the message in two RFC 3030 chunks (BDAT n, BDAT m LAST); no TLS; QUIT.
 """
 import socket
 import ssl
@@ -87,6 +89,25 @@ def pipeline(host, port):
     s.close()
 
 
+def bdat(host, port):
+    s = socket.create_connection((host, port))
+    f = s.makefile("rb")
+    recv_reply(f)
+    send(s, b"EHLO client.example.test\r\n")
+    if b"CHUNKING" not in b"".join(recv_reply(f)).upper():
+        raise SystemExit("server does not offer CHUNKING")
+    send(s, b"MAIL FROM:<alice@example.test>\r\n"); recv_reply(f)
+    send(s, b"RCPT TO:<bob@example.test>\r\n"); recv_reply(f)
+    msg = (b"From: alice@example.test\r\nTo: bob@example.test\r\nSubject: chunked message\r\n"
+           b"Message-Id: <bdat1@client.example.test>\r\n\r\nThis message is sent with BDAT.\r\n"
+           b"A line that starts with a dot needs no stuffing in BDAT:\r\n.\r\nEnd.\r\n")
+    half = len(msg) // 2
+    send(s, b"BDAT %d\r\n" % half + msg[:half]); recv_reply(f)
+    send(s, b"BDAT %d LAST\r\n" % (len(msg) - half) + msg[half:]); recv_reply(f)
+    send(s, b"QUIT\r\n"); recv_reply(f)
+    s.close()
+
+
 if __name__ == "__main__":
     cmd, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    {"inject": inject, "pipeline": pipeline}[cmd](host, port)
+    {"inject": inject, "pipeline": pipeline, "bdat": bdat}[cmd](host, port)
