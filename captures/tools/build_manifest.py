@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Writes captures/manifest.json: what each capture must yield.
+
+The expectations below were written by hand after reading every capture's bytes (tshark
+"follow tcp" / tcpdump -A); only the endpoints are read from the pcap files, because client ports
+change every time the captures are regenerated. Sessions are listed in the order of their SYNs in
+the file, and each SPEC session is matched to the n-th SYN whose server port is the given one.
+
+  build_manifest.py               print manifest.json
+  build_manifest.py --endpoints   print each capture's connections (client > server)
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CAPDIR = os.path.dirname(HERE)
+NAME = "mail.example.test"
+ALICE, BOB = "alice@example.test", "bob"
+
+
+def smtp(port, offered=True, attempted=False, tls=None, auth=(), messages=0):
+    return dict(protocol="smtp", port=port, server_name=NAME, starttls_offered=offered,
+                starttls_attempted=attempted, tls_established=tls is not None, tls_version=tls,
+                auth=[dict(mechanism=m, user=u) for m, u in auth], messages=messages)
+
+
+def imap(port, offered=True, attempted=False, tls=None, auth=()):
+    d = smtp(port, offered, attempted, tls, auth, 0)
+    d.update(protocol="imap", server_name=None)
+    return d
+
+
+def pop3(port, offered=True, attempted=False, tls=None, auth=()):
+    d = imap(port, offered, attempted, tls, auth)
+    d["protocol"] = "pop3"
+    return d
+
+
+def F(session, kind, variant=None, user=None):
+    return (session, kind, variant, user)
+
+
+def cred(session, variant, user):
+    kind = "crackable-credential" if any(k in variant for k in ("cram-md5", "digest-md5", "apop")) \
+        else "plaintext-credential"
+    return F(session, kind, variant, user)
+
+
+MAIL = lambda s: F(s, "cleartext-mail")
+STRIP = lambda s, v: F(s, "starttls-stripped", v)
+
+CLEAN_TLS13 = dict(offered=True, attempted=True, tls="TLSv1.3")
+
+SPEC = [
+    # ------------------------------------------------------------------ SMTP
+    ("smtp-starttls-clean.pcap", "tools/make-smtp.sh: swaks --tls to 127.0.0.1:25 with a message, then swaks --tls --auth PLAIN to 127.0.0.1:587 with a message",
+     "Two clean STARTTLS sessions (TLSv1.3); the message and the AUTH PLAIN travel inside TLS and are invisible.",
+     [smtp(25, **CLEAN_TLS13), smtp(587, **CLEAN_TLS13)], []),
+    ("smtp-auth-plain-cleartext.pcap", "tools/make-smtp.sh: swaks --server 127.0.0.1:587 --auth PLAIN (no TLS)",
+     "AUTH PLAIN and one message in the clear on submission although STARTTLS was offered.",
+     [smtp(587, auth=[("PLAIN", ALICE)], messages=1)],
+     [cred(0, "smtp-auth-plain", ALICE), MAIL(0)]),
+    ("smtp-auth-login-cleartext.pcap", "tools/make-smtp.sh: swaks --server 127.0.0.1:587 --auth LOGIN --quit-after AUTH",
+     "AUTH LOGIN (334 Username:/Password: prompts) in the clear, no message.",
+     [smtp(587, auth=[("LOGIN", ALICE)])],
+     [cred(0, "smtp-auth-login", ALICE)]),
+    ("smtp-auth-cram-md5.pcap", "tools/make-smtp.sh: swaks --server 127.0.0.1:587 --auth CRAM-MD5 --quit-after AUTH",
+     "AUTH CRAM-MD5 in the clear: challenge and HMAC-MD5 response an observer can attack offline.",
+     [smtp(587, auth=[("CRAM-MD5", ALICE)])],
+     [cred(0, "smtp-auth-cram-md5", ALICE)]),
+    ("smtp-auth-digest-md5.pcap", "tools/make-smtp.sh: swaks --server 127.0.0.1:587 --auth DIGEST-MD5 --quit-after AUTH (Authen::SASL)",
+     "AUTH DIGEST-MD5 in the clear (username=\"alice@example.test\" inside the base64 response).",
+     [smtp(587, auth=[("DIGEST-MD5", ALICE)])],
+     [cred(0, "smtp-auth-digest-md5", ALICE)]),
+    ("smtp-strip-removed.pcap", "tools/make-smtp.sh: swaks --tls-optional --auth PLAIN -> striptls_proxy.py --mode strip 127.0.0.1:10025 -> postfix 127.0.0.1:25, both legs",
+     "A proxy deletes 250-STARTTLS from the EHLO reply; the opportunistic client sends AUTH PLAIN and a message in the clear; the proxy->server leg shows the same banner host offering STARTTLS.",
+     [smtp(10025, offered=False, auth=[("PLAIN", ALICE)], messages=1),
+      smtp(25, auth=[("PLAIN", ALICE)], messages=1)],
+     [STRIP(0, "removed"), cred(0, "smtp-auth-plain", ALICE), MAIL(0),
+      cred(1, "smtp-auth-plain", ALICE), MAIL(1)]),
+    ("smtp-strip-mangled.pcap", "tools/make-smtp.sh: swaks --tls-optional -> striptls_proxy.py --mode mangle 127.0.0.1:10025 -> postfix 127.0.0.1:25, both legs",
+     "A proxy overwrites STARTTLS with XXXXXXXA (Cisco-style) in the EHLO reply; one message goes in the clear.",
+     [smtp(10025, offered=False, messages=1), smtp(25, messages=1)],
+     [STRIP(0, "mangled"), MAIL(0), MAIL(1)]),
+    ("smtp-strip-rejected.pcap", "tools/make-smtp.sh: swaks --tls-optional --auth PLAIN -> striptls_proxy.py --mode reject 127.0.0.1:10025 -> postfix 127.0.0.1:25, both legs",
+     "The proxy relays the EHLO reply with STARTTLS but answers the client's STARTTLS itself with 454; the client carries on with AUTH PLAIN and a message in the clear.",
+     [smtp(10025, attempted=True, auth=[("PLAIN", ALICE)], messages=1),
+      smtp(25, auth=[("PLAIN", ALICE)], messages=1)],
+     [STRIP(0, "rejected"), cred(0, "smtp-auth-plain", ALICE), MAIL(0),
+      cred(1, "smtp-auth-plain", ALICE), MAIL(1)]),
+    ("smtp-starttls-not-completed.pcap", "tools/make-smtp.sh: swaks --tls -> striptls_proxy.py --mode accept-no-tls 127.0.0.1:10025 -> postfix 127.0.0.1:25, both legs",
+     "The proxy answers STARTTLS with 220 itself, reads the ClientHello and closes: no ServerHello ever follows.",
+     [smtp(10025, attempted=True), smtp(25)],
+     [STRIP(0, "not-completed")]),
+    ("smtp-starttls-injected.pcap", "tools/make-smtp.sh: tools/smtp_client.py inject 127.0.0.1 25",
+     "CVE-2011-0411 probe: \"STARTTLS\\r\\nRSET\\r\\n\" in one segment, then a real TLSv1.3 handshake (Postfix discards the pipelined RSET).",
+     [smtp(25, **CLEAN_TLS13)],
+     [STRIP(0, "injected")]),
+    ("smtp-pipelining-large.pcap", "tools/make-smtp.sh: tools/smtp_client.py pipeline 127.0.0.1 25",
+     "Three messages with RFC 2920 pipelining (MAIL+RCPT+DATA in one write), the second about 1 MB, no TLS, no AUTH.",
+     [smtp(25, messages=3)],
+     [MAIL(0)]),
+    ("smtp-ipv6.pcap", "tools/make-smtp.sh: swaks --server ::1 --port 587 -6 --auth LOGIN (no TLS)",
+     "AUTH LOGIN and one message in the clear over IPv6.",
+     [smtp(587, auth=[("LOGIN", ALICE)], messages=1)],
+     [cred(0, "smtp-auth-login", ALICE), MAIL(0)]),
+    ("smtp-nonstandard-port.pcap", "tools/make-smtp.sh: swaks --server 127.0.0.1:2600 --auth PLAIN (no TLS)",
+     "AUTH PLAIN and one message in the clear on port 2600 (SMTP known only by its banner).",
+     [smtp(2600, auth=[("PLAIN", ALICE)], messages=1)],
+     [cred(0, "smtp-auth-plain", ALICE), MAIL(0)]),
+    ("smtp-tls-weak.pcap", "tools/make-smtp.sh: openssl s_client -starttls smtp -tls1 -cipher DEFAULT@SECLEVEL=0 to postfix 127.0.0.1:2625 (smtpd_tls_protocols=TLSv1)",
+     "STARTTLS completes with TLS 1.0 (ECDHE-RSA-AES256-SHA); EHLO and QUIT inside TLS.",
+     [smtp(2625, offered=True, attempted=True, tls="TLSv1.0")],
+     [F(0, "tls-weak", "tls1.0")]),
+    ("smtp-bdat-chunking.pcap", "tools/make-smtp.sh: tools/smtp_client.py bdat 127.0.0.1 25",
+     "One message in two RFC 3030 chunks (BDAT 108, BDAT 109 LAST); the second chunk holds a bare \".\" line that is data, not an end of message; no TLS, no AUTH.",
+     [smtp(25, messages=1)],
+     [MAIL(0)]),
+    # ------------------------------------------------------------------ IMAP
+    ("imap-login-cleartext.pcap", "tools/make-imap.sh: tools/mailbox_client.py imap-quoted 127.0.0.1 143 (alice, then bob)",
+     "Two sessions with LOGIN \"user\" \"password\" (quoted strings) in the clear although STARTTLS was offered.",
+     [imap(143, auth=[("LOGIN", ALICE)]), imap(143, auth=[("LOGIN", BOB)])],
+     [cred(0, "imap-login", ALICE), cred(1, "imap-login", BOB)]),
+    ("imap-login-literal.pcap", "tools/make-imap.sh: tools/mailbox_client.py imap-literal (alice) and imap-literal-plus (bob) to 127.0.0.1:143",
+     "LOGIN with synchronizing literals {18}/{11} answered by '+ OK', then LOGIN {3+}/{7+} (LITERAL+) in one write.",
+     [imap(143, auth=[("LOGIN", ALICE)]), imap(143, auth=[("LOGIN", BOB)])],
+     [cred(0, "imap-login", ALICE), cred(1, "imap-login", BOB)]),
+    ("imap-login-escaped.pcap", "tools/make-imap.sh: tools/mailbox_client.py imap-quoted 127.0.0.1 143 carol 'pa\"ss\\word'",
+     "LOGIN \"carol\" \"pa\\\"ss\\\\word\" in the clear: a quoted string with escaped quote and backslash.",
+     [imap(143, auth=[("LOGIN", "carol")])],
+     [cred(0, "imap-login", "carol")]),
+    ("imap-authenticate-plain.pcap", "tools/make-imap.sh: curl imap://127.0.0.1/ --login-options AUTH=PLAIN",
+     "AUTHENTICATE PLAIN with SASL-IR initial response in the clear.",
+     [imap(143, auth=[("PLAIN", ALICE)])],
+     [cred(0, "imap-authenticate-plain", ALICE)]),
+    ("imap-authenticate-cram-md5.pcap", "tools/make-imap.sh: curl imap://127.0.0.1/ --login-options AUTH=CRAM-MD5",
+     "AUTHENTICATE CRAM-MD5 in the clear.",
+     [imap(143, auth=[("CRAM-MD5", BOB)])],
+     [cred(0, "imap-authenticate-cram-md5", BOB)]),
+    ("imap-nonstandard-port.pcap", "tools/make-imap.sh: tools/mailbox_client.py imap-quoted 127.0.0.1 10143",
+     "LOGIN in the clear to Dovecot on port 10143 (IMAP known only by its greeting).",
+     [imap(10143, auth=[("LOGIN", ALICE)])],
+     [cred(0, "imap-login", ALICE)]),
+    ("imap-starttls-clean.pcap", "tools/make-imap.sh: curl --ssl-reqd -k imap://127.0.0.1/ --login-options AUTH=PLAIN",
+     "Clean STARTTLS (TLSv1.3); AUTHENTICATE PLAIN inside TLS.",
+     [imap(143, **CLEAN_TLS13)], []),
+    ("imap-strip-removed.pcap", "tools/make-imap.sh: curl via striptls_proxy.py 127.0.0.2:143 -> 127.0.0.1:143, first --mode pass (curl --ssl-reqd), then --mode strip (curl --ssl); client leg only",
+     "The same server address first offers STARTTLS (clean TLS session), then in a second session STARTTLS is missing from greeting and CAPABILITY and curl authenticates in the clear.",
+     [imap(143, **CLEAN_TLS13), imap(143, offered=False, auth=[("PLAIN", ALICE)])],
+     [STRIP(1, "removed"), cred(1, "imap-authenticate-plain", ALICE)]),
+    ("imap-strip-absent-unknown.pcap", "tools/make-imap.sh: curl --ssl imap://127.0.0.3/ --login-options AUTH=LOGIN via striptls_proxy.py --mode strip 127.0.0.3:143 -> 127.0.0.1:143; client leg only",
+     "A stripped session with no other session of that server in the file: STARTTLS absent, AUTHENTICATE LOGIN in the clear.",
+     [imap(143, offered=False, auth=[("LOGIN", BOB)])],
+     [F(0, "starttls-absent"), cred(0, "imap-authenticate-login", BOB)]),
+    ("imap-strip-mangled.pcap", "tools/make-imap.sh: curl --ssl via striptls_proxy.py --mode mangle 127.0.0.2:143 -> 127.0.0.1:143; client leg only",
+     "STARTTLS overwritten with XXXXXXXA in the greeting's [CAPABILITY] and in * CAPABILITY; AUTHENTICATE PLAIN in the clear.",
+     [imap(143, offered=False, auth=[("PLAIN", ALICE)])],
+     [STRIP(0, "mangled"), cred(0, "imap-authenticate-plain", ALICE)]),
+    ("imap-starttls-rejected.pcap", "tools/make-imap.sh: curl --ssl via striptls_proxy.py --mode reject 127.0.0.2:143 -> 127.0.0.1:143; client leg only",
+     "STARTTLS offered, the proxy answers 'A002 NO [UNAVAILABLE]' itself; curl falls back to AUTHENTICATE PLAIN in the clear.",
+     [imap(143, attempted=True, auth=[("PLAIN", ALICE)])],
+     [STRIP(0, "rejected"), cred(0, "imap-authenticate-plain", ALICE)]),
+    # ------------------------------------------------------------------ POP3
+    ("pop3-user-pass-cleartext.pcap", "tools/make-pop3.sh: tools/mailbox_client.py pop3-user 127.0.0.1 110",
+     "CAPA (STLS listed), then USER/PASS in the clear.",
+     [pop3(110, auth=[("USER", BOB)])],
+     [cred(0, "pop3-user-pass", BOB)]),
+    ("pop3-apop.pcap", "tools/make-pop3.sh: curl pop3://127.0.0.1/ --login-options AUTH=+APOP",
+     "APOP with MD5(timestamp+password) over Dovecot's greeting timestamp.",
+     [pop3(110, auth=[("APOP", BOB)])],
+     [cred(0, "pop3-apop", BOB)]),
+    ("pop3-auth-plain-cleartext.pcap", "tools/make-pop3.sh: curl pop3://127.0.0.1/ --login-options AUTH=PLAIN",
+     "AUTH PLAIN (empty '+ ' continuation, then base64) in the clear.",
+     [pop3(110, auth=[("PLAIN", ALICE)])],
+     [cred(0, "pop3-auth-plain", ALICE)]),
+    ("pop3-auth-cram-md5.pcap", "tools/make-pop3.sh: curl pop3://127.0.0.1/ --login-options AUTH=CRAM-MD5",
+     "AUTH CRAM-MD5 in the clear.",
+     [pop3(110, auth=[("CRAM-MD5", BOB)])],
+     [cred(0, "pop3-auth-cram-md5", BOB)]),
+    ("pop3-stls-clean.pcap", "tools/make-pop3.sh: curl --ssl-reqd -k pop3://127.0.0.1/ --login-options AUTH=PLAIN",
+     "Clean STLS (TLSv1.3); AUTH PLAIN inside TLS.",
+     [pop3(110, **CLEAN_TLS13)], []),
+    ("pop3-stls-stripped-removed.pcap", "tools/make-pop3.sh: curl via striptls_proxy.py 127.0.0.2:110 -> 127.0.0.1:110, first --mode pass (curl --ssl-reqd), then --mode strip (curl --ssl); client leg only",
+     "The same server address first offers STLS (clean TLS session), then STLS is missing from CAPA and curl sends AUTH PLAIN in the clear.",
+     [pop3(110, **CLEAN_TLS13), pop3(110, offered=False, auth=[("PLAIN", ALICE)])],
+     [STRIP(1, "removed"), cred(1, "pop3-auth-plain", ALICE)]),
+    ("pop3-stls-rejected.pcap", "tools/make-pop3.sh: curl --ssl via striptls_proxy.py --mode reject 127.0.0.2:110 -> 127.0.0.1:110; client leg only",
+     "STLS listed in CAPA, the proxy answers the client's STLS with -ERR itself; curl falls back to AUTH PLAIN in the clear.",
+     [pop3(110, attempted=True, auth=[("PLAIN", ALICE)])],
+     [STRIP(0, "rejected"), cred(0, "pop3-auth-plain", ALICE)]),
+    ("pop3-stls-mangled.pcap", "tools/make-pop3.sh: tools/mailbox_client.py pop3-user via striptls_proxy.py --mode mangle 127.0.0.2:110 -> 127.0.0.1:110; client leg only",
+     "STLS overwritten with XXXA in the CAPA list; USER/PASS in the clear.",
+     [pop3(110, offered=False, auth=[("USER", BOB)])],
+     [STRIP(0, "mangled"), cred(0, "pop3-user-pass", BOB)]),
+    # ------------------------------------------------------------------ other
+    ("no-mail.pcap", "tools/make-formats.sh: python3 -m http.server 8080 on 127.0.0.1 and curl http://127.0.0.1:8080/index.html",
+     "One HTTP transfer and nothing else.", [], []),
+]
+
+AUTH_PLAIN_SESSION = ([smtp(587, auth=[("PLAIN", ALICE)], messages=1)],
+                      [cred(0, "smtp-auth-plain", ALICE), MAIL(0)])
+SPEC += [
+    ("smtp-auth-plain-sll2.pcap", "tools/make-formats.sh: tcpdump -i any (LINUX_SLL2) during swaks --server 127.0.0.1:587 --auth PLAIN",
+     "Linux cooked v2 link layer; AUTH PLAIN and one message in the clear.", *AUTH_PLAIN_SESSION),
+    ("smtp-auth-plain-nanosecond.pcap", "tools/make-formats.sh: tcpdump -i lo --time-stamp-precision=nano during swaks --server 127.0.0.1:587 --auth PLAIN",
+     "Nanosecond-resolution pcap (magic a1b23c4d); AUTH PLAIN and one message in the clear.", *AUTH_PLAIN_SESSION),
+]
+for suffix, how, desc in [
+    ("-bigendian.pcap", "pcap_rewrite.py bigendian", "Big-endian (byte-swapped) classic pcap"),
+    ("-rawip.pcap", "pcap_rewrite.py rawip", "Raw IP link type (DLT 101)"),
+    ("-null.pcap", "pcap_rewrite.py null", "BSD loopback NULL link type (DLT 0, family 2 little-endian)"),
+    ("-vlan.pcap", "pcap_rewrite.py vlan", "Ethernet with an 802.1Q tag (VLAN 42) on every frame"),
+    (".pcapng", "editcap -F pcapng", "pcapng"),
+    ("-truncated.pcap", "pcap_rewrite.py truncate", "Truncated file: cut in the middle of the last packet record (the server's final pure ACK, no payload)"),
+]:
+    SPEC.append(("smtp-auth-plain-cleartext" + suffix,
+                 f"tools/make-formats.sh: {how} of smtp-auth-plain-cleartext.pcap",
+                 f"{desc} copy of smtp-auth-plain-cleartext.pcap, same packets; AUTH PLAIN and one message in the clear.",
+                 *AUTH_PLAIN_SESSION))
+
+
+def connections(path):
+    out = subprocess.run(["tcpdump", "-nr", path], capture_output=True, text=True).stdout
+    conns = []
+    for line in out.splitlines():
+        if "Flags [S]," not in line:
+            continue
+        m = re.search(r" IP6? (\S+) > (\S+): ", line)
+        conns.append(tuple(endpoint(x) for x in m.groups()))
+    return conns
+
+
+def endpoint(s):
+    host, port = s.rsplit(".", 1)
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def build():
+    caps = []
+    for file, made_by, desc, sessions, findings in SPEC:
+        path = os.path.join(CAPDIR, file)
+        conns = connections(path)
+        if len(conns) != len(sessions) and not (file == "no-mail.pcap"):
+            raise SystemExit(f"{file}: {len(conns)} connections, spec has {len(sessions)} sessions")
+        out_sessions = []
+        for (client, server), s in zip(conns, sessions):
+            if int(server.rsplit(":", 1)[1]) != s["port"]:
+                raise SystemExit(f"{file}: connection to {server}, spec expects port {s['port']}")
+            d = {"protocol": s["protocol"], "client": client, "server": server}
+            d.update({k: v for k, v in s.items() if k not in ("protocol", "port")})
+            out_sessions.append(d)
+        out_findings = []
+        for i, kind, variant, user in findings:
+            s = out_sessions[i]
+            out_findings.append({"kind": kind, "variant": variant, "protocol": s["protocol"],
+                                 "client": s["client"], "server": s["server"], "user": user})
+        caps.append({"file": file, "made_by": made_by, "description": desc,
+                     "truncated": file.endswith("-truncated.pcap"),
+                     "sessions": out_sessions, "findings": out_findings})
+    return {"captures": caps}
+
+
+if __name__ == "__main__":
+    if "--endpoints" in sys.argv:
+        for file, *_ in SPEC:
+            print(file)
+            for c, s in connections(os.path.join(CAPDIR, file)):
+                print(f"    {c} > {s}")
+    else:
+        print(json.dumps(build(), indent=2))
