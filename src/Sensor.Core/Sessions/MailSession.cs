@@ -45,8 +45,14 @@ public sealed class MailSession
     /// <summary>True once a capability list was seen in the clear: only then can an absent STARTTLS be judged.</summary>
     public bool CapabilitiesSeen { get; set; }
 
-    /// <summary>The capabilities last advertised in the clear.</summary>
-    public IReadOnlyList<string> Capabilities { get; set; } = [];
+    /// <summary>
+    /// Every capability advertised in the clear, in order of first appearance: IMAP and POP3
+    /// advertise again after login, and an overwrite in the first list must not be lost.
+    /// </summary>
+    public IReadOnlyList<string> Capabilities => _capabilities;
+    private readonly List<string> _capabilities = [];
+
+    public const int MaxCapabilities = 256;
     public bool StartTlsOffered { get; set; }
     public bool StartTlsAttempted { get; set; }
     public StartTlsReplyEvent? StartTlsReply { get; set; }
@@ -70,6 +76,13 @@ public sealed class MailSession
     public List<string> Anomalies { get; } = [];
 
     public const int MaxAnomalies = 64;
+
+    public void AddCapabilities(IEnumerable<string> capabilities)
+    {
+        foreach (var capability in capabilities)
+            if (_capabilities.Count < MaxCapabilities && !_capabilities.Contains(capability, StringComparer.OrdinalIgnoreCase))
+                _capabilities.Add(capability);
+    }
 
     public void AddAnomaly(string anomaly)
     {

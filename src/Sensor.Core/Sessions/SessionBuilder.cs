@@ -48,7 +48,7 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
         if (Session.TlsEstablished)
             return;
         Session.CapabilitiesSeen = true;
-        Session.Capabilities = capabilities.Capabilities;
+        Session.AddCapabilities(capabilities.Capabilities);
         if (capabilities.Capabilities.Any(c => StartTlsKeyword.IsOffer(Session.Protocol, c)))
             Session.StartTlsOffered = true;
     }
