@@ -56,7 +56,7 @@ public static class ReplayCommand
         var files = result.GetValue(Files) ?? [];
         foreach (var file in files)
             if (!File.Exists(file))
-                throw new UsageException($"{file}: no such file");
+                throw new UsageException(file.StartsWith('-') ? $"unknown option '{file}' (see 'sensor replay --help')" : $"{file}: no such file");
         Severity? failOn = null;
         if (result.GetValue(FailOn) is { } failText)
             failOn = SeverityNames.TryParse(failText, out var severity) ? severity : throw new UsageException($"--fail-on takes info, low, medium or high, not '{failText}'");

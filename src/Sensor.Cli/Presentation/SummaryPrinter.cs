@@ -16,7 +16,10 @@ public static class SummaryPrinter
         foreach (var warning in report.Warnings)
             console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
         console.WriteLine();
-        console.Write(CountTable("Sessions", "protocol", summary.SessionsByProtocol));
+        if (summary.SessionsByProtocol.Count == 0)
+            console.MarkupLine("No SMTP, IMAP or POP3 sessions in this capture.");
+        else
+            console.Write(CountTable("Sessions", "protocol", summary.SessionsByProtocol));
         if (summary.FindingCount == 0)
         {
             console.MarkupLine("[green]No findings.[/]");
@@ -24,7 +27,7 @@ public static class SummaryPrinter
         }
         console.Write(CountTable("Findings", "kind", summary.FindingsByKind));
         console.Write(CountTable($"Top servers by findings", "server", Top(summary.FindingsByServer)));
-        console.Write(FindingTable(summary.Findings));
+        PrintFindings(console, summary.Findings);
         if (summary.FindingCount > MaxListedFindings)
             console.MarkupLine($"… and {summary.FindingCount - MaxListedFindings:N0} more (use --json for all)");
     }
@@ -39,17 +42,26 @@ public static class SummaryPrinter
         return table;
     }
 
-    private static Table FindingTable(IEnumerable<FindingRecord> findings)
+    /// <summary>One finding a paragraph: severity, kind, endpoints and user on one line, the summary under it.</summary>
+    private static void PrintFindings(IAnsiConsole console, IEnumerable<FindingRecord> findings)
     {
-        var table = new Table { Title = new TableTitle("Findings"), Border = TableBorder.Rounded };
-        foreach (var column in new[] { "severity", "finding", "client", "server", "user", "summary" })
-            table.AddColumn(column);
-        foreach (var f in findings.Take(MaxListedFindings))
-            table.AddRow(Severity(f.Severity), Markup.Escape(f.Variant is null ? f.Kind : $"{f.Kind}/{f.Variant}"),
-                Markup.Escape(f.Client), Markup.Escape(f.Server), Markup.Escape(f.Evidence.GetValueOrDefault("user") ?? ""),
-                Markup.Escape(f.Summary));
-        return table;
+        console.MarkupLine("[bold]Findings[/] (most severe first)");
+        foreach (var f in findings.OrderByDescending(f => SeverityRank(f.Severity)).Take(MaxListedFindings))
+        {
+            var user = f.Evidence.GetValueOrDefault("user") is { } name ? $"  user [bold]{Markup.Escape(name)}[/]" : "";
+            var kind = Markup.Escape(f.Variant is null ? f.Kind : $"{f.Kind}/{f.Variant}");
+            console.MarkupLine($"{Severity(f.Severity),-6} [bold]{kind}[/]  {Markup.Escape(f.Protocol)} {Markup.Escape(f.Client)} -> {Markup.Escape(f.Server)}{user}");
+            console.MarkupLine($"       {Markup.Escape(f.Summary)}");
+        }
     }
+
+    private static int SeverityRank(string severity) => severity switch
+    {
+        "high" => 3,
+        "medium" => 2,
+        "low" => 1,
+        _ => 0,
+    };
 
     private static string Severity(string severity) => severity switch
     {
