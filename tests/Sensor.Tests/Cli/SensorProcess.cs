@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace Sensor.Tests.Cli;
+
+/// <summary>Runs the real `sensor` binary (built beside the tests) as a user would, and keeps what it printed.</summary>
+public sealed record SensorRun(int ExitCode, string Stdout, string Stderr)
+{
+    public string[] StdoutLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+}
+
+public static class SensorProcess
+{
+    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "sensor.dll");
+
+    public static SensorRun Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Dll);
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment["XDG_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "sensor-tests-data");
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"sensor {string.Join(' ', args)} did not finish");
+        }
+        return new SensorRun(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static string BundledCapture(string name) => Path.Combine(Replay.Manifest.CapturesDirectory, name);
+
+    public static string TempDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "sensor-test-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
