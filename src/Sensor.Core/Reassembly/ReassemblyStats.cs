@@ -21,6 +21,8 @@ public sealed class ReassemblyStats
     public long FlowBufferCapHits { get; internal set; }
     public long GlobalBufferCapHits { get; internal set; }
     public long FlowTableFullHits { get; internal set; }
+    /// <summary>Streams that got no conflict window because windows had used their half of the buffer budget.</summary>
+    public long ConflictWindowsSkipped { get; internal set; }
     /// <summary>Bytes rented for held segments and conflict windows right now, and the most ever.</summary>
     public long BufferedBytes { get; internal set; }
     public long PeakBufferedBytes { get; internal set; }

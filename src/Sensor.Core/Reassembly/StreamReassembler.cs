@@ -10,20 +10,27 @@ namespace Sensor.Core.Reassembly;
 internal sealed partial class StreamReassembler
 {
     private readonly TcpFlow _flow;
-    private readonly Direction _direction;
+    private readonly Endpoint _sender;
     private readonly ReassemblyContext _context;
     private ConflictWindow _window;
     private bool _announceResync;
     private uint _finSequence;
 
-    public StreamReassembler(TcpFlow flow, Direction direction, ReassemblyContext context)
+    public StreamReassembler(TcpFlow flow, Endpoint sender, ReassemblyContext context)
     {
         _flow = flow;
-        _direction = direction;
+        _sender = sender;
         _context = context;
     }
 
+    public Endpoint Sender => _sender;
+
+    /// <summary>Worked out on each use: the next stage may swap the flow's roles (TcpFlow.SwapRoles).</summary>
+    private Direction CurrentDirection => _sender == _flow.Client ? Direction.ClientToServer : Direction.ServerToClient;
+
     public bool Started { get; private set; }
+    /// <summary>The sequence number of the SYN this stream started from, if it did.</summary>
+    public uint? SynSequence { get; private set; }
     /// <summary>The sequence number of the next byte to deliver.</summary>
     public uint NextSequence { get; private set; }
     public bool FinSeen { get; private set; }
@@ -42,8 +49,10 @@ internal sealed partial class StreamReassembler
         Started = true;
         NextSequence = sequence;
         _announceResync = !fromHandshake;
-        if (!_flow.Ignored && _context.GlobalBudgetAllows(_context.Limits.ConflictWindowBytes))
+        if (!_flow.Ignored && _context.WindowBudgetAllows(_context.Limits.ConflictWindowBytes))
             Stats.AddBuffered(_window.Start(_context.Limits.ConflictWindowBytes, sequence));
+        else if (!_flow.Ignored && _context.Limits.ConflictWindowBytes > 0)
+            Stats.ConflictWindowsSkipped++;
     }
 
     /// <summary>A segment sent in this stream's direction.</summary>
@@ -52,7 +61,10 @@ internal sealed partial class StreamReassembler
         bool syn = segment.Has(TcpFlags.Syn);
         uint dataSequence = syn ? segment.Sequence + 1 : segment.Sequence;
         if (!Started)
+        {
             StartAt(dataSequence, fromHandshake: syn);
+            SynSequence = syn ? segment.Sequence : null;
+        }
         if (!segment.Payload.IsEmpty && !_flow.Ignored)
             Accept(dataSequence, segment.Payload);
         if (segment.Has(TcpFlags.Fin) && !FinSeen)
@@ -116,13 +128,13 @@ internal sealed partial class StreamReassembler
         if (_announceResync)
         {
             _announceResync = false;
-            Observer.OnGap(_flow, _direction, 0);
+            Observer.OnGap(_flow, CurrentDirection, 0);
         }
-        Observer.OnData(_flow, _direction, data);
+        Observer.OnData(_flow, CurrentDirection, data);
         _window.Append(NextSequence, data);
         NextSequence += (uint)data.Length;
         Stats.BytesDelivered += data.Length;
-        if (_direction == Direction.ClientToServer)
+        if (CurrentDirection == Direction.ClientToServer)
             _flow.BytesClientToServer += data.Length;
         else
             _flow.BytesServerToClient += data.Length;
@@ -137,7 +149,7 @@ internal sealed partial class StreamReassembler
             Stats.Gaps++;
             Stats.GapBytes += missing;
             _announceResync = false;   // OnGap itself tells the parser to resync
-            Observer.OnGap(_flow, _direction, missing);
+            Observer.OnGap(_flow, CurrentDirection, missing);
             NextSequence = sequence;
         }
         DrainHeld();
@@ -153,7 +165,7 @@ internal sealed partial class StreamReassembler
     private void Conflict(uint sequence, string what)
     {
         Stats.OverlapConflicts++;
-        Observer.OnAnomaly(_flow, _direction, ReassemblyAnomaly.OverlapConflict, $"{what} at sequence {sequence}; first seen kept");
+        Observer.OnAnomaly(_flow, CurrentDirection, ReassemblyAnomaly.OverlapConflict, $"{what} at sequence {sequence}; first seen kept");
     }
 
     /// <summary>Returns every pooled buffer; the stream delivers nothing more.</summary>

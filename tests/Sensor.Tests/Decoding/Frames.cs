@@ -47,13 +47,17 @@ internal static class Frames
         return ip.Bytes;
     }
 
-    public static byte[] Ethernet(TcpPacket tcp, bool v6 = false)
+    /// <summary>Client to server, or with <paramref name="fromServer"/> the other way.</summary>
+    public static byte[] Ethernet(TcpPacket tcp, bool v6 = false, bool fromServer = false)
     {
+        var (src, dst) = v6 ? (V6Client, V6Server) : (V4Client, V4Server);
+        if (fromServer)
+            (src, dst) = (dst, src);
         var eth = new EthernetPacket(PhysicalAddress.Parse("02-00-00-00-00-01"), PhysicalAddress.Parse("02-00-00-00-00-02"),
             v6 ? EthernetType.IPv6 : EthernetType.IPv4);
         eth.PayloadPacket = v6
-            ? new IPv6Packet(V6Client, V6Server) { PayloadPacket = tcp, HopLimit = 64 }
-            : new IPv4Packet(V4Client, V4Server) { PayloadPacket = tcp, TimeToLive = 64 };
+            ? new IPv6Packet(src, dst) { PayloadPacket = tcp, HopLimit = 64 }
+            : new IPv4Packet(src, dst) { PayloadPacket = tcp, TimeToLive = 64 };
         eth.UpdateCalculatedValues();
         return eth.Bytes;
     }
