@@ -24,7 +24,7 @@ public sealed class CaptureReader
         var sources = OpenAll();
         try
         {
-            Progress.TotalBytes = sources.Sum(s => s.FileSize);
+            Progress.Reset(sources.Sum(s => s.FileSize));
             bool cancelled = sources.Length == 1
                 ? ReadSingle(sources[0], handler, cancellation)
                 : CaptureMerge.Read(sources, handler, Progress, cancellation);

@@ -29,7 +29,7 @@ internal sealed partial class StreamReassembler
     private Direction CurrentDirection => _sender == _flow.Client ? Direction.ClientToServer : Direction.ServerToClient;
 
     public bool Started { get; private set; }
-    /// <summary>The sequence number of the SYN this stream started from, if it did.</summary>
+    /// <summary>The sequence number of the SYN this stream started from (seen, or implied by the SYN/ACK), if any.</summary>
     public uint? SynSequence { get; private set; }
     /// <summary>The sequence number of the next byte to deliver.</summary>
     public uint NextSequence { get; private set; }
@@ -48,6 +48,7 @@ internal sealed partial class StreamReassembler
     {
         Started = true;
         NextSequence = sequence;
+        SynSequence = fromHandshake ? sequence - 1 : null;
         _announceResync = !fromHandshake;
         if (!_flow.Ignored && _context.WindowBudgetAllows(_context.Limits.ConflictWindowBytes))
             Stats.AddBuffered(_window.Start(_context.Limits.ConflictWindowBytes, sequence));
@@ -61,11 +62,9 @@ internal sealed partial class StreamReassembler
         bool syn = segment.Has(TcpFlags.Syn);
         uint dataSequence = syn ? segment.Sequence + 1 : segment.Sequence;
         if (!Started)
-        {
             StartAt(dataSequence, fromHandshake: syn);
-            SynSequence = syn ? segment.Sequence : null;
-        }
-        if (!segment.Payload.IsEmpty && !_flow.Ignored)
+        // A RST may carry diagnostic text (RFC 9293 §3.5.3); it is not part of the stream.
+        if (!segment.Payload.IsEmpty && !_flow.Ignored && !segment.Has(TcpFlags.Rst))
             Accept(dataSequence, segment.Payload);
         if (segment.Has(TcpFlags.Fin) && !FinSeen)
         {
@@ -108,7 +107,7 @@ internal sealed partial class StreamReassembler
     private bool TrimDelivered(ref uint sequence, ref ReadOnlySpan<byte> data)
     {
         uint delivered = NextSequence - sequence;
-        if (_window.Differs(sequence, data))
+        if (!IsKeepAlive(sequence, data) && _window.Differs(sequence, data))
             Conflict(sequence, "retransmitted bytes differ from the bytes delivered");
         if (delivered >= (uint)data.Length)
         {
@@ -120,6 +119,12 @@ internal sealed partial class StreamReassembler
         sequence = NextSequence;
         return true;
     }
+
+    /// <summary>
+    /// A keep-alive probe may carry one garbage octet at SND.NXT-1 (RFC 9293 §3.8.4); it is not an
+    /// attempt to rewrite the stream and is not compared.
+    /// </summary>
+    private bool IsKeepAlive(uint sequence, ReadOnlySpan<byte> data) => data.Length == 1 && sequence == NextSequence - 1;
 
     private void Emit(ReadOnlySpan<byte> data)
     {

@@ -103,6 +103,24 @@ internal static class Frames
         return [.. header, .. ip];
     }
 
+    /// <summary>Inserts extension headers (type, body) after the fixed IPv6 header, chaining Next Header.</summary>
+    public static byte[] WithIpv6Extensions(byte[] ipv6, params (byte type, byte[] header)[] extensions)
+    {
+        var fixedHeader = ipv6[..40];
+        byte upper = fixedHeader[6];
+        var chain = new List<byte>();
+        for (int i = 0; i < extensions.Length; i++)
+        {
+            var h = (byte[])extensions[i].header.Clone();
+            h[0] = i + 1 < extensions.Length ? extensions[i + 1].type : upper;
+            chain.AddRange(h);
+        }
+        if (extensions.Length > 0)
+            fixedHeader[6] = extensions[0].type;
+        BinaryPrimitives.WriteUInt16BigEndian(fixedHeader.AsSpan(4), (ushort)(ipv6.Length - 40 + chain.Count));
+        return [.. fixedHeader, .. chain, .. ipv6[40..]];
+    }
+
     public static byte[] Be16(ushort value)
     {
         var b = new byte[2];
