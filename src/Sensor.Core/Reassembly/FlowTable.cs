@@ -18,7 +18,9 @@ public sealed partial class FlowTable
 
     public FlowTable(IFlowObserver observer, ReassemblyLimits? limits = null)
     {
-        _context = new ReassemblyContext(observer, limits ?? ReassemblyLimits.Default);
+        limits ??= ReassemblyLimits.Default;
+        limits.Validate();
+        _context = new ReassemblyContext(observer, limits);
         _idleTicks = _context.Limits.IdleTimeout.Ticks;
     }
 
