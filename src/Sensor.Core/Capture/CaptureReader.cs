@@ -46,8 +46,8 @@ public sealed class CaptureReader
             if (cancellation.IsCancellationRequested)
                 return true;
             Progress.Add(recordBytes);
-            var packet = new RawPacket(CaptureFileSource.TimestampTicks(capture), source.LinkType, capture.Data,
-                CaptureFileSource.OriginalLength(capture), source.Index);
+            var packet = new RawPacket(PacketCaptureFields.TimestampTicks(capture), source.LinkType, capture.Data,
+                PacketCaptureFields.OriginalLength(capture), source.Index);
             handler.OnPacket(packet);
         }
         Progress.Add(source.FileSize - source.RecordBytes);

@@ -10,7 +10,6 @@ namespace Sensor.Core.Reassembly;
 internal sealed partial class StreamReassembler
 {
     private readonly TcpFlow _flow;
-    private readonly Endpoint _sender;
     private readonly ReassemblyContext _context;
     private ConflictWindow _window;
     private bool _announceResync;
@@ -19,14 +18,14 @@ internal sealed partial class StreamReassembler
     public StreamReassembler(TcpFlow flow, Endpoint sender, ReassemblyContext context)
     {
         _flow = flow;
-        _sender = sender;
+        Sender = sender;
         _context = context;
     }
 
-    public Endpoint Sender => _sender;
+    public Endpoint Sender { get; }
 
     /// <summary>Worked out on each use: the next stage may swap the flow's roles (TcpFlow.SwapRoles).</summary>
-    private Direction CurrentDirection => _sender == _flow.Client ? Direction.ClientToServer : Direction.ServerToClient;
+    private Direction CurrentDirection => Sender == _flow.Client ? Direction.ClientToServer : Direction.ServerToClient;
 
     public bool Started { get; private set; }
     /// <summary>The sequence number of the SYN this stream started from (seen, or implied by the SYN/ACK), if any.</summary>
