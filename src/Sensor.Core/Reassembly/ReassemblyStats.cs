@@ -15,6 +15,8 @@ public sealed class ReassemblyStats
     public long Retransmissions { get; internal set; }
     /// <summary>Segments that partly overlapped delivered or held data.</summary>
     public long Overlaps { get; internal set; }
+    /// <summary>Segments starting more than the largest possible window (2^30) ahead: stale or forged, dropped.</summary>
+    public long OutOfWindowSegments { get; internal set; }
     public long OverlapConflicts { get; internal set; }
     public long Gaps { get; internal set; }
     public long GapBytes { get; internal set; }

@@ -78,7 +78,7 @@ internal sealed partial class StreamReassembler
     /// </summary>
     public void OnPeerAck(uint ack)
     {
-        if (!Started || _flow.Ignored)
+        if (!Started || _flow.Ignored || !InWindow(ack))
             return;
         while (_held is { Count: > 0 } && SequenceNumber.AtOrBefore(_held[0].Sequence, ack))
             SkipTo(_held[0].Sequence);
@@ -86,8 +86,21 @@ internal sealed partial class StreamReassembler
             SkipTo(_finSequence);
     }
 
+    /// <summary>
+    /// No receive window exceeds 2^30 bytes (RFC 7323 §2.3), so data or an ACK further ahead than that is
+    /// not of this stream (a stale or forged segment) and must not open a hole or skip one.
+    /// </summary>
+    private bool InWindow(uint sequence) => sequence - NextSequence <= MaxWindow || SequenceNumber.Before(sequence, NextSequence);
+
+    private const uint MaxWindow = 1u << 30;
+
     private void Accept(uint sequence, ReadOnlySpan<byte> data)
     {
+        if (!InWindow(sequence))
+        {
+            Stats.OutOfWindowSegments++;
+            return;
+        }
         if (SequenceNumber.Before(sequence, NextSequence) && !TrimDelivered(ref sequence, ref data))
             return;
         if (sequence == NextSequence)

@@ -173,3 +173,26 @@ public class StreamReassemblyEdgeTests
         Assert.Equal(["data c2s EHLO\r\n"], s.Observer.Events.Skip(1));
     }
 }
+
+public class OutOfWindowTests
+{
+    [Fact]
+    public void DataFarAhead_IsDroppedNotHeld()
+    {
+        var s = new FlowScript().Handshake().ClientSends(1, "A").ClientSends(1 + (1u << 30) + 10, "forged").ClientSends(2, "B");
+        s.Table.Flush();
+        Assert.Equal("AB", s.Observer.Text(Direction.ClientToServer));
+        Assert.Equal(1, s.Table.Stats.OutOfWindowSegments);
+        Assert.Equal(0, s.Table.Stats.Gaps);
+    }
+
+    [Fact]
+    public void AckFarAhead_DoesNotSkipAHole()
+    {
+        var s = new FlowScript().Handshake().ClientSends(1, "A").ClientSends(5, "E")
+            .ServerSends(1, "", TcpFlags.Ack, ack: 1000 + 2 + (1u << 31) - 5)
+            .ClientSends(2, "BCD");
+        Assert.Equal("ABCDE", s.Observer.Text(Direction.ClientToServer));
+        Assert.Equal(0, s.Table.Stats.Gaps);
+    }
+}
