@@ -1,4 +1,5 @@
 using Sensor.Core.Capture;
+using Sensor.Core.Decoding;
 using Sensor.Core.Reassembly;
 using Sensor.Tests.Capture;
 
@@ -14,7 +15,7 @@ public class ReplayTests
     {
         using var file = pcapng ? new TempFile(RealCaptures.EditcapPcapng, ".pcapng") : new TempFile(RealCaptures.TcpdumpNanoPcap);
         var observer = new RecordingObserver();
-        var feeder = new FlowFeeder(new FlowTable(observer));
+        var feeder = new Feeder(new FlowTable(observer));
         new CaptureReader([file.Path]).Read(feeder);
         feeder.Table.Flush();
         Assert.Equal(
@@ -28,5 +29,20 @@ public class ReplayTests
         ], observer.Events);
         Assert.Equal(13, feeder.DecodeStats.Tcp);
         Assert.True(observer.Started[0].SawHandshake);
+    }
+
+    /// <summary>Capture to flow table with nothing after it (the product wires this in Pipeline/MailPipeline).</summary>
+    private sealed class Feeder(FlowTable table) : IPacketHandler
+    {
+        private readonly PacketDecoder _decoder = new();
+
+        public FlowTable Table { get; } = table;
+        public DecodeStats DecodeStats => _decoder.Stats;
+
+        public void OnPacket(in RawPacket packet)
+        {
+            if (_decoder.Decode(packet.LinkType, packet.TimestampTicks, packet.Data, out var segment) == DecodeResult.Tcp)
+                Table.Process(segment);
+        }
     }
 }
