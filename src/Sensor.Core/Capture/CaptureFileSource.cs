@@ -87,11 +87,6 @@ internal sealed class CaptureFileSource : IDisposable
         return false;
     }
 
-    public static long TimestampTicks(in PacketCapture capture) => capture.Header.Timeval.Date.Ticks;
-
-    public static int OriginalLength(in PacketCapture capture) =>
-        capture.Header is PcapHeader header ? (int)header.PacketLength : capture.Data.Length;
-
     private TruncationNote NoteTruncation(string detail)
     {
         if (Format == CaptureFormat.ClassicPcap)

@@ -68,8 +68,8 @@ internal static class CaptureMerge
         }
         data.CopyTo(slot.Buffer);
         slot.Length = data.Length;
-        slot.OriginalLength = CaptureFileSource.OriginalLength(capture);
-        slot.Ticks = CaptureFileSource.TimestampTicks(capture);
+        slot.OriginalLength = PacketCaptureFields.OriginalLength(capture);
+        slot.Ticks = PacketCaptureFields.TimestampTicks(capture);
         return true;
     }
 }

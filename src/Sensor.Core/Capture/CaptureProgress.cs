@@ -13,5 +13,11 @@ public sealed class CaptureProgress
     public long BytesRead => Volatile.Read(ref _bytesRead);
     public double Fraction => TotalBytes == 0 ? 1 : Math.Min(1, (double)BytesRead / TotalBytes);
 
+    internal void Reset(long totalBytes)
+    {
+        TotalBytes = totalBytes;
+        Volatile.Write(ref _bytesRead, 0);
+    }
+
     internal void Add(long bytes) => Volatile.Write(ref _bytesRead, _bytesRead + bytes);
 }

@@ -24,7 +24,7 @@ public sealed class CaptureReader
         var sources = OpenAll();
         try
         {
-            Progress.TotalBytes = sources.Sum(s => s.FileSize);
+            Progress.Reset(sources.Sum(s => s.FileSize));
             bool cancelled = sources.Length == 1
                 ? ReadSingle(sources[0], handler, cancellation)
                 : CaptureMerge.Read(sources, handler, Progress, cancellation);
@@ -46,8 +46,8 @@ public sealed class CaptureReader
             if (cancellation.IsCancellationRequested)
                 return true;
             Progress.Add(recordBytes);
-            var packet = new RawPacket(CaptureFileSource.TimestampTicks(capture), source.LinkType, capture.Data,
-                CaptureFileSource.OriginalLength(capture), source.Index);
+            var packet = new RawPacket(PacketCaptureFields.TimestampTicks(capture), source.LinkType, capture.Data,
+                PacketCaptureFields.OriginalLength(capture), source.Index);
             handler.OnPacket(packet);
         }
         Progress.Add(source.FileSize - source.RecordBytes);

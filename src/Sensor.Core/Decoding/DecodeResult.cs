@@ -11,7 +11,7 @@ public enum DecodeResult : byte
     /// <summary>A header contradicts itself (bad version, lengths shorter than the header).</summary>
     Malformed,
     /// <summary>An IP fragment. Reassembling IP fragments is out of scope: mail sessions over TCP
-    /// with PMTU discovery do not fragment; both first and later fragments are skipped and counted.</summary>
+    /// with PMTU discovery do not fragment; both first and later fragments (of any protocol) are skipped and counted.</summary>
     Fragment,
     UnsupportedLink,
 }

@@ -25,11 +25,12 @@ public sealed partial class PacketDecoder
             return DecodeResult.Malformed;
         if (ip.Length < headerLength)
             return DecodeResult.Truncated;
-        if (ip[9] != ProtocolTcp)
-            return DecodeResult.NotTcp;
-        // More Fragments set or a non-zero offset: part of a fragmented datagram (RFC 791 §3.2).
+        // More Fragments set or a non-zero offset: part of a fragmented datagram (RFC 791 §3.2), of any
+        // protocol, as for IPv6 where later fragments do not say what they carry.
         if ((BinaryPrimitives.ReadUInt16BigEndian(ip[6..]) & 0x3FFF) != 0)
             return DecodeResult.Fragment;
+        if (ip[9] != ProtocolTcp)
+            return DecodeResult.NotTcp;
         var source = NetAddress.FromV4(ip[12..]);
         var destination = NetAddress.FromV4(ip[16..]);
         int end = Math.Min(totalLength, ip.Length);

@@ -13,8 +13,8 @@ public sealed partial class FlowTable
         {
             Key = key,
         };
-        flow.ClientStream = new StreamReassembler(flow, Direction.ClientToServer, _context);
-        flow.ServerStream = new StreamReassembler(flow, Direction.ServerToClient, _context);
+        flow.InitiatorStream = new StreamReassembler(flow, client, _context);
+        flow.ResponderStream = new StreamReassembler(flow, server, _context);
         flow.IdleNode = _idle.AddLast(flow);
         _flows.Add(key, flow);
         Stats.FlowsCreated++;
@@ -52,13 +52,13 @@ public sealed partial class FlowTable
     {
         if (!flow.Ignored)
         {
-            flow.ClientStream!.SkipAllHoles();
-            flow.ServerStream!.SkipAllHoles();
+            flow.InitiatorStream!.SkipAllHoles();
+            flow.ResponderStream!.SkipAllHoles();
         }
         _flows.Remove(flow.Key);
         _idle.Remove(flow.IdleNode!);
-        flow.ClientStream!.Release();
-        flow.ServerStream!.Release();
+        flow.InitiatorStream!.Release();
+        flow.ResponderStream!.Release();
         Stats.FlowsEnded++;
         Stats.ActiveFlows = _flows.Count;
         _context.Observer.OnFlowEnd(flow, reason);

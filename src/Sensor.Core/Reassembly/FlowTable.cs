@@ -18,7 +18,9 @@ public sealed partial class FlowTable
 
     public FlowTable(IFlowObserver observer, ReassemblyLimits? limits = null)
     {
-        _context = new ReassemblyContext(observer, limits ?? ReassemblyLimits.Default);
+        limits ??= ReassemblyLimits.Default;
+        limits.Validate();
+        _context = new ReassemblyContext(observer, limits);
         _idleTicks = _context.Limits.IdleTimeout.Ticks;
     }
 
@@ -42,12 +44,16 @@ public sealed partial class FlowTable
             }
             flow = Create(key, segment);
         }
+        else if (IsNewConnection(flow, segment))
+        {
+            End(flow, FlowEndReason.Closed);
+            flow = Create(key, segment);
+        }
         Touch(flow, segment.TimestampTicks);
-        var direction = segment.Source == flow.Client ? Direction.ClientToServer : Direction.ServerToClient;
         if (flow.Ignored)
-            ProcessIgnored(flow, direction, segment);
+            ProcessIgnored(flow, segment);
         else
-            ProcessTracked(flow, direction, segment);
+            ProcessTracked(flow, segment);
     }
 
     /// <summary>Moves capture time forward and ends flows idle for longer than the timeout.</summary>
@@ -70,10 +76,10 @@ public sealed partial class FlowTable
             End(oldest.Value, FlowEndReason.EndOfCapture);
     }
 
-    private void ProcessTracked(TcpFlow flow, Direction direction, in TcpSegment segment)
+    private void ProcessTracked(TcpFlow flow, in TcpSegment segment)
     {
-        var stream = flow.Stream(direction);
-        var peer = flow.Stream(Opposite(direction));
+        var stream = flow.StreamFrom(segment.Source);
+        var peer = flow.StreamFrom(segment.Destination);
         // SYN/ACK.ack is the client's ISN + 1: with the SYN missed, nothing of the client is lost.
         if (segment.Has(TcpFlags.Syn) && segment.Has(TcpFlags.Ack) && !peer.Started)
             peer.StartAt(segment.Acknowledgment, fromHandshake: true);
@@ -89,14 +95,14 @@ public sealed partial class FlowTable
     }
 
     /// <summary>Not mail: no buffering, no delivery; only watch for the end so the entry goes away.</summary>
-    private void ProcessIgnored(TcpFlow flow, Direction direction, in TcpSegment segment)
+    private void ProcessIgnored(TcpFlow flow, in TcpSegment segment)
     {
         ReleaseIgnored(flow);
-        var stream = flow.Stream(direction);
+        var stream = flow.StreamFrom(segment.Source);
         stream.OnSegment(segment);
         if (segment.Has(TcpFlags.Rst))
             End(flow, FlowEndReason.Reset);
-        else if (stream.FinSeen && flow.Stream(Opposite(direction)).FinSeen)
+        else if (stream.FinSeen && flow.StreamFrom(segment.Destination).FinSeen)
             End(flow, FlowEndReason.Closed);
     }
 
@@ -105,10 +111,19 @@ public sealed partial class FlowTable
         if (flow.BuffersReleased)
             return;
         flow.BuffersReleased = true;
-        flow.ClientStream!.Release();
-        flow.ServerStream!.Release();
+        flow.InitiatorStream!.Release();
+        flow.ResponderStream!.Release();
     }
 
-    private static Direction Opposite(Direction direction) =>
-        direction == Direction.ClientToServer ? Direction.ServerToClient : Direction.ClientToServer;
+    /// <summary>
+    /// A SYN (without ACK) other than the one the stream began with: the 4-tuple was reused for a new
+    /// connection while the old one was still in the table (its FIN/RST missed). The old flow ends.
+    /// </summary>
+    private static bool IsNewConnection(TcpFlow flow, in TcpSegment segment)
+    {
+        if (!segment.Has(TcpFlags.Syn) || segment.Has(TcpFlags.Ack))
+            return false;
+        var stream = flow.StreamFrom(segment.Source);
+        return stream.Started && stream.SynSequence != segment.Sequence;
+    }
 }

@@ -8,4 +8,7 @@ internal sealed class ReassemblyContext(IFlowObserver observer, ReassemblyLimits
     public ReassemblyStats Stats { get; } = new();
 
     public bool GlobalBudgetAllows(long bytes) => Stats.BufferedBytes + bytes <= Limits.MaxTotalBufferedBytes;
+
+    /// <summary>Conflict windows may take only half the budget, so they never starve out-of-order buffering.</summary>
+    public bool WindowBudgetAllows(long bytes) => Stats.BufferedBytes + bytes <= Limits.MaxTotalBufferedBytes / 2;
 }

@@ -29,4 +29,17 @@ public sealed record ReassemblyLimits
     public int ConflictWindowBytes { get; init; } = 4096;
 
     public static ReassemblyLimits Default { get; } = new();
+
+    /// <summary>Checks the values once, when a table is made: a bad configuration fails at start, never on the packet path.</summary>
+    public void Validate()
+    {
+        if (MaxOutOfOrderBytesPerDirection < 0 || MaxOutOfOrderSegmentsPerDirection < 0 || MaxTotalBufferedBytes < 0)
+            throw new ArgumentException("reassembly buffer caps cannot be negative");
+        if (MaxFlows < 1)
+            throw new ArgumentException($"{nameof(MaxFlows)} must be at least 1");
+        if (IdleTimeout <= TimeSpan.Zero)
+            throw new ArgumentException($"{nameof(IdleTimeout)} must be positive");
+        if (ConflictWindowBytes < 0 || (ConflictWindowBytes & (ConflictWindowBytes - 1)) != 0)
+            throw new ArgumentException($"{nameof(ConflictWindowBytes)} must be 0 or a power of two, not {ConflictWindowBytes}");
+    }
 }

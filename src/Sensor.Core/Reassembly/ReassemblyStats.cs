@@ -15,12 +15,16 @@ public sealed class ReassemblyStats
     public long Retransmissions { get; internal set; }
     /// <summary>Segments that partly overlapped delivered or held data.</summary>
     public long Overlaps { get; internal set; }
+    /// <summary>Segments starting more than the largest possible window (2^30) ahead: stale or forged, dropped.</summary>
+    public long OutOfWindowSegments { get; internal set; }
     public long OverlapConflicts { get; internal set; }
     public long Gaps { get; internal set; }
     public long GapBytes { get; internal set; }
     public long FlowBufferCapHits { get; internal set; }
     public long GlobalBufferCapHits { get; internal set; }
     public long FlowTableFullHits { get; internal set; }
+    /// <summary>Streams that got no conflict window because windows had used their half of the buffer budget.</summary>
+    public long ConflictWindowsSkipped { get; internal set; }
     /// <summary>Bytes rented for held segments and conflict windows right now, and the most ever.</summary>
     public long BufferedBytes { get; internal set; }
     public long PeakBufferedBytes { get; internal set; }

@@ -92,14 +92,14 @@ internal sealed partial class StreamReassembler
         if (flowFull)
         {
             Stats.FlowBufferCapHits++;
-            Observer.OnAnomaly(_flow, _direction, ReassemblyAnomaly.FlowBufferCap,
+            Observer.OnAnomaly(_flow, CurrentDirection, ReassemblyAnomaly.FlowBufferCap,
                 $"out-of-order data over {limits.MaxOutOfOrderBytesPerDirection} bytes or {limits.MaxOutOfOrderSegmentsPerDirection} segments; hole skipped");
             return false;
         }
         if (!_context.GlobalBudgetAllows(rented))
         {
             Stats.GlobalBufferCapHits++;
-            Observer.OnAnomaly(_flow, _direction, ReassemblyAnomaly.GlobalBufferCap,
+            Observer.OnAnomaly(_flow, CurrentDirection, ReassemblyAnomaly.GlobalBufferCap,
                 $"all flows' buffered data over {limits.MaxTotalBufferedBytes} bytes; hole skipped");
             return false;
         }

@@ -10,20 +10,26 @@ namespace Sensor.Core.Reassembly;
 internal sealed partial class StreamReassembler
 {
     private readonly TcpFlow _flow;
-    private readonly Direction _direction;
     private readonly ReassemblyContext _context;
     private ConflictWindow _window;
     private bool _announceResync;
     private uint _finSequence;
 
-    public StreamReassembler(TcpFlow flow, Direction direction, ReassemblyContext context)
+    public StreamReassembler(TcpFlow flow, Endpoint sender, ReassemblyContext context)
     {
         _flow = flow;
-        _direction = direction;
+        Sender = sender;
         _context = context;
     }
 
+    public Endpoint Sender { get; }
+
+    /// <summary>Worked out on each use: the next stage may swap the flow's roles (TcpFlow.SwapRoles).</summary>
+    private Direction CurrentDirection => Sender == _flow.Client ? Direction.ClientToServer : Direction.ServerToClient;
+
     public bool Started { get; private set; }
+    /// <summary>The sequence number of the SYN this stream started from (seen, or implied by the SYN/ACK), if any.</summary>
+    public uint? SynSequence { get; private set; }
     /// <summary>The sequence number of the next byte to deliver.</summary>
     public uint NextSequence { get; private set; }
     public bool FinSeen { get; private set; }
@@ -41,9 +47,12 @@ internal sealed partial class StreamReassembler
     {
         Started = true;
         NextSequence = sequence;
+        SynSequence = fromHandshake ? sequence - 1 : null;
         _announceResync = !fromHandshake;
-        if (!_flow.Ignored && _context.GlobalBudgetAllows(_context.Limits.ConflictWindowBytes))
+        if (!_flow.Ignored && _context.WindowBudgetAllows(_context.Limits.ConflictWindowBytes))
             Stats.AddBuffered(_window.Start(_context.Limits.ConflictWindowBytes, sequence));
+        else if (!_flow.Ignored && _context.Limits.ConflictWindowBytes > 0)
+            Stats.ConflictWindowsSkipped++;
     }
 
     /// <summary>A segment sent in this stream's direction.</summary>
@@ -53,7 +62,8 @@ internal sealed partial class StreamReassembler
         uint dataSequence = syn ? segment.Sequence + 1 : segment.Sequence;
         if (!Started)
             StartAt(dataSequence, fromHandshake: syn);
-        if (!segment.Payload.IsEmpty && !_flow.Ignored)
+        // A RST may carry diagnostic text (RFC 9293 §3.5.3); it is not part of the stream.
+        if (!segment.Payload.IsEmpty && !_flow.Ignored && !segment.Has(TcpFlags.Rst))
             Accept(dataSequence, segment.Payload);
         if (segment.Has(TcpFlags.Fin) && !FinSeen)
         {
@@ -68,7 +78,7 @@ internal sealed partial class StreamReassembler
     /// </summary>
     public void OnPeerAck(uint ack)
     {
-        if (!Started || _flow.Ignored)
+        if (!Started || _flow.Ignored || !InWindow(ack))
             return;
         while (_held is { Count: > 0 } && SequenceNumber.AtOrBefore(_held[0].Sequence, ack))
             SkipTo(_held[0].Sequence);
@@ -76,8 +86,21 @@ internal sealed partial class StreamReassembler
             SkipTo(_finSequence);
     }
 
+    /// <summary>
+    /// No receive window exceeds 2^30 bytes (RFC 7323 §2.3), so data or an ACK further ahead than that is
+    /// not of this stream (a stale or forged segment) and must not open a hole or skip one.
+    /// </summary>
+    private bool InWindow(uint sequence) => sequence - NextSequence <= MaxWindow || SequenceNumber.Before(sequence, NextSequence);
+
+    private const uint MaxWindow = 1u << 30;
+
     private void Accept(uint sequence, ReadOnlySpan<byte> data)
     {
+        if (!InWindow(sequence))
+        {
+            Stats.OutOfWindowSegments++;
+            return;
+        }
         if (SequenceNumber.Before(sequence, NextSequence) && !TrimDelivered(ref sequence, ref data))
             return;
         if (sequence == NextSequence)
@@ -96,7 +119,7 @@ internal sealed partial class StreamReassembler
     private bool TrimDelivered(ref uint sequence, ref ReadOnlySpan<byte> data)
     {
         uint delivered = NextSequence - sequence;
-        if (_window.Differs(sequence, data))
+        if (!IsKeepAlive(sequence, data) && _window.Differs(sequence, data))
             Conflict(sequence, "retransmitted bytes differ from the bytes delivered");
         if (delivered >= (uint)data.Length)
         {
@@ -109,6 +132,12 @@ internal sealed partial class StreamReassembler
         return true;
     }
 
+    /// <summary>
+    /// A keep-alive probe may carry one garbage octet at SND.NXT-1 (RFC 9293 §3.8.4); it is not an
+    /// attempt to rewrite the stream and is not compared.
+    /// </summary>
+    private bool IsKeepAlive(uint sequence, ReadOnlySpan<byte> data) => data.Length == 1 && sequence == NextSequence - 1;
+
     private void Emit(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty)
@@ -116,13 +145,13 @@ internal sealed partial class StreamReassembler
         if (_announceResync)
         {
             _announceResync = false;
-            Observer.OnGap(_flow, _direction, 0);
+            Observer.OnGap(_flow, CurrentDirection, 0);
         }
-        Observer.OnData(_flow, _direction, data);
+        Observer.OnData(_flow, CurrentDirection, data);
         _window.Append(NextSequence, data);
         NextSequence += (uint)data.Length;
         Stats.BytesDelivered += data.Length;
-        if (_direction == Direction.ClientToServer)
+        if (CurrentDirection == Direction.ClientToServer)
             _flow.BytesClientToServer += data.Length;
         else
             _flow.BytesServerToClient += data.Length;
@@ -137,7 +166,7 @@ internal sealed partial class StreamReassembler
             Stats.Gaps++;
             Stats.GapBytes += missing;
             _announceResync = false;   // OnGap itself tells the parser to resync
-            Observer.OnGap(_flow, _direction, missing);
+            Observer.OnGap(_flow, CurrentDirection, missing);
             NextSequence = sequence;
         }
         DrainHeld();
@@ -153,7 +182,7 @@ internal sealed partial class StreamReassembler
     private void Conflict(uint sequence, string what)
     {
         Stats.OverlapConflicts++;
-        Observer.OnAnomaly(_flow, _direction, ReassemblyAnomaly.OverlapConflict, $"{what} at sequence {sequence}; first seen kept");
+        Observer.OnAnomaly(_flow, CurrentDirection, ReassemblyAnomaly.OverlapConflict, $"{what} at sequence {sequence}; first seen kept");
     }
 
     /// <summary>Returns every pooled buffer; the stream delivers nothing more.</summary>

@@ -105,3 +105,26 @@ public class CaptureErrorTests
         Assert.Equal(24 + 56, result.Truncations[0].ByteOffset);
     }
 }
+
+public class CaptureEdgeTests
+{
+    [Fact]
+    public void FileHeaderCut_IsOneClearUnreadableError()
+    {
+        using var file = new TempFile(TestCaptureFiles.Classic(LinkType.Ethernet, [])[..10]);
+        var e = Assert.Throws<CaptureException>(() => new CaptureReader([file.Path]).Read(new RecordingHandler()));
+        Assert.Equal(CaptureErrorKind.Unreadable, e.Kind);
+        Assert.StartsWith($"cannot read {file.Path}: truncated dump file", e.Message);
+    }
+
+    [Fact]
+    public void ReadingTwice_StartsProgressAgain()
+    {
+        using var file = new TempFile(TestCaptureFiles.Classic(LinkType.Ethernet, [new(DateTime.UnixEpoch.Ticks, [1, 2])]));
+        var reader = new CaptureReader([file.Path]);
+        reader.Read(new RecordingHandler());
+        var second = reader.Read(new RecordingHandler());
+        Assert.Equal(1, second.Packets);
+        Assert.Equal(new FileInfo(file.Path).Length, reader.Progress.BytesRead);
+    }
+}

@@ -62,6 +62,22 @@ public class CaptureReaderTests
     }
 
     [Fact]
+    public void RealTcpdumpPcap_ByteSwapped_ReadsTheSame()
+    {
+        var original = RealCaptures.TcpdumpNanoPcap;
+        var swapped = ByteSwapped(original);
+        Assert.NotEqual(original[..4], swapped[..4]);
+        using var a = new TempFile(original);
+        using var b = new TempFile(swapped);
+        var (_, fromOriginal) = Read(a.Path);
+        var (result, fromSwapped) = Read(b.Path);
+        Assert.Equal(13, fromSwapped.Count);
+        Assert.Equal(fromOriginal.Select(p => (p.Ticks, p.OriginalLength)), fromSwapped.Select(p => (p.Ticks, p.OriginalLength)));
+        Assert.Equal(fromOriginal.Select(p => p.Data), fromSwapped.Select(p => p.Data));
+        Assert.Empty(result.Truncations);
+    }
+
+    [Fact]
     public void MinimalPcapng_Reads()
     {
         var frames = ThreeFrames();

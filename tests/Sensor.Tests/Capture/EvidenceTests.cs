@@ -52,7 +52,7 @@ public class EvidenceTests
     public void Exporter_WritesEachSelectedFlow_BothDirections_WithinItsTimeWindow()
     {
         var c2s = Frames.Ethernet(Frames.Tcp(sport: 40000, dport: 25, payload: "EHLO a\r\n"u8.ToArray()));
-        var s2c = EthernetReply();
+        var s2c = Frames.Ethernet(Frames.Tcp(sport: 25, dport: 40000, payload: "250 ok\r\n"u8.ToArray()), fromServer: true);
         var other = Frames.Ethernet(Frames.Tcp(sport: 40001, dport: 25, payload: "x"u8.ToArray()));
         using var capture = new TempFile(Classic(LinkType.Ethernet,
         [
@@ -83,17 +83,5 @@ public class EvidenceTests
             [new FlowSelector(Endpoint.Parse("192.0.2.1:1"), Endpoint.Parse("192.0.2.2:25"), 0, long.MaxValue, path)]);
         Assert.Equal([0L], result.PacketsWritten);
         Assert.False(File.Exists(path));
-    }
-
-    private static byte[] EthernetReply()
-    {
-        var tcp = Frames.Tcp(sport: 25, dport: 40000, payload: "250 ok\r\n"u8.ToArray());
-        var ip = new PacketDotNet.IPv4Packet(Frames.V4Server, Frames.V4Client) { PayloadPacket = tcp, TimeToLive = 64 };
-        var eth = new PacketDotNet.EthernetPacket(
-            System.Net.NetworkInformation.PhysicalAddress.Parse("02-00-00-00-00-02"),
-            System.Net.NetworkInformation.PhysicalAddress.Parse("02-00-00-00-00-01"),
-            PacketDotNet.EthernetType.IPv4) { PayloadPacket = ip };
-        eth.UpdateCalculatedValues();
-        return eth.Bytes;
     }
 }

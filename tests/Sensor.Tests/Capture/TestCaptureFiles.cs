@@ -36,6 +36,35 @@ internal static class TestCaptureFiles
         return output.ToArray();
     }
 
+    /// <summary>
+    /// The same classic pcap written by a host of the other byte order: every header field reversed,
+    /// the frames untouched (what a capture from a big-endian router looks like).
+    /// </summary>
+    public static byte[] ByteSwapped(byte[] classic)
+    {
+        var swapped = (byte[])classic.Clone();
+        var span = swapped.AsSpan();
+        int[] fileHeaderWidths = [4, 2, 2, 4, 4, 4, 4];
+        int at = 0;
+        foreach (int width in fileHeaderWidths)
+            at += Reverse(span.Slice(at, width));
+        bool bigEndianInput = BinaryPrimitives.ReadUInt32BigEndian(classic) is 0xA1B2C3D4 or 0xA1B23C4D;
+        while (at + 16 <= swapped.Length)
+        {
+            uint captured = bigEndianInput ? BinaryPrimitives.ReadUInt32BigEndian(classic.AsSpan(at + 8)) : BinaryPrimitives.ReadUInt32LittleEndian(classic.AsSpan(at + 8));
+            for (int field = 0; field < 4; field++)
+                Reverse(span.Slice(at + 4 * field, 4));
+            at += 16 + (int)captured;
+        }
+        return swapped;
+    }
+
+    private static int Reverse(Span<byte> field)
+    {
+        field.Reverse();
+        return field.Length;
+    }
+
     /// <summary>pcapng with one interface at microsecond resolution (the default if_tsresol).</summary>
     public static byte[] Pcapng(int linkType, IEnumerable<TestFrame> frames)
     {

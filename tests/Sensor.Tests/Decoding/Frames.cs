@@ -47,13 +47,17 @@ internal static class Frames
         return ip.Bytes;
     }
 
-    public static byte[] Ethernet(TcpPacket tcp, bool v6 = false)
+    /// <summary>Client to server, or with <paramref name="fromServer"/> the other way.</summary>
+    public static byte[] Ethernet(TcpPacket tcp, bool v6 = false, bool fromServer = false)
     {
+        var (src, dst) = v6 ? (V6Client, V6Server) : (V4Client, V4Server);
+        if (fromServer)
+            (src, dst) = (dst, src);
         var eth = new EthernetPacket(PhysicalAddress.Parse("02-00-00-00-00-01"), PhysicalAddress.Parse("02-00-00-00-00-02"),
             v6 ? EthernetType.IPv6 : EthernetType.IPv4);
         eth.PayloadPacket = v6
-            ? new IPv6Packet(V6Client, V6Server) { PayloadPacket = tcp, HopLimit = 64 }
-            : new IPv4Packet(V4Client, V4Server) { PayloadPacket = tcp, TimeToLive = 64 };
+            ? new IPv6Packet(src, dst) { PayloadPacket = tcp, HopLimit = 64 }
+            : new IPv4Packet(src, dst) { PayloadPacket = tcp, TimeToLive = 64 };
         eth.UpdateCalculatedValues();
         return eth.Bytes;
     }
@@ -97,6 +101,24 @@ internal static class Frames
         if (bigEndian) BinaryPrimitives.WriteUInt32BigEndian(header, family);
         else BinaryPrimitives.WriteUInt32LittleEndian(header, family);
         return [.. header, .. ip];
+    }
+
+    /// <summary>Inserts extension headers (type, body) after the fixed IPv6 header, chaining Next Header.</summary>
+    public static byte[] WithIpv6Extensions(byte[] ipv6, params (byte type, byte[] header)[] extensions)
+    {
+        var fixedHeader = ipv6[..40];
+        byte upper = fixedHeader[6];
+        var chain = new List<byte>();
+        for (int i = 0; i < extensions.Length; i++)
+        {
+            var h = (byte[])extensions[i].header.Clone();
+            h[0] = i + 1 < extensions.Length ? extensions[i + 1].type : upper;
+            chain.AddRange(h);
+        }
+        if (extensions.Length > 0)
+            fixedHeader[6] = extensions[0].type;
+        BinaryPrimitives.WriteUInt16BigEndian(fixedHeader.AsSpan(4), (ushort)(ipv6.Length - 40 + chain.Count));
+        return [.. fixedHeader, .. chain, .. ipv6[40..]];
     }
 
     public static byte[] Be16(ushort value)

@@ -12,24 +12,6 @@ public class PacketDecoderIpTests
     private static DecodeResult Decode(byte[] ip, out TcpSegment seg) =>
         PacketDecoder.DecodeFrame(LinkType.Raw, 0, ip, out seg);
 
-    /// <summary>Inserts extension headers (type, body) after the fixed IPv6 header, chaining Next Header.</summary>
-    private static byte[] WithExtensions(byte[] ipv6, params (byte type, byte[] header)[] extensions)
-    {
-        var fixedHeader = ipv6[..40];
-        byte upper = fixedHeader[6];
-        var chain = new List<byte>();
-        for (int i = 0; i < extensions.Length; i++)
-        {
-            var h = (byte[])extensions[i].header.Clone();
-            h[0] = i + 1 < extensions.Length ? extensions[i + 1].type : upper;
-            chain.AddRange(h);
-        }
-        if (extensions.Length > 0)
-            fixedHeader[6] = extensions[0].type;
-        BinaryPrimitives.WriteUInt16BigEndian(fixedHeader.AsSpan(4), (ushort)(ipv6.Length - 40 + chain.Count));
-        return [.. fixedHeader, .. chain, .. ipv6[40..]];
-    }
-
     private static byte[] Options8() => new byte[8];              // length field 0: 8 octets
     private static byte[] Options16() { var h = new byte[16]; h[1] = 1; return h; }
     private static byte[] Fragment(ushort offsetAndFlags) { var h = new byte[8]; BinaryPrimitives.WriteUInt16BigEndian(h.AsSpan(2), offsetAndFlags); return h; }
@@ -37,7 +19,7 @@ public class PacketDecoderIpTests
     [Fact]
     public void Ipv6_HopByHopRoutingDestinationOptions_AreSkipped()
     {
-        var ip = WithExtensions(Ipv6(Tcp(payload: Hello)), (0, Options8()), (43, Options16()), (60, Options8()));
+        var ip = Frames.WithIpv6Extensions(Ipv6(Tcp(payload: Hello)), (0, Options8()), (43, Options16()), (60, Options8()));
         Assert.Equal(DecodeResult.Tcp, Decode(ip, out var seg));
         Assert.Equal(Hello, seg.Payload.ToArray());
         Assert.Equal((ushort)25, seg.Destination.Port);
@@ -46,7 +28,7 @@ public class PacketDecoderIpTests
     [Fact]
     public void Ipv6_AtomicFragmentHeader_IsDecoded()
     {
-        var ip = WithExtensions(Ipv6(Tcp(payload: Hello)), (44, Fragment(0)));
+        var ip = Frames.WithIpv6Extensions(Ipv6(Tcp(payload: Hello)), (44, Fragment(0)));
         Assert.Equal(DecodeResult.Tcp, Decode(ip, out var seg));
         Assert.Equal(Hello, seg.Payload.ToArray());
     }
@@ -55,7 +37,7 @@ public class PacketDecoderIpTests
     [InlineData((ushort)0x0001)]   // first fragment: M set
     [InlineData((ushort)0x0010)]   // later fragment: offset 2
     public void Ipv6_Fragments_AreSkipped(ushort offsetAndFlags) =>
-        Assert.Equal(DecodeResult.Fragment, Decode(WithExtensions(Ipv6(Tcp(payload: Hello)), (44, Fragment(offsetAndFlags))), out _));
+        Assert.Equal(DecodeResult.Fragment, Decode(Frames.WithIpv6Extensions(Ipv6(Tcp(payload: Hello)), (44, Fragment(offsetAndFlags))), out _));
 
     [Fact]
     public void Ipv6_NoNextHeader_IsNotTcp()
@@ -68,7 +50,7 @@ public class PacketDecoderIpTests
     [Fact]
     public void Ipv6_ExtensionHeaderPastCapture_IsTruncated()
     {
-        var ip = WithExtensions(Ipv6(Tcp(payload: Hello)), (0, Options16()));
+        var ip = Frames.WithIpv6Extensions(Ipv6(Tcp(payload: Hello)), (0, Options16()));
         Assert.Equal(DecodeResult.Truncated, Decode(ip[..50], out _));
     }
 
@@ -184,5 +166,25 @@ public class PacketDecoderIpTests
         Assert.Equal(1, decoder.Stats.Truncated);
         Assert.Equal(1, decoder.Stats.UnsupportedLink);
         Assert.Equal(3, decoder.Stats.Total);
+    }
+}
+
+public class PacketDecoderAllocationTests
+{
+    [Fact]
+    public void Decode_DoesNotAllocate()
+    {
+        var v4 = Frames.Ethernet(Frames.Tcp(payload: new byte[100]));
+        var v6 = Frames.WithIpv6Extensions(Frames.Ipv6(Frames.Tcp(payload: new byte[10])), (0, new byte[8]));
+        var decoder = new PacketDecoder();
+        decoder.Decode(LinkType.Ethernet, 0, v4, out _);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            decoder.Decode(LinkType.Ethernet, i, v4, out _);
+            decoder.Decode(LinkType.Raw, i, v6, out _);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(2001, decoder.Stats.Tcp);
     }
 }

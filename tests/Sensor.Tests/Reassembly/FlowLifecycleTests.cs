@@ -135,3 +135,75 @@ public class FlowLifecycleTests
         Assert.NotEqual(FlowKey.From(a, b), FlowKey.From(a, Endpoint.Parse("198.51.100.25:26")));
     }
 }
+
+public class FlowRoleChangeTests
+{
+    [Fact]
+    public void SwapRoles_LaterBytesFollowTheNewRoles()
+    {
+        // Picked up mid-stream between two high ports: the guess (lower port = server) is wrong.
+        var observer = new SwappingObserver();
+        var table = new FlowTable(observer);
+        var a = Endpoint.Parse("192.0.2.1:40000");
+        var b = Endpoint.Parse("192.0.2.2:3000");
+        table.Process(new TcpSegment(1, a, b, 100, 500, TcpFlags.Ack, "220 banner\r\n"u8));
+        table.Process(new TcpSegment(2, b, a, 500, 112, TcpFlags.Ack, "EHLO\r\n"u8));
+        table.Process(new TcpSegment(3, a, b, 112, 506, TcpFlags.Ack, "250 ok\r\n"u8));
+        Assert.Equal(["data c2s 220 banner\r\n", "swap", "data c2s EHLO\r\n", "data s2c 250 ok\r\n"],
+            observer.Recorder.Events.Where(e => e.StartsWith("data") || e == "swap"));
+        Assert.Equal(a, observer.Recorder.Started[0].Server);
+    }
+
+    [Fact]
+    public void NewSynOnALiveTuple_EndsTheOldFlowAndStartsANewOne()
+    {
+        var s = new FlowScript().Handshake().ClientSends(1, "old");
+        s.Send(FlowScript.Client, FlowScript.Server, 90_000, 0, TcpFlags.Syn, "");
+        s.Send(FlowScript.Server, FlowScript.Client, 70_000, 90_001, TcpFlags.Syn | TcpFlags.Ack, "");
+        s.Send(FlowScript.Client, FlowScript.Server, 90_001, 70_001, TcpFlags.Ack | TcpFlags.Psh, "new");
+        Assert.Equal(2, s.Observer.Started.Count);
+        Assert.Equal(FlowEndReason.Closed, s.Observer.Ended.Single().Reason);
+        Assert.Equal("oldnew", s.Observer.Text(Direction.ClientToServer));
+        Assert.DoesNotContain(s.Observer.Events, e => e.StartsWith("gap"));
+    }
+
+    [Fact]
+    public void RetransmittedSyn_IsNotANewConnection()
+    {
+        var s = new FlowScript().ClientSends(0, "", TcpFlags.Syn, ack: 0).ClientSends(0, "", TcpFlags.Syn, ack: 0);
+        Assert.Single(s.Observer.Started);
+        Assert.Empty(s.Observer.Ended);
+    }
+
+    [Fact]
+    public void ConflictWindows_UseAtMostHalfTheBudget()
+    {
+        var limits = new ReassemblyLimits { MaxTotalBufferedBytes = 20_000, ConflictWindowBytes = 4096 };
+        var s = new FlowScript(limits: limits);
+        for (int i = 0; i < 4; i++)
+            s.Send(Endpoint.Parse($"192.0.2.{i + 1}:40000"), FlowScript.Server, 1, 1, TcpFlags.Ack, "x");
+        Assert.Equal(2 * 4096, s.Table.Stats.BufferedBytes);
+        Assert.Equal(2, s.Table.Stats.ConflictWindowsSkipped);
+    }
+
+    private sealed class SwappingObserver : IFlowObserver
+    {
+        public RecordingObserver Recorder { get; } = new();
+
+        public void OnFlowStart(TcpFlow flow) => Recorder.OnFlowStart(flow);
+        public void OnGap(TcpFlow flow, Direction direction, long missingBytes) => Recorder.OnGap(flow, direction, missingBytes);
+        public void OnAnomaly(TcpFlow flow, Direction direction, ReassemblyAnomaly anomaly, string detail) => Recorder.OnAnomaly(flow, direction, anomaly, detail);
+        public void OnFlowEnd(TcpFlow flow, FlowEndReason reason) => Recorder.OnFlowEnd(flow, reason);
+
+        public void OnData(TcpFlow flow, Direction direction, ReadOnlySpan<byte> data)
+        {
+            Recorder.OnData(flow, direction, data);
+            // A banner from the "client" proves the guess wrong (what the session layer does).
+            if (direction == Direction.ClientToServer && data.StartsWith("220 "u8))
+            {
+                flow.SwapRoles();
+                Recorder.Events.Add("swap");
+            }
+        }
+    }
+}

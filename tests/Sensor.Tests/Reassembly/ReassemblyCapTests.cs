@@ -88,3 +88,12 @@ public class ReassemblyCapTests
         public void OnFlowEnd(TcpFlow flow, FlowEndReason reason) { }
     }
 }
+
+public class ReassemblyLimitsTests
+{
+    [Theory]
+    [InlineData(3000, 1000)]
+    [InlineData(4096, 0)]
+    public void BadLimits_FailWhenTheTableIsMade(int window, int maxFlows) =>
+        Assert.Throws<ArgumentException>(() => new FlowTable(new RecordingObserver(), new ReassemblyLimits { ConflictWindowBytes = window, MaxFlows = maxFlows }));
+}

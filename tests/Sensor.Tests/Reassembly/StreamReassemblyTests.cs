@@ -133,3 +133,66 @@ public class StreamReassemblyTests
         Assert.Equal("hi!", s.Observer.Text(Direction.ClientToServer));
     }
 }
+
+public class StreamReassemblyEdgeTests
+{
+    [Fact]
+    public void KeepAliveGarbageOctet_IsNotAConflict()
+    {
+        var s = new FlowScript().Handshake().ClientSends(1, "NOOP\r\n").ClientSends(6, "\0");
+        Assert.Empty(s.Observer.Anomalies);
+        Assert.Equal(1, s.Table.Stats.Retransmissions);
+    }
+
+    [Fact]
+    public void ConflictAcrossTheWrap_IsSeen()
+    {
+        var s = new FlowScript(clientIsn: 0xFFFF_FFF0).Handshake()
+            .ClientSends(1, "0123456789abcdefghijklmnop")
+            .ClientSends(10, "9ABCDEFGHIJ");     // bytes 10..20 straddle 2^32, rewritten
+        Assert.Equal("0123456789abcdefghijklmnop", s.Observer.Text(Direction.ClientToServer));
+        Assert.Equal(ReassemblyAnomaly.OverlapConflict, s.Observer.Anomalies.Single().Anomaly);
+    }
+
+    [Fact]
+    public void RstPayload_IsNotStreamData()
+    {
+        var s = new FlowScript().Handshake().ClientSends(1, "A").ServerSends(1, "diagnostic", TcpFlags.Rst | TcpFlags.Ack);
+        Assert.Equal("", s.Observer.Text(Direction.ServerToClient));
+        Assert.Equal(FlowEndReason.Reset, s.Observer.Ended.Single().Reason);
+    }
+
+    [Fact]
+    public void SynAckBeforeSynInCaptureOrder_IsOneFlow()
+    {
+        var s = new FlowScript()
+            .ServerSends(0, "", TcpFlags.Syn | TcpFlags.Ack)
+            .ClientSends(0, "", TcpFlags.Syn, ack: 0)
+            .ClientSends(1, "EHLO\r\n");
+        Assert.Single(s.Observer.Started);
+        Assert.Equal(["data c2s EHLO\r\n"], s.Observer.Events.Skip(1));
+    }
+}
+
+public class OutOfWindowTests
+{
+    [Fact]
+    public void DataFarAhead_IsDroppedNotHeld()
+    {
+        var s = new FlowScript().Handshake().ClientSends(1, "A").ClientSends(1 + (1u << 30) + 10, "forged").ClientSends(2, "B");
+        s.Table.Flush();
+        Assert.Equal("AB", s.Observer.Text(Direction.ClientToServer));
+        Assert.Equal(1, s.Table.Stats.OutOfWindowSegments);
+        Assert.Equal(0, s.Table.Stats.Gaps);
+    }
+
+    [Fact]
+    public void AckFarAhead_DoesNotSkipAHole()
+    {
+        var s = new FlowScript().Handshake().ClientSends(1, "A").ClientSends(5, "E")
+            .ServerSends(1, "", TcpFlags.Ack, ack: 1000 + 2 + (1u << 31) - 5)
+            .ClientSends(2, "BCD");
+        Assert.Equal("ABCDE", s.Observer.Text(Direction.ClientToServer));
+        Assert.Equal(0, s.Table.Stats.Gaps);
+    }
+}

@@ -1,0 +1,132 @@
+using SharpPcap;
+using SharpPcap.LibPcap;
+
+namespace Sensor.Core.Capture;
+
+public sealed record LiveCaptureOptions
+{
+    public int SnapLength { get; init; } = 262144;
+    public bool Promiscuous { get; init; } = true;
+    /// <summary>BPF filter applied in the kernel; only TCP reaches the decoder by default.</summary>
+    public string Filter { get; init; } = "tcp";
+    /// <summary>How long a read waits for a frame: how often cancellation and the idle tick are checked.</summary>
+    public int ReadTimeoutMilliseconds { get; init; } = 250;
+    /// <summary>The kernel's capture buffer: bigger means fewer drops in bursts.</summary>
+    public int KernelBufferBytes { get; init; } = 32 * 1024 * 1024;
+}
+
+/// <summary>What a live capture saw, and what the kernel and the interface dropped (reported, so gaps are explained).</summary>
+/// <param name="Warnings">Options libpcap could not apply here (the capture ran without them).</param>
+public sealed record LiveCaptureResult(long Packets, long Bytes, long KernelDropped, long InterfaceDropped, string? StoppedBy,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// Captures from a network interface through libpcap, frames going to the same
+/// <see cref="IPacketHandler"/> as file replay, straight from libpcap's buffer.
+/// </summary>
+public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? options = null) : IDisposable
+{
+    private LibPcapLiveDevice? _device;
+    private readonly LiveCaptureOptions _options = options ?? new LiveCaptureOptions();
+    private readonly List<string> _warnings = [];
+
+    public string InterfaceName { get; } = interfaceName;
+
+    public static IReadOnlyList<string> InterfaceNames() =>
+        LibPcapLiveDeviceList.Instance.Select(d => d.Name).ToArray();
+
+    /// <summary>
+    /// Captures until cancelled. <paramref name="onIdle"/> gets the wall-clock time (UTC ticks) after each
+    /// read that found nothing, so a flow table can expire flows while the wire is quiet.
+    /// </summary>
+    public LiveCaptureResult Run(IPacketHandler handler, CancellationToken cancellation, Action<long>? onIdle = null)
+    {
+        Open();
+        using var device = _device!;
+        _device = null;
+        int linkType = (int)device.LinkType;
+        long packets = 0, bytes = 0;
+        string? stoppedBy = null;
+        while (!cancellation.IsCancellationRequested)
+        {
+            var status = device.GetNextPacket(out var capture);
+            if (status == GetPacketStatus.PacketRead)
+            {
+                packets++;
+                bytes += capture.Data.Length;
+                handler.OnPacket(new RawPacket(PacketCaptureFields.TimestampTicks(capture), linkType, capture.Data,
+                    PacketCaptureFields.OriginalLength(capture), 0));
+            }
+            else if (status == GetPacketStatus.ReadTimeout)
+                onIdle?.Invoke(DateTime.UtcNow.Ticks);
+            else
+            {
+                stoppedBy = status == GetPacketStatus.Error ? device.LastError : "the interface has no more packets";
+                break;
+            }
+        }
+        var stats = device.Statistics;
+        return new LiveCaptureResult(packets, bytes, stats.DroppedPackets, stats.InterfaceDroppedPackets, stoppedBy, _warnings.ToArray());
+    }
+
+    /// <summary>
+    /// Opens the interface and applies the filter; every reason it cannot is a <see cref="CaptureException"/>.
+    /// Optional: <see cref="Run"/> opens it too, but opening first lets a caller report errors, and know
+    /// capture is live, before it starts the capture thread.
+    /// </summary>
+    public void Open() => _device ??= OpenDevice();
+
+    public void Dispose()
+    {
+        _device?.Dispose();
+        _device = null;
+    }
+
+    private LibPcapLiveDevice OpenDevice()
+    {
+        var device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == InterfaceName)
+            ?? throw new CaptureException(CaptureErrorKind.NoSuchInterface, InterfaceName,
+                $"no such interface: {InterfaceName} (available: {string.Join(", ", InterfaceNames())})");
+        try
+        {
+            var configuration = new DeviceConfiguration
+            {
+                Mode = _options.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
+                Snaplen = _options.SnapLength,
+                ReadTimeout = _options.ReadTimeoutMilliseconds,
+                KernelBufferSize = _options.KernelBufferBytes,
+            };
+            // A setting this platform's libpcap lacks is a warning, not a reason to refuse to capture.
+            configuration.ConfigurationFailed += (_, failure) => _warnings.Add($"{failure.Property}: {failure.Message}");
+            device.Open(configuration);
+        }
+        catch (PcapException e)
+        {
+            device.Dispose();
+            throw new CaptureException(CaptureErrorKind.CannotCapture, InterfaceName,
+                $"cannot capture on {InterfaceName}: {e.Message} (capturing needs root or CAP_NET_RAW)", e);
+        }
+        return Configure(device);
+    }
+
+    private LibPcapLiveDevice Configure(LibPcapLiveDevice device)
+    {
+        int linkType = (int)device.LinkType;
+        if (!Decoding.LinkType.IsSupported(linkType))
+        {
+            device.Dispose();
+            throw new CaptureException(CaptureErrorKind.UnsupportedLinkType, InterfaceName,
+                $"unsupported link type {linkType} on {InterfaceName}; supported: {Decoding.LinkType.SupportedList}");
+        }
+        try
+        {
+            device.Filter = _options.Filter;
+        }
+        catch (PcapException e)
+        {
+            device.Dispose();
+            throw new CaptureException(CaptureErrorKind.BadFilter, InterfaceName, $"bad capture filter \"{_options.Filter}\": {e.Message}", e);
+        }
+        return device;
+    }
+}
