@@ -62,7 +62,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
 
     private void WriteEvidence(EvidencePlan evidence)
     {
-        var selectors = evidence.Requests.Select(r => new FlowSelector(r.Client, r.Server, r.FirstTicks, r.LastTicks, r.Path)).ToList();
+        // The last ACK after both FINs belongs to no flow any more; a short tail keeps it in the evidence.
+        var tail = TimeSpan.FromSeconds(2).Ticks;
+        var selectors = evidence.Requests.Select(r => new FlowSelector(r.Client, r.Server, r.FirstTicks, r.LastTicks + tail, r.Path)).ToList();
         if (selectors.Count > 0)
             EvidenceExporter.Export(settings.Options.Files, selectors);
     }

@@ -41,6 +41,7 @@ public sealed class SessionDetector(RuleSet rules, ServerKnowledge knowledge)
         [
             new("user", credential.User),
             new("mechanism", credential.Mechanism),
+            new("accepted", observed.Accepted switch { true => "true", false => "false", null => "unknown" }),
         ];
         return new Finding(kind, credential.Variant, rules.SeverityOf(kind, credential.Variant), 1.0,
             session, observed.Ticks, summary, evidence, credential.Secret);

@@ -30,7 +30,7 @@ public sealed class RecordMapper(SecretRedactor redactor)
         TlsCertSubject = session.Certificate?.Subject,
         TlsCertIssuer = session.Certificate?.Issuer,
         TlsCertNotAfter = session.Certificate is { } cert ? Rfc3339.Format(cert.NotAfter) : null,
-        Auth = [.. session.Credentials.Select(c => new AuthRecord { Mechanism = c.Credential.Mechanism, User = c.Credential.User })],
+        Auth = [.. session.Credentials.Select(c => new AuthRecord { Mechanism = c.Credential.Mechanism, User = c.Credential.User, Accepted = c.Accepted })],
         Messages = session.Messages,
         BytesClient = session.BytesClient,
         BytesServer = session.BytesServer,

@@ -37,6 +37,9 @@ public sealed class AuthRecord
 {
     public string Mechanism { get; set; } = "";
     public string? User { get; set; }
+
+    /// <summary>True or false once the server answered; null when the answer was not seen.</summary>
+    public bool? Accepted { get; set; }
 }
 
 /// <summary>The "finding" record of DESIGN.md.</summary>

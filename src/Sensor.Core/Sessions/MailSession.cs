@@ -3,8 +3,11 @@ using Sensor.Core.Protocols;
 
 namespace Sensor.Core.Sessions;
 
-/// <summary>A credential exchange seen in the clear, with when it was seen.</summary>
-public sealed record ObservedCredential(CredentialEvent Credential, long Ticks);
+/// <summary>A credential exchange seen in the clear, with when it was seen and, once the server answered, whether it was accepted.</summary>
+public sealed record ObservedCredential(CredentialEvent Credential, long Ticks)
+{
+    public bool? Accepted { get; set; }
+}
 
 /// <summary>
 /// One SMTP, IMAP or POP3 session as reconstructed from both directions: the record of

@@ -30,6 +30,7 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
             case TlsServerHelloEvent hello: OnServerHello(hello); break;
             case TlsCertificateEvent certificate: Session.Certificate ??= certificate; break;
             case TlsAlertEvent alert: Session.AddAnomaly($"tls-alert-{alert.Level}-{alert.Description}"); break;
+            case AuthResultEvent result: OnAuthResult(result); break;
             case ProtocolAnomalyEvent anomaly: Session.AddAnomaly(anomaly.Name); break;
         }
     }
@@ -51,6 +52,14 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
         Session.AddCapabilities(capabilities.Capabilities);
         if (capabilities.Capabilities.Any(c => StartTlsKeyword.IsOffer(Session.Protocol, c)))
             Session.StartTlsOffered = true;
+    }
+
+    /// <summary>The server's verdict belongs to the latest exchange it has not yet answered.</summary>
+    private void OnAuthResult(AuthResultEvent result)
+    {
+        var pending = Session.Credentials.LastOrDefault(c => c.Accepted is null);
+        if (pending is not null)
+            pending.Accepted = result.Success;
     }
 
     private void OnStartTlsCommand()

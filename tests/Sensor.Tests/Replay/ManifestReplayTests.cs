@@ -37,5 +37,16 @@ public class ManifestReplayTests
         }
     }
 
+    [Theory]
+    [InlineData("smtp-auth-plain-cleartext.pcap", true)]
+    [InlineData("pop3-user-pass-cleartext.pcap", true)]
+    public void CredentialRecordsSayWhetherTheServerAcceptedThem(string file, bool accepted)
+    {
+        var (sink, _) = ReplayHarness.RunFiles(Entry(file).Path);
+        var auth = Assert.Single(Assert.Single(sink.Sessions).Auth);
+        Assert.Equal(accepted, auth.Accepted);
+        Assert.Equal(accepted ? "true" : "false", Assert.Single(sink.Findings, f => f.Kind == "plaintext-credential").Evidence["accepted"]);
+    }
+
     private static List<string> Expected(IEnumerable<string> lines) => lines.Order(StringComparer.Ordinal).ToList();
 }
