@@ -14,7 +14,7 @@ namespace Sensor.Core.Detection;
 public sealed class RuleFileLoader
 {
     private static readonly HashSet<string> TopLevelKeys =
-        ["version", "severities", "mangled_capabilities", "starttls_rejection", "require_starttls"];
+        ["version", "severities", "mangled_capabilities", "masked_banners", "starttls_rejection", "require_starttls"];
 
     private readonly List<RuleError> _errors = [];
     private readonly string _name;
@@ -58,10 +58,11 @@ public sealed class RuleFileLoader
         CheckKeys(map, TopLevelKeys);
         CheckVersion(map);
         var mangles = Section(map, "mangled_capabilities", ReadMangles) ?? defaults?.MangleRules ?? [];
+        var masks = Section(map, "masked_banners", ReadMangles) ?? defaults?.MaskedBanners ?? [];
         var rejections = Section(map, "starttls_rejection", ReadRejections) ?? defaults?.RejectionStatuses ?? new Dictionary<MailProtocol, IReadOnlySet<string>>();
         var severities = Section(map, "severities", ReadSeverities) ?? defaults?.Severities ?? new Dictionary<string, Severity>();
         var policy = Section(map, "require_starttls", ReadPolicy) ?? [];
-        return new RuleSet(mangles, rejections, severities, [.. defaults?.Policy ?? [], .. policy]);
+        return new RuleSet(mangles, masks, rejections, severities, [.. defaults?.Policy ?? [], .. policy]);
     }
 
     private YamlNode? ParseYaml(string text)
@@ -102,7 +103,7 @@ public sealed class RuleFileLoader
         {
             if (item is not YamlMappingNode entry)
             {
-                Error(item, "each mangled_capabilities entry is a mapping with 'pattern' (and optional 'note')");
+                Error(item, "each entry is a mapping with 'pattern' (and optional 'note')");
                 continue;
             }
             CheckKeys(entry, ["pattern", "note"]);

@@ -29,11 +29,13 @@ public sealed record PolicyEntry(string? ServerNamePattern, string? Server, stri
 /// <summary>The detection rules: mangling patterns, rejection statuses, severities and the STARTTLS policy list.</summary>
 public sealed class RuleSet(
     IReadOnlyList<MangleRule> mangleRules,
+    IReadOnlyList<MangleRule> maskedBanners,
     IReadOnlyDictionary<MailProtocol, IReadOnlySet<string>> rejectionStatuses,
     IReadOnlyDictionary<string, Severity> severities,
     IReadOnlyList<PolicyEntry> policy)
 {
     public IReadOnlyList<MangleRule> MangleRules { get; } = mangleRules;
+    public IReadOnlyList<MangleRule> MaskedBanners { get; } = maskedBanners;
     public IReadOnlyDictionary<MailProtocol, IReadOnlySet<string>> RejectionStatuses { get; } = rejectionStatuses;
     public IReadOnlyDictionary<string, Severity> Severities { get; } = severities;
     public IReadOnlyList<PolicyEntry> Policy { get; } = policy;
@@ -58,11 +60,15 @@ public sealed class RuleSet(
         return null;
     }
 
+    /// <summary>True when the greeting was masked by an inspecting middlebox.</summary>
+    public bool IsMaskedBanner(string? banner) =>
+        banner is not null && MaskedBanners.Any(rule => rule.Pattern.IsMatch(banner));
+
     public bool IsRejection(MailProtocol protocol, string status) =>
         RejectionStatuses.TryGetValue(protocol, out var statuses) && statuses.Contains(status);
 
     public PolicyEntry? PolicyFor(MailSession session) => Policy.FirstOrDefault(entry => entry.Matches(session));
 
     public RuleSet WithPolicy(IEnumerable<PolicyEntry> more) =>
-        new(MangleRules, RejectionStatuses, Severities, [.. Policy, .. more]);
+        new(MangleRules, MaskedBanners, RejectionStatuses, Severities, [.. Policy, .. more]);
 }

@@ -26,6 +26,10 @@ internal sealed class StartTlsJudge(RuleSet rules, ServerKnowledge knowledge)
     public Finding JudgeMissing(MailSession session)
     {
         var keyword = StartTlsKeyword.For(session.Protocol);
+        if (rules.IsMaskedBanner(session.Banner))
+            return Stripped(session, StripVariants.Removed, 0.7, session.StartTicks,
+                $"{session.Server} offered no {keyword} and its greeting was masked by an inspecting middlebox (Cisco MailGuard style)",
+                [new("known_from", "masked banner"), new("banner", session.Banner)]);
         if (knowledge.WhyStartTlsExpected(session) is { } why)
             return Stripped(session, StripVariants.Removed, 0.8, session.StartTicks,
                 $"{session.Server} offered no {keyword}, but it is known to: {why}", [new("known_from", why)]);
