@@ -9,15 +9,15 @@ namespace Sensor.Benchmarks;
 public enum Scenario
 {
     /// <summary>HTTP-like downloads on port 80, in order, observer does nothing (flows stay tracked).</summary>
-    BulkInOrderNoOpObserver,
+    BulkInOrderNoOp,
     /// <summary>Same, but every 4th pair of data segments arrives swapped (one held out of order, then the hole fills).</summary>
-    BulkReorderedNoOpObserver,
+    BulkReorderedNoOp,
     /// <summary>Port 80 downloads through the real SessionTracker: not mail, so the flows are marked ignored.</summary>
-    BulkInOrderSessionTracker,
+    BulkInOrderTracker,
     /// <summary>SMTP sessions on port 25 in DATA (64-byte lines) through the real SessionTracker and SMTP parser.</summary>
-    SmtpDataInOrderSessionTracker,
+    SmtpInOrderTracker,
     /// <summary>Same SMTP DATA, every 4th pair of segments swapped.</summary>
-    SmtpDataReorderedSessionTracker,
+    SmtpReorderedTracker,
 }
 
 /// <summary>
@@ -36,8 +36,8 @@ public class ReassemblyBenchmarks
     private const int Mss = 1448;
     private const long BytesPerFlowPerOp = (long)Rounds * 2 * Mss;
 
-    [Params(Scenario.BulkInOrderNoOpObserver, Scenario.BulkReorderedNoOpObserver, Scenario.BulkInOrderSessionTracker,
-        Scenario.SmtpDataInOrderSessionTracker, Scenario.SmtpDataReorderedSessionTracker)]
+    [Params(Scenario.BulkInOrderNoOp, Scenario.BulkReorderedNoOp, Scenario.BulkInOrderTracker,
+        Scenario.SmtpInOrderTracker, Scenario.SmtpReorderedTracker)]
     public Scenario Scenario { get; set; }
 
     private readonly PacketDecoder _decoder = new();
@@ -50,9 +50,9 @@ public class ReassemblyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        bool smtp = Scenario is Scenario.SmtpDataInOrderSessionTracker or Scenario.SmtpDataReorderedSessionTracker;
-        bool reorder = Scenario is Scenario.BulkReorderedNoOpObserver or Scenario.SmtpDataReorderedSessionTracker;
-        IFlowObserver observer = Scenario is Scenario.BulkInOrderNoOpObserver or Scenario.BulkReorderedNoOpObserver
+        bool smtp = Scenario is Scenario.SmtpInOrderTracker or Scenario.SmtpReorderedTracker;
+        bool reorder = Scenario is Scenario.BulkReorderedNoOp or Scenario.SmtpReorderedTracker;
+        IFlowObserver observer = Scenario is Scenario.BulkInOrderNoOp or Scenario.BulkReorderedNoOp
             ? new NoOpObserver() : new SessionTracker(new NoOpConsumer());
         _table = new FlowTable(observer);
         _ticks = new DateTime(2026, 1, 5, 9, 0, 0, DateTimeKind.Utc).Ticks;
@@ -145,7 +145,7 @@ public class ReassemblyBenchmarks
     {
         var sb = new System.Text.StringBuilder();
         for (int i = 0; i < (int)(BytesPerFlowPerOp / 64); i++)
-            sb.Append($"Line {i:D6} of the message body, lorem ipsum dolor sit amet..").Append("\r\n");
+            sb.Append($"Line {i:D6} of the message body, lorem ipsum dolor sit amet...").Append("\r\n");
         var bytes = System.Text.Encoding.ASCII.GetBytes(sb.ToString());
         if (bytes.Length != BytesPerFlowPerOp) throw new InvalidOperationException($"text is {bytes.Length} bytes");
         return bytes;

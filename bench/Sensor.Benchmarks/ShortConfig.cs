@@ -46,7 +46,7 @@ public sealed class ThroughputColumn : IColumn
     private static double BytesPerOperation(BenchmarkCase c)
     {
         var type = c.Descriptor.Type;
-        if (type == typeof(ParserBenchmarks))
+        if (type == typeof(ParserBenchmarks) && c.Descriptor.WorkloadMethod.Name == "Parse")
             return Transcripts.BytesOf((string)c.Parameters["Transcript"]);
         // Per packet (OperationsPerInvoke): 2 of every 3 frames carry 1448 bytes.
         if (type == typeof(ReassemblyBenchmarks) || type == typeof(DecoderBenchmarks))

@@ -29,6 +29,7 @@ public static class Transcripts
     /// <summary>"smtp", "imap", "pop3" (every real session of that protocol) or a capture file name.</summary>
     public static List<Transcript> Set(string name) => name switch
     {
+        "smtp-pipelining" => All.Value.Where(t => t.File == "smtp-pipelining-large.pcap").ToList(),
         "smtp" or "imap" or "pop3" => All.Value.Where(t => t.Protocol.ToWire() == name).ToList(),
         _ => All.Value.Where(t => t.File == name).ToList(),
     };
