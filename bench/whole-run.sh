@@ -87,7 +87,7 @@ TABLE="$OUT/table.md"
   rss() { awk -F'\t' -v l="$1" '$1 == l {print $4}' "$ROWS"; }
   awk -v s="$(wall sensor-json)" -v t="$(wall tcpdump-read)" 'BEGIN { printf "- sensor --json / tcpdump raw read (full file): **%.2fx** (target: within 2x: %s)\n", s/t, (s/t <= 2 ? "met" : "NOT met") }'
   awk -v s="$(wall sensor-summary)" -v t="$(wall tcpdump-read)" 'BEGIN { printf "- sensor summary / tcpdump raw read (full file): **%.2fx**\n", s/t }'
-  awk -v t="$(wall tshark-credentials)" -v s="$(wall sensor-json-slice)" 'BEGIN { printf "- tshark -z credentials / sensor --json (same %s-packet slice): **%.2fx** (tshark is that many times slower)\n", "'"$N"'", t/s }'
+  awk -v t="$(wall tshark-credentials)" -v s="$(wall sensor-json-slice)" 'BEGIN { printf "- tshark -z credentials / sensor --json (same %s-packet slice): **%.2fx** (above 1: tshark is slower; below 1: sensor is slower)\n", "'"$N"'", t/s }'
   awk -v a="$(rss sensor-json)" -v b="$(rss sensor-summary)" 'BEGIN { m = (a > b ? a : b) / 1024; printf "- sensor peak RSS on the full file: **%.0f MB** (target: under 200 MB: %s)\n", m, (m < 200 ? "met" : "NOT met") }'
   echo
   echo "Sensor output on the full file (--json, records by type) vs what the generator wrote:"
@@ -101,7 +101,14 @@ TABLE="$OUT/table.md"
     jq -r '"  mail sessions written: \(.mail.sessions) \(.mail.sessions_by_protocol)\n  findings the manifest predicts: \(.mail.expected_findings_total)\n  mail share of bytes: \(.mail.share_of_bytes)\n  bulk flows: \(.bulk.flows) (\(.bulk.flows_without_syn) without SYN)"' "$FILE.json"
   fi
   echo "sensor on the slice: $(jq -r .type "$OUT/sensor-json-slice.out" | sort | uniq -c | tr -s ' \n' ' ')"
-  echo "tshark -z credentials on the slice: $(grep -cE '^[[:space:]]*[0-9]+[[:space:]]' "$OUT/tshark-credentials.out" || true) credential rows"
+  echo "sensor credential findings on the slice (plaintext + crackable): $(jq -r 'select(.type=="finding" and (.kind=="plaintext-credential" or .kind=="crackable-credential")) | .kind' "$OUT/sensor-json-slice.out" | wc -l)"
+  echo "tshark -z credentials on the slice: $(grep -cE '^[[:space:]]*[0-9]+[[:space:]]' "$OUT/tshark-credentials.out" || true) credential rows ($(awk '$1 ~ /^[0-9]+$/ {print $2}' "$OUT/tshark-credentials.out" | sort | uniq -c | tr -s ' \n' ' '))"
   echo '```'
 } > "$TABLE"
 cat "$TABLE"
+
+# STAGES=1: also split a run's time by stage (bench/Sensor.Benchmarks "stages" mode), see bench/README.md.
+if [ "${STAGES:-0}" = 1 ]; then
+  dotnet build -c Release "$ROOT/bench/Sensor.Benchmarks/Sensor.Benchmarks.csproj" -v q -nologo >&2
+  DOTNET_gcServer=0 "$ROOT/bench/Sensor.Benchmarks/bin/Release/net10.0/Sensor.Benchmarks" stages "$FILE" | tee "$OUT/stages.txt"
+fi
