@@ -21,6 +21,8 @@ public static class StageSplit
 
     public static int Run(string[] args)
     {
+        if (args.Length == 1 && args[0] == "first-use")
+            return FirstUse();
         if (args.Length == 0)
         {
             Console.Error.WriteLine($"usage: stages FILE [MODE...]; modes: {string.Join(' ', Modes)}");
@@ -42,6 +44,32 @@ public static class StageSplit
             Console.WriteLine($"{mode,-18} {packets,12:N0} {s,8:F2} {size / s / 1e6,8:F0} {(GC.GetTotalAllocatedBytes(true) - alloc0) / 1e6,10:F0} {GC.CollectionCount(0) - g0,6} {GC.CollectionCount(2) - g2,5}  {Describe(mode)}");
         }
         Console.WriteLine($"peak working set of this process: {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+        return 0;
+    }
+
+    /// <summary>One-time costs a short run pays: the first use of each heavy dependency, timed in a fresh process.</summary>
+    private static int FirstUse()
+    {
+        var sw = Stopwatch.StartNew();
+        var rules = DefaultRules.Rules;
+        Console.WriteLine($"DefaultRules.Rules (YAML rules, regexes built): {sw.Elapsed.TotalMilliseconds:F0} ms");
+        sw.Restart();
+        rules.FindMangled(["STARTTLS", "8BITMIME", "XXXXXXXA"]);
+        Console.WriteLine($"first RuleSet.FindMangled (regex interpreter first run): {sw.Elapsed.TotalMilliseconds:F0} ms");
+        sw.Restart();
+        rules.FindMangled(["STARTTLS", "8BITMIME", "XXXXXXXA"]);
+        Console.WriteLine($"second RuleSet.FindMangled: {sw.Elapsed.TotalMilliseconds * 1000:F0} us");
+        sw.Restart();
+        using (var w = new JsonLinesWriter(Stream.Null))
+            w.Write(new SessionRecord());
+        Console.WriteLine($"first JsonLinesWriter.Write(SessionRecord) (reflection metadata): {sw.Elapsed.TotalMilliseconds:F0} ms");
+        sw.Restart();
+        using (var w = new JsonLinesWriter(Stream.Null))
+            w.Write(new SessionRecord());
+        Console.WriteLine($"second JsonLinesWriter.Write(SessionRecord): {sw.Elapsed.TotalMilliseconds * 1000:F0} us");
+        sw.Restart();
+        System.Security.Cryptography.HMACSHA256.HashData(new byte[32], new byte[8]);
+        Console.WriteLine($"first HMACSHA256 (OpenSSL load): {sw.Elapsed.TotalMilliseconds:F0} ms");
         return 0;
     }
 
