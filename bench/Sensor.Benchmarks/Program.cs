@@ -1,0 +1,17 @@
+using BenchmarkDotNet.Running;
+using Sensor.Benchmarks;
+
+// dotnet run -c Release --project bench/Sensor.Benchmarks -- --filter '*'      BenchmarkDotNet suite
+// dotnet run -c Release --project bench/Sensor.Benchmarks -- stages FILE      where a whole run's time goes
+// dotnet run -c Release --project bench/Sensor.Benchmarks -- transcripts      the real sessions the parser benchmarks use
+if (args.Length > 0 && args[0] == "stages")
+    return StageSplit.Run(args[1..]);
+if (args.Length > 0 && args[0] == "transcripts")
+{
+    foreach (var g in Transcripts.Everything.GroupBy(t => t.Protocol))
+        Console.WriteLine($"{g.Key}: {g.Count()} sessions, {g.Sum(t => t.Bytes):N0} bytes, {g.Sum(t => t.Chunks.Count):N0} chunks");
+    Console.WriteLine($"smtp-pipelining-large.pcap: {Transcripts.BytesOf("smtp-pipelining-large.pcap"):N0} bytes");
+    return 0;
+}
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
