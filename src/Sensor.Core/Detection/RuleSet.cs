@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Sensor.Core.Protocols;
 using Sensor.Core.Sessions;
@@ -52,13 +53,34 @@ public sealed class RuleSet(
     public string? FindMangled(IEnumerable<string> capabilities)
     {
         foreach (var capability in capabilities)
-        {
-            var word = capability.Split(' ', 2)[0];
-            if (MangleRules.Any(rule => rule.Pattern.IsMatch(word)))
+            if (IsMangled(capability))
                 return capability;
-        }
         return null;
     }
+
+    /// <summary>
+    /// Whether a capability's first word matches a mangling pattern. Servers repeat the same few
+    /// capability lines in every session, so verdicts are memoised (bounded) rather than re-run
+    /// through every pattern for each session.
+    /// </summary>
+    private bool IsMangled(string capability)
+    {
+        if (_mangledMemo.TryGetValue(capability, out bool known))
+            return known;
+        var word = capability.AsSpan();
+        int space = word.IndexOf(' ');
+        if (space >= 0)
+            word = word[..space];
+        bool mangled = false;
+        foreach (var rule in MangleRules)
+            mangled |= rule.Pattern.IsMatch(word);
+        if (_mangledMemo.Count < MaxMemoEntries)
+            _mangledMemo.TryAdd(capability, mangled);
+        return mangled;
+    }
+
+    public const int MaxMemoEntries = 16384;
+    private readonly ConcurrentDictionary<string, bool> _mangledMemo = new(StringComparer.Ordinal);
 
     /// <summary>True when the greeting was masked by an inspecting middlebox.</summary>
     public bool IsMaskedBanner(string? banner) =>

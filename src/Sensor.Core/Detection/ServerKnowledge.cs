@@ -16,12 +16,17 @@ public interface IServerHistory
 /// </summary>
 public sealed class ServerKnowledge(RuleSet rules, IServerHistory? history)
 {
+    /// <summary>Servers remembered per run; a capture of more distinct servers stops learning new ones (the store still does).</summary>
+    public const int MaxServersRemembered = 200_000;
+
     private readonly HashSet<string> _offeredInCapture = [];
 
     public void Observe(MailSession session)
     {
-        if (session.StartTlsOffered)
-            foreach (var key in ServerKeys.For(session))
+        if (!session.StartTlsOffered)
+            return;
+        foreach (var key in ServerKeys.For(session))
+            if (_offeredInCapture.Count < MaxServersRemembered)
                 _offeredInCapture.Add(key);
     }
 

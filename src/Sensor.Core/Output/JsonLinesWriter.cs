@@ -1,26 +1,54 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Sensor.Core.Output;
 
-/// <summary>JSON Lines: one record an line, snake_case names, flushed per line so a reader (or a crash) loses nothing written.</summary>
+/// <summary>The records' JSON shape, generated at build time: snake_case names, nulls kept.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(SessionRecord))]
+[JsonSerializable(typeof(FindingRecord))]
+public sealed partial class RecordJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// JSON Lines: one record a line. Each record is serialised whole into a reused buffer and written
+/// with its newline in one call, so a reader never sees half a line; the stream is buffered and
+/// flushed when full and on dispose.
+/// </summary>
 public sealed class JsonLinesWriter(Stream output) : IDisposable
 {
-    public static readonly JsonSerializerOptions Options = new()
+    public const int BufferBytes = 64 * 1024;
+
+    private static readonly JsonWriterOptions WriterOptions = new()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
+    private readonly BufferedStream _output = new(output, BufferBytes);
+    private readonly ArrayBufferWriter<byte> _line = new(1024);
+    private readonly Utf8JsonWriter _json = new(Stream.Null, WriterOptions);
 
-    public void Write<T>(T record)
+    public void Write(SessionRecord record) => Write(record, RecordJsonContext.Default.SessionRecord);
+
+    public void Write(FindingRecord record) => Write(record, RecordJsonContext.Default.FindingRecord);
+
+    private void Write<T>(T record, JsonTypeInfo<T> type)
     {
-        JsonSerializer.Serialize(output, record, Options);
-        output.Write(NewLine);
-        output.Flush();
+        _line.ResetWrittenCount();
+        _json.Reset(_line);
+        JsonSerializer.Serialize(_json, record, type);
+        _json.Flush();
+        _line.GetSpan(1)[0] = (byte)'\n';
+        _line.Advance(1);
+        _output.Write(_line.WrittenSpan);
     }
 
-    public void Dispose() => output.Flush();
+    public void Flush() => _output.Flush();
+
+    public void Dispose()
+    {
+        _output.Flush();
+        _json.Dispose();
+    }
 }

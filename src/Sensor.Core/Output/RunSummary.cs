@@ -8,6 +8,10 @@ public sealed class RunSummary : IRecordSink
 {
     public const int MaxKeptFindings = 1000;
 
+    /// <summary>Distinct servers counted one by one; the rest are counted together, so memory stays bounded.</summary>
+    public const int MaxServersCounted = 10_000;
+    public const string OtherServers = "(other servers)";
+
     public Dictionary<string, int> SessionsByProtocol { get; } = [];
     public Dictionary<string, int> FindingsByKind { get; } = [];
     public Dictionary<string, int> FindingsByServer { get; } = [];
@@ -35,6 +39,10 @@ public sealed class RunSummary : IRecordSink
 
     private static string ServerLabel(string server, string? name) => name is null ? server : $"{server} ({name})";
 
-    private static void Increment(Dictionary<string, int> counts, string key) =>
+    private static void Increment(Dictionary<string, int> counts, string key)
+    {
+        if (!counts.ContainsKey(key) && counts.Count >= MaxServersCounted)
+            key = OtherServers;
         counts[key] = counts.GetValueOrDefault(key) + 1;
+    }
 }

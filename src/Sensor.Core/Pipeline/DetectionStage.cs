@@ -6,13 +6,17 @@ namespace Sensor.Core.Pipeline;
 
 /// <summary>
 /// Takes finished sessions, learns from them what each server offers, judges them and passes
-/// sessions and findings to the sinks. Sessions that lack STARTTLS are judged at <see cref="Complete"/>,
-/// when the whole capture has said what it knows of their servers.
+/// sessions and findings to the sinks. A session that lacks STARTTLS from a server not (yet) known
+/// to offer it waits for <see cref="Complete"/>, when the whole capture has said what it knows of
+/// its server; at most <see cref="MaxAwaitingVerdict"/> wait, and past that the oldest is judged
+/// on what is known so far, so memory stays bounded on any capture.
 /// </summary>
 public sealed class DetectionStage(SessionDetector detector, ServerKnowledge knowledge, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks)
     : ISessionConsumer
 {
-    private readonly List<MailSession> _awaitingVerdict = [];
+    public const int MaxAwaitingVerdict = 20_000;
+
+    private readonly Queue<MailSession> _awaitingVerdict = new();
 
     public long Sessions { get; private set; }
     public long Findings { get; private set; }
@@ -27,15 +31,26 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
         foreach (var finding in detector.Judge(session))
             Emit(finding);
         if (detector.AwaitsStartTlsVerdict(session))
-            _awaitingVerdict.Add(session);
+            Await(session);
     }
 
     /// <summary>Judges the sessions whose verdict waited for the whole capture.</summary>
     public void Complete()
     {
-        foreach (var session in _awaitingVerdict)
+        while (_awaitingVerdict.TryDequeue(out var session))
             Emit(detector.JudgeMissingStartTls(session));
-        _awaitingVerdict.Clear();
+    }
+
+    private void Await(MailSession session)
+    {
+        if (knowledge.WhyStartTlsExpected(session) is not null)
+        {
+            Emit(detector.JudgeMissingStartTls(session));
+            return;
+        }
+        _awaitingVerdict.Enqueue(session);
+        if (_awaitingVerdict.Count > MaxAwaitingVerdict)
+            Emit(detector.JudgeMissingStartTls(_awaitingVerdict.Dequeue()));
     }
 
     private void Emit(Finding finding)
