@@ -25,8 +25,9 @@ public abstract class MailSessionParserBase : IMailSessionParser
 
     private const int NotTlsPreviewBytes = 64;
 
-    private readonly TlsStreamParser _clientTls = new(Direction.ClientToServer);
-    private readonly TlsStreamParser _serverTls = new(Direction.ServerToClient);
+    // Created on the first TLS byte of their direction: most sessions never get there (per-session cost, bench/README.md).
+    private TlsStreamParser? _clientTls;
+    private TlsStreamParser? _serverTls;
     private readonly HeldBytes _heldClient = new();
     private readonly HeldBytes _heldServer = new();
     private Upgrade _upgrade;
@@ -78,6 +79,8 @@ public abstract class MailSessionParserBase : IMailSessionParser
         {
             FlushUpgrade(sink);
             OnEnd(sink);
+            _clientTls?.End();
+            _serverTls?.End();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -257,8 +260,9 @@ public abstract class MailSessionParserBase : IMailSessionParser
         _heldServer.Clear();
     }
 
-    private TlsStreamParser TlsFor(Direction direction) =>
-        direction == Direction.ClientToServer ? _clientTls : _serverTls;
+    private TlsStreamParser TlsFor(Direction direction) => direction == Direction.ClientToServer
+        ? _clientTls ??= new TlsStreamParser(Direction.ClientToServer)
+        : _serverTls ??= new TlsStreamParser(Direction.ServerToClient);
 
     private void Fault(Direction direction, Exception e, IMailEventSink sink)
     {
