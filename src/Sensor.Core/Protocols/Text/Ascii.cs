@@ -31,6 +31,18 @@ public static class Ascii
         return true;
     }
 
+    /// <summary>True when the line's first token is one of <paramref name="tokens"/>, ignoring case (a known verb).</summary>
+    public static bool FirstTokenIsOneOf(ReadOnlySpan<byte> line, ReadOnlySpan<string> tokens)
+    {
+        var first = NextToken(line, out _);
+        foreach (var token in tokens)
+        {
+            if (EqualsIgnoreCase(first, token))
+                return true;
+        }
+        return false;
+    }
+
     public static bool StartsWithIgnoreCase(ReadOnlySpan<byte> bytes, string ascii) =>
         bytes.Length >= ascii.Length && EqualsIgnoreCase(bytes[..ascii.Length], ascii);
 
