@@ -1,3 +1,4 @@
+using Sensor.Core.Protocols.Sasl;
 using Sensor.Core.Protocols.Text;
 using Sensor.Core.Protocols.Tls;
 using Sensor.Core.Reassembly;
@@ -5,8 +6,9 @@ using Sensor.Core.Reassembly;
 namespace Sensor.Core.Protocols;
 
 /// <summary>
-/// What SMTP, IMAP and POP3 share: the STARTTLS gate and the switch to TLS. A protocol parser
-/// handles plaintext lines; this class decides which bytes are plaintext at all.
+/// What SMTP, IMAP and POP3 share: the STARTTLS gate and the switch to TLS, line framing after a
+/// gap, and the one SASL exchange in progress. A protocol parser handles plaintext lines; this class
+/// decides which bytes are plaintext at all.
 /// <list type="bullet">
 /// <item>After the client's STARTTLS line and before the server's answer, further client bytes are
 /// held and reported as injected (CVE-2011-0411: a server that buffers them runs them after TLS).</item>
@@ -25,17 +27,24 @@ public abstract class MailSessionParserBase : IMailSessionParser
 
     private const int NotTlsPreviewBytes = 64;
 
-    private readonly TlsStreamParser _clientTls = new(Direction.ClientToServer);
-    private readonly TlsStreamParser _serverTls = new(Direction.ServerToClient);
+    // Created on the first TLS byte of their direction: most sessions never get there (per-session cost, bench/README.md).
+    private TlsStreamParser? _clientTls;
+    private TlsStreamParser? _serverTls;
     private readonly HeldBytes _heldClient = new();
     private readonly HeldBytes _heldServer = new();
     private Upgrade _upgrade;
+
+    /// <summary>Called for every line taken after a gap: true when it plainly starts a protocol line.</summary>
+    protected delegate bool LineStartTest(ReadOnlySpan<byte> line);
 
     protected MailSessionParserBase(bool implicitTls) => _upgrade = implicitTls ? Upgrade.Tls : Upgrade.None;
 
     public abstract MailProtocol Protocol { get; }
 
     public bool InTls => _upgrade == Upgrade.Tls;
+
+    /// <summary>The SASL exchange in progress (SMTP AUTH, IMAP AUTHENTICATE, POP3 AUTH), if any.</summary>
+    private protected SaslExchange? Auth { get; private set; }
 
     /// <summary>
     /// True when this direction's bytes no longer go to the protocol parser: the client's from its
@@ -77,7 +86,9 @@ public abstract class MailSessionParserBase : IMailSessionParser
         try
         {
             FlushUpgrade(sink);
-            OnEnd(sink);
+            CloseAuth(sink); // an AUTH LOGIN cut short still names its user
+            _clientTls?.End();
+            _serverTls?.End();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -85,15 +96,34 @@ public abstract class MailSessionParserBase : IMailSessionParser
         }
     }
 
-    /// <summary>Parses plaintext from one direction; returns how many bytes were consumed. Must stop right after a line that calls <see cref="StartTlsRequested"/> or an accepting <see cref="StartTlsAnswered"/>.</summary>
-    protected abstract int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink);
+    /// <summary>
+    /// Parse the client's / the server's plaintext, advancing <paramref name="data"/> past what was consumed.
+    /// Must stop right after a line that calls <see cref="StartTlsRequested"/> or an accepting <see cref="StartTlsAnswered"/>.
+    /// </summary>
+    protected abstract void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink);
+
+    /// <inheritdoc cref="ParseClient"/>
+    protected abstract void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink);
 
     protected abstract void OnGap(Direction direction, IMailEventSink sink);
 
-    protected abstract void OnEnd(IMailEventSink sink);
-
-    /// <summary>Forget partial state after a fault; the next line starts afresh.</summary>
+    /// <summary>Forget partial state after a fault; the next line starts afresh (the SASL exchange is already dropped).</summary>
     protected abstract void Reset();
+
+    /// <summary>Starts a SASL exchange, closing the one in progress first.</summary>
+    /// <param name="variantPrefix">"smtp-auth-", "imap-authenticate-" or "pop3-auth-" (see <see cref="SaslExchange.Start"/>).</param>
+    private protected SaslExchange StartAuth(string mechanism, string variantPrefix, IMailEventSink sink)
+    {
+        CloseAuth(sink);
+        return Auth = SaslExchange.Start(mechanism, variantPrefix);
+    }
+
+    /// <summary>The exchange is over (final reply, gap, end of flow): what it saw is reported, and it is dropped.</summary>
+    protected void CloseAuth(IMailEventSink sink)
+    {
+        Auth?.Close(sink);
+        Auth = null;
+    }
 
     /// <summary>False when no whole line is available; an over-long line is reported and skipped.</summary>
     protected static bool NextLine(LineFramer framer, Direction direction, ref ReadOnlySpan<byte> data, IMailEventSink sink, out ReadOnlySpan<byte> line)
@@ -107,6 +137,20 @@ public abstract class MailSessionParserBase : IMailSessionParser
                 return false;
             sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.LineTooLong, $"over {framer.MaxLineBytes} bytes"));
         }
+    }
+
+    /// <summary>
+    /// <see cref="NextLine(LineFramer, Direction, ref ReadOnlySpan{byte}, IMailEventSink, out ReadOnlySpan{byte})"/>,
+    /// skipping the first line after a gap unless <paramref name="looksLikeStart"/> says it starts a protocol line.
+    /// </summary>
+    protected static bool NextLine(LineFramer framer, Direction direction, ref ReadOnlySpan<byte> data, IMailEventSink sink, LineStartTest looksLikeStart, out ReadOnlySpan<byte> line)
+    {
+        while (NextLine(framer, direction, ref data, sink, out line))
+        {
+            if (!framer.TakeGapFlag() || looksLikeStart(line))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>The first line after a gap is kept only if it plainly starts a protocol line (else it is the tail of a lost one).</summary>
@@ -147,10 +191,13 @@ public abstract class MailSessionParserBase : IMailSessionParser
                 continue;
             if (data.IsEmpty)
                 return;
-            int used = ParsePlaintext(direction, data, sink);
-            if (used == 0 && !Diverted(direction))
+            int before = data.Length;
+            if (direction == Direction.ClientToServer)
+                ParseClient(ref data, sink);
+            else
+                ParseServer(ref data, sink);
+            if (data.Length == before && !Diverted(direction))
                 return;
-            data = data[used..];
         }
     }
 
@@ -257,12 +304,14 @@ public abstract class MailSessionParserBase : IMailSessionParser
         _heldServer.Clear();
     }
 
-    private TlsStreamParser TlsFor(Direction direction) =>
-        direction == Direction.ClientToServer ? _clientTls : _serverTls;
+    private TlsStreamParser TlsFor(Direction direction) => direction == Direction.ClientToServer
+        ? _clientTls ??= new TlsStreamParser(Direction.ClientToServer)
+        : _serverTls ??= new TlsStreamParser(Direction.ServerToClient);
 
     private void Fault(Direction direction, Exception e, IMailEventSink sink)
     {
         sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.ParserFault, e.GetType().Name));
+        Auth = null;
         try
         {
             Reset();

@@ -9,6 +9,9 @@ public static class WireText
 
     public static string Escape(ReadOnlySpan<byte> bytes, int maxChars = DefaultMaxChars)
     {
+        // Fast path, one allocation: most wire text (verbs, capabilities, banners) is short printable ASCII with nothing to escape.
+        if (bytes.Length <= maxChars && bytes.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7e) < 0 && bytes.IndexOf((byte)'\\') < 0)
+            return Encoding.ASCII.GetString(bytes);
         var text = new StringBuilder(Math.Min(bytes.Length, maxChars));
         foreach (byte b in bytes)
         {

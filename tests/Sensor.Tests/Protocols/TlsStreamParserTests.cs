@@ -82,6 +82,20 @@ public class TlsStreamParserTests
     }
 
     [Fact]
+    public void End_stops_the_stream_mid_record_and_later_bytes_are_ignored()
+    {
+        var parser = new TlsStreamParser(Direction.ServerToClient);
+        var sink = new MailEventList();
+
+        parser.Feed([0x15, 0x03, 0x03, 0x00, 0x02, 0x02], sink); // an alert record cut after one byte
+        parser.End();
+        parser.Feed([0x28, 0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28], sink);
+
+        Assert.True(parser.Stopped);
+        Assert.Empty(sink);
+    }
+
+    [Fact]
     public void Garbage_is_a_bad_record_and_sslv2_hello_is_named()
     {
         var garbage = new MailEventList();

@@ -10,16 +10,16 @@ public sealed partial class ImapSessionParser
     private bool _serverLineContinues;
     private bool _greetingSeen;
 
-    private void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    protected override void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         while (!data.IsEmpty && !Diverted(Direction.ServerToClient))
         {
             if (_serverLiteralRemaining > 0)
                 LineFramer.TakeRaw(ref data, ref _serverLiteralRemaining); // FETCH BODY[] etc.: never read as responses
-            else if (!NextLine(_serverLines, Direction.ServerToClient, ref data, sink, out var line))
-                return;
-            else if (KeepAfterGap(_serverLines, line, ImapSyntax.LooksLikeResponse(line)))
+            else if (NextLine(_serverLines, Direction.ServerToClient, ref data, sink, ImapSyntax.LooksLikeResponse, out var line))
                 OnServerLine(line, sink);
+            else
+                return;
         }
     }
 
@@ -68,11 +68,7 @@ public sealed partial class ImapSessionParser
     }
 
     /// <summary>"+ text": a SASL challenge during AUTHENTICATE (RFC 3501 §7.5), else the go-ahead for a literal.</summary>
-    private void OnContinuation(ReadOnlySpan<byte> text)
-    {
-        if (_auth is not null)
-            _auth.OnChallenge(text);
-    }
+    private void OnContinuation(ReadOnlySpan<byte> text) => Auth?.OnChallenge(text);
 
     private static void OnUntagged(ReadOnlySpan<byte> rest, IMailEventSink sink)
     {
@@ -123,10 +119,7 @@ public sealed partial class ImapSessionParser
         }
         sink.Emit(new AuthResultEvent(status == "OK", status));
         if (kind == Pending.Authenticate)
-        {
-            _auth?.Close(sink);
-            _auth = null;
-        }
+            CloseAuth(sink);
     }
 
     /// <summary>A synchronizing literal refused before any of it was sent (RFC 3501 §7.5): the client will not send it.</summary>
@@ -151,7 +144,7 @@ public sealed partial class ImapSessionParser
             sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.GapResync, "server"));
             return;
         }
-        string detail = _literalRemaining > 0 ? "client in literal" : _auth is null ? "client" : "client in AUTHENTICATE";
+        string detail = _literalRemaining > 0 ? "client in literal" : Auth is null ? "client" : "client in AUTHENTICATE";
         _clientLines.Gap();
         DropClientState(sink);
         sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.GapResync, detail));
@@ -163,14 +156,7 @@ public sealed partial class ImapSessionParser
         _literalAwaitsGoAhead = false;
         _literal = null;
         _command = null;
-        _auth?.Close(sink);
-        _auth = null;
-    }
-
-    protected override void OnEnd(IMailEventSink sink)
-    {
-        _auth?.Close(sink);
-        _auth = null;
+        CloseAuth(sink);
     }
 
     protected override void Reset()
@@ -182,7 +168,6 @@ public sealed partial class ImapSessionParser
         _literalRemaining = 0;
         _literal = null;
         _command = null;
-        _auth = null;
         _pending.Clear();
     }
 }

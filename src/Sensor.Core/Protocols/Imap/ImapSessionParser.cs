@@ -38,7 +38,6 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
     private long _literalRemaining;
     private List<byte>? _literal;
     private bool _literalAwaitsGoAhead;
-    private SaslExchange? _auth;
 
     public ImapSessionParser(bool implicitTls = false) : base(implicitTls)
     {
@@ -50,34 +49,24 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
 
     public long MaxLiteralBytes { get; init; } = DefaultMaxLiteralBytes;
 
-    protected override int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
-    {
-        int total = data.Length;
-        if (direction == Direction.ClientToServer)
-            ParseClient(ref data, sink);
-        else
-            ParseServer(ref data, sink);
-        return total - data.Length;
-    }
-
-    private void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    protected override void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         while (!data.IsEmpty && !Diverted(Direction.ClientToServer))
         {
             if (_literalRemaining > 0)
                 ConsumeLiteral(ref data);
-            else if (!NextLine(_clientLines, Direction.ClientToServer, ref data, sink, out var line))
-                return;
-            else if (KeepAfterGap(_clientLines, line, ImapSyntax.LooksLikeCommand(line)))
+            else if (NextLine(_clientLines, Direction.ClientToServer, ref data, sink, ImapSyntax.LooksLikeCommand, out var line))
                 OnClientLine(line, sink);
+            else
+                return;
         }
     }
 
     private void OnClientLine(ReadOnlySpan<byte> line, IMailEventSink sink)
     {
-        if (_command is null && _auth is { WantsClientLine: true })
+        if (_command is null && Auth is { WantsClientLine: true } auth)
         {
-            _auth.OnResponse(line, sink);
+            auth.OnResponse(line, sink);
             return;
         }
         if (_command is null)
@@ -175,16 +164,15 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
     private void Authenticate(Command command, IMailEventSink sink)
     {
         Track(command.Tag, Pending.Authenticate);
-        _auth?.Close(sink);
-        _auth = null;
         if (command.Arguments.Count == 0 || command.Arguments[0] is not { } mechanism)
         {
+            CloseAuth(sink);
             sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "AUTHENTICATE without mechanism"));
             return;
         }
-        _auth = SaslExchange.Start(Ascii.Upper(mechanism), "imap-authenticate-");
+        var auth = StartAuth(Ascii.Upper(mechanism), "imap-authenticate-", sink);
         if (command.Arguments.Count > 1 && command.Arguments[1] is { } initial)
-            _auth.OnInitialResponse(initial, sink);
+            auth.OnInitialResponse(initial, sink);
     }
 
     private static string? Text(byte[]? value) => value is null ? null : WireText.Escape(value, SaslText.MaxCredentialChars);

@@ -28,16 +28,7 @@ internal static class Pop3Verbs
         _ => Pop3Command.Other,
     };
 
-    public static bool LooksLikeCommand(ReadOnlySpan<byte> line)
-    {
-        var verb = Ascii.NextToken(line, out _);
-        foreach (var known in Known)
-        {
-            if (Ascii.EqualsIgnoreCase(verb, known))
-                return true;
-        }
-        return false;
-    }
+    public static bool LooksLikeCommand(ReadOnlySpan<byte> line) => Ascii.FirstTokenIsOneOf(line, Known);
 
     public static bool LooksLikeResponse(ReadOnlySpan<byte> line) =>
         Ascii.StartsWithIgnoreCase(line, "+OK") || Ascii.StartsWithIgnoreCase(line, "-ERR") || IsContinuation(line);

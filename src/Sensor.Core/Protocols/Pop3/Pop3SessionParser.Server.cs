@@ -6,7 +6,7 @@ namespace Sensor.Core.Protocols.Pop3;
 /// <summary>The server side: status lines matched in order, multi-line bodies followed to ".".</summary>
 public sealed partial class Pop3SessionParser
 {
-    private void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    protected override void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         while (!data.IsEmpty && !Diverted(Direction.ServerToClient))
         {
@@ -42,7 +42,7 @@ public sealed partial class Pop3SessionParser
     {
         if (Pop3Verbs.IsContinuation(line))
         {
-            _auth?.OnChallenge(line.Length > 2 ? line[2..] : default);
+            Auth?.OnChallenge(line.Length > 2 ? line[2..] : default);
             return;
         }
         bool ok = Ascii.StartsWithIgnoreCase(line, "+OK");
@@ -81,8 +81,7 @@ public sealed partial class Pop3SessionParser
                 break;
             case Pop3Command.Auth:
                 sink.Emit(new AuthResultEvent(ok, status));
-                _auth?.Close(sink);
-                _auth = null;
+                CloseAuth(sink);
                 break;
         }
     }
@@ -99,16 +98,9 @@ public sealed partial class Pop3SessionParser
             return;
         }
         _clientLines.Gap();
-        string detail = _auth is null ? "client" : "client in AUTH exchange";
-        _auth?.Close(sink);
-        _auth = null;
+        string detail = Auth is null ? "client" : "client in AUTH exchange";
+        CloseAuth(sink);
         sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.GapResync, detail));
-    }
-
-    protected override void OnEnd(IMailEventSink sink)
-    {
-        _auth?.Close(sink);
-        _auth = null;
     }
 
     protected override void Reset()
@@ -118,6 +110,5 @@ public sealed partial class Pop3SessionParser
         _pending.Clear();
         _capabilities.Clear();
         _mode = ServerMode.Responses;
-        _auth = null;
     }
 }

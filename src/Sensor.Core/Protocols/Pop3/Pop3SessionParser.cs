@@ -23,38 +23,23 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
     private DotBodyScanner _body;
     private string? _timestamp;
     private string? _user;
-    private SaslExchange? _auth;
 
     public Pop3SessionParser(bool implicitTls = false) : base(implicitTls) => _pending.Enqueue(Pop3Command.Greeting);
 
     public override MailProtocol Protocol => MailProtocol.Pop3;
 
-    protected override int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
+    protected override void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
-        int total = data.Length;
-        if (direction == Direction.ClientToServer)
-            ParseClient(ref data, sink);
-        else
-            ParseServer(ref data, sink);
-        return total - data.Length;
-    }
-
-    private void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
-    {
-        while (!data.IsEmpty && !Diverted(Direction.ClientToServer))
-        {
-            if (!NextLine(_clientLines, Direction.ClientToServer, ref data, sink, out var line))
-                return;
-            if (KeepAfterGap(_clientLines, line, Pop3Verbs.LooksLikeCommand(line)))
-                OnClientLine(line, sink);
-        }
+        while (!data.IsEmpty && !Diverted(Direction.ClientToServer)
+            && NextLine(_clientLines, Direction.ClientToServer, ref data, sink, Pop3Verbs.LooksLikeCommand, out var line))
+            OnClientLine(line, sink);
     }
 
     private void OnClientLine(ReadOnlySpan<byte> line, IMailEventSink sink)
     {
-        if (_auth is { WantsClientLine: true })
+        if (Auth is { WantsClientLine: true } auth)
         {
-            _auth.OnResponse(line, sink);
+            auth.OnResponse(line, sink);
             return;
         }
         string verb = Ascii.Upper(Ascii.NextToken(line, out var args));
@@ -101,9 +86,8 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
     private void BeginAuth(ReadOnlySpan<byte> args, IMailEventSink sink)
     {
         var mechanism = Ascii.NextToken(args, out var initial);
-        _auth?.Close(sink);
-        _auth = SaslExchange.Start(Ascii.Upper(mechanism), "pop3-auth-");
+        var auth = StartAuth(Ascii.Upper(mechanism), "pop3-auth-", sink);
         if (!initial.IsEmpty)
-            _auth.OnInitialResponse(initial, sink);
+            auth.OnInitialResponse(initial, sink);
     }
 }

@@ -32,14 +32,5 @@ internal static class SmtpVerbs
         return SmtpCommand.Other;
     }
 
-    public static bool LooksLikeCommand(ReadOnlySpan<byte> line)
-    {
-        var verb = Ascii.NextToken(line, out _);
-        foreach (var known in Known)
-        {
-            if (Ascii.EqualsIgnoreCase(verb, known))
-                return true;
-        }
-        return false;
-    }
+    public static bool LooksLikeCommand(ReadOnlySpan<byte> line) => Ascii.FirstTokenIsOneOf(line, Known);
 }

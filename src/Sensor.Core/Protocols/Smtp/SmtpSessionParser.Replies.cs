@@ -30,7 +30,7 @@ public sealed partial class SmtpSessionParser
     {
         if (command == SmtpCommand.Auth && code == ReplyAuthContinue)
         {
-            _auth?.OnChallenge(text); // RFC 4954 §4: 334 carries a base64 challenge; the exchange goes on
+            Auth?.OnChallenge(text); // RFC 4954 §4: 334 carries a base64 challenge; the exchange goes on
             return;
         }
         if (command == SmtpCommand.Data && code == ReplyStartData && !_dataAccepted)
@@ -69,8 +69,7 @@ public sealed partial class SmtpSessionParser
     private void EndAuth(int code, IMailEventSink sink)
     {
         sink.Emit(new AuthResultEvent(code == ReplyAuthOk, Code(code)));
-        _auth?.Close(sink);
-        _auth = null;
+        CloseAuth(sink);
     }
 
     /// <summary>The reply after the body; if the client is still "in the body" (its terminator was lost in a gap), resync on it.</summary>
@@ -101,7 +100,7 @@ public sealed partial class SmtpSessionParser
         {
             ClientMode.Body => "client in DATA body",
             ClientMode.Bdat => "client in BDAT chunk",
-            _ => _auth is null ? "client" : "client in AUTH exchange",
+            _ => Auth is null ? "client" : "client in AUTH exchange",
         };
         DropClientState(sink);
         sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.GapResync, detail));
@@ -113,18 +112,11 @@ public sealed partial class SmtpSessionParser
     /// </summary>
     private void DropClientState(IMailEventSink sink)
     {
-        _auth?.Close(sink);
-        _auth = null;
+        CloseAuth(sink);
         if (_mode == ClientMode.Bdat)
             _mode = ClientMode.Commands;
         else if (_mode == ClientMode.Body)
             _body.ResumeMidLine();
-    }
-
-    protected override void OnEnd(IMailEventSink sink)
-    {
-        _auth?.Close(sink);
-        _auth = null;
     }
 
     protected override void Reset()
@@ -133,7 +125,6 @@ public sealed partial class SmtpSessionParser
         _serverLines.Gap();
         _reply.Clear();
         _pending.Clear();
-        _auth = null;
         _mode = ClientMode.Commands;
         _dataAccepted = false;
     }

@@ -1,4 +1,3 @@
-using Sensor.Core.Protocols.Sasl;
 using Sensor.Core.Protocols.Text;
 using Sensor.Core.Reassembly;
 
@@ -25,7 +24,6 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
     private long _bdatRemaining, _bdatBytes;
     private bool _bdatLast, _dataAccepted;
     private int _recipients;
-    private SaslExchange? _auth;
 
     public SmtpSessionParser(bool implicitTls = false, int maxLineBytes = LineFramer.DefaultMaxLineBytes, int maxPendingCommands = DefaultMaxPendingCommands)
         : base(implicitTls)
@@ -38,17 +36,7 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
 
     public override MailProtocol Protocol => MailProtocol.Smtp;
 
-    protected override int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
-    {
-        int total = data.Length;
-        if (direction == Direction.ClientToServer)
-            ParseClient(ref data, sink);
-        else
-            ParseServer(ref data, sink);
-        return total - data.Length;
-    }
-
-    private void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    protected override void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         while (!data.IsEmpty && !Diverted(Direction.ClientToServer))
         {
@@ -56,29 +44,25 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
                 ConsumeBdat(ref data, sink);
             else if (_mode == ClientMode.Body)
                 ConsumeBody(ref data, sink);
-            else if (!NextLine(_clientLines, Direction.ClientToServer, ref data, sink, out var line))
-                return;
-            else if (KeepAfterGap(_clientLines, line, SmtpVerbs.LooksLikeCommand(line)))
+            else if (NextLine(_clientLines, Direction.ClientToServer, ref data, sink, SmtpVerbs.LooksLikeCommand, out var line))
                 OnClientLine(line, sink);
+            else
+                return;
         }
     }
 
-    private void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    protected override void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
-        while (!data.IsEmpty && !Diverted(Direction.ServerToClient))
-        {
-            if (!NextLine(_serverLines, Direction.ServerToClient, ref data, sink, out var line))
-                return;
-            if (KeepAfterGap(_serverLines, line, SmtpReplyLine.LooksLikeReply(line)))
-                OnServerLine(line, sink);
-        }
+        while (!data.IsEmpty && !Diverted(Direction.ServerToClient)
+            && NextLine(_serverLines, Direction.ServerToClient, ref data, sink, SmtpReplyLine.LooksLikeReply, out var line))
+            OnServerLine(line, sink);
     }
 
     private void OnClientLine(ReadOnlySpan<byte> line, IMailEventSink sink)
     {
-        if (_auth is { WantsClientLine: true })
+        if (Auth is { WantsClientLine: true } auth)
         {
-            _auth.OnResponse(line, sink);
+            auth.OnResponse(line, sink);
             return;
         }
         var verb = Ascii.NextToken(line, out var args);
@@ -115,16 +99,15 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
     private void BeginAuth(ReadOnlySpan<byte> args, IMailEventSink sink)
     {
         var mechanism = Ascii.NextToken(args, out var initial);
-        _auth?.Close(sink);
-        _auth = null;
         if (mechanism.IsEmpty)
         {
+            CloseAuth(sink);
             sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "AUTH without mechanism"));
             return;
         }
-        _auth = SaslExchange.Start(Ascii.Upper(mechanism), "smtp-auth-");
+        var auth = StartAuth(Ascii.Upper(mechanism), "smtp-auth-", sink);
         if (!initial.IsEmpty)
-            _auth.OnInitialResponse(initial, sink);
+            auth.OnInitialResponse(initial, sink);
     }
 
     private void ResetTransaction()

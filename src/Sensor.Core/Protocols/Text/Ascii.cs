@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Sensor.Core.Protocols.Text;
 
 /// <summary>Small helpers over ASCII protocol lines; none allocate unless they return a string.</summary>
@@ -31,6 +29,18 @@ public static class Ascii
         return true;
     }
 
+    /// <summary>True when the line's first token is one of <paramref name="tokens"/>, ignoring case (a known verb).</summary>
+    public static bool FirstTokenIsOneOf(ReadOnlySpan<byte> line, ReadOnlySpan<string> tokens)
+    {
+        var first = NextToken(line, out _);
+        foreach (var token in tokens)
+        {
+            if (EqualsIgnoreCase(first, token))
+                return true;
+        }
+        return false;
+    }
+
     public static bool StartsWithIgnoreCase(ReadOnlySpan<byte> bytes, string ascii) =>
         bytes.Length >= ascii.Length && EqualsIgnoreCase(bytes[..ascii.Length], ascii);
 
@@ -47,10 +57,11 @@ public static class Ascii
     /// <summary>The token in upper case, for verbs and mechanism names (bounded: verbs are short).</summary>
     public static string Upper(ReadOnlySpan<byte> token, int maxChars = 32)
     {
-        var text = new StringBuilder(Math.Min(token.Length, maxChars));
-        foreach (byte b in token[..Math.Min(token.Length, maxChars)])
-            text.Append(b is >= 0x21 and < 0x7f ? (char)ToUpper(b) : '?');
-        return text.ToString();
+        token = token[..Math.Min(token.Length, maxChars)];
+        Span<char> text = token.Length <= 256 ? stackalloc char[token.Length] : new char[token.Length];
+        for (int i = 0; i < token.Length; i++)
+            text[i] = token[i] is >= 0x21 and < 0x7f ? (char)ToUpper(token[i]) : '?';
+        return new string(text);
     }
 
     /// <summary>Parses a non-negative decimal that fits in a long; false on anything else (empty, sign, overflow).</summary>

@@ -3,18 +3,21 @@ namespace Sensor.Core.Protocols.Text;
 /// <summary>
 /// Bytes held aside and counted: what crossed between STARTTLS and the handshake. Keeps at most
 /// <see cref="Cap"/> bytes (for a preview and for replay when the upgrade is refused); counts them all.
+/// Only sessions that send STARTTLS hold anything, so the buffer is allocated on first use, small,
+/// and grows up to the cap: a session that never upgrades pays nothing for it.
 /// </summary>
 public sealed class HeldBytes
 {
     public const int DefaultCap = 4096;
     private const int PreviewBytes = 64;
+    private const int InitialBytes = 256;
 
-    private readonly byte[] _kept;
+    private byte[] _kept = [];
     private int _keptLength;
 
-    public HeldBytes(int cap = DefaultCap) => _kept = new byte[cap];
+    public HeldBytes(int cap = DefaultCap) => Cap = cap;
 
-    public int Cap => _kept.Length;
+    public int Cap { get; }
 
     /// <summary>Every byte added since the last <see cref="Clear"/>, kept or not.</summary>
     public long Count { get; private set; }
@@ -26,7 +29,9 @@ public sealed class HeldBytes
     public void Add(ReadOnlySpan<byte> data)
     {
         Count += data.Length;
-        int room = Math.Min(_kept.Length - _keptLength, data.Length);
+        int room = Math.Min(Cap - _keptLength, data.Length);
+        if (_kept.Length < _keptLength + room)
+            Array.Resize(ref _kept, Math.Min(Cap, Math.Max(InitialBytes, (_keptLength + room) * 2)));
         data[..room].CopyTo(_kept.AsSpan(_keptLength));
         _keptLength += room;
     }

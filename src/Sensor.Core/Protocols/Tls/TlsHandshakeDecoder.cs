@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Sensor.Core.Reassembly;
@@ -7,6 +8,21 @@ namespace Sensor.Core.Protocols.Tls;
 /// <summary>Decodes the plaintext handshake messages Sensor reports: ClientHello, ServerHello, Certificate.</summary>
 internal sealed class TlsHandshakeDecoder(Direction direction)
 {
+    /// <summary>Past this many distinct certificates the cache stops growing (hostile traffic can mint new ones without end).</summary>
+    public const int MaxCachedCertificates = 1024;
+
+    /// <summary>
+    /// Decoded names and validity by the SHA-256 of the DER. A server sends the same certificate to
+    /// every client, and building an X509Certificate2 costs far more than the hash, so a repeated
+    /// certificate costs one hash. A static cache in a pure parser is acceptable because it is a memo
+    /// of a pure function: the value depends only on the DER bytes the key is the hash of, so with or
+    /// without it every event is the same; it is bounded (<see cref="MaxCachedCertificates"/>, then
+    /// it stops adding) and thread-safe (parsers of different sessions may run concurrently).
+    /// Certificates that fail to decode are not cached.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, CertificateNames> CertificateCache = new(StringComparer.Ordinal);
+    private static int _cachedCertificates;
+
     private const byte ClientHello = 1, ServerHello = 2, Certificate = 11;
     private const ushort ServerNameExtension = 0, SupportedVersionsExtension = 43;
 
@@ -144,19 +160,37 @@ internal sealed class TlsHandshakeDecoder(Direction direction)
 
     private void EmitCertificate(ReadOnlySpan<byte> der, IMailEventSink sink)
     {
-        try
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(der, hash);
+        string sha256 = Convert.ToHexStringLower(hash);
+        if (!CertificateCache.TryGetValue(sha256, out var names))
         {
-            using var cert = X509CertificateLoader.LoadCertificate(der);
-            sink.Emit(new TlsCertificateEvent(
-                Convert.ToHexStringLower(SHA256.HashData(der)),
-                WireText.Escape(System.Text.Encoding.UTF8.GetBytes(cert.Subject), 512),
-                WireText.Escape(System.Text.Encoding.UTF8.GetBytes(cert.Issuer), 512),
-                cert.NotBefore.ToUniversalTime(),
-                cert.NotAfter.ToUniversalTime()));
+            try
+            {
+                names = DecodeNames(der);
+            }
+            catch (CryptographicException e)
+            {
+                sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.TlsBadCertificate, e.GetType().Name));
+                return;
+            }
+            // ConcurrentDictionary.Count takes every lock: count the adds instead (concurrent adds may pass the cap by a few).
+            if (Volatile.Read(ref _cachedCertificates) < MaxCachedCertificates && CertificateCache.TryAdd(sha256, names))
+                Interlocked.Increment(ref _cachedCertificates);
         }
-        catch (CryptographicException e)
-        {
-            sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.TlsBadCertificate, e.GetType().Name));
-        }
+        sink.Emit(new TlsCertificateEvent(sha256, names.Subject, names.Issuer, names.NotBefore, names.NotAfter));
     }
+
+    private static CertificateNames DecodeNames(ReadOnlySpan<byte> der)
+    {
+        using var cert = X509CertificateLoader.LoadCertificate(der);
+        return new CertificateNames(
+            WireText.Escape(System.Text.Encoding.UTF8.GetBytes(cert.Subject), 512),
+            WireText.Escape(System.Text.Encoding.UTF8.GetBytes(cert.Issuer), 512),
+            cert.NotBefore.ToUniversalTime(),
+            cert.NotAfter.ToUniversalTime());
+    }
+
+    /// <summary>What a certificate event says beyond its hash.</summary>
+    private sealed record CertificateNames(string Subject, string Issuer, DateTime NotBefore, DateTime NotAfter);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Sensor.Core.Reassembly;
 
 namespace Sensor.Core.Protocols.Tls;
@@ -8,6 +9,9 @@ namespace Sensor.Core.Protocols.Tls;
 /// <see cref="MaxHandshakeBytes"/>). It reads ClientHello, ServerHello, the TLS ≤1.2 Certificate
 /// and plaintext alerts, and stops for good at ChangeCipherSpec, application data, or a TLS 1.3
 /// ServerHello: everything after that is encrypted. Garbage is an anomaly, never an exception.
+/// The record and handshake buffers are rented from <see cref="ArrayPool{T}.Shared"/> at the size the
+/// records need and returned as soon as the parser stops (or at <see cref="End"/>): a session
+/// holds them only for its few plaintext handshake records.
 /// </summary>
 public sealed class TlsStreamParser
 {
@@ -51,6 +55,8 @@ public sealed class TlsStreamParser
             else
                 FillRecord(ref data, sink);
         }
+        if (Stopped)
+            End(); // here, not in Stop: spans over the buffers are live until the loop is out
     }
 
     /// <summary>Bytes were lost: record boundaries are unknown from here, so stop rather than guess.</summary>
@@ -59,6 +65,16 @@ public sealed class TlsStreamParser
         if (!Stopped)
             sink.Emit(new ProtocolAnomalyEvent(_direction, AnomalyNames.GapResync, "tls: stopped at gap"));
         Stopped = true;
+        End();
+    }
+
+    /// <summary>The stream is over: stops for good and returns the pooled buffers (a partial record or message is dropped). Raises no event.</summary>
+    public void End()
+    {
+        Stopped = true;
+        Return(ref _record);
+        Return(ref _handshake);
+        _recordFill = _handshakeFill = 0;
     }
 
     private void FillHeader(ref ReadOnlySpan<byte> data, IMailEventSink sink)
@@ -92,7 +108,10 @@ public sealed class TlsStreamParser
             return;
         }
         if (_record.Length < _recordLength)
-            _record = new byte[MaxRecordBytes];
+        {
+            Return(ref _record);
+            _record = ArrayPool<byte>.Shared.Rent(_recordLength);
+        }
         _recordFill = 0;
     }
 
@@ -130,7 +149,7 @@ public sealed class TlsStreamParser
             return;
         }
         if (_handshake.Length < _handshakeFill + fragment.Length)
-            Array.Resize(ref _handshake, Math.Min(MaxHandshakeBytes, Math.Max(4096, (_handshakeFill + fragment.Length) * 2)));
+            GrowHandshake(_handshakeFill + fragment.Length);
         fragment.CopyTo(_handshake.AsSpan(_handshakeFill));
         _handshakeFill += fragment.Length;
         DrainMessages(sink);
@@ -157,6 +176,21 @@ public sealed class TlsStreamParser
         }
         _handshake.AsSpan(offset, _handshakeFill - offset).CopyTo(_handshake);
         _handshakeFill -= offset;
+    }
+
+    private void GrowHandshake(int needed)
+    {
+        var grown = ArrayPool<byte>.Shared.Rent(needed);
+        _handshake.AsSpan(0, _handshakeFill).CopyTo(grown);
+        Return(ref _handshake);
+        _handshake = grown;
+    }
+
+    private static void Return(ref byte[] buffer)
+    {
+        if (buffer.Length > 0)
+            ArrayPool<byte>.Shared.Return(buffer);
+        buffer = [];
     }
 
     private void Stop(IMailEventSink sink, string anomaly, string detail)
