@@ -1,12 +1,13 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using Sensor.Core.Decoding;
 
 namespace Sensor.Core.Sessions;
 
 /// <summary>
-/// Session ids derived from the flow (endpoints and first packet time), so replaying the same
-/// capture twice yields the same ids and the store updates rather than duplicates.
+/// Session and finding ids derived from what identifies them (endpoints and first packet time), so
+/// replaying the same capture twice yields the same ids and the store updates rather than
+/// duplicates. XxHash64 is stable across processes and cheap; the ids name records, they protect nothing.
 /// </summary>
 public static class SessionId
 {
@@ -17,10 +18,7 @@ public static class SessionId
     public static string ForFinding(string sessionId, string kind, string? variant, long ticks, string? user) =>
         Hash($"{sessionId}|{kind}|{variant}|{ticks}|{user}");
 
-    private static string Hash(string text)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        return Convert.ToHexStringLower(hash[..8]);
-    }
+    /// <summary>Hashes the UTF-16 code units as they are (little-endian on every platform .NET runs on).</summary>
+    private static string Hash(string text) =>
+        XxHash64.HashToUInt64(MemoryMarshal.AsBytes(text.AsSpan())).ToString("x16");
 }
