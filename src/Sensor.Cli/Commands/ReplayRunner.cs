@@ -110,7 +110,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
         Log.Debug("decoded {Tcp} TCP, {NotTcp} other, {Malformed} malformed, {Truncated} truncated, {Fragments} fragments",
             decode.Tcp, decode.NotTcp, decode.Malformed, decode.Truncated, decode.Fragment);
         Log.Debug("reassembly: {Stats}", flows);
-        Log.Debug("{Sessions} sessions, {Findings} findings from {Packets} packets", pipeline.Sessions, pipeline.Findings, read.Packets);
+        Log.Debug("{Sessions} sessions ({Empty} empty connections not reported), {Findings} findings from {Packets} packets",
+            pipeline.Sessions, pipeline.EmptySessions, pipeline.Findings, read.Packets);
         Log.Debug("allocated {Allocated:N0} bytes, {Gen0} gen0 / {Gen1} gen1 / {Gen2} gen2 collections, peak working set {Peak:N0} bytes",
             GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), Environment.WorkingSet);
     }

@@ -19,10 +19,18 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
     private readonly Queue<MailSession> _awaitingVerdict = new();
 
     public long Sessions { get; private set; }
+
+    /// <summary>Connections on mail ports that carried no byte (scans, refused or abandoned handshakes): counted, not reported.</summary>
+    public long EmptySessions { get; private set; }
     public long Findings { get; private set; }
 
     public void OnSessionEnd(MailSession session)
     {
+        if (session.BytesClient + session.BytesServer == 0)
+        {
+            EmptySessions++;
+            return;
+        }
         Sessions++;
         knowledge.Observe(session);
         var record = mapper.ToRecord(session);

@@ -28,6 +28,7 @@ public sealed class MailPipeline
     public DecodeStats DecodeStats => _decoder.Stats;
     public ReassemblyStats ReassemblyStats => _flows.Stats;
     public long Sessions => _detection.Sessions;
+    public long EmptySessions => _detection.EmptySessions;
     public long Findings => _detection.Findings;
 
     public void OnFrame(int linkType, long timestampTicks, ReadOnlySpan<byte> frame)

@@ -30,6 +30,12 @@ public sealed class ReassemblyStats
     public long PeakBufferedBytes { get; internal set; }
     public int ActiveFlows { get; internal set; }
 
+    public override string ToString() =>
+        $"{FlowsCreated} flows ({FlowsTimedOut} timed out, {FlowsEvicted} evicted), {Segments} segments, " +
+        $"{Retransmissions} retransmissions, {Overlaps} overlaps ({OverlapConflicts} conflicting), {Gaps} gaps ({GapBytes} bytes), " +
+        $"{OutOfWindowSegments} out of window, cap hits: {FlowBufferCapHits} flow / {GlobalBufferCapHits} global / {FlowTableFullHits} table, " +
+        $"peak buffered {PeakBufferedBytes} bytes";
+
     internal void AddBuffered(long bytes)
     {
         BufferedBytes += bytes;
