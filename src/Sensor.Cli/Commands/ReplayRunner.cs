@@ -94,7 +94,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
     {
         try
         {
-            Directory.CreateDirectory(directory);
+            // Evidence holds raw packets, passwords included: owner-only, like the files in it.
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             return directory;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -117,8 +117,9 @@ public class ReplayCommandTests
     [Fact]
     public void EvidencePcapsHoldOnlyThatSessionAndAreOwnerOnly()
     {
-        var dir = TempDir();
+        var dir = Path.Combine(TempDir(), "evidence");
         var run = Run("replay", BundledCapture("smtp-strip-removed.pcap"), "--json", "--no-db", "--evidence", dir);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dir));
         Assert.Equal(0, run.ExitCode);
         var findings = run.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.GetProperty("type").GetString() == "finding").ToList();
         Assert.Equal(5, findings.Count);
