@@ -30,7 +30,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
             sinks.Add(new StoreSink(store));
 
         var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath())));
-        var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks);
+        using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks);
         var read = ReadCaptures(pipeline);
         store?.Flush();
         if (evidence is not null)

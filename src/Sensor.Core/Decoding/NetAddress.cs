@@ -26,14 +26,21 @@ public readonly record struct NetAddress(UInt128 Value, bool IsV6)
         return IsV6 ? new IPAddress(bytes) : new IPAddress(bytes[12..]);
     }
 
-    public override string ToString() => ToIPAddress().ToString();
+    /// <summary>Dotted quad for IPv4 without going through IPAddress (this runs once per record); IPAddress's RFC 5952 form for IPv6.</summary>
+    public override string ToString()
+    {
+        if (IsV6)
+            return ToIPAddress().ToString();
+        uint v = (uint)Value;
+        return string.Create(null, stackalloc char[15], $"{v >> 24}.{(v >> 16) & 0xff}.{(v >> 8) & 0xff}.{v & 0xff}");
+    }
 }
 
 /// <summary>An address and TCP port; prints as "ip:port" or "[v6]:port" (DESIGN.md).</summary>
 public readonly record struct Endpoint(NetAddress Address, ushort Port)
 {
     public override string ToString() =>
-        Address.IsV6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+        Address.IsV6 ? $"[{Address}]:{Port}" : string.Create(null, stackalloc char[21], $"{Address}:{Port}");
 
     public static Endpoint Parse(string text)
     {

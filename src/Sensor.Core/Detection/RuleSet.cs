@@ -17,7 +17,7 @@ public sealed record PolicyEntry(string? ServerNamePattern, string? Server, stri
     public bool Matches(MailSession session)
     {
         if (Server is not null)
-            return string.Equals(Server, session.Server.ToString(), StringComparison.OrdinalIgnoreCase);
+            return string.Equals(Server, session.ServerText, StringComparison.OrdinalIgnoreCase);
         return session.ServerName is { } name && ServerNamePattern is { } pattern && NameMatches(pattern, name);
     }
 

@@ -50,7 +50,7 @@ public static class ServerKeys
     public static IReadOnlyList<string> For(MailSession session)
     {
         var protocol = session.Protocol.ToString().ToLowerInvariant();
-        var byEndpoint = $"{protocol}|ep|{session.Server}";
+        var byEndpoint = $"{protocol}|ep|{session.ServerText}";
         return session.ServerName is { Length: > 0 } name
             ? [byEndpoint, $"{protocol}|name|{name.ToLowerInvariant()}"]
             : [byEndpoint];

@@ -36,7 +36,7 @@ public sealed class SessionDetector(RuleSet rules, ServerKnowledge knowledge)
         bool reusable = credential.Kind == CredentialKind.Reusable;
         var kind = reusable ? FindingKinds.PlaintextCredential : FindingKinds.CrackableCredential;
         var what = reusable ? "a reusable secret crossed in the clear" : "a challenge/response an observer can crack offline crossed in the clear";
-        var summary = $"{credential.Mechanism} for '{credential.User ?? "?"}' to {session.Server}: {what}";
+        var summary = $"{credential.Mechanism} for '{credential.User ?? "?"}' to {session.ServerText}: {what}";
         List<KeyValuePair<string, string?>> evidence =
         [
             new("user", credential.User),
@@ -49,7 +49,7 @@ public sealed class SessionDetector(RuleSet rules, ServerKnowledge knowledge)
 
     private Finding CleartextMail(MailSession session)
     {
-        var summary = $"{session.Messages} message(s), {session.MessageBytes} bytes, sent to {session.Server} without TLS";
+        var summary = $"{session.Messages} message(s), {session.MessageBytes} bytes, sent to {session.ServerText} without TLS";
         List<KeyValuePair<string, string?>> evidence =
         [
             new("messages", session.Messages.ToString()),

@@ -28,12 +28,12 @@ internal sealed class StartTlsJudge(RuleSet rules, ServerKnowledge knowledge)
         var keyword = StartTlsKeyword.For(session.Protocol);
         if (rules.IsMaskedBanner(session.Banner))
             return Stripped(session, StripVariants.Removed, 0.7, session.StartTicks,
-                $"{session.Server} offered no {keyword} and its greeting was masked by an inspecting middlebox (Cisco MailGuard style)",
+                $"{session.ServerText} offered no {keyword} and its greeting was masked by an inspecting middlebox (Cisco MailGuard style)",
                 [new("known_from", "masked banner"), new("banner", session.Banner)]);
         if (knowledge.WhyStartTlsExpected(session) is { } why)
             return Stripped(session, StripVariants.Removed, 0.8, session.StartTicks,
-                $"{session.Server} offered no {keyword}, but it is known to: {why}", [new("known_from", why)]);
-        var summary = $"{session.Server} offered no {keyword}; nothing yet says it should";
+                $"{session.ServerText} offered no {keyword}, but it is known to: {why}", [new("known_from", why)]);
+        var summary = $"{session.ServerText} offered no {keyword}; nothing yet says it should";
         return new Finding(FindingKinds.StartTlsAbsent, null, rules.SeverityOf(FindingKinds.StartTlsAbsent, null), 0.5,
             session, session.StartTicks, summary, [new("capabilities", string.Join(" ", session.Capabilities))]);
     }
@@ -50,22 +50,22 @@ internal sealed class StartTlsJudge(RuleSet rules, ServerKnowledge knowledge)
 
     private Finding Mangled(MailSession session, string token) =>
         Stripped(session, StripVariants.Mangled, 0.95, session.StartTicks,
-            $"{session.Server} advertised '{token}' where {StartTlsKeyword.For(session.Protocol)} belongs: overwritten on the path",
+            $"{session.ServerText} advertised '{token}' where {StartTlsKeyword.For(session.Protocol)} belongs: overwritten on the path",
             [new("capability", token)]);
 
     private Finding Rejected(MailSession session, string why)
     {
         var reply = session.StartTlsReply!;
         return Stripped(session, StripVariants.Rejected, 0.7, session.StartTlsTicks,
-            $"{StartTlsKeyword.For(session.Protocol)} refused with '{reply.Status} {reply.Text}' by {session.Server} ({why})",
+            $"{StartTlsKeyword.For(session.Protocol)} refused with '{reply.Status} {reply.Text}' by {session.ServerText} ({why})",
             [new("reply", $"{reply.Status} {reply.Text}".Trim()), new("known_from", why)]);
     }
 
     private Finding NotCompleted(MailSession session) =>
         Stripped(session, StripVariants.NotCompleted, session.TlsNotStarted ? 0.8 : 0.6, session.StartTlsTicks,
             session.TlsNotStarted
-                ? $"{session.Server} accepted {StartTlsKeyword.For(session.Protocol)} but the session went on in plaintext"
-                : $"{session.Server} accepted {StartTlsKeyword.For(session.Protocol)} but no TLS handshake completed",
+                ? $"{session.ServerText} accepted {StartTlsKeyword.For(session.Protocol)} but the session went on in plaintext"
+                : $"{session.ServerText} accepted {StartTlsKeyword.For(session.Protocol)} but no TLS handshake completed",
             [new("reply", session.StartTlsReply!.Status)]);
 
     private Finding Injected(MailSession session)

@@ -10,9 +10,9 @@ internal static class WeakTlsJudge
         if (!session.TlsEstablished)
             yield break;
         if (VersionVariant(session.TlsVersion) is { } versionVariant)
-            yield return Weak(session, rules, versionVariant, $"{session.TlsVersion} negotiated with {session.Server}");
+            yield return Weak(session, rules, versionVariant, $"{session.TlsVersion} negotiated with {session.ServerText}");
         foreach (var cipherVariant in CipherVariants(session.TlsCipher ?? ""))
-            yield return Weak(session, rules, cipherVariant, $"cipher {session.TlsCipher} negotiated with {session.Server}");
+            yield return Weak(session, rules, cipherVariant, $"cipher {session.TlsCipher} negotiated with {session.ServerText}");
     }
 
     private static string? VersionVariant(string? version) => version switch

@@ -8,21 +8,24 @@ namespace Sensor.Core.Pipeline;
 
 /// <summary>
 /// The stages wired together: frame -> decode -> flow table -> sessions -> detection -> sinks.
-/// One instance per capture thread; frames must arrive in capture order.
+/// Frames must arrive in capture order on one thread; from the sessions stage on, the work runs on
+/// a second thread (<see cref="FlowEventRelay"/>), so sinks are called from that thread.
 /// </summary>
-public sealed class MailPipeline
+public sealed class MailPipeline : IDisposable
 {
     private readonly PacketDecoder _decoder = new();
     private readonly FlowTable _flows;
     private readonly SessionTracker _sessions;
     private readonly DetectionStage _detection;
+    private readonly FlowEventRelay _relay;
 
     public MailPipeline(RuleSet rules, ReassemblyLimits limits, IServerHistory? history, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks)
     {
         var knowledge = new ServerKnowledge(rules, history);
         _detection = new DetectionStage(new SessionDetector(rules, knowledge), knowledge, mapper, sinks);
         _sessions = new SessionTracker(_detection);
-        _flows = new FlowTable(_sessions, limits);
+        _relay = new FlowEventRelay(_sessions);
+        _flows = new FlowTable(_relay, limits);
     }
 
     public DecodeStats DecodeStats => _decoder.Stats;
@@ -39,10 +42,13 @@ public sealed class MailPipeline
             _flows.AdvanceTime(timestampTicks);
     }
 
-    /// <summary>End of input: ends every flow and judges what waited for the whole capture.</summary>
+    /// <summary>End of input: ends every flow, waits for the sessions stage, judges what waited for the whole capture.</summary>
     public void Complete()
     {
         _flows.Flush();
+        _relay.Finish();
         _detection.Complete();
     }
+
+    public void Dispose() => _relay.Dispose();
 }

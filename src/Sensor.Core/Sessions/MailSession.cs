@@ -31,6 +31,12 @@ public sealed class MailSession
     public MailProtocol Protocol { get; }
     public Endpoint Client { get; }
     public Endpoint Server { get; }
+
+    /// <summary>The endpoints as text ("ip:port"), made once: every record and summary names them.</summary>
+    public string ClientText => _clientText ??= Client.ToString();
+    public string ServerText => _serverText ??= Server.ToString();
+    private string? _clientText;
+    private string? _serverText;
     public long StartTicks { get; }
     public long EndTicks { get; set; }
 

@@ -20,15 +20,19 @@ public sealed class SessionTracker(ISessionConsumer consumer) : IFlowObserver
             : new PendingFlow();
     }
 
-    public void OnData(TcpFlow flow, Direction direction, ReadOnlySpan<byte> data)
+    public void OnData(TcpFlow flow, Direction direction, ReadOnlySpan<byte> data) =>
+        OnData(flow, direction, data, flow.LastTicks);
+
+    /// <summary>The same, with the capture time the bytes arrived at (when replayed from another thread).</summary>
+    public void OnData(TcpFlow flow, Direction direction, ReadOnlySpan<byte> data, long ticks)
     {
         switch (flow.Attachment)
         {
             case TrackedSession tracked:
-                tracked.Feed(direction, data, flow.LastTicks);
+                tracked.Feed(direction, data, ticks);
                 break;
             case PendingFlow pending:
-                Identify(flow, pending, direction, data);
+                Identify(flow, pending, direction, data, ticks);
                 break;
         }
     }
@@ -62,7 +66,7 @@ public sealed class SessionTracker(ISessionConsumer consumer) : IFlowObserver
     /// (or from the side guessed as client, when no handshake told us who is who) starts a session;
     /// anything else means the flow is not mail.
     /// </summary>
-    private void Identify(TcpFlow flow, PendingFlow pending, Direction direction, ReadOnlySpan<byte> data)
+    private void Identify(TcpFlow flow, PendingFlow pending, Direction direction, ReadOnlySpan<byte> data, long ticks)
     {
         if (!pending.Collect(direction, data, out int consumed))
             return;
@@ -79,8 +83,8 @@ public sealed class SessionTracker(ISessionConsumer consumer) : IFlowObserver
         flow.Attachment = tracked;
         if (pending.SawGap)
             tracked.Gap(speaker, 0);
-        tracked.Feed(speaker, pending.Buffered, flow.LastTicks);
-        tracked.Feed(direction, data[consumed..], flow.LastTicks);
+        tracked.Feed(speaker, pending.Buffered, ticks);
+        tracked.Feed(direction, data[consumed..], ticks);
     }
 
     private TrackedSession StartSession(TcpFlow flow, MailProtocol protocol, bool implicitTls, bool reversed)

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using Sensor.Core.Reassembly;
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Pipeline;
+
+/// <summary>
+/// Splits the pipeline over the machine's two cores: capture reading, decoding and reassembly stay
+/// on the calling thread; sessions, parsers, detection and sinks run on a worker that replays the
+/// flow events in order. Batches are bounded in number and size, so memory is too. The worker writes
+/// only <see cref="TcpFlow.Ignored"/> and <see cref="TcpFlow.Attachment"/>; the flow table reads the
+/// first, and a few packets of a flow ignored late are simply delivered and dropped.
+/// </summary>
+public sealed class FlowEventRelay : IFlowObserver, IDisposable
+{
+    public const int BatchesInFlight = 8;
+
+    private readonly SessionTracker _tracker;
+    private readonly BlockingCollection<FlowEventBatch> _full = new(BatchesInFlight);
+    private readonly BlockingCollection<FlowEventBatch> _free = new();
+    private readonly Thread _worker;
+    private FlowEventBatch _filling;
+    private ExceptionDispatchInfo? _failure;
+
+    public FlowEventRelay(SessionTracker tracker)
+    {
+        _tracker = tracker;
+        for (int i = 0; i < BatchesInFlight + 1; i++)
+            _free.Add(new FlowEventBatch());
+        _filling = _free.Take();
+        _worker = new Thread(Work) { IsBackground = true, Name = "sensor-sessions" };
+        _worker.Start();
+    }
+
+    public void OnFlowStart(TcpFlow flow) => Room().AddStart(flow);
+    public void OnGap(TcpFlow flow, Direction direction, long missingBytes) => Room().AddGap(flow, direction, missingBytes);
+    public void OnAnomaly(TcpFlow flow, Direction direction, ReassemblyAnomaly anomaly, string detail) => Room().AddAnomaly(flow, direction, anomaly, detail);
+    public void OnFlowEnd(TcpFlow flow, FlowEndReason reason) => Room().AddEnd(flow, reason);
+
+    public void OnData(TcpFlow flow, Direction direction, ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty && !flow.Ignored)
+            data = data[Room().AddData(flow, direction, data)..];
+    }
+
+    /// <summary>Hands over the last batch, waits until the worker has replayed everything, rethrows what it failed with.</summary>
+    public void Finish()
+    {
+        if (_filling.Count > 0)
+            Hand(_filling);
+        _full.CompleteAdding();
+        _worker.Join();
+        _failure?.Throw();
+    }
+
+    private FlowEventBatch Room()
+    {
+        if (!_filling.IsFull)
+            return _filling;
+        Hand(_filling);
+        try
+        {
+            _filling = _free.Take();
+        }
+        catch (InvalidOperationException) when (_failure is not null)
+        {
+            _failure.Throw();
+        }
+        return _filling;
+    }
+
+    private void Hand(FlowEventBatch batch)
+    {
+        try
+        {
+            _full.Add(batch);
+        }
+        catch (InvalidOperationException) when (_failure is not null)
+        {
+            _failure.Throw();
+        }
+    }
+
+    private void Work()
+    {
+        try
+        {
+            foreach (var batch in _full.GetConsumingEnumerable())
+            {
+                batch.ReplayTo(_tracker);
+                batch.Clear();
+                _free.Add(batch);
+            }
+        }
+        catch (Exception e)
+        {
+            _failure = ExceptionDispatchInfo.Capture(e);
+            _full.CompleteAdding();
+            _free.CompleteAdding();
+        }
+    }
+
+    /// <summary>Stops the worker even when the run failed before <see cref="Finish"/>.</summary>
+    public void Dispose()
+    {
+        if (!_full.IsAddingCompleted)
+            _full.CompleteAdding();
+        _worker.Join();
+        _full.Dispose();
+        _free.Dispose();
+    }
+}
