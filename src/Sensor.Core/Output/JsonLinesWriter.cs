@@ -44,8 +44,6 @@ public sealed class JsonLinesWriter(Stream output) : IDisposable
         _output.Write(_line.WrittenSpan);
     }
 
-    public void Flush() => _output.Flush();
-
     public void Dispose()
     {
         _output.Flush();
