@@ -135,6 +135,14 @@ public class ReplayCommandTests
     }
 
     [Fact]
+    public void AFullDiskIsOneLineAndExitTwo()
+    {
+        var run = RunWithStdout("/dev/full", "replay", BundledCapture("smtp-strip-removed.pcap"), "--json", "--no-db");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("sensor: error: replay stopped: No space left on device", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
     public void UnknownOptionIsBadUsage()
     {
         var run = Run("replay", "--no-such-option", BundledCapture("no-mail.pcap"));

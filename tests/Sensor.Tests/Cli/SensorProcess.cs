@@ -13,15 +13,16 @@ public static class SensorProcess
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "sensor.dll");
 
-    public static SensorRun Run(params string[] args)
+    public static SensorRun Run(params string[] args) => RunProgram("dotnet", [Dll, .. args]);
+
+    private static SensorRun RunProgram(string program, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Dll);
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         start.Environment["XDG_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "sensor-tests-data");
@@ -34,6 +35,13 @@ public static class SensorProcess
             throw new TimeoutException($"sensor {string.Join(' ', args)} did not finish");
         }
         return new SensorRun(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Runs sensor through the shell with stdout sent to a file (e.g. /dev/full, to see a write fail).</summary>
+    public static SensorRun RunWithStdout(string stdoutPath, params string[] args)
+    {
+        var quoted = string.Join(' ', args.Select(a => $"'{a}'"));
+        return RunProgram("/bin/sh", ["-c", $"dotnet '{Dll}' {quoted} > '{stdoutPath}'"]);
     }
 
     public static string BundledCapture(string name) => Path.Combine(Replay.Manifest.CapturesDirectory, name);
