@@ -8,8 +8,7 @@ namespace Sensor.Core.Capture;
 /// <summary>
 /// One pcap or pcapng file read through libpcap (SharpPcap's CaptureFileReaderDevice), which handles
 /// both byte orders, micro- and nanosecond classic pcap, and pcapng. Frames come out of
-/// GetNextPacket as a span over libpcap's own buffer: the bytes are not copied. (SharpPcap still
-/// makes a small header object per frame; that is the library's, and short-lived.)
+/// <see cref="PcapFrameReader"/> as a span over libpcap's own buffer: nothing is copied or allocated.
 /// </summary>
 internal sealed class CaptureFileSource : IDisposable
 {
@@ -18,6 +17,7 @@ internal sealed class CaptureFileSource : IDisposable
     private const int PcapngPacketOverhead = 32;
 
     private readonly CaptureFileReaderDevice _device;
+    private readonly bool _nanosecond;
 
     private CaptureFileSource(string path, int index, CaptureFormat format, CaptureFileReaderDevice device)
     {
@@ -25,6 +25,7 @@ internal sealed class CaptureFileSource : IDisposable
         Index = index;
         Format = format;
         _device = device;
+        _nanosecond = device.TimestampResolution == TimestampResolution.Nanosecond;
         LinkType = (int)device.LinkType;
         FileSize = new FileInfo(path).Length;
         RecordBytes = format == CaptureFormat.ClassicPcap ? ClassicFileHeader : 0;
@@ -68,17 +69,17 @@ internal sealed class CaptureFileSource : IDisposable
     }
 
     /// <summary>Reads the next frame. False at the end of the file, whether clean or truncated.</summary>
-    public bool TryRead(out PacketCapture capture, out long recordBytes)
+    public bool TryRead(out CapturedFrame frame, out long recordBytes)
     {
-        var status = _device.GetNextPacket(out capture);
+        var status = PcapFrameReader.NextFromFile(_device, _nanosecond, out frame);
         recordBytes = 0;
         if (status == GetPacketStatus.PacketRead)
         {
             recordBytes = Format == CaptureFormat.ClassicPcap
-                ? ClassicRecordHeader + capture.Data.Length
-                : PcapngPacketOverhead + ((capture.Data.Length + 3) & ~3);
+                ? ClassicRecordHeader + frame.Data.Length
+                : PcapngPacketOverhead + ((frame.Data.Length + 3) & ~3);
             Packets++;
-            Bytes += capture.Data.Length;
+            Bytes += frame.Data.Length;
             RecordBytes += recordBytes;
             return true;
         }

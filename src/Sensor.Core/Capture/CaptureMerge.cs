@@ -53,13 +53,13 @@ internal static class CaptureMerge
 
     private static bool Fill(CaptureFileSource source, ref Pending slot, CaptureProgress progress)
     {
-        if (!source.TryRead(out var capture, out long recordBytes))
+        if (!source.TryRead(out var frame, out long recordBytes))
         {
             progress.Add(source.FileSize - source.RecordBytes);
             return false;
         }
         progress.Add(recordBytes);
-        var data = capture.Data;
+        var data = frame.Data;
         if (slot.Buffer is null || slot.Buffer.Length < data.Length)
         {
             if (slot.Buffer is not null)
@@ -68,8 +68,8 @@ internal static class CaptureMerge
         }
         data.CopyTo(slot.Buffer);
         slot.Length = data.Length;
-        slot.OriginalLength = PacketCaptureFields.OriginalLength(capture);
-        slot.Ticks = PacketCaptureFields.TimestampTicks(capture);
+        slot.OriginalLength = frame.OriginalLength;
+        slot.Ticks = frame.Ticks;
         return true;
     }
 }

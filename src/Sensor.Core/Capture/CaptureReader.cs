@@ -41,13 +41,12 @@ public sealed class CaptureReader
     private bool ReadSingle(CaptureFileSource source, IPacketHandler handler, CancellationToken cancellation)
     {
         Progress.Add(source.RecordBytes);
-        while (source.TryRead(out var capture, out long recordBytes))
+        while (source.TryRead(out var frame, out long recordBytes))
         {
             if (cancellation.IsCancellationRequested)
                 return true;
             Progress.Add(recordBytes);
-            var packet = new RawPacket(PacketCaptureFields.TimestampTicks(capture), source.LinkType, capture.Data,
-                PacketCaptureFields.OriginalLength(capture), source.Index);
+            var packet = new RawPacket(frame.Ticks, source.LinkType, frame.Data, frame.OriginalLength, source.Index);
             handler.OnPacket(packet);
         }
         Progress.Add(source.FileSize - source.RecordBytes);

@@ -49,13 +49,12 @@ public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? option
         string? stoppedBy = null;
         while (!cancellation.IsCancellationRequested)
         {
-            var status = device.GetNextPacket(out var capture);
+            var status = PcapFrameReader.NextLive(device, out var frame);
             if (status == GetPacketStatus.PacketRead)
             {
                 packets++;
-                bytes += capture.Data.Length;
-                handler.OnPacket(new RawPacket(PacketCaptureFields.TimestampTicks(capture), linkType, capture.Data,
-                    PacketCaptureFields.OriginalLength(capture), 0));
+                bytes += frame.Data.Length;
+                handler.OnPacket(new RawPacket(frame.Ticks, linkType, frame.Data, frame.OriginalLength, 0));
             }
             else if (status == GetPacketStatus.ReadTimeout)
                 onIdle?.Invoke(DateTime.UtcNow.Ticks);

@@ -48,5 +48,17 @@ public class ManifestReplayTests
         Assert.Equal(accepted ? "true" : "false", Assert.Single(sink.Findings, f => f.Kind == "plaintext-credential").Evidence["accepted"]);
     }
 
+    /// <summary>Timestamps come from libpcap's record headers read in place: every format must give the capture's own time.</summary>
+    [Theory]
+    [InlineData("smtp-auth-plain-cleartext.pcap", "2026-11-29T12:00:50.167014Z")]
+    [InlineData("smtp-auth-plain-cleartext.pcapng", "2026-11-29T12:00:50.167014Z")]
+    [InlineData("smtp-auth-plain-cleartext-bigendian.pcap", "2026-11-29T12:00:50.167014Z")]
+    [InlineData("smtp-auth-plain-nanosecond.pcap", "2026-11-29T12:03:26.265530Z")]
+    public void SessionTimesAreTheCapturesOwn(string file, string start)
+    {
+        var (sink, _) = ReplayHarness.RunFiles(Entry(file).Path);
+        Assert.Equal(start, Assert.Single(sink.Sessions).Start);
+    }
+
     private static List<string> Expected(IEnumerable<string> lines) => lines.Order(StringComparer.Ordinal).ToList();
 }

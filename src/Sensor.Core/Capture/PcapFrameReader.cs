@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+using SharpPcap;
+using SharpPcap.LibPcap;
+
+namespace Sensor.Core.Capture;
+
+/// <summary>One frame as libpcap handed it over: valid until the next read.</summary>
+internal readonly ref struct CapturedFrame(long ticks, int originalLength, ReadOnlySpan<byte> data)
+{
+    /// <summary>UTC ticks; libpcap was asked for nanoseconds where it can, a tick keeps 100 ns of them.</summary>
+    public long Ticks { get; } = ticks;
+    public int OriginalLength { get; } = originalLength;
+    public ReadOnlySpan<byte> Data { get; } = data;
+}
+
+/// <summary>
+/// The per-frame read, through SharpPcap's <see cref="PcapDevice.GetNextPacketPointers"/> (libpcap's
+/// pcap_next_ex): the header is read in place. SharpPcap's <see cref="PcapDevice.GetNextPacket"/>
+/// builds a header object, a timeval and a DateTime and asks libpcap for the timestamp precision
+/// on every frame: about 300 ns and 64 bytes a packet, most of a replay's reading time
+/// (bench/README.md). The in-place read needs struct pcap_pkthdr's 64-bit Unix layout
+/// (timeval of two 64-bit fields, then caplen and len); anywhere else the object path is used.
+/// Files only: on a live interface pcap_next_ex can block past the read timeout, which SharpPcap's
+/// GetNextPacket guards against by polling first, so live capture uses <see cref="NextLive"/>.
+/// </summary>
+internal static unsafe class PcapFrameReader
+{
+    private static readonly bool InPlace =
+        Environment.Is64BitProcess && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD());
+
+    public static GetPacketStatus NextFromFile(PcapDevice device, bool nanosecond, out CapturedFrame frame)
+    {
+        if (!InPlace)
+            return NextLive(device, out frame);
+        IntPtr header = default, data = default;
+        int result = device.GetNextPacketPointers(ref header, ref data);
+        if (result != 1)
+        {
+            frame = default;
+            return (GetPacketStatus)result;
+        }
+        var h = (PcapHeader64*)header;
+        long fraction = nanosecond ? h->Fraction / 100 : h->Fraction * 10;
+        long ticks = DateTime.UnixEpoch.Ticks + h->Seconds * TimeSpan.TicksPerSecond + fraction;
+        frame = new CapturedFrame(ticks, (int)h->Length, new ReadOnlySpan<byte>((void*)data, (int)h->CapturedLength));
+        return GetPacketStatus.PacketRead;
+    }
+
+    /// <summary>Through SharpPcap's frame objects, which honour a live device's read timeout.</summary>
+    public static GetPacketStatus NextLive(PcapDevice device, out CapturedFrame frame)
+    {
+        var status = device.GetNextPacket(out var capture);
+        frame = status == GetPacketStatus.PacketRead
+            ? new CapturedFrame(capture.Header.Timeval.Date.Ticks,
+                capture.Header is PcapHeader header ? (int)header.PacketLength : capture.Data.Length, capture.Data)
+            : default;
+        return status;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PcapHeader64
+    {
+        public long Seconds;
+        public long Fraction;
+        public uint CapturedLength;
+        public uint Length;
+    }
+}
