@@ -95,7 +95,7 @@ public static class Grading
         return new KeyExchange("unknown", certKeyBits, true);
     }
 
-    /// <summary>The bulk cipher's key bits from an IANA suite name (3DES counts its effective 112).</summary>
+    /// <summary>The bulk cipher's key bits from an IANA suite name (3DES counts 168, as the rating guide does).</summary>
     public static int CipherBitsOf(string suite)
     {
         var cipher = IsTls13Suite(suite) ? suite : suite[(suite.IndexOf("_WITH_", StringComparison.Ordinal) + 1)..];
@@ -104,7 +104,7 @@ public static class Grading
         if (cipher.Contains("40", StringComparison.Ordinal) && cipher.Contains("EXPORT", StringComparison.Ordinal) || cipher.Contains("DES40", StringComparison.Ordinal) || cipher.Contains("RC4_40", StringComparison.Ordinal) || cipher.Contains("RC2_CBC_40", StringComparison.Ordinal))
             return 40;
         if (cipher.Contains("3DES", StringComparison.Ordinal))
-            return 112;
+            return 168;
         if (cipher.Contains("DES_CBC", StringComparison.Ordinal))
             return 56;
         if (cipher.Contains("_256", StringComparison.Ordinal) || cipher.Contains("CHACHA20", StringComparison.Ordinal))

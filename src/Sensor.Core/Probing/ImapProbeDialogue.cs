@@ -19,7 +19,7 @@ internal sealed class ImapProbeDialogue(ProbeOptions options) : ProbeDialogue(op
 
     public override async Task CapabilitiesAsync(ProbeConnection connection, ProbeResult result)
     {
-        var reply = await CommandAsync(connection, "s1 CAPABILITY", Tagged("s1"));
+        var reply = await CommandAsync(connection, "CAPABILITY", Tagged("s1"), tag: "s1");
         var untagged = reply.FirstOrDefault(l => l.StartsWith("* CAPABILITY ", StringComparison.OrdinalIgnoreCase));
         if (untagged is null || !reply[^1].StartsWith("s1 OK", StringComparison.OrdinalIgnoreCase))
             throw new ProbeStepException(ProbeOutcome.StartTlsAbsent, $"CAPABILITY failed: {ProbeConnection.Truncate(reply[^1])}");
@@ -29,7 +29,7 @@ internal sealed class ImapProbeDialogue(ProbeOptions options) : ProbeDialogue(op
 
     public override async Task<bool> StartTlsAsync(ProbeConnection connection, ProbeResult result)
     {
-        var reply = await CommandAsync(connection, "s2 STARTTLS", Tagged("s2"));
+        var reply = await CommandAsync(connection, "STARTTLS", Tagged("s2"), tag: "s2");
         result.StartTlsReply = Joined(reply);
         return reply[^1].StartsWith("s2 OK", StringComparison.OrdinalIgnoreCase);
     }

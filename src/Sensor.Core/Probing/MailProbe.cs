@@ -97,6 +97,12 @@ public static class MailProbe
             socket.Dispose();
             throw new ProbeStepException(ProbeOutcome.Timeout, $"timeout connecting ({ProbeConnection.Seconds(timeout)})");
         }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // A refused SYN is ECONNREFUSED; a reset here came after the connection was made.
+            socket.Dispose();
+            throw ProbeStepException.Protocol("connection reset by the server right after it was accepted");
+        }
         catch (SocketException e)
         {
             socket.Dispose();

@@ -44,10 +44,12 @@ internal abstract class ProbeDialogue(ProbeOptions options)
     protected Task<List<string>> ReplyAsync(ProbeConnection connection, Func<string, bool> isLast, string step) =>
         connection.ReadReplyAsync(isLast, step, Options.ReplyTimeout);
 
-    protected async Task<List<string>> CommandAsync(ProbeConnection connection, string command, Func<string, bool> isLast)
+    /// <summary>Sends "[tag ]verb[ argument]" and reads the reply; errors name the verb.</summary>
+    protected async Task<List<string>> CommandAsync(ProbeConnection connection, string verb, Func<string, bool> isLast, string? tag = null, string? argument = null)
     {
-        await connection.WriteLineAsync(command, command, Options.ReplyTimeout);
-        return await ReplyAsync(connection, isLast, $"the {command.Split(' ')[^1]} reply");
+        var command = (tag is null ? verb : $"{tag} {verb}") + (argument is null ? "" : $" {argument}");
+        await connection.WriteLineAsync(command, verb, Options.ReplyTimeout);
+        return await ReplyAsync(connection, isLast, $"the {verb} reply");
     }
 
     protected static string Joined(List<string> lines) => string.Join("\n", lines);

@@ -23,7 +23,7 @@ internal sealed class SmtpProbeDialogue(ProbeOptions options) : ProbeDialogue(op
 
     public override async Task CapabilitiesAsync(ProbeConnection connection, ProbeResult result)
     {
-        var reply = await CommandAsync(connection, $"EHLO {Options.EhloName}", IsLastLine);
+        var reply = await CommandAsync(connection, "EHLO", IsLastLine, argument: Options.EhloName);
         if (Code(reply) != "250")
             throw new ProbeStepException(ProbeOutcome.StartTlsAbsent, $"EHLO refused: {ProbeConnection.Truncate(reply[^1])}");
         result.Capabilities = [.. reply.Skip(1).Select(l => l.Length > 4 ? l[4..].Trim() : "").Where(c => c.Length > 0)];
