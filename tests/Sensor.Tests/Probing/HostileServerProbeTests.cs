@@ -41,15 +41,35 @@ public class HostileServerProbeTests
     private static async Task<ProbeResult> ProbeLocal(int port) =>
         await MailProbe.RunAsync(new ProbeTarget("127.0.0.1", port, ProbeProtocol.Smtp, false), IPAddress.Loopback, Short);
 
-    [Fact]
-    public async Task SilentServerTimesOutOnTheGreeting()
+    /// <summary>Serves one connection with <paramref name="behave"/>, probes it, lets the server finish.</summary>
+    private static async Task<ProbeResult> ProbeAgainst(Func<Socket, Task> behave)
+    {
+        var (port, server) = Serve(behave);
+        var result = await ProbeLocal(port);
+        await server;
+        return result;
+    }
+
+    /// <summary>Sends <paramref name="greeting"/>, then stays silent until the probe is over.</summary>
+    private static async Task<ProbeResult> ProbeSilentAfter(byte[] greeting)
     {
         var release = new TaskCompletionSource();
-        var (port, server) = Serve(async _ => await release.Task);
-        var clock = Stopwatch.StartNew();
+        var (port, server) = Serve(async socket =>
+        {
+            await socket.SendAsync(greeting);
+            await release.Task;
+        });
         var result = await ProbeLocal(port);
         release.SetResult();
         await server;
+        return result;
+    }
+
+    [Fact]
+    public async Task SilentServerTimesOutOnTheGreeting()
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await ProbeSilentAfter([]);
         Assert.Equal(ProbeOutcome.Timeout, result.Outcome);
         Assert.Equal("timeout waiting for the greeting (0.5 s)", result.Error);
         Assert.InRange(clock.Elapsed.TotalSeconds, 0.4, 3);
@@ -58,14 +78,12 @@ public class HostileServerProbeTests
     [Fact]
     public async Task EndlessLineIsAProtocolErrorWithBoundedMemory()
     {
-        var (port, server) = Serve(async socket =>
+        var result = await ProbeAgainst(async socket =>
         {
             var chunk = Encoding.ASCII.GetBytes("220 " + new string('A', 65536));
             for (var sent = 0; sent < 10 << 20; sent += chunk.Length)
                 await socket.SendAsync(chunk);
         });
-        var result = await ProbeLocal(port);
-        await server;
         Assert.Equal(ProbeOutcome.ProtocolError, result.Outcome);
         Assert.Equal("the greeting: a line longer than 8192 bytes", result.Error);
         Assert.Null(result.Banner);
@@ -74,14 +92,12 @@ public class HostileServerProbeTests
     [Fact]
     public async Task TenMegabyteBannerIsAProtocolErrorAfter64KiB()
     {
-        var (port, server) = Serve(async socket =>
+        var result = await ProbeAgainst(async socket =>
         {
             var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("220-" + new string('x', 96) + "\r\n", 640)));
             for (var sent = 0; sent < 10 << 20; sent += lines.Length)
                 await socket.SendAsync(lines);
         });
-        var result = await ProbeLocal(port);
-        await server;
         Assert.Equal(ProbeOutcome.ProtocolError, result.Outcome);
         Assert.StartsWith("the greeting: more than 65536 bytes", result.Error);
     }
@@ -89,14 +105,12 @@ public class HostileServerProbeTests
     [Fact]
     public async Task ResetIsAProtocolErrorThatSaysSo()
     {
-        var (port, server) = Serve(socket =>
+        var result = await ProbeAgainst(socket =>
         {
             socket.LingerState = new LingerOption(true, 0);
             socket.Close();
             return Task.CompletedTask;
         });
-        var result = await ProbeLocal(port);
-        await server;
         Assert.True(result.Outcome == ProbeOutcome.ProtocolError, result.Error);
         Assert.Matches("^connection (reset by the server|broken while reading the greeting|closed by the server while reading the greeting)", result.Error);
     }
@@ -104,15 +118,7 @@ public class HostileServerProbeTests
     [Fact]
     public async Task GreetingThenSilenceAfterEhloTimesOutOnTheReplyWithTheBannerKept()
     {
-        var release = new TaskCompletionSource();
-        var (port, server) = Serve(async socket =>
-        {
-            await socket.SendAsync("220 slow.example ESMTP\r\n"u8.ToArray());
-            await release.Task;
-        });
-        var result = await ProbeLocal(port);
-        release.SetResult();
-        await server;
+        var result = await ProbeSilentAfter("220 slow.example ESMTP\r\n"u8.ToArray());
         Assert.Equal(ProbeOutcome.Timeout, result.Outcome);
         Assert.Equal("timeout waiting for the EHLO reply (0.5 s)", result.Error);
         Assert.Equal("slow.example", result.ServerName);
@@ -121,9 +127,7 @@ public class HostileServerProbeTests
     [Fact]
     public async Task ServiceNotAvailableGreetingIsRecorded()
     {
-        var (port, server) = Serve(async socket => await socket.SendAsync("421 4.3.2 busy, try later\r\n"u8.ToArray()));
-        var result = await ProbeLocal(port);
-        await server;
+        var result = await ProbeAgainst(async socket => await socket.SendAsync("421 4.3.2 busy, try later\r\n"u8.ToArray()));
         Assert.Equal(ProbeOutcome.ProtocolError, result.Outcome);
         Assert.Equal("greeting is not 220: 421 4.3.2 busy, try later", result.Error);
         Assert.Equal("421 4.3.2 busy, try later", result.Banner);

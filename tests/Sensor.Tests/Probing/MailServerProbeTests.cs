@@ -49,24 +49,16 @@ public class MailServerProbeTests
         Assert.False(result.Tls.CertTrusted);
     }
 
-    [Fact]
-    public async Task DovecotImapOn143()
+    [Theory]
+    [InlineData("127.0.0.1:143", "* OK", "IMAP4rev1", "s2 OK")]
+    [InlineData("127.0.0.1:110", "+OK", "STLS", "+OK")]
+    public async Task DovecotImapAndPop3(string target, string banner, string capability, string startTlsReply)
     {
-        var result = await Probe("127.0.0.1:143");
+        var result = await Probe(target);
         AssertTestCertificateOverTls13(result);
-        Assert.StartsWith("* OK", result.Banner);
-        Assert.Contains("IMAP4rev1", result.Capabilities);
-        Assert.StartsWith("s2 OK", result.StartTlsReply);
-    }
-
-    [Fact]
-    public async Task DovecotPop3On110()
-    {
-        var result = await Probe("127.0.0.1:110");
-        AssertTestCertificateOverTls13(result);
-        Assert.StartsWith("+OK", result.Banner);
-        Assert.Contains("STLS", result.Capabilities);
-        Assert.StartsWith("+OK", result.StartTlsReply);
+        Assert.StartsWith(banner, result.Banner);
+        Assert.Contains(capability, result.Capabilities);
+        Assert.StartsWith(startTlsReply, result.StartTlsReply);
     }
 
     [Fact]
