@@ -9,6 +9,7 @@ namespace Sensor.Core.Output;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(SessionRecord))]
 [JsonSerializable(typeof(FindingRecord))]
+[JsonSerializable(typeof(ProbeRecord))]
 public sealed partial class RecordJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -32,6 +33,8 @@ public sealed class JsonLinesWriter(Stream output) : IDisposable
     public void Write(SessionRecord record) => Write(record, RecordJsonContext.Default.SessionRecord);
 
     public void Write(FindingRecord record) => Write(record, RecordJsonContext.Default.FindingRecord);
+
+    public void Write(ProbeRecord record) => Write(record, RecordJsonContext.Default.ProbeRecord);
 
     private void Write<T>(T record, JsonTypeInfo<T> type)
     {

@@ -18,6 +18,7 @@ public sealed class SensorStore : IServerHistory, IDisposable
     private readonly ILiteCollection<SessionRecord> _sessions;
     private readonly ILiteCollection<FindingRecord> _findings;
     private readonly ILiteCollection<ServerHistoryRecord> _servers;
+    private readonly ILiteCollection<ProbeRecord> _probes;
     private readonly List<SessionRecord> _pendingSessions = [];
     private readonly List<FindingRecord> _pendingFindings = [];
     private readonly Dictionary<string, ServerHistoryRecord> _pendingServers = [];
@@ -28,6 +29,7 @@ public sealed class SensorStore : IServerHistory, IDisposable
         _sessions = db.GetCollection<SessionRecord>("sessions");
         _findings = db.GetCollection<FindingRecord>("findings");
         _servers = db.GetCollection<ServerHistoryRecord>("servers");
+        _probes = db.GetCollection<ProbeRecord>("probes");
         _findings.EnsureIndex(f => f.Kind);
         _findings.EnsureIndex(f => f.Server);
     }
@@ -90,6 +92,16 @@ public sealed class SensorStore : IServerHistory, IDisposable
         _pendingFindings.Clear();
         _pendingServers.Clear();
     }
+
+    /// <summary>Stores probe results (with their vantage and time) in one transaction.</summary>
+    public void AddProbes(IEnumerable<ProbeRecord> records)
+    {
+        _db.BeginTrans();
+        _probes.Insert(records);
+        _db.Commit();
+    }
+
+    public IEnumerable<ProbeRecord> Probes() => _probes.FindAll();
 
     public IEnumerable<FindingRecord> Findings() => _findings.FindAll();
     public IEnumerable<SessionRecord> Sessions() => _sessions.FindAll();

@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Globalization;
+using Sensor.Core.Output;
+using Sensor.Core.Probing;
+using Sensor.Core.Storage;
+using Serilog;
+
+namespace Sensor.Cli.Commands;
+
+/// <summary>`sensor probe HOST[:PORT]...`: active STARTTLS / implicit TLS probes of mail servers from here.</summary>
+public static class ProbeCommand
+{
+    private static readonly Argument<string[]> Targets = new("targets")
+    {
+        Arity = ArgumentArity.OneOrMore,
+        Description = "HOST, HOST:PORT or [IPv6]:PORT; HOST is a host name (A/AAAA, no MX lookup in this version) or an IP address",
+    };
+    private static readonly Option<string?> Proto = new("--proto") { Description = "ports of a target given without one: smtp (25), submission (587, 465), imap (143, 993), pop3 (110, 995), all; with HOST:PORT, the protocol spoken there (default: guessed from the port)" };
+    private static readonly Option<bool> Json = new("--json") { Description = "write one JSON Lines probe record per server to stdout instead of the table" };
+    private static readonly Option<string?> Timeout = new("--timeout") { Description = "seconds allowed for each step (connect, greeting, each reply, handshake; the whole probe gets five times that); default 10, greeting 30, whole probe 90" };
+    private static readonly Option<string?> Vantage = new("--vantage") { Description = "name of this vantage point in the records (default: local)" };
+    private static readonly Option<string?> Db = new("--db") { Description = "LiteDB file the probe results are stored in (default: $XDG_DATA_HOME/sensor/sensor.db)" };
+    private static readonly Option<bool> NoDb = new("--no-db") { Description = "do not store the results" };
+    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
+    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+
+    public static Command Build()
+    {
+        var command = new Command("probe", "Probe mail servers from here: greeting, EHLO/CAPABILITY/CAPA, STARTTLS/STLS or implicit TLS, the TLS handshake, certificate facts and a grade. "
+            + "Exit 0 when the probes ran, whatever they found; 2 on bad usage. DANE, MTA-STS, MX resolution and version/cipher enumeration are not done yet.")
+        {
+            Targets, Proto, Json, Timeout, Vantage, Db, NoDb, LogFile, Verbose,
+        };
+        command.SetAction((result, token) => RunAsync(result, token));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, CancellationToken token)
+    {
+        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        List<ProbeTarget> targets;
+        ProbeOptions options;
+        try
+        {
+            (targets, options) = ReadSettings(result);
+        }
+        catch (UsageException e)
+        {
+            Log.Error("{Message}", e.Message);
+            return ExitCodes.BadInput;
+        }
+        var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
+        SensorStore? store = null;
+        try
+        {
+            store = dbPath is null ? null : SensorStore.Open(dbPath);
+        }
+        catch (StoreException e)
+        {
+            Log.Error("{Message}", e.Message);
+            return ExitCodes.BadInput;
+        }
+        using (store)
+        {
+            var vantage = result.GetValue(Vantage) ?? "local";
+            var results = await ProbeBatch.RunAsync(targets, options, ProbeBatch.DefaultConcurrency, token);
+            var records = results.Select(r => ProbeRecord.From(r, vantage)).ToList();
+            store?.AddProbes(records);
+            if (result.GetValue(Json))
+            {
+                using var stdout = Console.OpenStandardOutput();
+                using var json = new JsonLinesWriter(stdout);
+                foreach (var record in records)
+                    json.Write(record);
+            }
+            else
+            {
+                PrintTable(records);
+            }
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static (List<ProbeTarget>, ProbeOptions) ReadSettings(ParseResult result)
+    {
+        ProbeSelection? selection = null;
+        if (result.GetValue(Proto) is { } protoText)
+            selection = ProbeTarget.TryParseSelection(protoText, out var s) ? s : throw new UsageException($"--proto takes smtp, submission, imap, pop3 or all, not '{protoText}'");
+        var options = ProbeOptions.Default;
+        if (result.GetValue(Timeout) is { } timeoutText)
+        {
+            if (!double.TryParse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > 3600)
+                throw new UsageException($"--timeout takes a number of seconds above 0 (at most 3600), not '{timeoutText}'");
+            options = ProbeOptions.WithStepTimeout(TimeSpan.FromSeconds(seconds));
+        }
+        if (result.GetValue(Vantage) is { } vantage && (vantage.Length is 0 or > 64 || vantage.Any(char.IsControl)))
+            throw new UsageException("--vantage takes a name of 1 to 64 printable characters");
+        var targets = new List<ProbeTarget>();
+        foreach (var text in result.GetValue(Targets) ?? [])
+        {
+            if (text.StartsWith('-'))
+                throw new UsageException($"unknown option '{text}' (see 'sensor probe --help')");
+            try
+            {
+                targets.AddRange(ProbeTarget.Parse(text, selection));
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        }
+        return (targets, options);
+    }
+
+    private static void PrintTable(IReadOnlyList<ProbeRecord> records)
+    {
+        Console.WriteLine($"{"SERVER",-24} {"PROTO",-5} {"OUTCOME",-16} {"TLS",-8} {"GRADE",-9} {"TRUSTED",-7} {"NAME",-5} CIPHER / ERROR");
+        foreach (var r in records)
+        {
+            var grade = r.Grade is null ? "-" : $"{r.Grade} ({r.Score})";
+            var detail = r.Error ?? r.TlsCipher ?? "";
+            Console.WriteLine($"{r.Server ?? r.Target,-24} {r.Protocol,-5} {r.Outcome,-16} {r.TlsVersion ?? "-",-8} {grade,-9} {YesNo(r.CertTrusted),-7} {YesNo(r.NameMatch),-5} {detail}");
+        }
+        Console.WriteLine($"{records.Count} server(s) probed; grade basis: {Grading.Basis} (30% protocol, 30% key exchange, 40% cipher; an untrusted certificate does not cap it); DANE and MTA-STS not checked.");
+    }
+
+    private static string YesNo(bool? value) => value switch { true => "yes", false => "no", null => "-" };
+}

@@ -1,0 +1,91 @@
+using Sensor.Core.Probing;
+
+namespace Sensor.Core.Output;
+
+/// <summary>The "probe" record of DESIGN.md, as written to JSON Lines and LiteDB.</summary>
+public sealed class ProbeRecord
+{
+    public string Type { get; set; } = "probe";
+    public string Vantage { get; set; } = "local";
+    public string Ts { get; set; } = "";
+    public string Target { get; set; } = "";
+    public string? Server { get; set; }
+    public string? ServerName { get; set; }
+    public string Protocol { get; set; } = "";
+    public int Port { get; set; }
+    public bool ImplicitTls { get; set; }
+    public string? Banner { get; set; }
+    public List<string> Capabilities { get; set; } = [];
+    public bool StarttlsOffered { get; set; }
+    public bool StarttlsAttempted { get; set; }
+    public string? StarttlsReply { get; set; }
+    public bool TlsEstablished { get; set; }
+    public string? TlsVersion { get; set; }
+    public string? TlsCipher { get; set; }
+    public string? KeyExchange { get; set; }
+    public bool? KeyExchangeAssumed { get; set; }
+    public string? CertSha256 { get; set; }
+    public string? SpkiSha256 { get; set; }
+    public string? CertSubject { get; set; }
+    public string? CertIssuer { get; set; }
+    public string? CertNotAfter { get; set; }
+    public bool? CertTrusted { get; set; }
+    public string? CertTrustError { get; set; }
+    public bool? NameMatch { get; set; }
+    public CheckRecord Dane { get; set; } = CheckRecord.NotChecked();
+    public CheckRecord MtaSts { get; set; } = CheckRecord.NotChecked();
+    public int? Score { get; set; }
+    public string? Grade { get; set; }
+    public string GradeBasis { get; set; } = Grading.Basis;
+    public string Outcome { get; set; } = "";
+    public string? Error { get; set; }
+    public double DurationMs { get; set; }
+
+    public static ProbeRecord From(ProbeResult result, string vantage)
+    {
+        var tls = result.Tls;
+        return new ProbeRecord
+        {
+            Vantage = vantage,
+            Ts = Rfc3339.Format(result.StartedUtc),
+            Target = result.Target.Display,
+            Server = result.Server,
+            ServerName = result.ServerName,
+            Protocol = result.Target.Protocol.ToString().ToLowerInvariant(),
+            Port = result.Target.Port,
+            ImplicitTls = result.Target.ImplicitTls,
+            Banner = result.Banner,
+            Capabilities = result.Capabilities,
+            StarttlsOffered = result.StartTlsOffered,
+            StarttlsAttempted = result.StartTlsAttempted,
+            StarttlsReply = result.StartTlsReply,
+            TlsEstablished = result.TlsEstablished,
+            TlsVersion = tls?.Version,
+            TlsCipher = tls?.CipherSuite,
+            KeyExchange = tls is null ? null : $"{tls.KeyExchange.Kind} {tls.KeyExchange.Bits}",
+            KeyExchangeAssumed = tls?.KeyExchange.Assumed,
+            CertSha256 = tls?.CertSha256,
+            SpkiSha256 = tls?.SpkiSha256,
+            CertSubject = tls?.CertSubject,
+            CertIssuer = tls?.CertIssuer,
+            CertNotAfter = tls is null ? null : Rfc3339.Format(tls.CertNotAfter),
+            CertTrusted = tls?.CertTrusted,
+            CertTrustError = tls?.CertTrustError,
+            NameMatch = tls?.NameMatch,
+            Score = result.Grade?.Score,
+            Grade = result.Grade?.Letter,
+            Outcome = result.Outcome,
+            Error = result.Error,
+            DurationMs = Math.Round(result.Elapsed.TotalMilliseconds, 1),
+        };
+    }
+}
+
+/// <summary>DANE / MTA-STS status of a probe; this slice does not check them yet.</summary>
+public sealed class CheckRecord
+{
+    public bool Checked { get; set; }
+    public string? Note { get; set; }
+
+    public static CheckRecord NotChecked() => new() { Note = "not checked in this version" };
+}

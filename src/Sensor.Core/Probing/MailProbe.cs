@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Sensor.Core.Probing;
+
+/// <summary>
+/// Probes one server: connect, greeting, capabilities, STARTTLS/STLS (or TLS at connect on
+/// 465/993/995), the handshake, QUIT/LOGOUT. Every step is bounded; whatever happens is returned
+/// as a <see cref="ProbeResult"/> with what was learned before it stopped.
+/// </summary>
+public static class MailProbe
+{
+    public static async Task<ProbeResult> RunAsync(ProbeTarget target, IPAddress address, ProbeOptions options, CancellationToken cancellationToken = default)
+    {
+        var result = new ProbeResult { Target = target, Server = Endpoint(address, target.Port) };
+        var stopwatch = Stopwatch.StartNew();
+        using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        total.CancelAfter(options.TotalTimeout);
+        try
+        {
+            await ProbeAsync(target, address, options, result, total.Token);
+        }
+        catch (ProbeStepException e)
+        {
+            result.Fail(e.Outcome, e.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            result.Fail(ProbeOutcome.Timeout, $"the whole probe took longer than {ProbeConnection.Seconds(options.TotalTimeout)}");
+        }
+        if (result.Tls is { } tls)
+            result.Grade = Grading.Rate(tls.Version, tls.KeyExchange, tls.CipherBits);
+        result.Elapsed = stopwatch.Elapsed;
+        return result;
+    }
+
+    public static string Endpoint(IPAddress address, int port) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+
+    private static async Task ProbeAsync(ProbeTarget target, IPAddress address, ProbeOptions options, ProbeResult result, CancellationToken token)
+    {
+        using var socket = await ConnectAsync(address, target.Port, options.ConnectTimeout, token);
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        var dialogue = ProbeDialogue.For(target.Protocol, options);
+        if (target.ImplicitTls)
+        {
+            var (tls, facts) = await TlsProbe.HandshakeAsync(stream, target.Host, options.HandshakeTimeout, token);
+            result.Tls = facts;
+            await using (tls)
+            {
+                var connection = new ProbeConnection(tls, options, token);
+                await dialogue.GreetAsync(connection, result);
+                await dialogue.CapabilitiesAsync(connection, result);
+                await dialogue.QuitAsync(connection);
+            }
+            return;
+        }
+
+        var plain = new ProbeConnection(stream, options, token);
+        await dialogue.GreetAsync(plain, result);
+        await dialogue.CapabilitiesAsync(plain, result);
+        if (!result.StartTlsOffered)
+        {
+            await dialogue.QuitAsync(plain);
+            throw new ProbeStepException(ProbeOutcome.StartTlsAbsent, "the server did not offer STARTTLS");
+        }
+        result.StartTlsAttempted = true;
+        if (!await dialogue.StartTlsAsync(plain, result))
+        {
+            await dialogue.QuitAsync(plain);
+            throw new ProbeStepException(ProbeOutcome.StartTlsRefused, $"STARTTLS refused: {ProbeConnection.Truncate(result.StartTlsReply ?? "")}");
+        }
+        if (plain.Buffered > 0)
+            throw ProbeStepException.Protocol("the server sent data after its STARTTLS answer, before the TLS handshake");
+        var (ssl, tlsFacts) = await TlsProbe.HandshakeAsync(stream, target.Host, options.HandshakeTimeout, token);
+        result.Tls = tlsFacts;
+        await using (ssl)
+        {
+            plain.Upgrade(ssl);
+            await dialogue.QuitAsync(plain);
+        }
+    }
+
+    private static async Task<Socket> ConnectAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken token)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, port), cts.Token);
+            return socket;
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new ProbeStepException(ProbeOutcome.Timeout, $"timeout connecting ({ProbeConnection.Seconds(timeout)})");
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // A refused SYN is ECONNREFUSED; a reset here came after the connection was made.
+            socket.Dispose();
+            throw ProbeStepException.Protocol("connection reset by the server right after it was accepted");
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new ProbeStepException(ProbeOutcome.Unreachable, e.SocketErrorCode switch
+            {
+                SocketError.ConnectionRefused => "connection refused",
+                SocketError.NetworkUnreachable => "network unreachable",
+                SocketError.HostUnreachable => "host unreachable",
+                _ => $"cannot connect: {e.Message}",
+            });
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace Sensor.Core.Probing;
+
+/// <summary>
+/// Bounds of one probe: a timeout per step (patient on the greeting: some MTAs wait 15 s and more
+/// before it), a cap on the whole probe, and caps on what a server may send.
+/// </summary>
+public sealed record ProbeOptions
+{
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan GreetingTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Longest line accepted (RFC 5321 allows 512 for a reply line; servers send more in practice).</summary>
+    public int MaxLineBytes { get; init; } = 8 * 1024;
+
+    /// <summary>Most bytes accepted for one reply (banner, EHLO, CAPABILITY, CAPA).</summary>
+    public int MaxReplyBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Name given in EHLO.</summary>
+    public string EhloName { get; init; } = "sensor.invalid";
+
+    public static ProbeOptions Default { get; } = new();
+
+    /// <summary>Every step bounded by <paramref name="step"/>; the whole probe by five steps.</summary>
+    public static ProbeOptions WithStepTimeout(TimeSpan step) => new()
+    {
+        ConnectTimeout = step,
+        GreetingTimeout = step,
+        ReplyTimeout = step,
+        HandshakeTimeout = step,
+        TotalTimeout = step * 5,
+    };
+}
