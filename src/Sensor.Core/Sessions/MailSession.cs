@@ -60,6 +60,7 @@ public sealed class MailSession
     /// </summary>
     public IReadOnlyList<string> Capabilities => _capabilities;
     private readonly List<string> _capabilities = [];
+    private readonly HashSet<string> _capabilitySet = new(StringComparer.OrdinalIgnoreCase);
 
     public const int MaxCapabilities = 256;
     public bool StartTlsOffered { get; set; }
@@ -89,7 +90,7 @@ public sealed class MailSession
     public void AddCapabilities(IEnumerable<string> capabilities)
     {
         foreach (var capability in capabilities)
-            if (_capabilities.Count < MaxCapabilities && !_capabilities.Contains(capability, StringComparer.OrdinalIgnoreCase))
+            if (_capabilities.Count < MaxCapabilities && _capabilitySet.Add(capability))
                 _capabilities.Add(capability);
     }
 
