@@ -103,15 +103,15 @@ public static class CrossCheckJudge
 
     private static List<FreshProbe> Agreeing(ProbeConsensus c, ProbeView view) => [.. c.Probes.Where(p => p.View == view)];
 
-    /// <summary>0.6 for one probe, +0.1 per further agreeing probe and per further vantage, at most 0.95; times the share that agreed.</summary>
+    /// <summary>0.6 for one probe, +0.1 per further agreeing probe and per further vantage, at most 0.95; times the share that agreed (rounded to 0.01 in the record).</summary>
     public static double Strength(ProbeConsensus c, int agreeing, IReadOnlyCollection<FreshProbe> agreeingProbes)
     {
         int vantages = agreeingProbes.Select(p => p.Record.Vantage).Distinct(StringComparer.OrdinalIgnoreCase).Count();
         double strength = Math.Min(0.95, 0.6 + 0.1 * (agreeing - 1) + 0.1 * (vantages - 1));
-        return Math.Round(strength * agreeing / c.Total, 2);
+        return strength * agreeing / c.Total;
     }
 
-    private static double Halved(double strength) => Math.Round(strength / 2, 2);
+    private static double Halved(double strength) => strength / 2;
 
     private static string Vantages(ProbeConsensus c, ProbeView view) =>
         string.Join(", ", c.Probes.Where(p => p.View == view).Select(p => p.Record.Vantage).Distinct(StringComparer.OrdinalIgnoreCase));
@@ -125,7 +125,7 @@ public static class CrossCheckJudge
         age.TotalDays >= 1 && age.TotalDays == Math.Floor(age.TotalDays) ? $"{age.TotalDays:0} day(s)" : $"{age.TotalHours:0.##} hour(s)";
 
     private static VerdictRecord Make(string verdict, double confidence, int agreeing, string summary) =>
-        new() { Verdict = verdict, Confidence = confidence, Agreeing = agreeing, Summary = summary };
+        new() { Verdict = verdict, Confidence = Math.Round(confidence, 2), Agreeing = agreeing, Summary = summary };
 
     /// <summary>One id per server and set of sessions, so replaying the same capture again updates rather than duplicates.</summary>
     private static string IdFor(PassiveObservation passive)
