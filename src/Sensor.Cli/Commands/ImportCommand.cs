@@ -42,19 +42,11 @@ public static class ImportCommand
             }
             return ExitCodes.Ok;
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or StoreException or IOException or UnauthorizedAccessException or LiteDB.LiteException)
         {
-            Log.Error("{Message}", e.Message);
-            return ExitCodes.BadInput;
-        }
-        catch (StoreException e)
-        {
-            Log.Error("{Message}", e.Message);
-            return ExitCodes.BadInput;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
-        {
-            Log.Error("import stopped: {Message}", e.Message);
+            // A bad file or a store that cannot be written: one line, exit 2; nothing was half-imported
+            // (every file is checked before the first is stored, and each is stored in one transaction).
+            Log.Error(e is UsageException or StoreException ? "{Message}" : "import stopped: {Message}", e.Message);
             return ExitCodes.BadInput;
         }
     }
