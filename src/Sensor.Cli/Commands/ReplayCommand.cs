@@ -24,13 +24,14 @@ public static class ReplayCommand
     private static readonly Option<string?> FailOn = new("--fail-on") { Description = "exit 1 when a finding of this severity or higher is made (info, low, medium, high)" };
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly Option<string?> CrossCheckMaxAge = new("--crosscheck-max-age") { Description = "how old stored probe results may be to count in the cross-check, e.g. 7d, 12h, 30m (default: 7d)" };
     private static readonly Option<bool> NoProgress = new("--no-progress") { Description = "no progress bar on stderr" };
 
     public static Command Build()
     {
         var command = new Command("replay", "Reconstruct the SMTP, IMAP and POP3 sessions in capture files and report credentials in the clear and STARTTLS stripping")
         {
-            Files, Json, Db, NoDb, Rules, Policy, ShowSecrets, Evidence, FailOn, LogFile, Verbose, NoProgress,
+            Files, Json, Db, NoDb, Rules, Policy, ShowSecrets, Evidence, FailOn, CrossCheckMaxAge, LogFile, Verbose, NoProgress,
         };
         command.SetAction(result => Run(result));
         return command;
@@ -74,7 +75,28 @@ public static class ReplayCommand
             result.GetValue(ShowSecrets),
             failOn,
             ShowProgress: !result.GetValue(NoProgress) && !Console.IsErrorRedirected
-                && files.Sum(f => new FileInfo(f).Length) >= ProgressDisplay.MinimumBytes);
+                && files.Sum(f => new FileInfo(f).Length) >= ProgressDisplay.MinimumBytes,
+            CrossCheckMaxAge: result.GetValue(CrossCheckMaxAge) is { } age ? ParseAge(age) : Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge);
+    }
+
+    /// <summary>A positive age: a number and d, h, m or s.</summary>
+    public static TimeSpan ParseAge(string text)
+    {
+        if (text.Length >= 2 && double.TryParse(text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            && n > 0 && double.IsFinite(n))
+        {
+            TimeSpan? age = text[^1] switch
+            {
+                'd' => TimeSpan.FromDays(n),
+                'h' => TimeSpan.FromHours(n),
+                'm' => TimeSpan.FromMinutes(n),
+                's' => TimeSpan.FromSeconds(n),
+                _ => null,
+            };
+            if (age is { } value && value <= TimeSpan.FromDays(3650))
+                return value;
+        }
+        throw new UsageException($"--crosscheck-max-age takes a positive age like 7d, 12h, 30m or 90s, not '{text}'");
     }
 
     private static RuleSet LoadRules(ParseResult result)
@@ -100,4 +122,5 @@ public static class ReplayCommand
 /// <summary>Bad usage or unreadable input: reported as one line, exit 2.</summary>
 public sealed class UsageException(string message) : Exception(message);
 
-public sealed record ReplaySettings(ReplayOptions Options, bool Json, string? DbPath, bool ShowSecrets, Severity? FailOn, bool ShowProgress);
+public sealed record ReplaySettings(ReplayOptions Options, bool Json, string? DbPath, bool ShowSecrets, Severity? FailOn, bool ShowProgress,
+    TimeSpan? CrossCheckMaxAge = null);

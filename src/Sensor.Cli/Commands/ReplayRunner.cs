@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Sensor.Cli.Presentation;
 using Sensor.Core.Capture;
+using Sensor.Core.CrossCheck;
 using Sensor.Core.Output;
 using Sensor.Core.Pipeline;
 using Sensor.Core.Storage;
@@ -30,7 +31,10 @@ public sealed class ReplayRunner(ReplaySettings settings)
             sinks.Add(new StoreSink(store));
 
         var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath())));
-        using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks);
+        // Probe results in the store (own probes and imported ones) are compared with the capture.
+        var crossCheck = store is null ? null : new CrossCheckSetup(store, TimeProvider.System,
+            CrossCheckOptions.Default with { MaxAge = settings.CrossCheckMaxAge ?? CrossCheckOptions.DefaultMaxAge });
+        using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck);
         var read = ReadCaptures(pipeline);
         store?.Flush();
         if (evidence is not null)
@@ -111,8 +115,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
         Log.Debug("decoded {Tcp} TCP, {NotTcp} other, {Malformed} malformed, {Truncated} truncated, {Fragments} fragments",
             decode.Tcp, decode.NotTcp, decode.Malformed, decode.Truncated, decode.Fragment);
         Log.Debug("reassembly: {Stats}", flows);
-        Log.Debug("{Sessions} sessions ({Empty} empty connections not reported), {Findings} findings from {Packets} packets",
-            pipeline.Sessions, pipeline.EmptySessions, pipeline.Findings, read.Packets);
+        Log.Debug("{Sessions} sessions ({Empty} empty connections not reported), {Findings} findings, {Verdicts} cross-check verdicts from {Packets} packets",
+            pipeline.Sessions, pipeline.EmptySessions, pipeline.Findings, pipeline.Verdicts, read.Packets);
         Log.Debug("allocated {Allocated:N0} bytes, {Gen0} gen0 / {Gen1} gen1 / {Gen2} gen2 collections, peak working set {Peak:N0} bytes",
             GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), Environment.WorkingSet);
     }

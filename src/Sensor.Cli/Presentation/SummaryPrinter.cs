@@ -20,6 +20,8 @@ public static class SummaryPrinter
             console.MarkupLine("No SMTP, IMAP or POP3 sessions in this capture.");
         else
             console.Write(CountTable("Sessions", "protocol", summary.SessionsByProtocol));
+        foreach (var v in summary.Verdicts)
+            console.MarkupLineInterpolated($"cross-check [bold]{v.Verdict}[/] {v.Protocol} {v.Server} (confidence {v.Confidence:0.00}, {v.Agreeing} of {v.Total} probes agreed): {v.Summary}");
         if (summary.FindingCount == 0)
         {
             console.MarkupLine("[green]No findings.[/]");

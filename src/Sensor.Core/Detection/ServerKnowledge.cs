@@ -9,12 +9,19 @@ public interface IServerHistory
     bool SawStartTlsOffered(string serverKey);
 }
 
+/// <summary>What probes from other vantage points saw of a server.</summary>
+public interface IProbeEvidence
+{
+    /// <summary>"probe from VANTAGE at TS" when fresh probes from elsewhere saw this session's server offer STARTTLS and complete TLS (and none saw it without), else null.</summary>
+    string? WhyStartTlsExpected(MailSession session);
+}
+
 /// <summary>
 /// Whether a server is known to offer STARTTLS, and why: the policy list, its own sessions in this
-/// capture, or its history in the store. History is keyed by endpoint and by the host name in the
+/// capture, its history in the store, or probes of it from another vantage point. History is keyed by endpoint and by the host name in the
 /// greeting, so both legs of a proxied session (different endpoints, same banner) are compared.
 /// </summary>
-public sealed class ServerKnowledge(RuleSet rules, IServerHistory? history)
+public sealed class ServerKnowledge(RuleSet rules, IServerHistory? history, IProbeEvidence? probes = null)
 {
     /// <summary>Servers remembered per run; a capture of more distinct servers stops learning new ones (the store still does).</summary>
     public const int MaxServersRemembered = 200_000;
@@ -40,7 +47,7 @@ public sealed class ServerKnowledge(RuleSet rules, IServerHistory? history)
             return "offered in another session of this capture";
         if (history is not null && keys.Any(history.SawStartTlsOffered))
             return "offered in an earlier run (store)";
-        return null;
+        return probes?.WhyStartTlsExpected(session);
     }
 }
 

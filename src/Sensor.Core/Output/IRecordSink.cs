@@ -3,9 +3,12 @@ using Sensor.Core.Sessions;
 
 namespace Sensor.Core.Output;
 
-/// <summary>Where finished sessions and findings go: JSON Lines, the store, the console summary, evidence.</summary>
+/// <summary>Where finished sessions, findings and verdicts go: JSON Lines, the store, the console summary, evidence.</summary>
 public interface IRecordSink
 {
     void OnSession(MailSession session, SessionRecord record);
     void OnFinding(Finding finding, FindingRecord record);
+
+    /// <summary>A cross-check verdict, made at the end of a capture; sinks that have no use for it ignore it.</summary>
+    void OnVerdict(VerdictRecord record) { }
 }

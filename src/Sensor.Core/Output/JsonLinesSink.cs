@@ -7,4 +7,5 @@ public sealed class JsonLinesSink(JsonLinesWriter writer) : IRecordSink
 {
     public void OnSession(MailSession session, SessionRecord record) => writer.Write(record);
     public void OnFinding(Finding finding, FindingRecord record) => writer.Write(record);
+    public void OnVerdict(VerdictRecord record) => writer.Write(record);
 }

@@ -10,6 +10,7 @@ namespace Sensor.Core.Output;
 [JsonSerializable(typeof(SessionRecord))]
 [JsonSerializable(typeof(FindingRecord))]
 [JsonSerializable(typeof(ProbeRecord))]
+[JsonSerializable(typeof(VerdictRecord))]
 public sealed partial class RecordJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -35,6 +36,8 @@ public sealed class JsonLinesWriter(Stream output) : IDisposable
     public void Write(FindingRecord record) => Write(record, RecordJsonContext.Default.FindingRecord);
 
     public void Write(ProbeRecord record) => Write(record, RecordJsonContext.Default.ProbeRecord);
+
+    public void Write(VerdictRecord record) => Write(record, RecordJsonContext.Default.VerdictRecord);
 
     private void Write<T>(T record, JsonTypeInfo<T> type)
     {

@@ -17,6 +17,7 @@ public sealed class RunSummary : IRecordSink
     public Dictionary<string, int> FindingsByServer { get; } = [];
     public Dictionary<string, int> SessionsByServer { get; } = [];
     public List<FindingRecord> Findings { get; } = [];
+    public List<VerdictRecord> Verdicts { get; } = [];
     public int FindingCount { get; private set; }
     public Severity? HighestSeverity { get; private set; }
 
@@ -35,6 +36,12 @@ public sealed class RunSummary : IRecordSink
             HighestSeverity = finding.Severity;
         if (Findings.Count < MaxKeptFindings)
             Findings.Add(record);
+    }
+
+    public void OnVerdict(VerdictRecord record)
+    {
+        if (Verdicts.Count < MaxKeptFindings)
+            Verdicts.Add(record);
     }
 
     private static string ServerLabel(string server, string? name) => name is null ? server : $"{server} ({name})";

@@ -1,3 +1,4 @@
+using Sensor.Core.CrossCheck;
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
 using Sensor.Core.Sessions;
@@ -9,9 +10,11 @@ namespace Sensor.Core.Pipeline;
 /// sessions and findings to the sinks. A session that lacks STARTTLS from a server not (yet) known
 /// to offer it waits for <see cref="Complete"/>, when the whole capture has said what it knows of
 /// its server; at most <see cref="MaxAwaitingVerdict"/> wait, and past that the oldest is judged
-/// on what is known so far, so memory stays bounded on any capture.
+/// on what is known so far, so memory stays bounded on any capture. With a cross-check, the end of
+/// the capture also compares each server's sessions with probes from elsewhere and emits verdicts.
 /// </summary>
-public sealed class DetectionStage(SessionDetector detector, ServerKnowledge knowledge, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks)
+public sealed class DetectionStage(SessionDetector detector, ServerKnowledge knowledge, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks,
+    CrossChecker? crossCheck = null)
     : ISessionConsumer
 {
     public const int MaxAwaitingVerdict = 20_000;
@@ -23,6 +26,7 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
     /// <summary>Connections on mail ports that carried no byte (scans, refused or abandoned handshakes): counted, not reported.</summary>
     public long EmptySessions { get; private set; }
     public long Findings { get; private set; }
+    public long Verdicts { get; private set; }
 
     public void OnSessionEnd(MailSession session)
     {
@@ -42,11 +46,19 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
             Await(session);
     }
 
-    /// <summary>Judges the sessions whose verdict waited for the whole capture.</summary>
+    /// <summary>Judges the sessions whose verdict waited for the whole capture, then makes the cross-check verdicts.</summary>
     public void Complete()
     {
         while (_awaitingVerdict.TryDequeue(out var session))
             Emit(detector.JudgeMissingStartTls(session));
+        if (crossCheck is null)
+            return;
+        foreach (var verdict in crossCheck.Verdicts())
+        {
+            Verdicts++;
+            foreach (var sink in sinks)
+                sink.OnVerdict(verdict);
+        }
     }
 
     private void Await(MailSession session)

@@ -1,3 +1,4 @@
+using Sensor.Core.CrossCheck;
 using Sensor.Core.Decoding;
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
@@ -19,10 +20,15 @@ public sealed class MailPipeline : IDisposable
     private readonly DetectionStage _detection;
     private readonly FlowEventRelay _relay;
 
-    public MailPipeline(RuleSet rules, ReassemblyLimits limits, IServerHistory? history, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks)
+    /// <param name="crossCheck">probe results to compare the capture with: raises absent STARTTLS a probe saw offered, and makes verdicts at the end</param>
+    public MailPipeline(RuleSet rules, ReassemblyLimits limits, IServerHistory? history, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks,
+        CrossCheckSetup? crossCheck = null)
     {
-        var knowledge = new ServerKnowledge(rules, history);
-        _detection = new DetectionStage(new SessionDetector(rules, knowledge), knowledge, mapper, sinks);
+        var checker = crossCheck is null ? null : new CrossChecker(crossCheck);
+        var knowledge = new ServerKnowledge(rules, history, checker);
+        if (checker is not null)
+            sinks = [.. sinks, checker.Passive];
+        _detection = new DetectionStage(new SessionDetector(rules, knowledge), knowledge, mapper, sinks, checker);
         _sessions = new SessionTracker(_detection);
         _relay = new FlowEventRelay(_sessions);
         _flows = new FlowTable(_relay, limits);
@@ -33,6 +39,7 @@ public sealed class MailPipeline : IDisposable
     public long Sessions => _detection.Sessions;
     public long EmptySessions => _detection.EmptySessions;
     public long Findings => _detection.Findings;
+    public long Verdicts => _detection.Verdicts;
 
     public void OnFrame(int linkType, long timestampTicks, ReadOnlySpan<byte> frame)
     {
@@ -42,7 +49,7 @@ public sealed class MailPipeline : IDisposable
             _flows.AdvanceTime(timestampTicks);
     }
 
-    /// <summary>End of input: ends every flow, waits for the sessions stage, judges what waited for the whole capture.</summary>
+    /// <summary>End of input: ends every flow, waits for the sessions stage, judges what waited for the whole capture, then cross-checks.</summary>
     public void Complete()
     {
         _flows.Flush();

@@ -1,4 +1,5 @@
 using LiteDB;
+using Sensor.Core.CrossCheck;
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
 using Sensor.Core.Sessions;
@@ -6,11 +7,12 @@ using Sensor.Core.Sessions;
 namespace Sensor.Core.Storage;
 
 /// <summary>
-/// The embedded LiteDB store: sessions, findings (as redacted records) and per-server history.
+/// The embedded LiteDB store: sessions, findings (as redacted records), per-server history, probe
+/// results (own and imported) and cross-check verdicts.
 /// Writes are batched; <see cref="Flush"/> (and Dispose) commit what is pending, so a run that
 /// stops early keeps everything up to its last flush.
 /// </summary>
-public sealed class SensorStore : IServerHistory, IDisposable
+public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
 {
     public const int BatchSize = 2000;
 
@@ -19,9 +21,11 @@ public sealed class SensorStore : IServerHistory, IDisposable
     private readonly ILiteCollection<FindingRecord> _findings;
     private readonly ILiteCollection<ServerHistoryRecord> _servers;
     private readonly ILiteCollection<ProbeRecord> _probes;
+    private readonly ILiteCollection<VerdictRecord> _verdicts;
     private readonly List<SessionRecord> _pendingSessions = [];
     private readonly List<FindingRecord> _pendingFindings = [];
     private readonly Dictionary<string, ServerHistoryRecord> _pendingServers = [];
+    private readonly List<VerdictRecord> _pendingVerdicts = [];
 
     private SensorStore(LiteDatabase db)
     {
@@ -32,6 +36,9 @@ public sealed class SensorStore : IServerHistory, IDisposable
         _probes = db.GetCollection<ProbeRecord>("probes");
         _findings.EnsureIndex(f => f.Kind);
         _findings.EnsureIndex(f => f.Server);
+        _verdicts = db.GetCollection<VerdictRecord>("verdicts");
+        _probes.EnsureIndex(p => p.Server);
+        _probes.EnsureIndex(ProbeNameIndex, ProbeNameExpression);
     }
 
     /// <summary>Opens (creating) the store; throws <see cref="StoreException"/> with one clear line when it cannot.</summary>
@@ -81,17 +88,29 @@ public sealed class SensorStore : IServerHistory, IDisposable
 
     public void Flush()
     {
-        if (_pendingSessions.Count + _pendingFindings.Count + _pendingServers.Count == 0)
+        if (_pendingSessions.Count + _pendingFindings.Count + _pendingServers.Count + _pendingVerdicts.Count == 0)
             return;
         _db.BeginTrans();
         _sessions.Upsert(_pendingSessions);
         _findings.Upsert(_pendingFindings);
         _servers.Upsert(_pendingServers.Values);
+        _verdicts.Upsert(_pendingVerdicts);
         _db.Commit();
         _pendingSessions.Clear();
         _pendingFindings.Clear();
         _pendingServers.Clear();
+        _pendingVerdicts.Clear();
     }
+
+    /// <summary>A cross-check verdict; the same server and sessions replayed again replace the earlier one.</summary>
+    public void Add(VerdictRecord record)
+    {
+        _pendingVerdicts.Add(record);
+        if (_pendingVerdicts.Count >= BatchSize)
+            Flush();
+    }
+
+    public IEnumerable<VerdictRecord> Verdicts() => _verdicts.FindAll();
 
     /// <summary>Stores probe results (with their vantage and time) in one transaction.</summary>
     public void AddProbes(IEnumerable<ProbeRecord> records)
@@ -102,6 +121,40 @@ public sealed class SensorStore : IServerHistory, IDisposable
     }
 
     public IEnumerable<ProbeRecord> Probes() => _probes.FindAll();
+
+    /// <summary>
+    /// Stores probe records another vantage point wrote, in one transaction, skipping those already
+    /// stored (same vantage, server and time) and repeats within the batch. Returns how many were added.
+    /// </summary>
+    public int ImportProbes(IReadOnlyList<ProbeRecord> records)
+    {
+        var seen = new HashSet<(string, string?, string)>();
+        var added = new List<ProbeRecord>();
+        foreach (var record in records)
+        {
+            var (vantage, server, ts) = (record.Vantage, record.Server, record.Ts);
+            if (seen.Add((vantage, server, ts)) && !_probes.Exists(p => p.Vantage == vantage && p.Server == server && p.Ts == ts))
+                added.Add(record);
+        }
+        _db.BeginTrans();
+        _probes.Insert(added);
+        _db.Commit();
+        return added.Count;
+    }
+
+    /// <summary>Probe records of this endpoint, or of this host name over this protocol (not implicit TLS: a different service).</summary>
+    public IEnumerable<ProbeRecord> ProbesFor(string protocol, string server, string? serverName)
+    {
+        var byEndpoint = _probes.Find(p => p.Server == server).ToList();
+        if (serverName is not { Length: > 0 })
+            return byEndpoint;
+        var byName = _probes.Find(Query.EQ(ProbeNameExpression, serverName.ToLowerInvariant()))
+            .Where(p => p.Protocol == protocol && !p.ImplicitTls && p.Server != server);
+        return [.. byEndpoint, .. byName];
+    }
+
+    private const string ProbeNameIndex = "server_name_lower";
+    private const string ProbeNameExpression = "LOWER($.server_name)";
 
     public IEnumerable<FindingRecord> Findings() => _findings.FindAll();
     public IEnumerable<SessionRecord> Sessions() => _sessions.FindAll();
