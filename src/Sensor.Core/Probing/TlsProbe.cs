@@ -75,7 +75,8 @@ internal static class TlsProbe
             keyBits,
             trusted,
             trusted ? null : chainError ?? errors.ToString(),
-            certificate.MatchesHostname(host));
+            certificate.MatchesHostname(host),
+            certificate.RawData);
         return (ssl, facts);
     }
 
