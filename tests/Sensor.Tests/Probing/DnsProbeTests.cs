@@ -101,6 +101,40 @@ public class DnsProbeTests(UnboundServer dns) : IClassFixture<UnboundServer>
         Assert.Equal($"MX mx2.example.test (preference 20) of example.test: mx2.example.test: no such domain (NXDOMAIN from {dns.Resolver})", mx2.GetProperty("error").GetString());
     }
 
+    /// <summary>The AD path: signed.test is signed by knotd and validated by unbound against its KSK.</summary>
+    [Fact]
+    public void ValidatedTlsaMatchesThePostfixCertificate()
+    {
+        var run = Run("probe", "signed.test", "--resolver", dns.Resolver, "--json", "--no-db", "--timeout", "5");
+        Assert.Equal(0, run.ExitCode);
+        var record = JsonDocument.Parse(Assert.Single(run.StdoutLines)).RootElement;
+        Assert.Equal(("mx1.signed.test:25", "ok"), (record.GetProperty("target").GetString(), record.GetProperty("outcome").GetString()));
+        var dane = record.GetProperty("dane");
+        Assert.Equal("validated", dane.GetProperty("dnssec").GetString());
+        Assert.Equal("match", dane.GetProperty("result").GetString());
+        Assert.Equal("_25._tcp.mx1.signed.test", dane.GetProperty("name").GetString());
+        Assert.Equal(record.GetProperty("spki_sha256").GetString(), Assert.Single(dane.GetProperty("tlsa").EnumerateArray().ToList()).GetProperty("data").GetString());
+        Assert.Equal("v=STSv1; id=signed1;", record.GetProperty("mta_sts").GetProperty("txt").GetString());
+        Assert.Equal("validated", record.GetProperty("mta_sts").GetProperty("dnssec").GetString());
+    }
+
+    [Fact]
+    public async Task ValidatedWrongTlsaIsAMismatch()
+    {
+        var result = Assert.Single(await Probe("wrongmx.signed.test"));
+        Assert.Equal(("mx2.signed.test:25", "ok"), (result.Target.Display, result.Outcome));
+        Assert.Equal(("validated", "mismatch"), (result.Dane.Dnssec, result.Dane.Result));
+        Assert.Equal("no DANE-EE(3) record matches the certificate", result.Dane.Note);
+    }
+
+    [Fact]
+    public async Task BogusZoneIsServfailNotACrash()
+    {
+        var result = Assert.Single(await Probe("bogus.test"));
+        Assert.Equal("unresolvable", result.Outcome);
+        Assert.Equal($"MX bogus.test: {dns.Resolver} answered SERVFAIL (DNSSEC bogus or zone unreachable)", result.Error);
+    }
+
     [Fact]
     public async Task WrongTlsaIsRetrievedAndWouldMismatchOnceValidated()
     {

@@ -6,15 +6,19 @@ using Sensor.Core.Probing.Dns;
 namespace Sensor.Tests.Probing;
 
 /// <summary>
-/// A real unbound (Debian's package) serving test zones from local-data, started on
-/// 127.0.0.83:&lt;free port&gt; with a config in a temp dir, and killed on dispose. "test." is a
-/// static local zone (unknown names are NXDOMAIN) and every other name is refused, so nothing is
-/// ever asked outside. local-data is not DNSSEC-signed: unbound answers it without AD.
+/// A real validating unbound (Debian's package) on 127.0.0.83:&lt;free port&gt;, with its config in a
+/// temp dir, killed on dispose. It serves test zones from local-data ("test." is a static local zone:
+/// unknown names are NXDOMAIN; every other name is refused, so nothing is ever asked outside;
+/// local-data is answered without AD), and, for the AD path, two zones signed on the fly by a real
+/// knotd on 127.0.0.85 that unbound reaches as stub zones: signed.test with its KSK as trust anchor
+/// (answers validated, AD set) and bogus.test with a trust anchor that is not its key (SERVFAIL).
 /// </summary>
 public sealed class UnboundServer : IDisposable
 {
     public const string Binary = "/usr/sbin/unbound";
+    public const string KnotBinary = "/usr/sbin/knotd";
     private readonly Process _process;
+    private readonly Process? _knot;
     private readonly string _dir;
 
     public IPEndPoint Endpoint { get; }
@@ -56,6 +60,24 @@ public sealed class UnboundServer : IDisposable
         "host.test. A 127.0.0.1",
     ];
 
+    /// <summary>The signed zones' records (served by knotd, signed with dnssec-signing: on).</summary>
+    public static string SignedZone(string origin) => string.Join("\n",
+    [
+        $"$ORIGIN {origin}.",
+        "$TTL 300",
+        $"@ SOA ns.{origin}. hostmaster.{origin}. 1 3600 600 86400 300",
+        $"@ NS ns.{origin}.",
+        "ns A 127.0.0.85",
+        "@ MX 10 mx1",
+        "mx1 A 127.0.0.1",
+        $"_25._tcp.mx1 TLSA 3 1 1 {MailSpkiSha256()}",
+        "wrongmx MX 10 mx2",
+        "mx2 A 127.0.0.1",
+        "_25._tcp.mx2 TLSA 3 1 1 0000000000000000000000000000000000000000000000000000000000000000",
+        "_mta-sts TXT \"v=STSv1; id=signed1;\"",
+        "",
+    ]);
+
     public UnboundServer()
     {
         if (!File.Exists(Binary))
@@ -63,6 +85,10 @@ public sealed class UnboundServer : IDisposable
         _dir = Directory.CreateTempSubdirectory("sensor-unbound-").FullName;
         var address = IPAddress.Parse("127.0.0.83");
         Endpoint = new IPEndPoint(address, ProbeTestSupport.FreePort(address));
+        var knotAddress = IPAddress.Parse("127.0.0.85");
+        var knotPort = ProbeTestSupport.FreePort(knotAddress);
+        _knot = StartKnot(knotAddress, knotPort);
+        var ksk = KeySigningKey(knotAddress, knotPort, "signed.test");
         var config = string.Join("\n",
         [
             "server:",
@@ -79,10 +105,22 @@ public sealed class UnboundServer : IDisposable
             "  verbosity: 0",
             "  num-threads: 1",
             "  access-control: 127.0.0.0/8 allow",
-            "  module-config: \"iterator\"",
+            "  do-not-query-localhost: no",
+            "  module-config: \"validator iterator\"",
+            $"  trust-anchor: \"signed.test. DNSKEY {ksk}\"",
+            // bogus.test is anchored to signed.test's key: its signatures cannot validate
+            $"  trust-anchor: \"bogus.test. DNSKEY {ksk}\"",
             "  local-zone: \".\" refuse",
             "  local-zone: \"test.\" static",
             .. Zone.Select(r => $"  local-data: '{r}'"),
+            "  local-zone: \"signed.test.\" transparent",
+            "  local-zone: \"bogus.test.\" transparent",
+            "stub-zone:",
+            "  name: \"signed.test.\"",
+            $"  stub-addr: {knotAddress}@{knotPort}",
+            "stub-zone:",
+            "  name: \"bogus.test.\"",
+            $"  stub-addr: {knotAddress}@{knotPort}",
             "remote-control:",
             "  control-enable: no",
             "",
@@ -115,12 +153,70 @@ public sealed class UnboundServer : IDisposable
         }
     }
 
+    private Process StartKnot(IPAddress address, int port)
+    {
+        if (!File.Exists(KnotBinary))
+            throw new InvalidOperationException($"{KnotBinary} not found: install Debian's knot (.ci/run does)");
+        foreach (var zone in new[] { "signed.test", "bogus.test" })
+            File.WriteAllText(Path.Combine(_dir, zone + ".zone"), SignedZone(zone));
+        var config = string.Join("\n",
+        [
+            "server:",
+            $"    listen: {address}@{port}",
+            $"    rundir: \"{_dir}\"",
+            "database:",
+            $"    storage: \"{_dir}\"",
+            "template:",
+            "  - id: default",
+            $"    storage: \"{_dir}\"",
+            "    zonefile-sync: -1",
+            "    zonefile-load: difference-no-serial",
+            "    journal-content: all",
+            "    dnssec-signing: on",
+            "zone:",
+            "  - domain: signed.test",
+            "  - domain: bogus.test",
+            "",
+        ]);
+        var path = Path.Combine(_dir, "knot.conf");
+        File.WriteAllText(path, config);
+        var start = new ProcessStartInfo(KnotBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(path);
+        var process = Process.Start(start)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    /// <summary>The KSK knotd made for a zone, as "257 3 ALG BASE64", once the zone is signed.</summary>
+    private string KeySigningKey(IPAddress address, int port, string zone)
+    {
+        var dns = new MailDns(new IPEndPoint(address, port), TimeSpan.FromMilliseconds(300));
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(15) && !_knot!.HasExited)
+        {
+            var ksk = dns.QueryAsync(zone, QueryType.DNSKEY, default).Result.Records.OfType<DnsClient.Protocol.DnsKeyRecord>().FirstOrDefault(k => k.Flags == 257);
+            if (ksk is not null)
+                return $"257 {ksk.Protocol} {(int)ksk.Algorithm} {Convert.ToBase64String(ksk.PublicKey.ToArray())}";
+            Thread.Sleep(100);
+        }
+        Dispose();
+        throw new InvalidOperationException($"knotd did not serve a signed {zone} on {address}:{port}");
+    }
+
     public void Dispose()
     {
-        if (!_process.HasExited)
+        if (_knot is { HasExited: false })
+            _knot.Kill();
+        _knot?.WaitForExit(5000);
+        _knot?.Dispose();
+        if (_process is { HasExited: false })
             _process.Kill();
-        _process.WaitForExit(5000);
-        _process.Dispose();
+        _process?.WaitForExit(5000);
+        _process?.Dispose();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 }
