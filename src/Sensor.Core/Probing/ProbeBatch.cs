@@ -56,7 +56,7 @@ public static class ProbeBatch
                 }
                 if (p.MailDomain is { } domain)
                 {
-                    var check = await policies.GetOrAdd(domain, d => new(() => MtaStsAsync(d, dns, cancellationToken))).Value;
+                    var check = await policies.GetOrAdd(domain, d => new(() => MtaStsAsync(d, dns, options, cancellationToken))).Value;
                     result.MtaSts = Copy(check, p.Target.Host);
                 }
                 return result;
@@ -96,7 +96,7 @@ public static class ProbeBatch
         return check;
     }
 
-    private static async Task<MtaStsCheck> MtaStsAsync(string domain, MailDns dns, CancellationToken token)
+    private static async Task<MtaStsCheck> MtaStsAsync(string domain, MailDns dns, ProbeOptions options, CancellationToken token)
     {
         var stsName = $"_mta-sts.{domain}";
         var rptName = $"_smtp._tls.{domain}";
@@ -110,14 +110,21 @@ public static class ProbeBatch
             notes.Add(error);
         if (rptAnswer.Error is { } e2 && rptAnswer.Kind != DnsAnswerKind.NxDomain)
             notes.Add(e2);
+        MtaStsPolicy? policy = null;
         if (id is not null)
-            notes.Add("policy not fetched (the HTTPS fetch of mta-sts.txt is not done in this version)");
+        {
+            string? fetchError;
+            (policy, fetchError) = await new MtaStsFetcher(dns, options.ReplyTimeout, options.MtaSts).FetchAsync(domain, token);
+            if (fetchError is not null)
+                notes.Add(fetchError);
+        }
         return new MtaStsCheck
         {
             Checked = true,
             Domain = domain,
             Txt = txt,
             Id = id,
+            Policy = policy,
             Tlsrpt = MailPolicyTxt.TlsRptRecord(MailDns.TxtTexts(rptAnswer)),
             Dnssec = stsAnswer.Dnssec,
             Note = notes.Count == 0 ? null : string.Join("; ", notes),

@@ -18,6 +18,9 @@ public sealed record ProbeOptions
     /// <summary>Bound on one DNS query.</summary>
     public TimeSpan DnsTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How the MTA-STS policy is fetched over HTTPS (port, certificate validation for tests).</summary>
+    public Dns.MtaStsFetchSettings MtaSts { get; init; } = new();
+
     /// <summary>Longest line accepted (RFC 5321 allows 512 for a reply line; servers send more in practice).</summary>
     public int MaxLineBytes { get; init; } = 8 * 1024;
 

@@ -40,6 +40,8 @@ public sealed class UnboundServer : IDisposable
         $"_25._tcp.mx1.example.test. TLSA 3 1 1 {MailSpkiSha256()}",
         "_mta-sts.example.test. TXT \"v=STSv1; id=20240101000000;\"",
         "_smtp._tls.example.test. TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"",
+        // the MTA-STS policy host: tests serve HTTPS here themselves
+        "mta-sts.example.test. A 127.0.0.87",
         // wrong.test: the postfix again, with a TLSA record that cannot match
         "wrong.test. MX 10 mx.wrong.test.",
         "mx.wrong.test. A 127.0.0.1",
