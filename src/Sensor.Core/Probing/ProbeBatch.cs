@@ -26,12 +26,13 @@ public static class ProbeBatch
     public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, int concurrency = DefaultConcurrency, CancellationToken cancellationToken = default)
     {
         using var gate = new SemaphoreSlim(concurrency);
-        var dns = new MailDns(options.Resolver, options.DnsTimeout);
+        // made on first use: address targets never touch DNS (nor read the system's resolver list)
+        var lazyDns = new Lazy<MailDns>(() => new MailDns(options.Resolver, options.DnsTimeout));
         var tlsa = new ConcurrentDictionary<string, Lazy<Task<DnsAnswer>>>(StringComparer.OrdinalIgnoreCase);
         var policies = new ConcurrentDictionary<string, Lazy<Task<MtaStsCheck>>>(StringComparer.OrdinalIgnoreCase);
         var tasks = targets.Select(async target =>
         {
-            var plan = await PlanAsync(target, dns, options, cancellationToken);
+            var plan = await PlanAsync(target, lazyDns, options, cancellationToken);
             return await Task.WhenAll(plan.Select(async p =>
             {
                 if (p.Known is { } known)
@@ -51,12 +52,12 @@ public static class ProbeBatch
                 if (p.Target.Address is null && !IPAddress.TryParse(p.Target.Host, out _))
                 {
                     var name = TlsaName(p.Target.Host, p.Target.Port);
-                    var answer = await tlsa.GetOrAdd(name, n => new(() => dns.QueryAsync(n, QueryType.TLSA, cancellationToken))).Value;
+                    var answer = await tlsa.GetOrAdd(name, n => new(() => lazyDns.Value.QueryAsync(n, QueryType.TLSA, cancellationToken))).Value;
                     result.Dane = DaneOf(name, answer, result.Tls?.CertificateDer);
                 }
                 if (p.MailDomain is { } domain)
                 {
-                    var check = await policies.GetOrAdd(domain, d => new(() => MtaStsAsync(d, dns, options, cancellationToken))).Value;
+                    var check = await policies.GetOrAdd(domain, d => new(() => MtaStsAsync(d, lazyDns.Value, options, cancellationToken))).Value;
                     result.MtaSts = Copy(check, p.Target.Host);
                 }
                 return result;
@@ -137,12 +138,13 @@ public static class ProbeBatch
         MxMatch = c.Policy?.MatchesMx(mxHost),
     };
 
-    private static async Task<IReadOnlyList<Planned>> PlanAsync(ProbeTarget target, MailDns dns, ProbeOptions options, CancellationToken token)
+    private static async Task<IReadOnlyList<Planned>> PlanAsync(ProbeTarget target, Lazy<MailDns> lazyDns, ProbeOptions options, CancellationToken token)
     {
         if (target.Address is { } pinned)
             return [new(target, pinned, null, null)];
         if (IPAddress.TryParse(target.Host, out var literal))
             return [new(target, literal, null, null)];
+        var dns = lazyDns.Value;
         if (!target.IsMailDomain)
         {
             var (addresses, error, outcome) = options.Resolver is null ? await SystemAddressesAsync(target.Host, options, token) : await DnsAddressesAsync(target.Host, dns, token);
