@@ -120,7 +120,7 @@ public class MtaStsFetchTests(UnboundServer dns) : IClassFixture<UnboundServer>
         using var server = new HttpsServer(Ok(Policy));
         var (policy, error) = await new MtaStsFetcher(Dns, TimeSpan.FromSeconds(5), new MtaStsFetchSettings { Port = server.Port }).FetchAsync("example.test", default);
         Assert.Null(policy);
-        Assert.Contains("SSL connection could not be established", error);
+        Assert.Contains("The remote certificate is invalid", error);
     }
 
     [Fact]

@@ -127,18 +127,8 @@ public sealed class UnboundServer : IDisposable
             "  control-enable: no",
             "",
         ]);
-        var path = Path.Combine(_dir, "unbound.conf");
-        File.WriteAllText(path, config);
-        var start = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-d");
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(path);
-        _process = Process.Start(start)!;
         var stderr = new System.Text.StringBuilder();
-        _process.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
-        _process.OutputDataReceived += (_, _) => { };
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
+        _process = StartDaemon(Binary, "unbound.conf", config, stderr, "-d");
         var dns = new MailDns(Endpoint, TimeSpan.FromMilliseconds(300));
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -180,13 +170,19 @@ public sealed class UnboundServer : IDisposable
             "  - domain: bogus.test",
             "",
         ]);
-        var path = Path.Combine(_dir, "knot.conf");
+        return StartDaemon(KnotBinary, "knot.conf", config, new System.Text.StringBuilder());
+    }
+
+    /// <summary>Writes the config into the temp dir and starts the daemon in the foreground with it, stderr collected.</summary>
+    private Process StartDaemon(string binary, string configName, string config, System.Text.StringBuilder stderr, params string[] args)
+    {
+        var path = Path.Combine(_dir, configName);
         File.WriteAllText(path, config);
-        var start = new ProcessStartInfo(KnotBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(path);
+        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])[.. args, "-c", path])
+            start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
         process.OutputDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();

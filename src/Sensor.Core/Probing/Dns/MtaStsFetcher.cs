@@ -73,16 +73,7 @@ public sealed class MtaStsFetcher(MailDns dns, TimeSpan timeout, MtaStsFetchSett
         }
         catch (HttpRequestException e)
         {
-            return (null, $"{url}: {Describe(e)}");
+            return (null, $"{url}: {TlsProbe.Describe(e)}");
         }
-    }
-
-    private static string Describe(Exception e)
-    {
-        var messages = new List<string>();
-        for (var x = e; x is not null; x = x.InnerException)
-            if (!messages.Contains(x.Message))
-                messages.Add(x.Message);
-        return string.Join(": ", messages);
     }
 }
