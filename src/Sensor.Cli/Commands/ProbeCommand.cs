@@ -138,7 +138,7 @@ public static class ProbeCommand
             ? "DANE from TLSA (counts only when DNSSEC-validated)" : "DANE and MTA-STS not checked";
         Console.WriteLine($"{records.Count} server(s) probed; grade basis: {Grading.Basis} (30% protocol, 30% key exchange, 40% cipher; an untrusted certificate does not cap it); {checks}.");
         foreach (var domain in records.Where(r => r.MtaSts.Checked).GroupBy(r => r.MtaSts.Domain).Select(g => g.First().MtaSts))
-            Console.WriteLine($"{domain.Domain}: MTA-STS {domain.Txt ?? "none"}; TLS-RPT {domain.Tlsrpt ?? "none"}");
+            Console.WriteLine($"{domain.Domain}: MTA-STS TXT {domain.Txt ?? "none"} | policy {(domain.Policy is { } p ? $"mode {p.Mode}, max_age {p.MaxAge}" : "none")} | TLS-RPT {domain.Tlsrpt ?? "none"}");
     }
 
     private static string YesNo(bool? value) => value switch { true => "yes", false => "no", null => "-" };

@@ -36,7 +36,7 @@ public sealed class MtaStsFetcher(MailDns dns, TimeSpan timeout, MtaStsFetchSett
             {
                 var (addresses, a, aaaa) = await dns.AddressesAsync(context.DnsEndPoint.Host, ct);
                 if (addresses.Count == 0)
-                    throw new HttpRequestException(a.Error ?? aaaa.Error ?? $"{context.DnsEndPoint.Host}: no A or AAAA record");
+                    throw new PolicyHostUnresolved(a.Error ?? aaaa.Error ?? $"{context.DnsEndPoint.Host}: no A or AAAA record");
                 var socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
@@ -71,9 +71,15 @@ public sealed class MtaStsFetcher(MailDns dns, TimeSpan timeout, MtaStsFetchSett
         {
             return (null, $"{url}: no policy within {ProbeConnection.Seconds(timeout)}");
         }
+        catch (HttpRequestException e) when (e.InnerException is PolicyHostUnresolved dns)
+        {
+            return (null, $"{url}: {dns.Message}");
+        }
         catch (HttpRequestException e)
         {
             return (null, $"{url}: {TlsProbe.Describe(e)}");
         }
     }
+
+    private sealed class PolicyHostUnresolved(string message) : Exception(message);
 }
