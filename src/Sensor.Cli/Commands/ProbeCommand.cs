@@ -13,11 +13,12 @@ public static class ProbeCommand
     private static readonly Argument<string[]> Targets = new("targets")
     {
         Arity = ArgumentArity.OneOrMore,
-        Description = "HOST, HOST:PORT or [IPv6]:PORT; HOST is a host name (A/AAAA, no MX lookup in this version) or an IP address",
+        Description = "DOMAIN, HOST, HOST:PORT or [IPv6]:PORT; a name given without a port and probed for SMTP is a mail domain (MX in preference order, else its own A/AAAA; a null MX is reported as no-mail); HOST:PORT and other protocols resolve the name's A/AAAA; an IP address is probed as it is",
     };
     private static readonly Option<string?> Proto = new("--proto") { Description = "ports of a target given without one: smtp (25), submission (587, 465), imap (143, 993), pop3 (110, 995), all; with HOST:PORT, the protocol spoken there (default: guessed from the port)" };
     private static readonly Option<bool> Json = new("--json") { Description = "write one JSON Lines probe record per server to stdout instead of the table" };
     private static readonly Option<string?> Timeout = new("--timeout") { Description = "seconds allowed for each step (connect, greeting, each reply, handshake; the whole probe gets five times that); default 10, greeting 30, whole probe 90" };
+    private static readonly Option<string?> Resolver = new("--resolver") { Description = "DNS resolver for MX, A/AAAA, TLSA and TXT: IP, IP:PORT or [IPv6]:PORT (default: the system's name servers); DNSSEC status comes from its AD bit, so give a validating resolver for DANE" };
     private static readonly Option<string?> Vantage = new("--vantage") { Description = "name of this vantage point in the records (default: local)" };
     private static readonly Option<string?> Db = new("--db") { Description = "LiteDB file the probe results are stored in (default: $XDG_DATA_HOME/sensor/sensor.db)" };
     private static readonly Option<bool> NoDb = new("--no-db") { Description = "do not store the results" };
@@ -27,9 +28,10 @@ public static class ProbeCommand
     public static Command Build()
     {
         var command = new Command("probe", "Probe mail servers from here: greeting, EHLO/CAPABILITY/CAPA, STARTTLS/STLS or implicit TLS, the TLS handshake, certificate facts and a grade. "
-            + "Exit 0 when the probes ran, whatever they found; 2 on bad usage. DANE, MTA-STS, MX resolution and version/cipher enumeration are not done yet.")
+            + "DANE (TLSA, DNSSEC-validated only) and the MTA-STS / TLS-RPT TXT records are checked for names. "
+            + "Exit 0 when the probes ran, whatever they found; 2 on bad usage. The MTA-STS policy fetch and version/cipher enumeration are not done yet.")
         {
-            Targets, Proto, Json, Timeout, Vantage, Db, NoDb, LogFile, Verbose,
+            Targets, Proto, Json, Timeout, Resolver, Vantage, Db, NoDb, LogFile, Verbose,
         };
         command.SetAction((result, token) => RunAsync(result, token));
         return command;
@@ -93,6 +95,17 @@ public static class ProbeCommand
                 throw new UsageException($"--timeout takes a number of seconds above 0 (at most 3600), not '{timeoutText}'");
             options = ProbeOptions.WithStepTimeout(TimeSpan.FromSeconds(seconds));
         }
+        if (result.GetValue(Resolver) is { } resolverText)
+        {
+            try
+            {
+                options = options with { Resolver = Sensor.Core.Probing.Dns.MailDns.ParseResolver(resolverText) };
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+        }
         if (result.GetValue(Vantage) is { } vantage && (vantage.Length is 0 or > 64 || vantage.Any(char.IsControl)))
             throw new UsageException("--vantage takes a name of 1 to 64 printable characters");
         var targets = new List<ProbeTarget>();
@@ -114,14 +127,18 @@ public static class ProbeCommand
 
     private static void PrintTable(IReadOnlyList<ProbeRecord> records)
     {
-        Console.WriteLine($"{"SERVER",-24} {"PROTO",-5} {"OUTCOME",-16} {"TLS",-8} {"GRADE",-9} {"TRUSTED",-7} {"NAME",-5} CIPHER / ERROR");
+        Console.WriteLine($"{"SERVER",-24} {"PROTO",-5} {"OUTCOME",-16} {"TLS",-8} {"GRADE",-9} {"TRUSTED",-7} {"NAME",-5} {"DANE",-9} CIPHER / ERROR");
         foreach (var r in records)
         {
             var grade = r.Grade is null ? "-" : $"{r.Grade} ({r.Score})";
             var detail = r.Error ?? r.TlsCipher ?? "";
-            Console.WriteLine($"{r.Server ?? r.Target,-24} {r.Protocol,-5} {r.Outcome,-16} {r.TlsVersion ?? "-",-8} {grade,-9} {YesNo(r.CertTrusted),-7} {YesNo(r.NameMatch),-5} {detail}");
+            Console.WriteLine($"{r.Server ?? r.Target,-24} {r.Protocol,-5} {r.Outcome,-16} {r.TlsVersion ?? "-",-8} {grade,-9} {YesNo(r.CertTrusted),-7} {YesNo(r.NameMatch),-5} {(r.Dane.Checked ? r.Dane.Result : "-"),-9} {detail}");
         }
-        Console.WriteLine($"{records.Count} server(s) probed; grade basis: {Grading.Basis} (30% protocol, 30% key exchange, 40% cipher; an untrusted certificate does not cap it); DANE and MTA-STS not checked.");
+        var checks = records.Any(r => r.Dane.Checked || r.MtaSts.Checked)
+            ? "DANE from TLSA (counts only when DNSSEC-validated)" : "DANE and MTA-STS not checked";
+        Console.WriteLine($"{records.Count} server(s) probed; grade basis: {Grading.Basis} (30% protocol, 30% key exchange, 40% cipher; an untrusted certificate does not cap it); {checks}.");
+        foreach (var domain in records.Where(r => r.MtaSts.Checked).GroupBy(r => r.MtaSts.Domain).Select(g => g.First().MtaSts))
+            Console.WriteLine($"{domain.Domain}: MTA-STS TXT {domain.Txt ?? "none"} | policy {(domain.Policy is { } p ? $"mode {p.Mode}, max_age {p.MaxAge}" : "none")} | TLS-RPT {domain.Tlsrpt ?? "none"}");
     }
 
     private static string YesNo(bool? value) => value switch { true => "yes", false => "no", null => "-" };

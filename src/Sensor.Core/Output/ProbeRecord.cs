@@ -1,4 +1,5 @@
 using Sensor.Core.Probing;
+using Sensor.Core.Probing.Dns;
 
 namespace Sensor.Core.Output;
 
@@ -32,8 +33,10 @@ public sealed class ProbeRecord
     public bool? CertTrusted { get; set; }
     public string? CertTrustError { get; set; }
     public bool? NameMatch { get; set; }
-    public CheckRecord Dane { get; set; } = CheckRecord.NotChecked();
-    public CheckRecord MtaSts { get; set; } = CheckRecord.NotChecked();
+    public string? MailDomain { get; set; }
+    public int? MxPreference { get; set; }
+    public DaneCheck Dane { get; set; } = DaneCheck.NotChecked("not checked");
+    public MtaStsCheck MtaSts { get; set; } = MtaStsCheck.NotChecked("not checked");
     public int? Score { get; set; }
     public string? Grade { get; set; }
     public string GradeBasis { get; set; } = Grading.Basis;
@@ -72,6 +75,10 @@ public sealed class ProbeRecord
             CertTrusted = tls?.CertTrusted,
             CertTrustError = tls?.CertTrustError,
             NameMatch = tls?.NameMatch,
+            MailDomain = result.MailDomain,
+            MxPreference = result.MxPreference,
+            Dane = result.Dane,
+            MtaSts = result.MtaSts,
             Score = result.Grade?.Score,
             Grade = result.Grade?.Letter,
             Outcome = result.Outcome,

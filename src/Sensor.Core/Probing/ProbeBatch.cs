@@ -1,66 +1,229 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using DnsClient;
+using DnsClient.Protocol;
+using Sensor.Core.Probing.Dns;
 
 namespace Sensor.Core.Probing;
 
 /// <summary>
-/// Probes many targets with bounded concurrency. A host name is resolved to its A/AAAA addresses
-/// (no MX lookup in this slice) and each address is probed as its own server; a name that does not
-/// resolve is an "unreachable" result. Results come back in the order of the targets.
+/// Probes many targets with bounded concurrency. A mail domain (a name given without a port, probed
+/// for SMTP) is resolved through MX in preference order, then A and AAAA of each MX host; with no
+/// MX it falls back to its own A/AAAA (RFC 5321 §5.1); a null MX (RFC 7505) is a "no-mail" result.
+/// A host name (HOST:PORT, or other protocols) is resolved to A/AAAA and probed as a host; an
+/// address is probed as it is. Each server probed under a host name gets DANE (TLSA at
+/// _PORT._tcp.HOST), each mail domain MTA-STS and TLS-RPT (TXT). Names that do not resolve and
+/// resolvers that do not answer are results. Results come back in the order of the targets.
 /// </summary>
 public static class ProbeBatch
 {
     public const int DefaultConcurrency = 16;
 
+    /// <summary>One server to probe under a target, or a result already known from DNS.</summary>
+    private sealed record Planned(ProbeTarget Target, IPAddress? Address, string? MailDomain, int? Preference, ProbeResult? Known = null);
+
     public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, int concurrency = DefaultConcurrency, CancellationToken cancellationToken = default)
     {
         using var gate = new SemaphoreSlim(concurrency);
+        // made on first use: address targets never touch DNS (nor read the system's resolver list)
+        var lazyDns = new Lazy<MailDns>(() => new MailDns(options.Resolver, options.DnsTimeout));
+        var tlsa = new ConcurrentDictionary<string, Lazy<Task<DnsAnswer>>>(StringComparer.OrdinalIgnoreCase);
+        var policies = new ConcurrentDictionary<string, Lazy<Task<MtaStsCheck>>>(StringComparer.OrdinalIgnoreCase);
         var tasks = targets.Select(async target =>
         {
-            var addresses = await ResolveAsync(target, options, cancellationToken);
-            if (addresses.Error is { } error)
+            var plan = await PlanAsync(target, lazyDns, options, cancellationToken);
+            return await Task.WhenAll(plan.Select(async p =>
             {
-                var failed = new ProbeResult { Target = target };
-                failed.Fail(ProbeOutcome.Unreachable, error);
-                return (IReadOnlyList<ProbeResult>)[failed];
-            }
-            return await Task.WhenAll(addresses.List.Select(async address =>
-            {
+                if (p.Known is { } known)
+                    return known;
                 await gate.WaitAsync(cancellationToken);
+                ProbeResult result;
                 try
                 {
-                    return await MailProbe.RunAsync(target, address, options, cancellationToken);
+                    result = await MailProbe.RunAsync(p.Target, p.Address!, options, cancellationToken);
                 }
                 finally
                 {
                     gate.Release();
                 }
+                result.MailDomain = p.MailDomain;
+                result.MxPreference = p.Preference;
+                if (p.Target.Address is null && !IPAddress.TryParse(p.Target.Host, out _))
+                {
+                    var name = TlsaName(p.Target.Host, p.Target.Port);
+                    var answer = await tlsa.GetOrAdd(name, n => new(() => lazyDns.Value.QueryAsync(n, QueryType.TLSA, cancellationToken))).Value;
+                    result.Dane = DaneOf(name, answer, result.Tls?.CertificateDer);
+                }
+                if (p.MailDomain is { } domain)
+                {
+                    var check = await policies.GetOrAdd(domain, d => new(() => MtaStsAsync(d, lazyDns.Value, options, cancellationToken))).Value;
+                    result.MtaSts = Copy(check, p.Target.Host);
+                }
+                return result;
             }));
         }).ToList();
         var all = await Task.WhenAll(tasks);
         return [.. all.SelectMany(r => r)];
     }
 
-    private static async Task<(IReadOnlyList<IPAddress> List, string? Error)> ResolveAsync(ProbeTarget target, ProbeOptions options, CancellationToken token)
+    /// <summary>_PORT._tcp.HOST (RFC 7672 §2.2 for 25; the same form for the other mail ports, RFC 7671 §3).</summary>
+    public static string TlsaName(string host, int port) => $"_{port}._tcp.{host.TrimEnd('.')}";
+
+    internal static DaneCheck DaneOf(string name, DnsAnswer answer, byte[]? leafDer)
+    {
+        var records = answer.Records.OfType<TlsaRecord>()
+            .Select(r => new Tlsa((int)r.CertificateUsage, (int)r.Selector, (int)r.MatchingType, r.CertificateAssociationData.ToArray())).ToList();
+        var check = new DaneCheck
+        {
+            Checked = true,
+            Name = name,
+            Dnssec = answer.Dnssec,
+            Tlsa = [.. records.Select(r => new TlsaEntry { Usage = r.Usage, Selector = r.Selector, Matching = r.Matching, Data = r.DataHex })],
+        };
+        if (answer.Kind is DnsAnswerKind.Records or DnsAnswerKind.NoData or DnsAnswerKind.NxDomain)
+        {
+            var verdict = DaneMatcher.Evaluate(records, answer.Dnssec == DnssecStatus.Validated, leafDer);
+            (check.Result, check.Note) = (verdict.Result, verdict.Note);
+        }
+        else if (answer.Kind == DnsAnswerKind.ServFail)
+        {
+            (check.Result, check.Note) = (DaneMatcher.Unusable, $"{answer.Error}: a DANE sender defers delivery (RFC 7672 §2.2)");
+        }
+        else
+        {
+            (check.Result, check.Note) = (DaneMatcher.None, answer.Error);
+        }
+        return check;
+    }
+
+    private static async Task<MtaStsCheck> MtaStsAsync(string domain, MailDns dns, ProbeOptions options, CancellationToken token)
+    {
+        var stsName = $"_mta-sts.{domain}";
+        var rptName = $"_smtp._tls.{domain}";
+        var (sts, rpt) = (dns.QueryAsync(stsName, QueryType.TXT, token), dns.QueryAsync(rptName, QueryType.TXT, token));
+        var (stsAnswer, rptAnswer) = (await sts, await rpt);
+        var (txt, id, error) = MailPolicyTxt.StsRecord(MailDns.TxtTexts(stsAnswer));
+        var notes = new List<string>();
+        if (stsAnswer.Error is { } e1 && stsAnswer.Kind != DnsAnswerKind.NxDomain)
+            notes.Add(e1);
+        else if (error is not null)
+            notes.Add(error);
+        if (rptAnswer.Error is { } e2 && rptAnswer.Kind != DnsAnswerKind.NxDomain)
+            notes.Add(e2);
+        MtaStsPolicy? policy = null;
+        if (id is not null)
+        {
+            string? fetchError;
+            (policy, fetchError) = await new MtaStsFetcher(dns, options.ReplyTimeout, options.MtaSts).FetchAsync(domain, token);
+            if (fetchError is not null)
+                notes.Add(fetchError);
+        }
+        return new MtaStsCheck
+        {
+            Checked = true,
+            Domain = domain,
+            Txt = txt,
+            Id = id,
+            Policy = policy,
+            Tlsrpt = MailPolicyTxt.TlsRptRecord(MailDns.TxtTexts(rptAnswer)),
+            Dnssec = stsAnswer.Dnssec,
+            Note = notes.Count == 0 ? null : string.Join("; ", notes),
+        };
+    }
+
+    private static MtaStsCheck Copy(MtaStsCheck c, string mxHost) => new()
+    {
+        Checked = c.Checked, Domain = c.Domain, Txt = c.Txt, Id = c.Id, Policy = c.Policy, Tlsrpt = c.Tlsrpt, Dnssec = c.Dnssec, Note = c.Note,
+        MxMatch = c.Policy?.MatchesMx(mxHost),
+    };
+
+    private static async Task<IReadOnlyList<Planned>> PlanAsync(ProbeTarget target, Lazy<MailDns> lazyDns, ProbeOptions options, CancellationToken token)
     {
         if (target.Address is { } pinned)
-            return ([pinned], null);
+            return [new(target, pinned, null, null)];
         if (IPAddress.TryParse(target.Host, out var literal))
-            return ([literal], null);
+            return [new(target, literal, null, null)];
+        var dns = lazyDns.Value;
+        if (!target.IsMailDomain)
+        {
+            var (addresses, error, outcome) = options.Resolver is null ? await SystemAddressesAsync(target.Host, options, token) : await DnsAddressesAsync(target.Host, dns, token);
+            return error is not null ? [Failed(target, outcome, error)] : [.. addresses.Select(a => new Planned(target, a, null, null))];
+        }
+
+        var domain = target.Host.TrimEnd('.');
+        var mx = await dns.QueryAsync(domain, QueryType.MX, token);
+        switch (mx.Kind)
+        {
+            case DnsAnswerKind.Timeout:
+                return [Failed(target, ProbeOutcome.Timeout, mx.Error!, domain)];
+            case DnsAnswerKind.NxDomain or DnsAnswerKind.ServFail or DnsAnswerKind.Refused or DnsAnswerKind.Error:
+                return [Failed(target, ProbeOutcome.Unresolvable, mx.Error!, domain)];
+        }
+        var records = mx.Records.OfType<MxRecord>().ToList();
+        if (records.Count == 1 && records[0].Exchange.Value.TrimEnd('.').Length == 0)
+            return [Failed(target, ProbeOutcome.NoMail, $"{domain} publishes a null MX (RFC 7505): it accepts no mail", domain)];
+        if (records.Count == 0)
+        {
+            // RFC 5321 §5.1: no MX, the domain itself is the implicit MX.
+            var (addresses, error, outcome) = await DnsAddressesAsync(domain, dns, token);
+            if (error is not null)
+                return [Failed(target, outcome, $"{domain} has no MX; {error}", domain)];
+            return [.. addresses.Select(a => new Planned(target with { Host = domain }, a, domain, null))];
+        }
+        var ordered = records.Where(r => r.Exchange.Value.TrimEnd('.').Length > 0)
+            .OrderBy(r => r.Preference).ThenBy(r => r.Exchange.Value, StringComparer.OrdinalIgnoreCase)
+            .Select(r => (Host: r.Exchange.Value.TrimEnd('.'), Preference: (int)r.Preference))
+            .DistinctBy(r => r.Host.ToLowerInvariant()).ToList();
+        var resolved = await Task.WhenAll(ordered.Select(async m => (m, await DnsAddressesAsync(m.Host, dns, token))));
+        var plan = new List<Planned>();
+        foreach (var ((host, preference), (addresses, error, outcome)) in resolved)
+        {
+            var mxTarget = target with { Host = host };
+            if (error is not null)
+                plan.Add(Failed(mxTarget, outcome, $"MX {host} (preference {preference}) of {domain}: {error}", domain, preference));
+            else
+                plan.AddRange(addresses.Select(a => new Planned(mxTarget, a, domain, preference)));
+        }
+        return plan;
+    }
+
+    private static Planned Failed(ProbeTarget target, string outcome, string error, string? domain = null, int? preference = null)
+    {
+        var result = new ProbeResult { Target = target, MailDomain = domain, MxPreference = preference };
+        result.Fail(outcome, error);
+        if (domain is not null)
+            result.MtaSts = MtaStsCheck.NotChecked("not checked: the domain did not resolve to a mail server");
+        result.Dane = DaneCheck.NotChecked("not checked: no server was probed");
+        return new(target, null, domain, preference, result);
+    }
+
+    private static async Task<(IReadOnlyList<IPAddress> List, string? Error, string Outcome)> DnsAddressesAsync(string host, MailDns dns, CancellationToken token)
+    {
+        var (addresses, a, aaaa) = await dns.AddressesAsync(host, token);
+        if (addresses.Count > 0)
+            return (addresses, null, ProbeOutcome.Ok);
+        if (a.Kind == DnsAnswerKind.Timeout || aaaa.Kind == DnsAnswerKind.Timeout)
+            return ([], (a.Kind == DnsAnswerKind.Timeout ? a : aaaa).Error, ProbeOutcome.Timeout);
+        return ([], a.Error ?? aaaa.Error ?? $"{host}: no A or AAAA record", ProbeOutcome.Unresolvable);
+    }
+
+    private static async Task<(IReadOnlyList<IPAddress> List, string? Error, string Outcome)> SystemAddressesAsync(string host, ProbeOptions options, CancellationToken token)
+    {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
         cts.CancelAfter(options.ConnectTimeout);
         try
         {
-            var addresses = await Dns.GetHostAddressesAsync(target.Host, cts.Token);
-            return addresses.Length == 0 ? ([], $"{target.Host}: no address") : (addresses.Distinct().ToList(), null);
+            var addresses = await System.Net.Dns.GetHostAddressesAsync(host, cts.Token);
+            return addresses.Length == 0 ? ([], $"{host}: no address", ProbeOutcome.Unreachable) : (addresses.Distinct().ToList(), null, ProbeOutcome.Ok);
         }
         catch (SocketException e)
         {
-            return ([], $"cannot resolve {target.Host}: {e.Message}");
+            return ([], $"cannot resolve {host}: {e.Message}", ProbeOutcome.Unreachable);
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
-            return ([], $"timeout resolving {target.Host} ({ProbeConnection.Seconds(options.ConnectTimeout)})");
+            return ([], $"timeout resolving {host} ({ProbeConnection.Seconds(options.ConnectTimeout)})", ProbeOutcome.Timeout);
         }
     }
 }

@@ -12,6 +12,15 @@ public sealed record ProbeOptions
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>Resolver asked for MX, A/AAAA, TLSA and TXT (--resolver); null: the system's name servers.</summary>
+    public System.Net.IPEndPoint? Resolver { get; init; }
+
+    /// <summary>Bound on one DNS query.</summary>
+    public TimeSpan DnsTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How the MTA-STS policy is fetched over HTTPS (port, certificate validation for tests).</summary>
+    public Dns.MtaStsFetchSettings MtaSts { get; init; } = new();
+
     /// <summary>Longest line accepted (RFC 5321 allows 512 for a reply line; servers send more in practice).</summary>
     public int MaxLineBytes { get; init; } = 8 * 1024;
 
@@ -30,6 +39,7 @@ public sealed record ProbeOptions
         GreetingTimeout = step,
         ReplyTimeout = step,
         HandshakeTimeout = step,
+        DnsTimeout = step,
         TotalTimeout = step * 5,
     };
 }

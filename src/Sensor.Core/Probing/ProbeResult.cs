@@ -1,3 +1,5 @@
+using Sensor.Core.Probing.Dns;
+
 namespace Sensor.Core.Probing;
 
 /// <summary>How a probe ended. A failed probe is a result: the error says exactly what happened.</summary>
@@ -10,6 +12,10 @@ public static class ProbeOutcome
     public const string Unreachable = "unreachable";
     public const string Timeout = "timeout";
     public const string ProtocolError = "protocol-error";
+    /// <summary>The name did not resolve (NXDOMAIN, no MX and no address, SERVFAIL): the error says which.</summary>
+    public const string Unresolvable = "unresolvable";
+    /// <summary>The domain publishes a null MX (RFC 7505): it accepts no mail. A result, not a failure.</summary>
+    public const string NoMail = "no-mail";
 }
 
 /// <summary>What one probe of one server learned, up to where it stopped.</summary>
@@ -29,6 +35,12 @@ public sealed class ProbeResult
     public string? StartTlsReply { get; set; }
     public TlsFacts? Tls { get; set; }
     public Grade? Grade { get; set; }
+    /// <summary>The mail domain whose MX (or implicit MX) this server is; null for host and address targets.</summary>
+    public string? MailDomain { get; set; }
+    /// <summary>The MX preference of this server; null for an implicit MX (RFC 5321 §5.1) and for host targets.</summary>
+    public int? MxPreference { get; set; }
+    public DaneCheck Dane { get; set; } = DaneCheck.NotChecked("not checked: no host name (address target)");
+    public MtaStsCheck MtaSts { get; set; } = MtaStsCheck.NotChecked("not checked: not a mail domain on port 25");
     public string Outcome { get; set; } = ProbeOutcome.Ok;
     public string? Error { get; set; }
 
@@ -57,4 +69,5 @@ public sealed record TlsFacts(
     int CertKeyBits,
     bool CertTrusted,
     string? CertTrustError,
-    bool NameMatch);
+    bool NameMatch,
+    byte[]? CertificateDer = null);

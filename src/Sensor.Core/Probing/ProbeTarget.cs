@@ -16,6 +16,12 @@ public enum ProbeSelection { Smtp, Submission, Imap, Pop3, All }
 /// </summary>
 public sealed record ProbeTarget(string Host, int Port, ProbeProtocol Protocol, bool ImplicitTls, IPAddress? Address = null)
 {
+    /// <summary>Whether the port was given (HOST:PORT): such a target is probed as a host, never through MX.</summary>
+    public bool PortGiven { get; init; }
+
+    /// <summary>A name given without a port and probed for SMTP on 25: a mail domain, resolved through MX.</summary>
+    public bool IsMailDomain => !PortGiven && Port == 25 && Protocol == ProbeProtocol.Smtp && Address is null && !IPAddress.TryParse(Host, out _);
+
     private static readonly HashSet<int> ImplicitTlsPorts = [465, 993, 995];
 
     /// <summary>"host:port", "[v6]:port" for IPv6 literals.</summary>
@@ -61,7 +67,7 @@ public sealed record ProbeTarget(string Host, int Port, ProbeProtocol Protocol, 
             ProbeSelection.Imap => ProbeProtocol.Imap,
             _ => ProbeProtocol.Pop3,
         };
-        return [new ProbeTarget(host, port.Value, protocol, ImplicitTlsPorts.Contains(port.Value))];
+        return [new ProbeTarget(host, port.Value, protocol, ImplicitTlsPorts.Contains(port.Value)) { PortGiven = true }];
     }
 
     private static (string Host, int? Port) SplitHostPort(string text)

@@ -75,7 +75,8 @@ internal static class TlsProbe
             keyBits,
             trusted,
             trusted ? null : chainError ?? errors.ToString(),
-            certificate.MatchesHostname(host));
+            certificate.MatchesHostname(host),
+            certificate.RawData);
         return (ssl, facts);
     }
 
@@ -105,7 +106,7 @@ internal static class TlsProbe
         return (certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value ?? "unknown", 0);
     }
 
-    private static string Describe(Exception e)
+    internal static string Describe(Exception e)
     {
         var messages = new List<string>();
         for (var x = e; x is not null; x = x.InnerException)
