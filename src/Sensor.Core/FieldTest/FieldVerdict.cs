@@ -56,7 +56,9 @@ public static class FieldVerdict
     {
         var port = here.Port;
         var answered = elsewhere.Where(Answered).ToList();
-        bool offeredElsewhere = answered.Any(e => e.TlsEstablished || e.StarttlsOffered);
+        // Advertised: the capability was there (even if that server then refused it). Working: not refused.
+        bool advertisedElsewhere = answered.Any(e => e.TlsEstablished || e.StarttlsOffered);
+        bool workingElsewhere = answered.Any(e => e.TlsEstablished || (e.StarttlsOffered && e.Outcome != ProbeOutcome.StartTlsRefused));
         bool tlsElsewhere = answered.Any(e => e.TlsEstablished);
         var consequence = Consequence(host, here.Protocol);
 
@@ -73,7 +75,7 @@ public static class FieldVerdict
             case ProbeOutcome.StartTlsAbsent or ProbeOutcome.StartTlsRefused:
             {
                 bool refused = here.Outcome == ProbeOutcome.StartTlsRefused;
-                if (offeredElsewhere)
+                if (refused ? workingElsewhere : advertisedElsewhere)
                     return new(FieldLevel.Interference, $"Your network {(refused ? "blocks" : "removes")} STARTTLS on port {port}: {consequence}");
                 if (answered.Count > 0)
                     return new(FieldLevel.NotEncrypted, refused

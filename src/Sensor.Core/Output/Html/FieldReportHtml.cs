@@ -114,7 +114,7 @@ public static class FieldReportHtml
     private static string Protocol(ProbeRecord probe) => probe.Protocol switch
     {
         "smtp" when probe.Port == 587 => "SMTP submission",
-        "smtp" when probe.ImplicitTls => "SMTP submission (TLS)",
+        "smtp" when probe.ImplicitTls || probe.Port == 465 => "SMTP submission (TLS)",
         "smtp" => "SMTP",
         "imap" => probe.ImplicitTls ? "IMAP (TLS)" : "IMAP",
         "pop3" => probe.ImplicitTls ? "POP3 (TLS)" : "POP3",

@@ -10,8 +10,9 @@ public static class HtmlText
 
     /// <summary>
     /// Encodes text a server sent (banners, replies, errors, names): attacker-controlled. Besides the
-    /// HTML encoding, ':' becomes an entity so no viewer or mail program that turns "scheme://" text
-    /// into a link finds one, and the report never holds a URL at all.
+    /// HTML encoding, ':' and '=' become entities, so no viewer or mail program that turns "scheme://"
+    /// text into a link finds one, and not even the encoded text of a hostile banner reads as
+    /// "src=..." or a URL to a scanner of the file. It shows the same in a browser.
     /// </summary>
-    public static string Wire(string? text) => Encode(text).Replace(":", "&#58;");
+    public static string Wire(string? text) => Encode(text).Replace(":", "&#58;").Replace("=", "&#61;");
 }
