@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Globalization;
+using Sensor.Core.FieldTest;
+using Sensor.Core.Output;
+using Sensor.Core.Output.Html;
+using Sensor.Core.Probing;
+using Sensor.Core.Storage;
+using Serilog;
+
+namespace Sensor.Cli.Commands;
+
+/// <summary>
+/// `sensor fieldtest TARGET...`: for a journalist or an NGO. Probes every mail port of each target
+/// from here, compares with what other vantage points saw (probe records imported with `sensor
+/// import`), prints a plain-language verdict per port and writes a self-contained HTML report.
+/// </summary>
+public static class FieldtestCommand
+{
+    private static readonly Argument<string[]> Targets = new("targets")
+    {
+        Arity = ArgumentArity.OneOrMore,
+        Description = "mail domain, host or address, optionally with :PORT (without a port: 25, 587, 465, 143, 993, 110 and 995); a domain is probed as a host until MX lookups land",
+    };
+    private static readonly Option<string?> Report = new("--report") { Description = "HTML report to write (default: sensor-fieldtest-<UTC time>.html here; with --json, only when given)" };
+    private static readonly Option<bool> Json = new("--json") { Description = "write one JSON Lines fieldtest record per port to stdout instead of the text" };
+    private static readonly Option<string?> Timeout = new("--timeout") { Description = "seconds allowed for each step (the whole probe of a port gets five times that); default 10, greeting 30, a port at most 30" };
+    private static readonly Option<string?> Proto = new("--proto") { Description = "only these ports: smtp, submission, imap, pop3 or all (default); with HOST:PORT, the protocol spoken there" };
+    private static readonly Option<string?> Vantage = new("--vantage") { Description = "name of this place in the report and the store (default: local)" };
+    private static readonly Option<string?> FailOn = new("--fail-on") { Description = "exit 1 when a verdict is this bad or worse: interference or unencrypted" };
+    private static readonly Option<string?> Db = new("--db") { Description = "LiteDB store with the results from elsewhere; this run's probes are added (default: $XDG_DATA_HOME/sensor/sensor.db)" };
+    private static readonly Option<bool> NoDb = new("--no-db") { Description = "use no store: nothing to compare with, nothing kept" };
+    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
+    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+
+    public static Command Build()
+    {
+        var command = new Command("fieldtest", "Test mail encryption from this network: probe a domain's mail ports from here, compare with results from elsewhere, "
+            + "say in plain words whether the network interferes, and write a shareable HTML report. Exit 0 when it ran; 1 with --fail-on and a verdict that bad; 2 on bad usage.")
+        {
+            Targets, Report, Json, Timeout, Proto, Vantage, FailOn, Db, NoDb, LogFile, Verbose,
+        };
+        command.SetAction((result, token) => RunAsync(result, token));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, CancellationToken token)
+    {
+        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        Settings settings;
+        try
+        {
+            settings = ReadSettings(result);
+        }
+        catch (UsageException e)
+        {
+            Log.Error("{Message}", e.Message);
+            return ExitCodes.BadInput;
+        }
+        var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
+        FieldReport report;
+        try
+        {
+            using var store = dbPath is null ? null : SensorStore.Open(dbPath);
+            report = await FieldTestRun.RunAsync(settings.Targets, settings.Selection, settings.Options, settings.Vantage,
+                store?.Probes().ToList() ?? [], records => store?.AddProbes(records), token);
+        }
+        catch (StoreException e)
+        {
+            Log.Error("{Message}", e.Message);
+            return ExitCodes.BadInput;
+        }
+
+        var json = result.GetValue(Json);
+        var reportPath = result.GetValue(Report) ?? (json ? null : $"sensor-fieldtest-{report.TimeUtc.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.html");
+        if (reportPath is not null)
+        {
+            try
+            {
+                File.WriteAllText(reportPath, FieldReportHtml.Render(report));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log.Error("cannot write the report '{Path}': {Message}", reportPath, e.Message);
+                return ExitCodes.BadInput;
+            }
+        }
+        if (json)
+            WriteJson(report);
+        else
+            Print(report, reportPath);
+        return settings.FailOn is { } threshold && report.Worst is { } worst && worst <= threshold ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
+    }
+
+    private sealed record Settings(List<string> Targets, ProbeSelection? Selection, ProbeOptions Options, string Vantage, FieldLevel? FailOn);
+
+    private static Settings ReadSettings(ParseResult result)
+    {
+        ProbeSelection? selection = null;
+        if (result.GetValue(Proto) is { } protoText)
+            selection = ProbeTarget.TryParseSelection(protoText, out var s) ? s : throw new UsageException($"--proto takes smtp, submission, imap, pop3 or all, not '{protoText}'");
+        var options = FieldTestRun.DefaultOptions;
+        if (result.GetValue(Timeout) is { } timeoutText)
+        {
+            if (!double.TryParse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > 3600)
+                throw new UsageException($"--timeout takes a number of seconds above 0 (at most 3600), not '{timeoutText}'");
+            options = ProbeOptions.WithStepTimeout(TimeSpan.FromSeconds(seconds));
+        }
+        var vantage = result.GetValue(Vantage) ?? "local";
+        if (vantage.Length is 0 or > 64 || vantage.Any(char.IsControl))
+            throw new UsageException("--vantage takes a name of 1 to 64 printable characters");
+        FieldLevel? failOn = result.GetValue(FailOn) switch
+        {
+            null => null,
+            "interference" => FieldLevel.Interference,
+            "unencrypted" => FieldLevel.NotEncrypted,
+            var other => throw new UsageException($"--fail-on takes interference or unencrypted, not '{other}'"),
+        };
+        var targets = new List<string>();
+        foreach (var text in result.GetValue(Targets) ?? [])
+        {
+            if (text.StartsWith('-'))
+                throw new UsageException($"unknown option '{text}' (see 'sensor fieldtest --help')");
+            try
+            {
+                FieldTestRun.Expand(text, selection);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            targets.Add(text);
+        }
+        return new Settings(targets, selection, options, vantage, failOn);
+    }
+
+    private static void Print(FieldReport report, string? reportPath)
+    {
+        var worst = report.WorstFirst.FirstOrDefault();
+        if (worst.Row is not null)
+            Console.WriteLine($"{FieldVerdict.Label(worst.Row.Judgement.Level)}: {worst.Target.Name}: {worst.Row.Judgement.Sentence}");
+        foreach (var target in report.Targets)
+        {
+            Console.WriteLine();
+            Console.WriteLine(target.Name);
+            foreach (var row in target.Rows)
+                Console.WriteLine($"  port {row.Here.Port,-5} {FieldVerdict.Icon(row.Judgement.Level)} {FieldVerdict.Label(row.Judgement.Level),-13} {row.Judgement.Sentence}");
+        }
+        Console.WriteLine();
+        if (report.NothingCompared)
+            Console.WriteLine(FieldVerdict.NoComparison + ".");
+        Console.WriteLine($"Tested from '{report.Vantage}' at {Rfc3339.Format(report.TimeUtc)}; grades and DANE/MTA-STS notes are in the report.");
+        if (reportPath is not null)
+            Console.WriteLine($"Report: {reportPath}");
+    }
+
+    private static void WriteJson(FieldReport report)
+    {
+        var stdout = Console.Out;
+        foreach (var target in report.Targets)
+            foreach (var row in target.Rows)
+                stdout.Write(FieldtestRecord.From(report, target, row).ToJsonLine() + "\n");
+        stdout.Flush();
+    }
+}

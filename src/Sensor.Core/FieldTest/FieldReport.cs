@@ -1,0 +1,22 @@
+using Sensor.Core.Output;
+
+namespace Sensor.Core.FieldTest;
+
+/// <summary>One port of one server: what here saw, the latest from each other vantage, and the verdict.</summary>
+public sealed record FieldRow(ProbeRecord Here, IReadOnlyList<ProbeRecord> Elsewhere, FieldJudgement Judgement);
+
+/// <summary>One target as the person typed it (a mail domain or host, with an optional port).</summary>
+public sealed record FieldTarget(string Name, IReadOnlyList<FieldRow> Rows);
+
+/// <summary>Everything a field test found, ready for the console, JSON or the HTML report.</summary>
+public sealed record FieldReport(DateTime TimeUtc, string Vantage, string Version, IReadOnlyList<FieldTarget> Targets)
+{
+    /// <summary>Every row with its target, worst verdict first (stable within a level).</summary>
+    public IReadOnlyList<(FieldTarget Target, FieldRow Row)> WorstFirst =>
+        [.. Targets.SelectMany(t => t.Rows.Select(r => (t, r))).OrderBy(x => x.r.Judgement.Level)];
+
+    public FieldLevel? Worst => Targets.SelectMany(t => t.Rows).Select(r => (FieldLevel?)r.Judgement.Level).Min();
+
+    /// <summary>Whether no port of any target could be compared with another vantage point.</summary>
+    public bool NothingCompared => Targets.SelectMany(t => t.Rows).All(r => r.Elsewhere.Count == 0);
+}

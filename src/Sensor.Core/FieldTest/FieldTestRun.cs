@@ -1,0 +1,83 @@
+using System.Reflection;
+using Sensor.Core.Output;
+using Sensor.Core.Probing;
+
+namespace Sensor.Core.FieldTest;
+
+/// <summary>
+/// `sensor fieldtest`: probes each target's mail ports from here with the existing prober, finds the
+/// latest results other vantage points saw for the same services, and judges each port.
+/// </summary>
+public static class FieldTestRun
+{
+    /// <summary>The whole of one probe is bounded tighter than `sensor probe`'s 90 s: a person is waiting.</summary>
+    public static ProbeOptions DefaultOptions { get; } = ProbeOptions.Default with { TotalTimeout = TimeSpan.FromSeconds(30) };
+
+    public static string Version { get; } =
+        typeof(FieldTestRun).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(FieldTestRun).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>
+    /// Expands what the person typed into probe targets: without a port, every mail port of the
+    /// selection (default all: 25, 587, 465, 143, 993, 110, 995). Throws <see cref="FormatException"/> on a bad target.
+    /// </summary>
+    public static IReadOnlyList<ProbeTarget> Expand(string text, ProbeSelection? selection)
+    {
+        var parsed = ProbeTarget.Parse(text, selection ?? ProbeSelection.All);
+        return [.. parsed.SelectMany(target => MailHosts(target.Host).Select(host => target with { Host = host }))];
+    }
+
+    /// <summary>
+    /// MX RESOLUTION PLUGS IN HERE (the only place): a mail domain should become its MX hosts in
+    /// preference order (A/AAAA of the domain itself when it has no MX, RFC 5321). Until the DNS
+    /// lookups in Probing/ land, a domain is probed as a host.
+    /// </summary>
+    private static IReadOnlyList<string> MailHosts(string domainOrHost) => [domainOrHost];
+
+    public static async Task<FieldReport> RunAsync(IReadOnlyList<string> targets, ProbeSelection? selection, ProbeOptions options, string vantage,
+        IEnumerable<ProbeRecord> known, Action<IReadOnlyList<ProbeRecord>>? store = null, CancellationToken token = default)
+    {
+        var expanded = targets.Select(t => (Name: t, Targets: Expand(t, selection))).ToList();
+        var all = expanded.SelectMany(e => e.Targets).ToList();
+        var started = DateTime.UtcNow;
+        var results = await ProbeBatch.RunAsync(all, options, ProbeBatch.DefaultConcurrency, token);
+        var records = results.Select(r => ProbeRecord.From(r, vantage)).ToList();
+        var elsewhere = known.Where(p => p.Vantage != vantage).ToList();
+        store?.Invoke(records);
+
+        var byTarget = new List<FieldTarget>();
+        foreach (var (name, probeTargets) in expanded)
+        {
+            var displays = probeTargets.Select(t => t.Display).ToHashSet();
+            var host = probeTargets.Count > 0 ? probeTargets[0].Host : name;
+            var rows = records.Where(r => displays.Contains(r.Target)).Select(here =>
+            {
+                var others = FieldComparison.LatestElsewhere(here, elsewhere);
+                return new FieldRow(here, others, FieldVerdict.Judge(host, here, others));
+            }).ToList();
+            byTarget.Add(new FieldTarget(name, rows));
+        }
+        return new FieldReport(started, vantage, Version, byTarget);
+    }
+}
+
+/// <summary>Which stored probes from other vantage points are of the same service as one probe from here.</summary>
+public static class FieldComparison
+{
+    /// <summary>
+    /// The latest probe from each other vantage of the same service: same port, protocol and TLS mode,
+    /// and the same server by the target named, the address connected to, or the host name the server
+    /// gives in its greeting.
+    /// </summary>
+    public static IReadOnlyList<ProbeRecord> LatestElsewhere(ProbeRecord here, IEnumerable<ProbeRecord> others) =>
+        [.. others.Where(o => o.Vantage != here.Vantage && SameService(here, o))
+            .GroupBy(o => o.Vantage)
+            .Select(g => g.OrderByDescending(o => o.Ts, StringComparer.Ordinal).First())
+            .OrderBy(o => o.Vantage, StringComparer.Ordinal)];
+
+    public static bool SameService(ProbeRecord here, ProbeRecord other) =>
+        other.Port == here.Port && other.Protocol == here.Protocol && other.ImplicitTls == here.ImplicitTls
+        && (string.Equals(other.Target, here.Target, StringComparison.OrdinalIgnoreCase)
+            || (here.Server is not null && other.Server == here.Server)
+            || (here.ServerName is { Length: > 0 } name && string.Equals(other.ServerName, name, StringComparison.OrdinalIgnoreCase)));
+}
