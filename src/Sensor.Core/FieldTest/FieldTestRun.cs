@@ -19,20 +19,11 @@ public static class FieldTestRun
 
     /// <summary>
     /// Expands what the person typed into probe targets: without a port, every mail port of the
-    /// selection (default all: 25, 587, 465, 143, 993, 110, 995). Throws <see cref="FormatException"/> on a bad target.
+    /// selection (default all: 25, 587, 465, 143, 993, 110, 995). A mail domain becomes its MX hosts
+    /// in <see cref="ProbeBatch"/>. Throws <see cref="FormatException"/> on a bad target.
     /// </summary>
-    public static IReadOnlyList<ProbeTarget> Expand(string text, ProbeSelection? selection)
-    {
-        var parsed = ProbeTarget.Parse(text, selection ?? ProbeSelection.All);
-        return [.. parsed.SelectMany(target => MailHosts(target.Host).Select(host => target with { Host = host }))];
-    }
-
-    /// <summary>
-    /// MX RESOLUTION PLUGS IN HERE (the only place): a mail domain should become its MX hosts in
-    /// preference order (A/AAAA of the domain itself when it has no MX, RFC 5321). Until the DNS
-    /// lookups in Probing/ land, a domain is probed as a host.
-    /// </summary>
-    private static IReadOnlyList<string> MailHosts(string domainOrHost) => [domainOrHost];
+    public static IReadOnlyList<ProbeTarget> Expand(string text, ProbeSelection? selection) =>
+        ProbeTarget.Parse(text, selection ?? ProbeSelection.All);
 
     public static async Task<FieldReport> RunAsync(IReadOnlyList<string> targets, ProbeSelection? selection, ProbeOptions options, string vantage,
         IEnumerable<ProbeRecord> known, Action<IReadOnlyList<ProbeRecord>>? store = null, CancellationToken token = default)
