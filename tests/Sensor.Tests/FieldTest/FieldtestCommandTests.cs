@@ -1,3 +1,4 @@
+using Sensor.Tests.Probing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -19,8 +20,8 @@ public class FieldtestCommandTests
     public void StrippingProxyOnThePathIsNamedTheNetwork()
     {
         var port = PortFreeOn("127.0.0.5", "127.0.0.6");
-        using var strip = new Proxy("strip", $"127.0.0.5:{port}");
-        using var clean = new Proxy("pass", $"127.0.0.6:{port}");
+        using var strip = Proxy("strip", "127.0.0.5", port);
+        using var clean = Proxy("pass", "127.0.0.6", port);
         var dir = TempDir();
         var db = Path.Combine(dir, "field.db");
         var abroad = Path.Combine(dir, "abroad.jsonl");
@@ -62,7 +63,7 @@ public class FieldtestCommandTests
     public void CleanPathIsEncryptedAndNoStoreMeansNoComparison()
     {
         var port = PortFreeOn("127.0.0.5", "127.0.0.6");
-        using var strip = new Proxy("strip", $"127.0.0.5:{port}");
+        using var strip = Proxy("strip", "127.0.0.5", port);
         var clean = Run("fieldtest", "127.0.0.1:25", "--no-db", "--report", Path.Combine(TempDir(), "r.html"), "--timeout", "5", "--fail-on", "interference");
         Assert.Equal(0, clean.ExitCode);
         Assert.Contains("port 25    \u2714 OK            Encrypted (TLSv1.3), certificate not checked by most senders", clean.Stdout);
@@ -125,33 +126,5 @@ public class FieldtestCommandTests
         }
     }
 
-    /// <summary>striptls_proxy.py in front of postfix's 127.0.0.1:25, on a given address and port; killed on dispose.</summary>
-    private sealed class Proxy : IDisposable
-    {
-        private readonly Process _process;
-
-        public Proxy(string mode, string listen)
-        {
-            var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[] { Path.Combine(Probing.ProbeTestSupport.RepoRoot(), "captures", "tools", "striptls_proxy.py"), "--proto", "smtp", "--mode", mode, "--listen", listen, "--upstream", "127.0.0.1:25" })
-                start.ArgumentList.Add(arg);
-            _process = Process.Start(start)!;
-            _process.ErrorDataReceived += (_, _) => { };
-            _process.BeginErrorReadLine();
-            var ready = _process.StandardOutput.ReadLineAsync();
-            if (!ready.Wait(TimeSpan.FromSeconds(10)) || ready.Result != "READY")
-            {
-                Dispose();
-                throw new InvalidOperationException($"striptls_proxy.py --mode {mode} did not start on {listen}");
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-                _process.Kill();
-            _process.WaitForExit(5000);
-            _process.Dispose();
-        }
-    }
+    private static StripProxy Proxy(string mode, string address, int port) => new("smtp", mode, "127.0.0.1:25", address, port);
 }

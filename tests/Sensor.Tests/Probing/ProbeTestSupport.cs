@@ -51,9 +51,10 @@ internal sealed class StripProxy : IDisposable
 
     public string Listen { get; }
 
-    public StripProxy(string proto, string mode, string upstream, string address)
+    /// <param name="port">the port to listen on; a free one on that address when not given</param>
+    public StripProxy(string proto, string mode, string upstream, string address, int? port = null)
     {
-        Listen = $"{address}:{ProbeTestSupport.FreePort(IPAddress.Parse(address))}";
+        Listen = $"{address}:{port ?? ProbeTestSupport.FreePort(IPAddress.Parse(address))}";
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { Path.Combine(ProbeTestSupport.RepoRoot(), "captures", "tools", "striptls_proxy.py"), "--proto", proto, "--mode", mode, "--listen", Listen, "--upstream", upstream })
             start.ArgumentList.Add(arg);
