@@ -79,9 +79,12 @@ public static class ServerAnswerReader
     {
         var events = new MailEventList();
         new TlsHandshakeDecoder(Direction.ServerToClient).Decode(ServerHelloType, body, events);
-        return events.OfType<TlsServerHelloEvent>().FirstOrDefault() is { } hello
-            ? new HelloAnswer(AnswerKind.ServerHello, hello.Version, hello.CipherSuite, hello.CipherName)
-            : Garbage("a malformed ServerHello");
+        if (events.OfType<TlsServerHelloEvent>().FirstOrDefault() is not { } hello)
+            return Garbage("a malformed ServerHello");
+        // TlsNames spells unknown versions "0xNNNN": a server that picks one did not speak TLS
+        return hello.Version.StartsWith("0x", StringComparison.Ordinal)
+            ? Garbage($"a ServerHello choosing version {hello.Version}")
+            : new HelloAnswer(AnswerKind.ServerHello, hello.Version, hello.CipherSuite, hello.CipherName);
     }
 
     private static HelloAnswer Incomplete(int received) =>
