@@ -24,6 +24,7 @@ public static class ProbeCommand
     private static readonly Option<bool> NoDb = new("--no-db") { Description = "do not store the results" };
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly Option<bool> Enumerate = new("--enumerate") { Description = "also ask each server, one hand-written ClientHello per connection, which versions (SSLv3 to TLS 1.3) and cipher classes (rc4, export, null, anon, 3des, cbc-sha1, aead) it accepts, and grade on all of them (grade_basis: enumerated)" };
 
     public static Command Build()
     {
@@ -31,7 +32,7 @@ public static class ProbeCommand
             + "DANE (TLSA, DNSSEC-validated only) and the MTA-STS / TLS-RPT TXT records are checked for names. "
             + "Exit 0 when the probes ran, whatever they found; 2 on bad usage. The MTA-STS policy fetch and version/cipher enumeration are not done yet.")
         {
-            Targets, Proto, Json, Timeout, Resolver, Vantage, Db, NoDb, LogFile, Verbose,
+            Targets, Proto, Json, Timeout, Resolver, Vantage, Db, NoDb, LogFile, Verbose, Enumerate,
         };
         command.SetAction((result, token) => RunAsync(result, token));
         return command;
@@ -106,6 +107,7 @@ public static class ProbeCommand
                 throw new UsageException(e.Message);
             }
         }
+        options = options with { Enumerate = result.GetValue(Enumerate) };
         if (result.GetValue(Vantage) is { } vantage && (vantage.Length is 0 or > 64 || vantage.Any(char.IsControl)))
             throw new UsageException("--vantage takes a name of 1 to 64 printable characters");
         var targets = new List<ProbeTarget>();

@@ -40,6 +40,8 @@ public sealed class ProbeRecord
     public int? Score { get; set; }
     public string? Grade { get; set; }
     public string GradeBasis { get; set; } = Grading.Basis;
+    /// <summary>What the server accepts (--enumerate); null when not enumerated.</summary>
+    public AcceptedRecord? Accepted { get; set; }
     public string Outcome { get; set; } = "";
     public string? Error { get; set; }
     public double DurationMs { get; set; }
@@ -81,11 +83,56 @@ public sealed class ProbeRecord
             MtaSts = result.MtaSts,
             Score = result.Grade?.Score,
             Grade = result.Grade?.Letter,
+            GradeBasis = result.GradeBasis,
+            Accepted = result.Enumeration is { } e ? AcceptedRecord.From(e) : null,
             Outcome = result.Outcome,
             Error = result.Error,
             DurationMs = Math.Round(result.Elapsed.TotalMilliseconds, 1),
         };
     }
+}
+
+/// <summary>
+/// "accepted": the versions and cipher classes a server accepted, those it refused, what was not
+/// tested and why, and each ClientHello's answer.
+/// </summary>
+public sealed class AcceptedRecord
+{
+    public List<string> Versions { get; set; } = [];
+    public List<string> CipherClasses { get; set; } = [];
+    public List<string> RejectedVersions { get; set; } = [];
+    public List<string> RejectedCipherClasses { get; set; } = [];
+    /// <summary>For each accepted class, the suite the server picked.</summary>
+    public Dictionary<string, string> ClassSuites { get; set; } = [];
+    public List<NotTestedRecord> NotTested { get; set; } = [];
+    public List<AttemptRecord> Attempts { get; set; } = [];
+
+    public static AcceptedRecord From(Sensor.Core.Probing.Enumeration.EnumerationResult e) => new()
+    {
+        Versions = [.. e.Versions],
+        CipherClasses = [.. e.CipherClasses],
+        RejectedVersions = [.. e.RejectedVersions],
+        RejectedCipherClasses = [.. e.RejectedCipherClasses],
+        ClassSuites = new(e.ClassSuites),
+        NotTested = [.. e.NotTested.Select(n => new NotTestedRecord { What = n.What, Why = n.Why })],
+        Attempts = [.. e.Attempts.Select(a => new AttemptRecord { Test = a.Test, Answer = a.Answer, Version = a.Version, Cipher = a.Cipher, Detail = a.Detail })],
+    };
+}
+
+public sealed class NotTestedRecord
+{
+    public string What { get; set; } = "";
+    public string Why { get; set; } = "";
+}
+
+/// <summary>One ClientHello of the enumeration: the test, the answer (server-hello, alert, closed, timeout, garbage, no-tls), what was chosen.</summary>
+public sealed class AttemptRecord
+{
+    public string Test { get; set; } = "";
+    public string Answer { get; set; } = "";
+    public string? Version { get; set; }
+    public string? Cipher { get; set; }
+    public string? Detail { get; set; }
 }
 
 /// <summary>DANE / MTA-STS status of a probe; this slice does not check them yet.</summary>

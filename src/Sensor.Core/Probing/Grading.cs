@@ -12,8 +12,20 @@ public sealed record Grade(int Score, string Letter, int ProtocolScore, int KeyE
 /// <summary>
 /// The grade starttls.info gave, from the Qualys SSL Labs rating guide (its scorer einaros/sslrate):
 /// score = 0.3·protocol + 0.3·key exchange + 0.4·cipher, each part the average of the weakest and
-/// the strongest seen. This slice sees one handshake, so weakest = strongest = negotiated
-/// ("grade_basis":"negotiated-only"). The guide's cap for an untrusted chain is NOT applied: for
+/// the strongest seen, rounded half up; letters A ≥ 80, B ≥ 65, C ≥ 50, D ≥ 35, E ≥ 20, F below.
+/// <list type="bullet">
+/// <item>Without enumeration (<see cref="Rate"/>, "grade_basis":"negotiated-only") one handshake is
+/// seen, so weakest = strongest = negotiated.</item>
+/// <item>With <c>--enumerate</c> (<see cref="RateEnumerated"/>, "grade_basis":"enumerated"):
+/// protocol = average of the scores of the weakest and strongest version accepted (SSLv3 80,
+/// TLS 1.0 90, TLS 1.1 95, TLS 1.2/1.3 100; the negotiated one counts as accepted); cipher = average
+/// of the scores of the fewest and most bits among the suites the server picked for each accepted
+/// class and the negotiated suite (NULL 0 bits → 0, export 40 → 20, RC4 128 → 80, 3DES 168 → 80,
+/// AES-128 → 80, AES-256/ChaCha20 → 100); key exchange unchanged (the negotiated one: group and
+/// curve sizes are not enumerated). Accepting anonymous suites caps the score at 19 (F): anyone on
+/// the path can intercept such a connection without a certificate.</item>
+/// </list>
+/// The guide's cap for an untrusted chain is NOT applied: for
 /// mail an unverified certificate is normal (a sending MTA does not check it unless DANE or MTA-STS
 /// says so), so trust is reported beside the grade (cert_trusted) instead of zeroing it.
 /// Pure: no I/O.
@@ -21,6 +33,10 @@ public sealed record Grade(int Score, string Letter, int ProtocolScore, int KeyE
 public static class Grading
 {
     public const string Basis = "negotiated-only";
+    public const string EnumeratedBasis = "enumerated";
+
+    /// <summary>Highest score of an F: what accepting anonymous suites caps a grade at.</summary>
+    public const int AnonymousCap = 19;
 
     /// <summary>SSLv2 0, SSLv3 80, TLS 1.0 90, TLS 1.1 95, TLS 1.2 and 1.3 100.</summary>
     public static int ProtocolScore(string version) => version switch
@@ -73,6 +89,59 @@ public static class Grading
         // Integer arithmetic: 3p + 3k + 4c is exact, then rounded half up.
         var score = (3 * p + 3 * k + 4 * c + 5) / 10;
         return new Grade(score, Letter(score), p, k, c);
+    }
+
+    /// <summary>
+    /// The grade of a probe and its basis: negotiated-only from the handshake; enumerated when the
+    /// enumeration accepted at least one version and class. Without a completed handshake (the local
+    /// TLS library refused what the server speaks, e.g. TLS 1.0 only) the enumeration alone is graded,
+    /// with the key exchange of the suite picked for the strongest class (ECDHE/DHE sizes assumed as
+    /// for the handshake); RSA key transport needs the certificate's size, so then there is no grade.
+    /// </summary>
+    public static (Grade? Grade, string Basis) Of(TlsFacts? tls, Enumeration.EnumerationResult? accepted)
+    {
+        var enumerated = accepted is { Versions.Count: > 0, ClassSuites.Count: > 0 };
+        if (tls is not null && !enumerated)
+            return (Rate(tls.Version, tls.KeyExchange, tls.CipherBits), Basis);
+        if (!enumerated)
+            return (null, Basis);
+        var versions = accepted!.Versions.ToList();
+        var bits = accepted.ClassSuites.Values.Select(CipherBitsOf).ToList();
+        KeyExchange kx;
+        if (tls is not null)
+        {
+            versions.Add(tls.Version);
+            bits.Add(tls.CipherBits);
+            kx = tls.KeyExchange;
+        }
+        else
+        {
+            var strongest = accepted.ClassSuites.Values.Where(s => !s.Contains("_anon_", StringComparison.Ordinal))
+                .OrderByDescending(CipherBitsOf).FirstOrDefault();
+            if (strongest is null || KeyExchangeOf(strongest, 0) is not { Kind: "ECDHE" or "DHE" } picked)
+                return (null, Basis);
+            kx = picked;
+        }
+        return (RateEnumerated([.. versions.Distinct()], kx, bits, accepted.AnonymousAccepted), EnumeratedBasis);
+    }
+
+    /// <summary>
+    /// The grade on the full picture: <paramref name="versions"/> accepted, <paramref name="cipherBits"/>
+    /// of every suite seen accepted, the negotiated key exchange, and whether anonymous suites were
+    /// accepted (cap: F). Empty lists fall back to nothing: the caller includes the negotiated values.
+    /// </summary>
+    public static Grade RateEnumerated(IReadOnlyCollection<string> versions, KeyExchange kx, IReadOnlyCollection<int> cipherBits, bool anonymousAccepted)
+    {
+        if (versions.Count == 0 || cipherBits.Count == 0)
+            throw new ArgumentException("at least one accepted version and one cipher are needed");
+        var protocolScores = versions.Select(ProtocolScore).ToList();
+        var cipherScores = cipherBits.Select(CipherScore).ToList();
+        // averages of weakest and strongest, kept doubled so the sum stays exact: 3p + 3k + 4c = (3·2p + 6k + 4·2c) / 2
+        int p2 = protocolScores.Min() + protocolScores.Max(), c2 = cipherScores.Min() + cipherScores.Max(), k = KeyExchangeScore(kx);
+        var score = (3 * p2 + 6 * k + 4 * c2 + 10) / 20;
+        if (anonymousAccepted)
+            score = Math.Min(score, AnonymousCap);
+        return new Grade(score, Letter(score), (p2 + 1) / 2, k, (c2 + 1) / 2);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Sensor.Core.Probing.Enumeration;
 
 namespace Sensor.Core.Probing;
 
@@ -29,8 +30,9 @@ public static class MailProbe
         {
             result.Fail(ProbeOutcome.Timeout, $"the whole probe took longer than {ProbeConnection.Seconds(options.TotalTimeout)}");
         }
-        if (result.Tls is { } tls)
-            result.Grade = Grading.Rate(tls.Version, tls.KeyExchange, tls.CipherBits);
+        if (options.Enumerate && result.Outcome is ProbeOutcome.Ok or ProbeOutcome.TlsFailed)
+            result.Enumeration = await TlsEnumerator.RunAsync(target, address, options, cancellationToken);
+        (result.Grade, result.GradeBasis) = Grading.Of(result.Tls, result.Enumeration);
         result.Elapsed = stopwatch.Elapsed;
         return result;
     }
@@ -82,7 +84,7 @@ public static class MailProbe
         }
     }
 
-    private static async Task<Socket> ConnectAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken token)
+    internal static async Task<Socket> ConnectAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken token)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);

@@ -27,6 +27,9 @@ public sealed record ProbeOptions
     /// <summary>Most bytes accepted for one reply (banner, EHLO, CAPABILITY, CAPA).</summary>
     public int MaxReplyBytes { get; init; } = 64 * 1024;
 
+    /// <summary>After the probe, enumerate the versions and cipher classes accepted (--enumerate): about a dozen more connections.</summary>
+    public bool Enumerate { get; init; }
+
     /// <summary>Name given in EHLO.</summary>
     public string EhloName { get; init; } = "sensor.invalid";
 

@@ -35,6 +35,10 @@ public sealed class ProbeResult
     public string? StartTlsReply { get; set; }
     public TlsFacts? Tls { get; set; }
     public Grade? Grade { get; set; }
+    /// <summary>"negotiated-only", or "enumerated" when <see cref="Enumeration"/> ran and the grade used it.</summary>
+    public string GradeBasis { get; set; } = Grading.Basis;
+    /// <summary>Versions and cipher classes accepted (with --enumerate); null when not asked or TLS was not reached.</summary>
+    public Enumeration.EnumerationResult? Enumeration { get; set; }
     /// <summary>The mail domain whose MX (or implicit MX) this server is; null for host and address targets.</summary>
     public string? MailDomain { get; set; }
     /// <summary>The MX preference of this server; null for an implicit MX (RFC 5321 §5.1) and for host targets.</summary>
