@@ -22,8 +22,9 @@ public sealed record Grade(int Score, string Letter, int ProtocolScore, int KeyE
 /// of the scores of the fewest and most bits among the suites the server picked for each accepted
 /// class and the negotiated suite (NULL 0 bits → 0, export 40 → 20, RC4 128 → 80, 3DES 168 → 80,
 /// AES-128 → 80, AES-256/ChaCha20 → 100); key exchange unchanged (the negotiated one: group and
-/// curve sizes are not enumerated). Accepting anonymous suites caps the score at 19 (F): anyone on
-/// the path can intercept such a connection without a certificate.</item>
+/// curve sizes are not enumerated), except that accepting anonymous suites makes the weakest key
+/// exchange anonymous DH (0), so the key-exchange score is the average of 0 and the negotiated one:
+/// the guide's weakest-and-strongest rule, as issue 3 asks, rather than a cap of its own.</item>
 /// </list>
 /// The guide's cap for an untrusted chain is NOT applied: for
 /// mail an unverified certificate is normal (a sending MTA does not check it unless DANE or MTA-STS
@@ -34,9 +35,6 @@ public static class Grading
 {
     public const string Basis = "negotiated-only";
     public const string EnumeratedBasis = "enumerated";
-
-    /// <summary>Highest score of an F: what accepting anonymous suites caps a grade at.</summary>
-    public const int AnonymousCap = 19;
 
     /// <summary>SSLv2 0, SSLv3 80, TLS 1.0 90, TLS 1.1 95, TLS 1.2 and 1.3 100.</summary>
     public static int ProtocolScore(string version) => version switch
@@ -128,7 +126,8 @@ public static class Grading
     /// <summary>
     /// The grade on the full picture: <paramref name="versions"/> accepted, <paramref name="cipherBits"/>
     /// of every suite seen accepted, the negotiated key exchange, and whether anonymous suites were
-    /// accepted (cap: F). Empty lists fall back to nothing: the caller includes the negotiated values.
+    /// accepted (then the weakest key exchange is anonymous DH, 0). Empty lists fall back to nothing:
+    /// the caller includes the negotiated values.
     /// </summary>
     public static Grade RateEnumerated(IReadOnlyCollection<string> versions, KeyExchange kx, IReadOnlyCollection<int> cipherBits, bool anonymousAccepted)
     {
@@ -137,11 +136,10 @@ public static class Grading
         var protocolScores = versions.Select(ProtocolScore).ToList();
         var cipherScores = cipherBits.Select(CipherScore).ToList();
         // averages of weakest and strongest, kept doubled so the sum stays exact: 3p + 3k + 4c = (3·2p + 6k + 4·2c) / 2
-        int p2 = protocolScores.Min() + protocolScores.Max(), c2 = cipherScores.Min() + cipherScores.Max(), k = KeyExchangeScore(kx);
-        var score = (3 * p2 + 6 * k + 4 * c2 + 10) / 20;
-        if (anonymousAccepted)
-            score = Math.Min(score, AnonymousCap);
-        return new Grade(score, Letter(score), (p2 + 1) / 2, k, (c2 + 1) / 2);
+        int k = KeyExchangeScore(kx);
+        int p2 = protocolScores.Min() + protocolScores.Max(), c2 = cipherScores.Min() + cipherScores.Max(), k2 = (anonymousAccepted ? 0 : k) + k;
+        var score = (3 * p2 + 3 * k2 + 4 * c2 + 10) / 20;
+        return new Grade(score, Letter(score), (p2 + 1) / 2, (k2 + 1) / 2, (c2 + 1) / 2);
     }
 
     /// <summary>

@@ -22,15 +22,16 @@ public class EnumeratedGradingTests
         Assert.Equal((score, letter, protocol, cipher), (grade.Score, grade.Letter, grade.ProtocolScore, grade.CipherScore));
     }
 
+    /// <summary>Accepting anonymous suites makes the weakest key exchange anonymous DH (0): the guide's weakest-and-strongest average, no cap of its own.</summary>
     [Fact]
-    public void AnonymousSuitesCapTheGradeAtF()
+    public void AnonymousSuitesMakeTheWeakestKeyExchangeZero()
     {
         var grade = Grading.RateEnumerated(["TLSv1.2", "TLSv1.3"], Ecdhe, [128, 256], anonymousAccepted: true);
-        Assert.Equal((19, "F", 100, 90, 90), (grade.Score, grade.Letter, grade.ProtocolScore, grade.KeyExchangeScore, grade.CipherScore));
+        Assert.Equal((80, "A", 100, 45, 90), (grade.Score, grade.Letter, grade.ProtocolScore, grade.KeyExchangeScore, grade.CipherScore));
         var low = Grading.RateEnumerated(["SSLv3"], new KeyExchange("RSA", 1000, false), [0], anonymousAccepted: true);
-        Assert.Equal(19, low.Score);
+        Assert.Equal((30, "E", 20), (low.Score, low.Letter, low.KeyExchangeScore));
         var lower = Grading.RateEnumerated(["SSLv2"], new KeyExchange("anon-DH", 0, false), [0], anonymousAccepted: true);
-        Assert.Equal(0, lower.Score); // the cap only lowers
+        Assert.Equal(0, lower.Score);
     }
 
     private static TlsFacts Facts(string version, string suite) =>
@@ -57,13 +58,13 @@ public class EnumeratedGradingTests
     }
 
     [Fact]
-    public void DefaultPostfixOn25IsAnFBecauseItAcceptsAnonymousSuites()
+    public void DefaultPostfixOn25LosesKeyExchangePointsForAnonymousSuites()
     {
         // what the enumeration saw on this machine's port 25: TLS 1.0-1.3, cbc-sha1, aead and anon
         var accepted = Enumerated(["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"],
             ("anon", "TLS_ECDH_anon_WITH_AES_128_CBC_SHA"), ("cbc-sha1", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"), ("aead", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
         var (grade, basis) = Grading.Of(Facts("TLSv1.3", "TLS_AES_256_GCM_SHA384"), accepted);
-        Assert.Equal((19, "F", "enumerated"), (grade!.Score, grade.Letter, basis));
+        Assert.Equal((78, "B", "enumerated"), (grade!.Score, grade.Letter, basis));
         accepted.CipherClasses.Remove("anon");
         accepted.ClassSuites.Remove("anon");
         (grade, _) = Grading.Of(Facts("TLSv1.3", "TLS_AES_256_GCM_SHA384"), accepted);

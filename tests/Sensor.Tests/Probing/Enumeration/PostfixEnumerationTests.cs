@@ -50,7 +50,7 @@ public class PostfixEnumerationTests
     {
         var options = Quick with { Enumerate = true };
         var on25 = await MailProbe.RunAsync(new ProbeTarget("mail.example.test", 25, ProbeProtocol.Smtp, false, IPAddress.Loopback), IPAddress.Loopback, options);
-        Assert.Equal((ProbeOutcome.Ok, "enumerated", 19, "F"), (on25.Outcome, on25.GradeBasis, on25.Grade!.Score, on25.Grade.Letter));
+        Assert.Equal((ProbeOutcome.Ok, "enumerated", 78, "B"), (on25.Outcome, on25.GradeBasis, on25.Grade!.Score, on25.Grade.Letter));
         var record = ProbeRecord.From(on25, "local");
         Assert.Equal("enumerated", record.GradeBasis);
         Assert.Contains("TLSv1.3", record.Accepted!.Versions);
