@@ -24,6 +24,8 @@ public static class ProbeCommand
     private static readonly Option<bool> NoDb = new("--no-db") { Description = "do not store the results" };
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly Option<string?> Via = new("--via") { Description = "probe through the agent NAME (sensor agent) over the NATS server given by --bus, instead of from here; the records carry the agent's name as vantage" };
+    private static readonly BusOptions ViaBus = new();
 
     public static Command Build()
     {
@@ -31,8 +33,10 @@ public static class ProbeCommand
             + "DANE (TLSA, DNSSEC-validated only) and the MTA-STS / TLS-RPT TXT records are checked for names. "
             + "Exit 0 when the probes ran, whatever they found; 2 on bad usage. The MTA-STS policy fetch and version/cipher enumeration are not done yet.")
         {
-            Targets, Proto, Json, Timeout, Resolver, Vantage, Db, NoDb, LogFile, Verbose,
+            Targets, Proto, Json, Timeout, Resolver, Vantage, Db, NoDb, LogFile, Verbose, Via,
         };
+        foreach (var option in ViaBus.All)
+            command.Options.Add(option);
         command.SetAction((result, token) => RunAsync(result, token));
         return command;
     }
@@ -64,9 +68,23 @@ public static class ProbeCommand
         }
         using (store)
         {
-            var vantage = result.GetValue(Vantage) ?? "local";
-            var results = await ProbeBatch.RunAsync(targets, options, ProbeBatch.DefaultConcurrency, token);
-            var records = results.Select(r => ProbeRecord.From(r, vantage)).ToList();
+            List<ProbeRecord> records;
+            if (result.GetValue(Via) is { } via)
+            {
+                var (viaRecords, error) = await ViaAgent.ProbeAsync(result, via, ViaBus, token);
+                if (error is not null)
+                {
+                    Log.Error("{Message}", error);
+                    return ExitCodes.BadInput;
+                }
+                records = viaRecords;
+            }
+            else
+            {
+                var vantage = result.GetValue(Vantage) ?? "local";
+                var results = await ProbeBatch.RunAsync(targets, options, ProbeBatch.DefaultConcurrency, token);
+                records = results.Select(r => ProbeRecord.From(r, vantage)).ToList();
+            }
             store?.AddProbes(records);
             if (result.GetValue(Json))
             {
