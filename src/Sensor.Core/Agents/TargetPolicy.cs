@@ -41,8 +41,10 @@ public sealed class TargetPolicy
         var trimmed = text.Trim();
         if (IPAddress.TryParse(trimmed, out var single) && !trimmed.Contains('/'))
             return new IPNetwork(Normalize(single), single.AddressFamily == AddressFamily.InterNetwork || single.IsIPv4MappedToIPv6 ? 32 : 128);
-        // IPNetwork.TryParse rejects set host bits (10.1.2.3/8), which is what we want: say what was meant.
-        if (!IPNetwork.TryParse(trimmed, out var network))
+        var slash = trimmed.IndexOf('/');
+        // host bits set (127.0.0.1/8) are refused, not silently widened: say what was meant
+        if (!IPNetwork.TryParse(trimmed, out var network) || slash < 0
+            || !IPAddress.TryParse(trimmed[..slash], out var given) || !given.Equals(network.BaseAddress))
             throw new FormatException($"--allow takes a CIDR such as 203.0.113.0/24 or 2001:db8::/32 (no host bits set), not '{text}'");
         return network;
     }
