@@ -6,6 +6,7 @@ var root = new RootCommand("Sensor: catches attacks on email transport security 
 {
     ReplayCommand.Build(),
     ProbeCommand.Build(),
+    AgentCommand.Build(),
     ImportCommand.Build(),
     FieldtestCommand.Build(),
     RulesCommand.Build(),

@@ -25,15 +25,19 @@ public static class ProbeCommand
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
     private static readonly Option<bool> Enumerate = new("--enumerate") { Description = "also ask each server, one hand-written ClientHello per connection, which versions (SSLv3 to TLS 1.3) and cipher classes (rc4, export, null, anon, 3des, cbc-sha1, aead) it accepts, and grade on all of them (grade_basis: enumerated)" };
+    private static readonly Option<string?> Via = new("--via") { Description = "probe through the agent NAME (sensor agent) over the NATS server given by --bus, instead of from here; the records carry the agent's name as vantage" };
+    private static readonly BusOptions ViaBus = new();
 
     public static Command Build()
     {
         var command = new Command("probe", "Probe mail servers from here: greeting, EHLO/CAPABILITY/CAPA, STARTTLS/STLS or implicit TLS, the TLS handshake, certificate facts and a grade. "
             + "DANE (TLSA, DNSSEC-validated only) and the MTA-STS / TLS-RPT TXT records are checked for names. "
-            + "Exit 0 when the probes ran, whatever they found; 2 on bad usage. The MTA-STS policy fetch and version/cipher enumeration are not done yet.")
+            + "With --enumerate, also which versions and cipher classes it accepts. Exit 0 when the probes ran, whatever they found; 2 on bad usage.")
         {
-            Targets, Proto, Json, Timeout, Resolver, Vantage, Db, NoDb, LogFile, Verbose, Enumerate,
+            Targets, Proto, Json, Timeout, Resolver, Vantage, Db, NoDb, LogFile, Verbose, Enumerate, Via,
         };
+        foreach (var option in ViaBus.All)
+            command.Options.Add(option);
         command.SetAction((result, token) => RunAsync(result, token));
         return command;
     }
@@ -65,9 +69,23 @@ public static class ProbeCommand
         }
         using (store)
         {
-            var vantage = result.GetValue(Vantage) ?? "local";
-            var results = await ProbeBatch.RunAsync(targets, options, ProbeBatch.DefaultConcurrency, token);
-            var records = results.Select(r => ProbeRecord.From(r, vantage)).ToList();
+            List<ProbeRecord> records;
+            if (result.GetValue(Via) is { } via)
+            {
+                var (viaRecords, error) = await ViaAgent.ProbeAsync(result, via, ViaBus, token);
+                if (error is not null)
+                {
+                    Log.Error("{Message}", error);
+                    return ExitCodes.BadInput;
+                }
+                records = viaRecords;
+            }
+            else
+            {
+                var vantage = result.GetValue(Vantage) ?? "local";
+                var results = await ProbeBatch.RunAsync(targets, options, ProbeBatch.DefaultConcurrency, token);
+                records = results.Select(r => ProbeRecord.From(r, vantage)).ToList();
+            }
             store?.AddProbes(records);
             if (result.GetValue(Json))
             {
@@ -138,7 +156,8 @@ public static class ProbeCommand
         }
         var checks = records.Any(r => r.Dane.Checked || r.MtaSts.Checked)
             ? "DANE from TLSA (counts only when DNSSEC-validated)" : "DANE and MTA-STS not checked";
-        Console.WriteLine($"{records.Count} server(s) probed; grade basis: {Grading.Basis} (30% protocol, 30% key exchange, 40% cipher; an untrusted certificate does not cap it); {checks}.");
+        var basis = string.Join(", ", records.Select(r => r.GradeBasis).Distinct());
+        Console.WriteLine($"{records.Count} server(s) probed; grade basis: {basis} (30% protocol, 30% key exchange, 40% cipher; an untrusted certificate does not cap it); {checks}.");
         foreach (var domain in records.Where(r => r.MtaSts.Checked).GroupBy(r => r.MtaSts.Domain).Select(g => g.First().MtaSts))
             Console.WriteLine($"{domain.Domain}: MTA-STS TXT {domain.Txt ?? "none"} | policy {(domain.Policy is { } p ? $"mode {p.Mode}, max_age {p.MaxAge}" : "none")} | TLS-RPT {domain.Tlsrpt ?? "none"}");
     }

@@ -1,0 +1,214 @@
+using System.CommandLine;
+using System.Globalization;
+using NATS.Client.Core;
+using Sensor.Core.Agents;
+using Sensor.Core.Output;
+using Serilog;
+
+namespace Sensor.Cli.Commands;
+
+/// <summary>The NATS server and credentials options shared by `sensor agent` and `sensor probe --via`.</summary>
+public sealed class BusOptions
+{
+    public Option<string?> Bus { get; } = new("--bus") { Description = "NATS server to connect to, e.g. nats://bus.example.org:4222 (tls:// for TLS)" };
+    public Option<string?> Creds { get; } = new("--creds") { Description = "NATS credentials file (JWT + NKey seed, from nsc)" };
+    public Option<string?> User { get; } = new("--user") { Description = "NATS user name (with --password-file)" };
+    public Option<string?> PasswordFile { get; } = new("--password-file") { Description = "file holding the NATS password for --user" };
+    public Option<string?> TokenFile { get; } = new("--token-file") { Description = "file holding a NATS authentication token" };
+
+    public IEnumerable<Option> All => [Bus, Creds, User, PasswordFile, TokenFile];
+
+    /// <summary>The NATS options, or a UsageException with one line: a server and exactly one credential are required.</summary>
+    public NatsOpts Read(ParseResult result, string clientName, TimeSpan connectTimeout)
+    {
+        var url = result.GetValue(Bus) ?? throw new UsageException("--bus nats://HOST:PORT is required");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("nats" or "tls" or "ws" or "wss") || uri.Host.Length == 0)
+            throw new UsageException($"--bus takes nats://HOST:PORT (or tls://, ws://, wss://), not '{url}'");
+        if (uri.UserInfo.Length > 0)
+            throw new UsageException("--bus must not carry credentials in the URL (they would show in ps); use --creds, --user with --password-file, or --token-file");
+        var (creds, user, passwordFile, tokenFile) = (result.GetValue(Creds), result.GetValue(User), result.GetValue(PasswordFile), result.GetValue(TokenFile));
+        var given = (creds is null ? 0 : 1) + (user is null && passwordFile is null ? 0 : 1) + (tokenFile is null ? 0 : 1);
+        if (given == 0)
+            throw new UsageException("NATS credentials are required: give --creds FILE, --user NAME with --password-file FILE, or --token-file FILE");
+        if (given > 1)
+            throw new UsageException("give one kind of NATS credential: --creds, --user with --password-file, or --token-file");
+        if ((user is null) != (passwordFile is null))
+            throw new UsageException("--user and --password-file go together");
+        if (creds is not null && !File.Exists(creds))
+            throw new UsageException($"--creds: cannot read {creds}");
+        var credentials = new BusCredentials(creds, user, passwordFile is null ? null : Secret(passwordFile, "--password-file"), tokenFile is null ? null : Secret(tokenFile, "--token-file"));
+        return AgentBus.Options(url, credentials, clientName, connectTimeout);
+    }
+
+    private static string Secret(string path, string option)
+    {
+        try
+        {
+            var text = File.ReadAllText(path).TrimEnd('\r', '\n');
+            return text.Length > 0 ? text : throw new UsageException($"{option}: {path} is empty");
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"{option}: cannot read {path}: {e.Message}");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new UsageException($"{option}: cannot read {path}: permission denied");
+        }
+    }
+
+    /// <summary>One line for a failed connection (refused, unreachable, bad credentials).</summary>
+    public static string Describe(Exception e, string url)
+    {
+        var inner = e;
+        while (inner.InnerException is not null && inner is not NatsServerException)
+            inner = inner.InnerException;
+        var text = inner.Message.ReplaceLineEndings(" ");
+        if (text.Contains("Authorization Violation", StringComparison.OrdinalIgnoreCase) || text.Contains("authorization", StringComparison.OrdinalIgnoreCase))
+            return $"cannot connect to {url}: the NATS server refused the credentials (Authorization Violation)";
+        if (e is TimeoutException)
+            return $"cannot connect to {url}: no answer in time";
+        return text.Contains("can not connect", StringComparison.OrdinalIgnoreCase)
+            ? $"cannot connect to {url}: no NATS server accepted the connection (refused or unreachable)"
+            : $"cannot connect to {url}: {text}";
+    }
+}
+
+/// <summary>`sensor agent --name NAME --bus nats://...`: a probe agent that answers `sensor probe --via NAME` from where it runs.</summary>
+public static class AgentCommand
+{
+    private static readonly Option<string> Name = new("--name") { Description = "this vantage point's name (1-64 of A-Z a-z 0-9 - _); requests come on sensor.probe.NAME", Required = true };
+    private static readonly BusOptions BusOpts = new();
+    private static readonly Option<string[]> Allow = new("--allow") { Description = "CIDR the agent may probe although private, loopback or link-local (repeatable), e.g. 127.0.0.0/8 for tests", AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<int> MaxConcurrent = new("--max-concurrent") { Description = "probes at once over all requests (default 4)", DefaultValueFactory = _ => 4 };
+    private static readonly Option<int> Rate = new("--rate") { Description = "probes per requester per minute (default 30)", DefaultValueFactory = _ => 30 };
+    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
+    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+
+    public static Command Build()
+    {
+        var command = new Command("agent", "Run a probe agent: connect out to a NATS server and answer `sensor probe --via NAME` with probes made from here. "
+            + "Refuses private, loopback and link-local addresses (after DNS) unless --allow covers them; bounds concurrency, the rate per requester and every probe. Runs until interrupted.")
+        {
+            Name, Allow, MaxConcurrent, Rate, LogFile, Verbose,
+        };
+        foreach (var option in BusOpts.All)
+            command.Options.Add(option);
+        command.SetAction((result, token) => RunAsync(result, token));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, CancellationToken token)
+    {
+        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        AgentSettings settings;
+        NatsOpts opts;
+        try
+        {
+            var name = result.GetValue(Name)!;
+            if (!AgentSubjects.IsValidName(name))
+                throw new UsageException($"--name takes 1-64 letters, digits, '-' or '_', not '{name}'");
+            var (concurrent, rate) = (result.GetValue(MaxConcurrent), result.GetValue(Rate));
+            if (concurrent is < 1 or > 256)
+                throw new UsageException("--max-concurrent takes 1 to 256");
+            if (rate is < 1 or > 100_000)
+                throw new UsageException("--rate takes 1 to 100000 probes a minute");
+            TargetPolicy policy;
+            try
+            {
+                policy = TargetPolicy.Parse(result.GetValue(Allow) ?? []);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            settings = new AgentSettings { Name = name, Policy = policy, MaxConcurrent = concurrent, RatePerMinute = rate };
+            opts = BusOpts.Read(result, $"sensor-agent-{name}", TimeSpan.FromSeconds(10));
+        }
+        catch (UsageException e)
+        {
+            Log.Error("{Message}", e.Message);
+            return ExitCodes.BadInput;
+        }
+        var agent = new ProbeAgent(settings);
+        NatsConnection nats;
+        try
+        {
+            nats = await AgentBus.ConnectAsync(opts, token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            Log.Error("{Message}", BusOptions.Describe(e, opts.Url));
+            return ExitCodes.BadInput;
+        }
+        await using (nats)
+        {
+            var allowed = settings.Policy.Allowed.Count == 0 ? "none" : string.Join(", ", settings.Policy.Allowed);
+            // On stderr whatever the log level: the operator (and the tests) wait for it.
+            Console.Error.WriteLine($"sensor: agent {settings.Name} listening on {agent.Subject} at {opts.Url} (private/loopback/link-local allowed: {allowed})");
+            Log.Information("agent {Name} listening on {Subject} at {Url} (private/loopback/link-local allowed: {Allowed}; {Concurrent} at once; {Rate}/min per requester)",
+                settings.Name, agent.Subject, opts.Url, allowed, settings.MaxConcurrent, settings.RatePerMinute);
+            await agent.ServeAsync(nats, line => Log.Information("{Line}", line), token);
+        }
+        return ExitCodes.Ok;
+    }
+}
+
+/// <summary>`sensor probe --via NAME`: the same request sent to an agent; its records come back as if probed here, with the agent as vantage.</summary>
+public static class ViaAgent
+{
+    /// <summary>Records, or one error line (no agent, connection refused, bad credentials, the agent refused the request).</summary>
+    public static async Task<(List<ProbeRecord> Records, string? Error)> ProbeAsync(ParseResult result, string via, BusOptions bus, CancellationToken token)
+    {
+        if (!AgentSubjects.IsValidName(via))
+            return ([], $"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{via}'");
+        if (result.GetValue<string?>("--vantage") is not null)
+            return ([], "--vantage does not go with --via: the records carry the agent's name");
+        var timeoutText = result.GetValue<string?>("--timeout");
+        var step = timeoutText is null ? 10 : double.Parse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture);
+        // the agent allows each probe five steps; add a margin for DNS and the trip through the bus
+        var wait = TimeSpan.FromSeconds(Math.Min(step * 5 + 10, 300));
+        NatsOpts opts;
+        try
+        {
+            opts = bus.Read(result, "sensor-probe", TimeSpan.FromSeconds(Math.Min(step, 10)));
+        }
+        catch (UsageException e)
+        {
+            return ([], e.Message);
+        }
+        NatsConnection nats;
+        try
+        {
+            nats = await AgentBus.ConnectAsync(opts, token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            return ([], BusOptions.Describe(e, opts.Url));
+        }
+        await using (nats)
+        {
+            var request = new AgentRequest
+            {
+                Targets = [.. result.GetValue<string[]>("targets") ?? []],
+                Proto = result.GetValue<string?>("--proto"),
+                Timeout = timeoutText is null ? null : step,
+                Resolver = result.GetValue<string?>("--resolver"),
+            };
+            AgentReply reply;
+            try
+            {
+                reply = await AgentBus.RequestAsync(nats, via, request, wait, token);
+            }
+            catch (AgentUnavailableException e)
+            {
+                return ([], e.Message);
+            }
+            if (reply.Error is not null)
+                return ([], $"agent {via} refused the request: {reply.Error}");
+            foreach (var record in reply.Records)
+                record.Vantage = via;
+            return (reply.Records, null);
+        }
+    }
+}
