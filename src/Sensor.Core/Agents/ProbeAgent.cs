@@ -105,7 +105,7 @@ public sealed class ProbeAgent
         }
         using var whole = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         whole.CancelAfter(_settings.RequestTimeout);
-        var plans = new List<AgentPlan>();
+        var plans = new List<ProbePlan>();
         try
         {
             foreach (var target in targets)

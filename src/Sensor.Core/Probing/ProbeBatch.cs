@@ -20,9 +20,6 @@ public static class ProbeBatch
 {
     public const int DefaultConcurrency = 16;
 
-    /// <summary>One server to probe under a target, or a result already known from DNS.</summary>
-    private sealed record Planned(ProbeTarget Target, IPAddress? Address, string? MailDomain, int? Preference, ProbeResult? Known = null);
-
     public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, int concurrency = DefaultConcurrency, CancellationToken cancellationToken = default)
     {
         using var gate = new SemaphoreSlim(concurrency);
@@ -32,7 +29,7 @@ public static class ProbeBatch
         var policies = new ConcurrentDictionary<string, Lazy<Task<MtaStsCheck>>>(StringComparer.OrdinalIgnoreCase);
         var tasks = targets.Select(async target =>
         {
-            var plan = await PlanAsync(target, lazyDns, options, cancellationToken);
+            var plan = await ProbePlanner.PlanAsync(target, lazyDns, options, cancellationToken);
             return await Task.WhenAll(plan.Select(async p =>
             {
                 if (p.Known is { } known)
@@ -137,93 +134,4 @@ public static class ProbeBatch
         Checked = c.Checked, Domain = c.Domain, Txt = c.Txt, Id = c.Id, Policy = c.Policy, Tlsrpt = c.Tlsrpt, Dnssec = c.Dnssec, Note = c.Note,
         MxMatch = c.Policy?.MatchesMx(mxHost),
     };
-
-    private static async Task<IReadOnlyList<Planned>> PlanAsync(ProbeTarget target, Lazy<MailDns> lazyDns, ProbeOptions options, CancellationToken token)
-    {
-        if (target.Address is { } pinned)
-            return [new(target, pinned, null, null)];
-        if (IPAddress.TryParse(target.Host, out var literal))
-            return [new(target, literal, null, null)];
-        var dns = lazyDns.Value;
-        if (!target.IsMailDomain)
-        {
-            var (addresses, error, outcome) = options.Resolver is null ? await SystemAddressesAsync(target.Host, options, token) : await DnsAddressesAsync(target.Host, dns, token);
-            return error is not null ? [Failed(target, outcome, error)] : [.. addresses.Select(a => new Planned(target, a, null, null))];
-        }
-
-        var domain = target.Host.TrimEnd('.');
-        var mx = await dns.QueryAsync(domain, QueryType.MX, token);
-        switch (mx.Kind)
-        {
-            case DnsAnswerKind.Timeout:
-                return [Failed(target, ProbeOutcome.Timeout, mx.Error!, domain)];
-            case DnsAnswerKind.NxDomain or DnsAnswerKind.ServFail or DnsAnswerKind.Refused or DnsAnswerKind.Error:
-                return [Failed(target, ProbeOutcome.Unresolvable, mx.Error!, domain)];
-        }
-        var records = mx.Records.OfType<MxRecord>().ToList();
-        if (records.Count == 1 && records[0].Exchange.Value.TrimEnd('.').Length == 0)
-            return [Failed(target, ProbeOutcome.NoMail, $"{domain} publishes a null MX (RFC 7505): it accepts no mail", domain)];
-        if (records.Count == 0)
-        {
-            // RFC 5321 §5.1: no MX, the domain itself is the implicit MX.
-            var (addresses, error, outcome) = await DnsAddressesAsync(domain, dns, token);
-            if (error is not null)
-                return [Failed(target, outcome, $"{domain} has no MX; {error}", domain)];
-            return [.. addresses.Select(a => new Planned(target with { Host = domain }, a, domain, null))];
-        }
-        var ordered = records.Where(r => r.Exchange.Value.TrimEnd('.').Length > 0)
-            .OrderBy(r => r.Preference).ThenBy(r => r.Exchange.Value, StringComparer.OrdinalIgnoreCase)
-            .Select(r => (Host: r.Exchange.Value.TrimEnd('.'), Preference: (int)r.Preference))
-            .DistinctBy(r => r.Host.ToLowerInvariant()).ToList();
-        var resolved = await Task.WhenAll(ordered.Select(async m => (m, await DnsAddressesAsync(m.Host, dns, token))));
-        var plan = new List<Planned>();
-        foreach (var ((host, preference), (addresses, error, outcome)) in resolved)
-        {
-            var mxTarget = target with { Host = host };
-            if (error is not null)
-                plan.Add(Failed(mxTarget, outcome, $"MX {host} (preference {preference}) of {domain}: {error}", domain, preference));
-            else
-                plan.AddRange(addresses.Select(a => new Planned(mxTarget, a, domain, preference)));
-        }
-        return plan;
-    }
-
-    private static Planned Failed(ProbeTarget target, string outcome, string error, string? domain = null, int? preference = null)
-    {
-        var result = new ProbeResult { Target = target, MailDomain = domain, MxPreference = preference };
-        result.Fail(outcome, error);
-        if (domain is not null)
-            result.MtaSts = MtaStsCheck.NotChecked("not checked: the domain did not resolve to a mail server");
-        result.Dane = DaneCheck.NotChecked("not checked: no server was probed");
-        return new(target, null, domain, preference, result);
-    }
-
-    private static async Task<(IReadOnlyList<IPAddress> List, string? Error, string Outcome)> DnsAddressesAsync(string host, MailDns dns, CancellationToken token)
-    {
-        var (addresses, a, aaaa) = await dns.AddressesAsync(host, token);
-        if (addresses.Count > 0)
-            return (addresses, null, ProbeOutcome.Ok);
-        if (a.Kind == DnsAnswerKind.Timeout || aaaa.Kind == DnsAnswerKind.Timeout)
-            return ([], (a.Kind == DnsAnswerKind.Timeout ? a : aaaa).Error, ProbeOutcome.Timeout);
-        return ([], a.Error ?? aaaa.Error ?? $"{host}: no A or AAAA record", ProbeOutcome.Unresolvable);
-    }
-
-    private static async Task<(IReadOnlyList<IPAddress> List, string? Error, string Outcome)> SystemAddressesAsync(string host, ProbeOptions options, CancellationToken token)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
-        cts.CancelAfter(options.ConnectTimeout);
-        try
-        {
-            var addresses = await System.Net.Dns.GetHostAddressesAsync(host, cts.Token);
-            return addresses.Length == 0 ? ([], $"{host}: no address", ProbeOutcome.Unreachable) : (addresses.Distinct().ToList(), null, ProbeOutcome.Ok);
-        }
-        catch (SocketException e)
-        {
-            return ([], $"cannot resolve {host}: {e.Message}", ProbeOutcome.Unreachable);
-        }
-        catch (OperationCanceledException) when (!token.IsCancellationRequested)
-        {
-            return ([], $"timeout resolving {host} ({ProbeConnection.Seconds(options.ConnectTimeout)})", ProbeOutcome.Timeout);
-        }
-    }
 }
