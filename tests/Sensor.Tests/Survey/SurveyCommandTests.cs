@@ -91,13 +91,17 @@ public class SurveyCommandTests
         Assert.Contains("not a Mozilla ISPDB autoconfig directory", Assert.Single(run.StderrLines));
     }
 
-    [Fact]
-    public void BadPolitenessIsRefused()
+    [Theory]
+    [InlineData("--per-destination", "0", "--per-destination takes a whole number from 1 to 64, not '0'")]
+    [InlineData("--concurrency", "many", "--concurrency takes a whole number from 1 to 1024, not 'many'")]
+    [InlineData("--timeout", "-1", "--timeout takes a number of seconds above 0 (at most 3600), not '-1'")]
+    [InlineData("--resolver", "nowhere", "--resolver takes IP, IP:PORT or [IPv6]:PORT, not 'nowhere'")]
+    public void BadOptionIsOneLineAndExitTwo(string option, string value, string message)
     {
         var list = Path.Combine(TempDir(), "list.txt");
         File.WriteAllText(list, "example.org\n");
-        var run = Run("survey", list, "--per-destination", "0", "--no-db");
+        var run = Run("survey", list, option, value, "--no-db");
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("sensor: error: --per-destination takes a whole number from 1 to 64, not '0'", Assert.Single(run.StderrLines));
+        Assert.Equal($"sensor: error: {message}", Assert.Single(run.StderrLines));
     }
 }
