@@ -9,6 +9,7 @@ var root = new RootCommand("Sensor: catches attacks on email transport security 
     AgentCommand.Build(),
     ImportCommand.Build(),
     FieldtestCommand.Build(),
+    SurveyCommand.Build(),
     RulesCommand.Build(),
 };
 

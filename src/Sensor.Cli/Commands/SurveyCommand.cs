@@ -1,0 +1,219 @@
+using System.CommandLine;
+using System.Globalization;
+using Sensor.Core.FieldTest;
+using Sensor.Core.Output;
+using Sensor.Core.Probing;
+using Sensor.Core.Storage;
+using Sensor.Core.Survey;
+using Serilog;
+using Spectre.Console;
+
+namespace Sensor.Cli.Commands;
+
+/// <summary>
+/// `sensor survey FILE`: probes a list of mail domains (SMTP on 25 through MX) with bounded
+/// concurrency and per-server politeness, resumable from the store, and gives starttls.info-style
+/// statistics as text, JSON Lines and an HTML report with charts.
+/// </summary>
+public static class SurveyCommand
+{
+    private static readonly Argument<string> File = new("file") { Description = "list to survey: one mail domain (MX on port 25), host or HOST:PORT (spoken to as SMTP) a line; '#' comments and blank lines are ignored, repeats probed once" };
+    private static readonly Option<bool> Json = new("--json") { Description = "write the survey's probe records and one {\"type\":\"survey\"} statistics line as JSON Lines to stdout instead of the summary" };
+    private static readonly Option<string?> Report = new("--report") { Description = "also write a self-contained HTML report with the statistics and charts to this file" };
+    private static readonly Option<string?> Concurrency = new("--concurrency") { Description = $"domains probed at once, one server at a time each (default {SurveySettings.DefaultConcurrency})" };
+    private static readonly Option<string?> PerDestination = new("--per-destination") { Description = $"connections at once to one server address (default {SurveySettings.DefaultPerDestination})" };
+    private static readonly Option<string?> Resolver = new("--resolver") { Description = "DNS resolver for MX, A/AAAA, TLSA and TXT: IP, IP:PORT or [IPv6]:PORT (default: the system's name servers)" };
+    private static readonly Option<string?> Timeout = new("--timeout") { Description = "seconds allowed for each step (the whole probe of a server gets five times that); default 10, greeting 30, whole probe 90" };
+    private static readonly Option<string?> Vantage = new("--vantage") { Description = "name of this vantage point in the records (default: local); part of the survey's id" };
+    private static readonly Option<string?> Db = new("--db") { Description = "LiteDB store the probes go to (default: $XDG_DATA_HOME/sensor/sensor.db); the survey's progress is kept beside it in PATH.survey, so a run stopped early resumes" };
+    private static readonly Option<bool> NoDb = new("--no-db") { Description = "keep nothing: no store, no resuming" };
+    private static readonly Option<bool> NoProgress = new("--no-progress") { Description = "no progress bar on stderr" };
+    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
+    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+
+    public static Command Build()
+    {
+        var command = new Command("survey", "Survey a list of mail domains: probe each one's SMTP servers (STARTTLS, TLS, grade, DANE, MTA-STS) politely and resumably, "
+            + "and report how many offer STARTTLS, the grade spread and DANE/MTA-STS adoption. Ctrl-C stops cleanly; run it again to finish. Exit 0 when it ran; 2 on bad usage.")
+        {
+            File, Json, Report, Concurrency, PerDestination, Resolver, Timeout, Vantage, Db, NoDb, NoProgress, LogFile, Verbose,
+        };
+        command.SetAction((result, token) => RunAsync(result, token));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, CancellationToken token)
+    {
+        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        SurveyInput input;
+        SurveySettings settings;
+        try
+        {
+            (input, settings) = ReadSettings(result);
+        }
+        catch (UsageException e)
+        {
+            Log.Error("{Message}", e.Message);
+            return ExitCodes.BadInput;
+        }
+        var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
+        SensorStore? store = null;
+        SurveyJournal? journal = null;
+        try
+        {
+            store = dbPath is null ? null : SensorStore.Open(dbPath);
+            journal = dbPath is null ? null : SurveyJournal.Open(SurveyJournal.PathFor(dbPath));
+        }
+        catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException or LiteDB.LiteException)
+        {
+            store?.Dispose();
+            Log.Error("{Message}", e is StoreException ? e.Message : $"cannot open the survey journal of '{dbPath}': {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        SurveyOutcome outcome;
+        using (store)
+        using (journal)
+        {
+            var done = journal?.Finished(input.Id(settings.Vantage)) ?? [];
+            void Finished(SurveyEntry entry)
+            {
+                store?.AddProbes(entry.Records);
+                journal?.Add(entry);
+            }
+            var showProgress = !result.GetValue(NoProgress) && !Console.IsErrorRedirected;
+            outcome = showProgress
+                ? await WithProgressBar(input.Entries.Count, progress => SurveyRun.RunAsync(input, settings, done, Finished, progress, token))
+                : await SurveyRun.RunAsync(input, settings, done, Finished, null, token);
+        }
+        var now = DateTime.UtcNow;
+        if (result.GetValue(Report) is { } reportPath)
+        {
+            try
+            {
+                System.IO.File.WriteAllText(reportPath, SurveyReportHtml.Render(outcome, now, FieldTestRun.Version));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log.Error("cannot write the report '{Path}': {Message}", reportPath, e.Message);
+                return ExitCodes.BadInput;
+            }
+        }
+        if (result.GetValue(Json))
+        {
+            using var stdout = Console.OpenStandardOutput();
+            using (var json = new JsonLinesWriter(stdout))
+                foreach (var record in outcome.Domains.SelectMany(d => d.Records))
+                    json.Write(record);
+            stdout.Write(System.Text.Encoding.UTF8.GetBytes(SurveyRecord.From(outcome, now).ToJsonLine() + "\n"));
+        }
+        else
+        {
+            Print(outcome, result.GetValue(Report));
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<SurveyOutcome> WithProgressBar(int total, Func<IProgress<SurveyProgress>, Task<SurveyOutcome>> work)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        SurveyOutcome outcome = null!;
+        await console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("surveying", maxValue: Math.Max(1, total));
+                outcome = await work(new BarProgress(task));
+            });
+        return outcome;
+    }
+
+    private sealed class BarProgress(ProgressTask task) : IProgress<SurveyProgress>
+    {
+        public void Report(SurveyProgress value) => task.Value = value.Done;
+    }
+
+    private static (SurveyInput, SurveySettings) ReadSettings(ParseResult result)
+    {
+        var path = result.GetValue(File)!;
+        if (path.StartsWith('-'))
+            throw new UsageException($"unknown option '{path}' (see 'sensor survey --help')");
+        if (Directory.Exists(path))
+            throw new UsageException($"{path}: a directory; this version reads a list of domains, not a Mozilla ISPDB autoconfig directory");
+        SurveyInput input;
+        try
+        {
+            input = SurveyInput.Parse(System.IO.File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read '{path}': {e.Message}");
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"{path}: {e.Message}");
+        }
+        if (input.Entries.Count == 0)
+            throw new UsageException($"{path}: no domain or host in it");
+        var options = ProbeOptionText.Read(result.GetValue(Timeout), result.GetValue(Resolver), ProbeOptions.Default);
+        var vantage = result.GetValue(Vantage) ?? "local";
+        if (vantage.Length is 0 or > 64 || vantage.Any(char.IsControl))
+            throw new UsageException("--vantage takes a name of 1 to 64 printable characters");
+        var concurrency = Count(result.GetValue(Concurrency), "--concurrency", SurveySettings.DefaultConcurrency, 1024);
+        var perDestination = Count(result.GetValue(PerDestination), "--per-destination", SurveySettings.DefaultPerDestination, 64);
+        return (input, new SurveySettings(options, vantage, concurrency, perDestination));
+    }
+
+    private static int Count(string? text, string option, int fallback, int max) =>
+        text is null ? fallback
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max ? n
+        : throw new UsageException($"{option} takes a whole number from 1 to {max}, not '{text}'");
+
+    private static void Print(SurveyOutcome outcome, string? reportPath)
+    {
+        var s = outcome.Stats;
+        string Percent(double share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+        Console.WriteLine($"Survey {outcome.Id} from '{outcome.Vantage}': {s.Domains} of {outcome.Total} domains done ({outcome.ProbedNow} probed now, {outcome.Resumed} from an earlier run){(outcome.Interrupted ? ", interrupted: run it again to finish" : "")}.");
+        Console.WriteLine($"  servers reached      {s.ServersReached} (rated {s.ServersRated})");
+        Console.WriteLine($"  with STARTTLS        {s.WithStarttls}");
+        Console.WriteLine($"  without STARTTLS     {s.WithoutStarttls}");
+        Console.WriteLine($"  average score        {s.AverageScore?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-"}");
+        Console.WriteLine($"  grades               {string.Join("  ", SurveyStats.Letters.Select(l => $"{l} {s.Grades[l]}"))}");
+        Console.WriteLine($"  DANE                 {s.DaneServers} servers ({Percent(s.DaneShare)}; validated TLSA match)");
+        Console.WriteLine($"  MTA-STS              {s.MtaStsDomains} domains ({Percent(s.MtaStsShare)}; TXT published)");
+        Console.WriteLine($"  unreachable          {s.Unreachable}");
+        Console.WriteLine($"  timeouts             {s.Timeouts}");
+        Console.WriteLine($"  unresolvable/no-mail {s.Unresolvable}/{s.NoMail}");
+        Console.WriteLine($"  other failures       {s.OtherFailures}");
+        if (reportPath is not null)
+            Console.WriteLine($"Report: {reportPath}");
+    }
+}
+
+/// <summary>
+/// --timeout and --resolver as probe, fieldtest and survey take them, into <see cref="ProbeOptions"/>;
+/// bad values are a <see cref="UsageException"/> with one clear line. (probe and fieldtest still
+/// parse them on their own: they can move here.)
+/// </summary>
+internal static class ProbeOptionText
+{
+    public static ProbeOptions Read(string? timeoutText, string? resolverText, ProbeOptions defaults)
+    {
+        var options = defaults;
+        if (timeoutText is not null)
+        {
+            if (!double.TryParse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > 3600)
+                throw new UsageException($"--timeout takes a number of seconds above 0 (at most 3600), not '{timeoutText}'");
+            options = ProbeOptions.WithStepTimeout(TimeSpan.FromSeconds(seconds));
+        }
+        if (resolverText is null)
+            return options;
+        try
+        {
+            return options with { Resolver = Sensor.Core.Probing.Dns.MailDns.ParseResolver(resolverText) };
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+}

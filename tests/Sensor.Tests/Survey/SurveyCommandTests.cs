@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Sensor.Core.Storage;
+using static Sensor.Tests.Cli.SensorProcess;
+
+namespace Sensor.Tests.Survey;
+
+/// <summary>`sensor survey FILE` as a user runs it, against postfix on loopback, a silent server and a refused port.</summary>
+public class SurveyCommandTests
+{
+    [Fact]
+    public void SurveyStatsJsonReportAndResume()
+    {
+        using var servers = new SurveyLoopback();
+        var dir = TempDir();
+        var list = Path.Combine(dir, "list.txt");
+        File.WriteAllText(list, $"# loopback survey\n127.0.0.1:25\n127.0.0.1:587\n{servers.Silent[0]}\n{servers.Refused}\n127.0.0.1:25 # again\n");
+        var db = Path.Combine(dir, "s.db");
+        var report = Path.Combine(dir, "r.html");
+
+        var first = Run("survey", list, "--json", "--timeout", "1", "--db", db, "--vantage", "lab", "--report", report);
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal("", first.Stderr);
+        var lines = first.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(4, lines.Count(l => l.GetProperty("type").GetString() == "probe"));
+        var survey = lines[^1];
+        Assert.Equal("survey", survey.GetProperty("type").GetString());
+        Assert.Equal((4, 0), (survey.GetProperty("domains_probed_now").GetInt32(), survey.GetProperty("domains_resumed").GetInt32()));
+        AssertStats(survey);
+        Assert.Equal(4, Store(db).Count);
+
+        var html = File.ReadAllText(report);
+        Assert.Contains("<figure id=\"grades\"><svg", html);
+        Assert.Contains("Servers per grade: A: 2,", html);
+        Assert.Contains("<tr><th>Servers with STARTTLS</th><td class=\"n\">2</td></tr>", html);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("http:", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("https:", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(dir, html);
+
+        var again = Run("survey", list, "--json", "--timeout", "1", "--db", db, "--vantage", "lab");
+        Assert.Equal(0, again.ExitCode);
+        var resumed = JsonDocument.Parse(again.StdoutLines[^1]).RootElement;
+        Assert.Equal((0, 4), (resumed.GetProperty("domains_probed_now").GetInt32(), resumed.GetProperty("domains_resumed").GetInt32()));
+        Assert.Equal(survey.GetProperty("survey").GetString(), resumed.GetProperty("survey").GetString());
+        AssertStats(resumed);
+        Assert.Equal(4, Store(db).Count);
+
+        var text = Run("survey", list, "--timeout", "1", "--db", db, "--vantage", "elsewhere");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("4 of 4 domains done (4 probed now, 0 from an earlier run)", text.Stdout);
+        Assert.Contains("  with STARTTLS        2", text.Stdout);
+        Assert.Equal(8, Store(db).Count);
+    }
+
+    private static void AssertStats(JsonElement s)
+    {
+        Assert.Equal(4, s.GetProperty("domains").GetInt32());
+        Assert.Equal(2, s.GetProperty("servers_reached").GetInt32());
+        Assert.Equal(2, s.GetProperty("servers_rated").GetInt32());
+        Assert.Equal(2, s.GetProperty("with_starttls").GetInt32());
+        Assert.Equal(0, s.GetProperty("without_starttls").GetInt32());
+        Assert.Equal(2, s.GetProperty("grades").GetProperty("A").GetInt32());
+        Assert.Equal(1, s.GetProperty("unreachable").GetInt32());
+        Assert.Equal(1, s.GetProperty("timeouts").GetInt32());
+        Assert.False(s.GetProperty("interrupted").GetBoolean());
+    }
+
+    private static List<Sensor.Core.Output.ProbeRecord> Store(string db)
+    {
+        using var store = SensorStore.Open(db);
+        return [.. store.Probes()];
+    }
+
+    [Theory]
+    [InlineData("example.org\nbad_host!\n", "line 2: bad_host!: 'bad_host!' is not a host name or IP address")]
+    [InlineData("# nothing\n", "no domain or host in it")]
+    public void BadListIsOneLineAndExitTwo(string text, string message)
+    {
+        var list = Path.Combine(TempDir(), "list.txt");
+        File.WriteAllText(list, text);
+        var run = Run("survey", list, "--no-db");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"sensor: error: {list}: {message}", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
+    public void IspdbDirectoryIsNotReadYet()
+    {
+        var run = Run("survey", TempDir(), "--no-db");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("not a Mozilla ISPDB autoconfig directory", Assert.Single(run.StderrLines));
+    }
+
+    [Theory]
+    [InlineData("--per-destination", "0", "--per-destination takes a whole number from 1 to 64, not '0'")]
+    [InlineData("--concurrency", "many", "--concurrency takes a whole number from 1 to 1024, not 'many'")]
+    [InlineData("--timeout", "-1", "--timeout takes a number of seconds above 0 (at most 3600), not '-1'")]
+    [InlineData("--resolver", "nowhere", "--resolver takes IP, IP:PORT or [IPv6]:PORT, not 'nowhere'")]
+    public void BadOptionIsOneLineAndExitTwo(string option, string value, string message)
+    {
+        var list = Path.Combine(TempDir(), "list.txt");
+        File.WriteAllText(list, "example.org\n");
+        var run = Run("survey", list, option, value, "--no-db");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"sensor: error: {message}", Assert.Single(run.StderrLines));
+    }
+}
