@@ -114,7 +114,7 @@ public static class LiveCommand
                 Log.Information("{Interface}: {Packets} packets, {Bytes} bytes, {KernelDropped} dropped by the kernel, {InterfaceDropped} by the interface",
                     name, run.Packets, run.Bytes, run.KernelDropped, run.InterfaceDropped);
                 foreach (var warning in run.Warnings)
-                    Log.Warning("{Interface}: {Warning}", name, warning);
+                    Log.Information("{Interface}: {Warning}", name, warning);
                 if (run.StoppedBy is { } why && !stop.IsCancellationRequested)
                 {
                     Log.Error("capture on {Interface} stopped: {Why}", name, why);
