@@ -87,6 +87,32 @@ public class LiveCommandTests
         Assert.Matches("^sensor: error: (bad capture filter \"tcp port\"|cannot capture on lo)", line);
     }
 
+    /// <summary>As root, drops to nobody without capabilities (setpriv) to see the refusal; otherwise the test user already lacks them.</summary>
+    [Fact]
+    public void NoCapturePermission_IsOneLineAndExit2()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "sensor.dll");
+        var start = new ProcessStartInfo(Environment.UserName == "root" ? "setpriv" : "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        if (Environment.UserName == "root")
+            foreach (var arg in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "dotnet" })
+                start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { dll, "live", "-i", "lo", "--no-db" })
+            start.ArgumentList.Add(arg);
+        start.Environment["HOME"] = start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(2, process.ExitCode);
+        var line = Assert.Single(stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("sensor: error: cannot capture on lo: ", line);
+        Assert.EndsWith("(capturing needs root or CAP_NET_RAW)", line);
+        Assert.Empty(stdout.Result);
+    }
+
     private static void SmtpAuthPlainDialogue(string address, int port)
     {
         using var client = new TcpClient(address, port);
