@@ -5,6 +5,7 @@ using Sensor.Cli.Commands;
 var root = new RootCommand("Sensor: catches attacks on email transport security (STARTTLS stripping, cleartext credentials) in SMTP, IMAP and POP3 traffic.")
 {
     ReplayCommand.Build(),
+    LiveCommand.Build(),
     ProbeCommand.Build(),
     AgentCommand.Build(),
     ImportCommand.Build(),

@@ -21,6 +21,12 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
 
     private readonly Queue<MailSession> _awaitingVerdict = new();
 
+    /// <summary>
+    /// Live mode: a capture that never ends cannot wait for its end, so a session lacking STARTTLS is judged
+    /// (removed or absent) as soon as it ends, on what is known so far: this capture's history, the store, policy.
+    /// </summary>
+    public bool JudgeAsSeen { get; init; }
+
     public long Sessions { get; private set; }
 
     /// <summary>Connections on mail ports that carried no byte (scans, refused or abandoned handshakes): counted, not reported.</summary>
@@ -63,7 +69,7 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
 
     private void Await(MailSession session)
     {
-        if (knowledge.WhyStartTlsExpected(session) is not null)
+        if (JudgeAsSeen || knowledge.WhyStartTlsExpected(session) is not null)
         {
             Emit(detector.JudgeMissingStartTls(session));
             return;

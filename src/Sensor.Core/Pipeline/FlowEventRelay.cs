@@ -44,6 +44,25 @@ public sealed class FlowEventRelay : IFlowObserver, IDisposable
             data = data[Room().AddData(flow, direction, data)..];
     }
 
+    /// <summary>
+    /// Hands a partly filled batch to the worker now, without waiting for it to fill: live capture calls
+    /// this when the wire is quiet, so sessions that ended are reported within a read timeout.
+    /// </summary>
+    public void Push()
+    {
+        if (_filling.Count == 0)
+            return;
+        Hand(_filling);
+        try
+        {
+            _filling = _free.Take();
+        }
+        catch (InvalidOperationException) when (_failure is not null)
+        {
+            _failure.Throw();
+        }
+    }
+
     /// <summary>Hands over the last batch, waits until the worker has replayed everything, rethrows what it failed with.</summary>
     public void Finish()
     {

@@ -21,14 +21,15 @@ public sealed class MailPipeline : IDisposable
     private readonly FlowEventRelay _relay;
 
     /// <param name="crossCheck">probe results to compare the capture with: raises absent STARTTLS a probe saw offered, and makes verdicts at the end</param>
+    /// <param name="judgeAsSeen">live mode: judge a missing STARTTLS (removed or absent) when its session ends, on what is known so far, instead of at the end of the capture</param>
     public MailPipeline(RuleSet rules, ReassemblyLimits limits, IServerHistory? history, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks,
-        CrossCheckSetup? crossCheck = null)
+        CrossCheckSetup? crossCheck = null, bool judgeAsSeen = false)
     {
         var checker = crossCheck is null ? null : new CrossChecker(crossCheck);
         var knowledge = new ServerKnowledge(rules, history, checker);
         if (checker is not null)
             sinks = [.. sinks, checker.Passive];
-        _detection = new DetectionStage(new SessionDetector(rules, knowledge), knowledge, mapper, sinks, checker);
+        _detection = new DetectionStage(new SessionDetector(rules, knowledge), knowledge, mapper, sinks, checker) { JudgeAsSeen = judgeAsSeen };
         _sessions = new SessionTracker(_detection);
         _relay = new FlowEventRelay(_sessions);
         _flows = new FlowTable(_relay, limits);
@@ -47,6 +48,16 @@ public sealed class MailPipeline : IDisposable
             _flows.Process(segment);
         else
             _flows.AdvanceTime(timestampTicks);
+    }
+
+    /// <summary>
+    /// Live capture: the wall clock moved on with no frame. Ends flows idle past the timeout and hands
+    /// what the flow table produced to the sessions stage now. Call it on the thread that calls <see cref="OnFrame"/>.
+    /// </summary>
+    public void AdvanceTime(long timestampTicks)
+    {
+        _flows.AdvanceTime(timestampTicks);
+        _relay.Push();
     }
 
     /// <summary>End of input: ends every flow, waits for the sessions stage, judges what waited for the whole capture, then cross-checks.</summary>
