@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
 using Sensor.Core.Sessions;
@@ -9,18 +6,12 @@ namespace Sensor.Core.Live;
 
 /// <summary>
 /// JSON Lines for a capture that never ends: each record is one whole line, written and flushed as it
-/// is made, so `tail -f`, Filebeat or Vector see a session or finding the moment it ends. Same record
-/// shapes and encoding as <see cref="JsonLinesWriter"/>.
+/// is made, so `tail -f`, Filebeat or Vector see a session or finding the moment it ends. Several
+/// capture threads may report at once, so writes are serialised.
 /// </summary>
 public sealed class LiveJsonLinesSink(Stream output) : IRecordSink, IDisposable
 {
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    private readonly ArrayBufferWriter<byte> _line = new(1024);
-    private readonly Utf8JsonWriter _json = new(Stream.Null, WriterOptions);
+    private readonly JsonLinesWriter _writer = new(output, flushEachLine: true);
     private readonly Lock _gate = new();
 
     /// <summary>Opens (creating with mode 0640) a file that records are appended to.</summary>
@@ -32,34 +23,30 @@ public sealed class LiveJsonLinesSink(Stream output) : IRecordSink, IDisposable
         return new LiveJsonLinesSink(new FileStream(path, options));
     }
 
-    public void OnSession(MailSession session, SessionRecord record) => Write(record, RecordJsonContext.Default.SessionRecord);
-
-    public void OnFinding(Finding finding, FindingRecord record) => Write(record, RecordJsonContext.Default.FindingRecord);
-
-    public void OnVerdict(VerdictRecord record) => Write(record, RecordJsonContext.Default.VerdictRecord);
-
-    private void Write<T>(T record, JsonTypeInfo<T> type)
+    public void OnSession(MailSession session, SessionRecord record)
     {
         lock (_gate)
-        {
-            _line.ResetWrittenCount();
-            _json.Reset(_line);
-            JsonSerializer.Serialize(_json, record, type);
-            _json.Flush();
-            _line.GetSpan(1)[0] = (byte)'\n';
-            _line.Advance(1);
-            output.Write(_line.WrittenSpan);
-            output.Flush();
-        }
+            _writer.Write(record);
+    }
+
+    public void OnFinding(Finding finding, FindingRecord record)
+    {
+        lock (_gate)
+            _writer.Write(record);
+    }
+
+    public void OnVerdict(VerdictRecord record)
+    {
+        lock (_gate)
+            _writer.Write(record);
     }
 
     public void Dispose()
     {
         lock (_gate)
         {
-            output.Flush();
+            _writer.Dispose();
             output.Dispose();
-            _json.Dispose();
         }
     }
 }

@@ -15,10 +15,11 @@ public sealed partial class RecordJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// JSON Lines: one record a line. Each record is serialised whole into a reused buffer and written
-/// with its newline in one call, so a reader never sees half a line; the stream is buffered and
-/// flushed when full and on dispose.
+/// with its newline in one call, so a reader never sees half a line. A replay's stream is buffered
+/// and flushed when full and on dispose; a live capture's is flushed after every line
+/// (<paramref name="flushEachLine"/>), so a SIEM sees each record the moment it is made.
 /// </summary>
-public sealed class JsonLinesWriter(Stream output) : IDisposable
+public sealed class JsonLinesWriter(Stream output, bool flushEachLine = false) : IDisposable
 {
     public const int BufferBytes = 64 * 1024;
 
@@ -48,6 +49,8 @@ public sealed class JsonLinesWriter(Stream output) : IDisposable
         _line.GetSpan(1)[0] = (byte)'\n';
         _line.Advance(1);
         _output.Write(_line.WrittenSpan);
+        if (flushEachLine)
+            _output.Flush();
     }
 
     public void Dispose()
