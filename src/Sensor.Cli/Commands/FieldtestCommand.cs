@@ -95,19 +95,9 @@ public static class FieldtestCommand
 
     private static Settings ReadSettings(ParseResult result)
     {
-        ProbeSelection? selection = null;
-        if (result.GetValue(Proto) is { } protoText)
-            selection = ProbeTarget.TryParseSelection(protoText, out var s) ? s : throw new UsageException($"--proto takes smtp, submission, imap, pop3 or all, not '{protoText}'");
-        var options = FieldTestRun.DefaultOptions;
-        if (result.GetValue(Timeout) is { } timeoutText)
-        {
-            if (!double.TryParse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > 3600)
-                throw new UsageException($"--timeout takes a number of seconds above 0 (at most 3600), not '{timeoutText}'");
-            options = ProbeOptions.WithStepTimeout(TimeSpan.FromSeconds(seconds));
-        }
-        var vantage = result.GetValue(Vantage) ?? "local";
-        if (vantage.Length is 0 or > 64 || vantage.Any(char.IsControl))
-            throw new UsageException("--vantage takes a name of 1 to 64 printable characters");
+        var selection = ProbeOptionText.Selection(result.GetValue(Proto));
+        var options = ProbeOptionText.Read(result.GetValue(Timeout), null, FieldTestRun.DefaultOptions);
+        var vantage = ProbeOptionText.Vantage(result.GetValue(Vantage));
         FieldLevel? failOn = result.GetValue(FailOn) switch
         {
             null => null,

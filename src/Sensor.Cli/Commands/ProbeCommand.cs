@@ -104,30 +104,10 @@ public static class ProbeCommand
 
     private static (List<ProbeTarget>, ProbeOptions) ReadSettings(ParseResult result)
     {
-        ProbeSelection? selection = null;
-        if (result.GetValue(Proto) is { } protoText)
-            selection = ProbeTarget.TryParseSelection(protoText, out var s) ? s : throw new UsageException($"--proto takes smtp, submission, imap, pop3 or all, not '{protoText}'");
-        var options = ProbeOptions.Default;
-        if (result.GetValue(Timeout) is { } timeoutText)
-        {
-            if (!double.TryParse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > 3600)
-                throw new UsageException($"--timeout takes a number of seconds above 0 (at most 3600), not '{timeoutText}'");
-            options = ProbeOptions.WithStepTimeout(TimeSpan.FromSeconds(seconds));
-        }
-        if (result.GetValue(Resolver) is { } resolverText)
-        {
-            try
-            {
-                options = options with { Resolver = Sensor.Core.Probing.Dns.MailDns.ParseResolver(resolverText) };
-            }
-            catch (FormatException e)
-            {
-                throw new UsageException(e.Message);
-            }
-        }
+        var selection = ProbeOptionText.Selection(result.GetValue(Proto));
+        var options = ProbeOptionText.Read(result.GetValue(Timeout), result.GetValue(Resolver), ProbeOptions.Default);
         options = options with { Enumerate = result.GetValue(Enumerate) };
-        if (result.GetValue(Vantage) is { } vantage && (vantage.Length is 0 or > 64 || vantage.Any(char.IsControl)))
-            throw new UsageException("--vantage takes a name of 1 to 64 printable characters");
+        ProbeOptionText.Vantage(result.GetValue(Vantage));
         var targets = new List<ProbeTarget>();
         foreach (var text in result.GetValue(Targets) ?? [])
         {

@@ -155,9 +155,7 @@ public static class SurveyCommand
         if (input.Entries.Count == 0)
             throw new UsageException($"{path}: no domain or host in it");
         var options = ProbeOptionText.Read(result.GetValue(Timeout), result.GetValue(Resolver), ProbeOptions.Default);
-        var vantage = result.GetValue(Vantage) ?? "local";
-        if (vantage.Length is 0 or > 64 || vantage.Any(char.IsControl))
-            throw new UsageException("--vantage takes a name of 1 to 64 printable characters");
+        var vantage = ProbeOptionText.Vantage(result.GetValue(Vantage));
         var concurrency = Count(result.GetValue(Concurrency), "--concurrency", SurveySettings.DefaultConcurrency, 1024);
         var perDestination = Count(result.GetValue(PerDestination), "--per-destination", SurveySettings.DefaultPerDestination, 64);
         return (input, new SurveySettings(options, vantage, concurrency, perDestination));
@@ -186,34 +184,5 @@ public static class SurveyCommand
         Console.WriteLine($"  other failures       {s.OtherFailures}");
         if (reportPath is not null)
             Console.WriteLine($"Report: {reportPath}");
-    }
-}
-
-/// <summary>
-/// --timeout and --resolver as probe, fieldtest and survey take them, into <see cref="ProbeOptions"/>;
-/// bad values are a <see cref="UsageException"/> with one clear line. (probe and fieldtest still
-/// parse them on their own: they can move here.)
-/// </summary>
-internal static class ProbeOptionText
-{
-    public static ProbeOptions Read(string? timeoutText, string? resolverText, ProbeOptions defaults)
-    {
-        var options = defaults;
-        if (timeoutText is not null)
-        {
-            if (!double.TryParse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > 3600)
-                throw new UsageException($"--timeout takes a number of seconds above 0 (at most 3600), not '{timeoutText}'");
-            options = ProbeOptions.WithStepTimeout(TimeSpan.FromSeconds(seconds));
-        }
-        if (resolverText is null)
-            return options;
-        try
-        {
-            return options with { Resolver = Sensor.Core.Probing.Dns.MailDns.ParseResolver(resolverText) };
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException(e.Message);
-        }
     }
 }
