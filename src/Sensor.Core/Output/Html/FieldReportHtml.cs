@@ -35,24 +35,19 @@ public static class FieldReportHtml
 
     public static string Render(FieldReport report)
     {
-        var html = new StringBuilder();
         var time = report.TimeUtc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-            .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>Mail encryption field test, ").Append(HtmlText.Encode(time)).Append("</title><style>").Append(Css).Append("</style></head><body>\n")
-            .Append("<h1>Mail encryption field test</h1>\n")
+        var html = HtmlPage.Begin($"Mail encryption field test, {time}", Css);
+        html.Append("<h1>Mail encryption field test</h1>\n")
             .Append("<p class=\"meta\">Tested from <strong>").Append(HtmlText.Encode(report.Vantage)).Append("</strong> at ").Append(HtmlText.Encode(time))
             .Append(" with sensor ").Append(HtmlText.Encode(report.Version)).Append(".</p>\n");
         Summary(html, report);
         foreach (var target in report.Targets)
             Target(html, target);
         html.Append("<footer><p>Grades: 0\u2013100 and a letter from the negotiated TLS protocol, key exchange and cipher (30/30/40, as SSL Labs rates them); ")
-            .Append("DANE and MTA-STS, which a sending mail server really checks, are not checked by this version. ")
+            .Append("DANE and MTA-STS, which a sending mail server really checks, are not shown in this report yet (sensor probe records them). ")
             .Append("\u201cElsewhere\u201d is the latest result from each other vantage point that was imported into this sensor.</p>")
-            .Append("<p>Made by sensor ").Append(HtmlText.Encode(report.Version)).Append(". This file holds no passwords and loads nothing from the network.</p></footer>\n")
-            .Append("</body></html>\n");
-        return html.ToString();
+            .Append("<p>Made by sensor ").Append(HtmlText.Encode(report.Version)).Append(". This file holds no passwords and loads nothing from the network.</p></footer>\n");
+        return HtmlPage.End(html);
     }
 
     private static void Summary(StringBuilder html, FieldReport report)
