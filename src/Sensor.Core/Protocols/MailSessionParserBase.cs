@@ -85,8 +85,14 @@ public abstract class MailSessionParserBase : IMailSessionParser
         }
     }
 
-    /// <summary>Parses plaintext from one direction; returns how many bytes were consumed. Must stop right after a line that calls <see cref="StartTlsRequested"/> or an accepting <see cref="StartTlsAnswered"/>.</summary>
-    protected abstract int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink);
+    /// <summary>
+    /// Parses the client's plaintext, advancing <paramref name="data"/> past what it consumed. Must
+    /// stop right after a line that calls <see cref="StartTlsRequested"/> (see <see cref="Diverted"/>).
+    /// </summary>
+    protected abstract void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink);
+
+    /// <summary>Parses the server's plaintext; must stop right after an accepting <see cref="StartTlsAnswered"/>.</summary>
+    protected abstract void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink);
 
     protected abstract void OnGap(Direction direction, IMailEventSink sink);
 
@@ -147,10 +153,13 @@ public abstract class MailSessionParserBase : IMailSessionParser
                 continue;
             if (data.IsEmpty)
                 return;
-            int used = ParsePlaintext(direction, data, sink);
-            if (used == 0 && !Diverted(direction))
+            int before = data.Length;
+            if (direction == Direction.ClientToServer)
+                ParseClient(ref data, sink);
+            else
+                ParseServer(ref data, sink);
+            if (data.Length == before && !Diverted(direction))
                 return;
-            data = data[used..];
         }
     }
 

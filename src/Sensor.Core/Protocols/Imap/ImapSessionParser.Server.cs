@@ -10,7 +10,7 @@ public sealed partial class ImapSessionParser
     private bool _serverLineContinues;
     private bool _greetingSeen;
 
-    private void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    protected override void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         while (!data.IsEmpty && !Diverted(Direction.ServerToClient))
         {

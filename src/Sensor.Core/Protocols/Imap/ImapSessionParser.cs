@@ -50,17 +50,7 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
 
     public long MaxLiteralBytes { get; init; } = DefaultMaxLiteralBytes;
 
-    protected override int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
-    {
-        int total = data.Length;
-        if (direction == Direction.ClientToServer)
-            ParseClient(ref data, sink);
-        else
-            ParseServer(ref data, sink);
-        return total - data.Length;
-    }
-
-    private void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    protected override void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         while (!data.IsEmpty && !Diverted(Direction.ClientToServer))
         {

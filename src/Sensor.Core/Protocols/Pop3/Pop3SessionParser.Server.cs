@@ -6,7 +6,7 @@ namespace Sensor.Core.Protocols.Pop3;
 /// <summary>The server side: status lines matched in order, multi-line bodies followed to ".".</summary>
 public sealed partial class Pop3SessionParser
 {
-    private void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    protected override void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         while (!data.IsEmpty && !Diverted(Direction.ServerToClient))
         {

@@ -38,17 +38,7 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
 
     public override MailProtocol Protocol => MailProtocol.Smtp;
 
-    protected override int ParsePlaintext(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
-    {
-        int total = data.Length;
-        if (direction == Direction.ClientToServer)
-            ParseClient(ref data, sink);
-        else
-            ParseServer(ref data, sink);
-        return total - data.Length;
-    }
-
-    private void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    protected override void ParseClient(ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         while (!data.IsEmpty && !Diverted(Direction.ClientToServer))
         {
@@ -63,7 +53,7 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
         }
     }
 
-    private void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    protected override void ParseServer(ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         while (!data.IsEmpty && !Diverted(Direction.ServerToClient))
         {
