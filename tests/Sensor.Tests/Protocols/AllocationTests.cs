@@ -2,6 +2,7 @@ using System.Text;
 using Sensor.Core.Protocols;
 using Sensor.Core.Protocols.Imap;
 using Sensor.Core.Protocols.Pop3;
+using Sensor.Core.Protocols.Smtp;
 using Sensor.Core.Reassembly;
 
 namespace Sensor.Tests.Protocols;
@@ -21,6 +22,22 @@ public class AllocationTests
             parser.Feed(Direction.ServerToClient, server, sink);
         }
         return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public void Smtp_data_body_and_ordinary_round_trips()
+    {
+        var parser = new SmtpSessionParser();
+        EventText.Events(parser, new Transcript().S(SmtpSessionParserTests.PostfixGreeting).C("EHLO x\r\n").S(SmtpSessionParserTests.PostfixEhlo)
+            .C("MAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\nDATA\r\n").S("250 ok\r\n250 ok\r\n354 go\r\n"));
+        var body = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("Body line with .dots. and AUTH PLAIN words\r\n..stuffed\r\n", 64)));
+
+        Assert.Equal(0, Allocated(parser, body, []));
+
+        var sink = new MailEventList();
+        parser.Feed(Direction.ClientToServer, "\r\n.\r\n"u8, sink);
+        parser.Feed(Direction.ServerToClient, "250 2.0.0 Ok: queued\r\n"u8, sink);
+        Assert.Equal(0, Allocated(parser, "NOOP\r\nRSET\r\n"u8.ToArray(), "250 2.0.0 Ok\r\n250 2.0.0 Ok\r\n"u8.ToArray()));
     }
 
     [Fact]
