@@ -262,6 +262,19 @@ public class SmtpSessionParserTests
     }
 
     [Fact]
+    public void Session_picked_up_mid_stream_parses_from_the_next_line()
+    {
+        var t = new Transcript().Gap(Direction.ServerToClient).Gap(Direction.ClientToServer)
+            .C($"ail.example.net\r\nAUTH PLAIN {B64("\0alice\0pw")}\r\n").S("ESMTP\r\n235 2.7.0 ok\r\n");
+
+        var events = TranscriptFeeder.EverySplit(Smtp, t);
+
+        Assert.Contains("CredentialEvent { Mechanism = PLAIN, Variant = smtp-auth-plain, Kind = Reusable, User = alice, Secret = pw }", events);
+        Assert.Contains("AuthResultEvent { Success = True, Status = 235 }", events);
+        Assert.DoesNotContain(events, e => e.StartsWith("GreetingEvent", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Over_long_line_is_discarded_up_to_the_next_lf()
     {
         var t = Postfix().C(new string('A', 10000) + "\r\nMAIL FROM:<a@x>\r\n");

@@ -88,7 +88,7 @@ public sealed partial class ImapSessionParser
             sink.Emit(new ProtocolAnomalyEvent(Direction.ServerToClient, AnomalyNames.MalformedReply, WireText.Escape(line)));
             return;
         }
-        string word = Ascii.Upper(status);
+        string word = Ascii.EqualsIgnoreCase(status, "OK") ? "OK" : Ascii.EqualsIgnoreCase(status, "NO") ? "NO" : "BAD";
         CancelRefusedLiteral(tag, word);
         if (ImapSyntax.CapabilityCode(text) is { } capabilities)
             sink.Emit(new CapabilitiesEvent(capabilities, CapabilitySource.ImapCapability));

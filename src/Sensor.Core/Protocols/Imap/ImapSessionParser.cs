@@ -69,13 +69,26 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
             auth.OnResponse(line, sink);
             return;
         }
-        if (_command is null)
-        {
-            var tag = Ascii.NextToken(line, out var rest);
-            var verb = Ascii.Upper(Ascii.NextToken(rest, out line));
-            _command = new Command(tag.ToArray(), verb, verb is "LOGIN" or "AUTHENTICATE");
-        }
+        if (_command is null && !StartCommand(ref line))
+            return;
         ContinueCommand(line, sink);
+    }
+
+    /// <summary>
+    /// Reads tag and verb. The common command (FETCH, SELECT, ...) with no literal costs nothing:
+    /// a command record is made only for the verbs Sensor reads or when a literal must be followed.
+    /// </summary>
+    private bool StartCommand(ref ReadOnlySpan<byte> line)
+    {
+        var tag = Ascii.NextToken(line, out var rest);
+        var verb = Ascii.NextToken(rest, out var arguments);
+        bool keep = Ascii.EqualsIgnoreCase(verb, "LOGIN") || Ascii.EqualsIgnoreCase(verb, "AUTHENTICATE");
+        bool tracked = keep || Ascii.EqualsIgnoreCase(verb, "STARTTLS");
+        if (!tracked && ImapSyntax.LiteralAtEnd(arguments, out _, out _, out _) == LiteralMarker.None)
+            return false;
+        _command = new Command(tag.ToArray(), tracked ? Ascii.Upper(verb) : "", keep);
+        line = arguments;
+        return true;
     }
 
     /// <summary>One line of a command: its arguments, then either a literal announced at its end or the end of the command.</summary>

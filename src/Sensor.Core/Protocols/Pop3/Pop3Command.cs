@@ -13,20 +13,21 @@ internal static class Pop3Verbs
     private static readonly string[] Known =
         ["USER", "PASS", "APOP", "AUTH", "STLS", "CAPA", "STAT", "LIST", "RETR", "DELE", "NOOP", "RSET", "QUIT", "TOP", "UIDL", "UTF8"];
 
-    public static Pop3Command Classify(string verb, bool hasArguments) => verb switch
+    public static Pop3Command Classify(ReadOnlySpan<byte> verb, bool hasArguments)
     {
-        "USER" => Pop3Command.User,
-        "PASS" => Pop3Command.Pass,
-        "APOP" => Pop3Command.Apop,
+        if (Ascii.EqualsIgnoreCase(verb, "USER")) return Pop3Command.User;
+        if (Ascii.EqualsIgnoreCase(verb, "PASS")) return Pop3Command.Pass;
+        if (Ascii.EqualsIgnoreCase(verb, "APOP")) return Pop3Command.Apop;
         // RFC 5034 §4: AUTH with a mechanism starts an exchange; bare AUTH (RFC 1734 practice) lists mechanisms, multi-line.
-        "AUTH" => hasArguments ? Pop3Command.Auth : Pop3Command.MultiLine,
-        "STLS" => Pop3Command.Stls,
-        "CAPA" => Pop3Command.Capa,
-        "RETR" or "TOP" => Pop3Command.MultiLine,
+        if (Ascii.EqualsIgnoreCase(verb, "AUTH")) return hasArguments ? Pop3Command.Auth : Pop3Command.MultiLine;
+        if (Ascii.EqualsIgnoreCase(verb, "STLS")) return Pop3Command.Stls;
+        if (Ascii.EqualsIgnoreCase(verb, "CAPA")) return Pop3Command.Capa;
+        if (Ascii.EqualsIgnoreCase(verb, "RETR") || Ascii.EqualsIgnoreCase(verb, "TOP")) return Pop3Command.MultiLine;
         // RFC 1939 §5: LIST and UIDL with a message number answer on one line, without one as a list.
-        "LIST" or "UIDL" => hasArguments ? Pop3Command.Other : Pop3Command.MultiLine,
-        _ => Pop3Command.Other,
-    };
+        if (Ascii.EqualsIgnoreCase(verb, "LIST") || Ascii.EqualsIgnoreCase(verb, "UIDL"))
+            return hasArguments ? Pop3Command.Other : Pop3Command.MultiLine;
+        return Pop3Command.Other;
+    }
 
     public static bool LooksLikeCommand(ReadOnlySpan<byte> line) => Ascii.FirstTokenIsOneOf(line, Known);
 

@@ -42,8 +42,7 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
             auth.OnResponse(line, sink);
             return;
         }
-        string verb = Ascii.Upper(Ascii.NextToken(line, out var args));
-        var command = Pop3Verbs.Classify(verb, !args.IsEmpty);
+        var command = Pop3Verbs.Classify(Ascii.NextToken(line, out var args), !args.IsEmpty);
         _pending.Enqueue(command, sink);
         switch (command)
         {
