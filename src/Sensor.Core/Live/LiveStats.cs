@@ -1,0 +1,29 @@
+namespace Sensor.Core.Live;
+
+/// <summary>
+/// What a running live sensor has counted so far, read by the metrics exporter and the periodic stats
+/// line. Every count is cumulative since start except the gauges (active flows, queue depths, memory).
+/// </summary>
+/// <param name="KernelDropped">frames libpcap reports the kernel dropped (pcap_stats ps_drop), all interfaces</param>
+/// <param name="InterfaceDropped">frames the interface or driver dropped (ps_ifdrop)</param>
+/// <param name="SensorDropped">frames the sensor itself discarded because a worker queue was full or a cap was hit</param>
+/// <param name="QueueDepths">frames waiting per worker queue right now</param>
+/// <param name="ManagedBytes">managed heap in use right now (GC.GetTotalMemory without collecting)</param>
+public sealed record LiveStats(
+    long Packets,
+    long Bytes,
+    long KernelDropped,
+    long InterfaceDropped,
+    long SensorDropped,
+    long FlowsCreated,
+    long ActiveFlows,
+    long Sessions,
+    long Findings,
+    IReadOnlyList<int> QueueDepths,
+    long ManagedBytes);
+
+/// <summary>Something that can say what a live sensor has counted so far; safe to call from any thread.</summary>
+public interface ILiveStatsSource
+{
+    LiveStats Snapshot();
+}
