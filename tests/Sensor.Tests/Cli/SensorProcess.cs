@@ -15,6 +15,11 @@ public static class SensorProcess
 
     public static SensorRun Run(params string[] args) => RunProgram("dotnet", [Dll, .. args]);
 
+    /// <summary>Runs sensor inside a network namespace the test made (ip netns exec).</summary>
+    public static SensorRun RunInNamespace(string netns, params string[] args) => RunProgram("ip", ["netns", "exec", netns, "dotnet", Dll, .. args]);
+
+    public static string DllPath => Dll;
+
     private static SensorRun RunProgram(string program, string[] args)
     {
         var start = new ProcessStartInfo(program)
