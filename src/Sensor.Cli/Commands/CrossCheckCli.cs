@@ -51,6 +51,15 @@ public sealed class CrossCheckCli
         return new OnTheFlyPlan([.. via.Distinct(StringComparer.Ordinal)], bus, settings, step, LocalVantage(result));
     }
 
+    /// <summary>Probe results in the store (own probes and imported ones), and with --crosscheck probes made now, are compared with the capture.</summary>
+    public static CrossCheckSetup? Setup(Sensor.Core.Storage.SensorStore? store, OnTheFlyRun? onTheFly, TimeSpan maxAge, IReadOnlySet<string> samePathVantages)
+    {
+        if (store is null && onTheFly is null)
+            return null;
+        var options = CrossCheckOptions.Default with { MaxAge = maxAge, SamePathVantages = samePathVantages };
+        return new CrossCheckSetup((IProbeHistory?)store ?? NoProbeHistory.Instance, TimeProvider.System, options, onTheFly?.Prober, store is null ? null : store.AddProbes);
+    }
+
     private string LocalVantage(ParseResult result) => ProbeOptionText.Vantage(result.GetValue(_localVantage), CrossCheckOptions.LocalVantage);
 
     private static TimeSpan Seconds(string? text)

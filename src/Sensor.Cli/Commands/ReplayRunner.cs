@@ -32,7 +32,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
 
         var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath())));
         using var onTheFly = settings.OnTheFly?.Start(TimeProvider.System);
-        var crossCheck = CrossCheck(store, onTheFly);
+        var crossCheck = CrossCheckCli.Setup(store, onTheFly, settings.CrossCheckMaxAge ?? CrossCheckOptions.DefaultMaxAge,
+            settings.SamePathVantages ?? CrossCheckOptions.Default.SamePathVantages);
         using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck);
         var read = ReadCaptures(pipeline);
         store?.Flush();
@@ -48,19 +49,6 @@ public sealed class ReplayRunner(ReplaySettings settings)
         if (!settings.Json)
             SummaryPrinter.Print(AnsiConsole.Console, new ReplayReport(settings.Options.Files.Count, read.Packets, read.Bytes, stopwatch.Elapsed, summary, warnings));
         return settings.FailOn is { } threshold && summary.HighestSeverity >= threshold ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
-    }
-
-    /// <summary>Probe results in the store (own probes and imported ones), and with --crosscheck probes made now, are compared with the capture.</summary>
-    private CrossCheckSetup? CrossCheck(SensorStore? store, OnTheFlyRun? onTheFly)
-    {
-        if (store is null && onTheFly is null)
-            return null;
-        var options = CrossCheckOptions.Default with
-        {
-            MaxAge = settings.CrossCheckMaxAge ?? CrossCheckOptions.DefaultMaxAge,
-            SamePathVantages = settings.SamePathVantages ?? CrossCheckOptions.Default.SamePathVantages,
-        };
-        return new CrossCheckSetup((IProbeHistory?)store ?? NoProbeHistory.Instance, TimeProvider.System, options, onTheFly?.Prober, store is null ? null : store.AddProbes);
     }
 
     private CaptureResult ReadCaptures(MailPipeline pipeline)
