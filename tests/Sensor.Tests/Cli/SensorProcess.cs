@@ -20,7 +20,8 @@ public static class SensorProcess
 
     public static string DllPath => Dll;
 
-    private static SensorRun RunProgram(string program, string[] args)
+    /// <summary>Runs any program the same way (bounded to 120 s), e.g. a test's helper script.</summary>
+    public static SensorRun RunProgram(string program, string[] args)
     {
         var start = new ProcessStartInfo(program)
         {

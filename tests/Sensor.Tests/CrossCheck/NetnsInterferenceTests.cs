@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Sensor.Core.Output;
 using Sensor.Tests.Agents;
@@ -51,19 +50,9 @@ public sealed class NetnsLab : IDisposable
 
     private void Run(string command, params string[] args)
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Script, command, Directory, Prefix }.Concat(args))
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"netns-lab.sh {command} did not finish");
-        }
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"netns-lab.sh {command} failed ({process.ExitCode}): {stderr.Result}{stdout.Result}");
+        var run = SensorProcess.RunProgram("bash", [Script, command, Directory, Prefix, .. args]);
+        if (run.ExitCode != 0)
+            throw new InvalidOperationException($"netns-lab.sh {command} failed ({run.ExitCode}): {run.Stderr}{run.Stdout}");
     }
 
     public void Dispose()
