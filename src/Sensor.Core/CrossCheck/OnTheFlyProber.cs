@@ -29,7 +29,7 @@ public sealed record OnTheFlyStats(int Probed, int CacheHits, int StoreHits, int
 /// Probes the servers the capture raised questions about NOW, from every configured vantage, on a
 /// bounded queue with a fixed number of workers, so capture processing never waits for a probe.
 /// A (vantage, protocol, server) is probed at most once per TTL, and not at all when the store
-/// holds a result from that vantage younger than the TTL. <see cref="Settle"/> waits a bounded time
+/// holds an answer from that vantage younger than the TTL. <see cref="Settle"/> waits a bounded time
 /// at the end; what is still unanswered then becomes a timeout record, so a verdict never hangs on
 /// a vantage that is down or slow.
 /// </summary>
@@ -179,8 +179,10 @@ public sealed class OnTheFlyProber : IDisposable
         }
     }
 
+    /// <summary>A stored answer (TLS or no STARTTLS) from this vantage younger than the TTL; a stored failure or refusal is asked again.</summary>
     private bool IsFreshFrom(ProbeRecord record, string vantage, ServerToProbe server, DateTime now) =>
         string.Equals(record.Vantage, vantage, StringComparison.OrdinalIgnoreCase) && record.Server == server.Server
+        && ProbeConsensus.Classify(record) != ProbeView.Failed
         && ProbeConsensus.ParseTs(record.Ts) is { } ts && now - ts < _settings.Ttl;
 
     public void Dispose()

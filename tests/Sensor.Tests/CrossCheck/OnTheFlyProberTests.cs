@@ -30,21 +30,22 @@ public class OnTheFlyProberTests
     private static OnTheFlyProber Prober(MovableClock clock, OnTheFlySettings? settings = null, params IProbeVantage[] vantages) =>
         new(vantages.Length > 0 ? vantages : [new LocalVantage("local", Quick)], settings ?? new OnTheFlySettings { Ttl = TimeSpan.FromHours(1) }, clock);
 
-    private static List<ProbeRecord> AwaitResults(OnTheFlyProber prober, ServerToProbe server, int probed)
+    /// <summary>Waits (without holding a pool thread: the prober's workers need them) until <paramref name="probed"/> probes have answered.</summary>
+    private static async Task<List<ProbeRecord>> AwaitResults(OnTheFlyProber prober, ServerToProbe server, int probed)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (prober.Stats.Probed + prober.Stats.Unanswered < probed && DateTime.UtcNow < deadline)
-            Thread.Sleep(20);
+            await Task.Delay(20);
         return [.. prober.ResultsFor(server)];
     }
 
     [Fact]
-    public void WithinTheTtlAServerIsNotProbedAgainAfterItItIs()
+    public async Task WithinTheTtlAServerIsNotProbedAgainAfterItItIs()
     {
         var clock = new MovableClock(Start);
         using var prober = Prober(clock);
         prober.Request(Postfix, []);
-        var first = Assert.Single(AwaitResults(prober, Postfix, 1));
+        var first = Assert.Single(await AwaitResults(prober, Postfix, 1));
         Assert.Equal(("local", "ok", true, "127.0.0.1:25"), (first.Vantage, first.Outcome, first.TlsEstablished, first.Server));
 
         clock.Now = Start.AddMinutes(59);
@@ -54,14 +55,14 @@ public class OnTheFlyProberTests
 
         clock.Now = Start.AddMinutes(61);
         prober.Request(Postfix, []);
-        var second = Assert.Single(AwaitResults(prober, Postfix, 2));
+        var second = Assert.Single(await AwaitResults(prober, Postfix, 2));
         Assert.NotSame(first, second);
         Assert.Equal(new OnTheFlyStats(Probed: 2, CacheHits: 1, StoreHits: 0, Dropped: 0, Unanswered: 0), prober.Stats);
         Assert.Equal(2, prober.Settle().Count);
     }
 
     [Fact]
-    public void AStoredResultFromTheSameVantageWithinTheTtlIsReused()
+    public async Task AStoredAnswerFromTheSameVantageWithinTheTtlIsReusedAFailureIsNot()
     {
         var clock = new MovableClock(Start);
         using var prober = Prober(clock);
@@ -72,8 +73,9 @@ public class OnTheFlyProberTests
 
         var otherVantage = Probes.Make("abroad", "127.0.0.1:25", 0.5, "ok", true, true, Probes.CertA, null, "smtp");
         var twoHours = Probes.Make("local", "127.0.0.1:25", 2, "ok", true, true, Probes.CertA, null, "smtp");
-        prober.Request(new ServerToProbe("smtp", "127.0.0.1:25"), [otherVantage, twoHours]);
-        Assert.Equal("ok", Assert.Single(AwaitResults(prober, Postfix, 1)).Outcome);
+        var recentFailure = Probes.Make("local", "127.0.0.1:25", 0.1, "timeout", false, false, null, null, "smtp");
+        prober.Request(new ServerToProbe("smtp", "127.0.0.1:25"), [otherVantage, twoHours, recentFailure]);
+        Assert.Equal("ok", Assert.Single(await AwaitResults(prober, Postfix, 1)).Outcome);
         Assert.Equal(new OnTheFlyStats(1, 0, 1, 0, 0), prober.Stats);
     }
 
