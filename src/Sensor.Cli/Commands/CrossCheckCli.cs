@@ -48,6 +48,8 @@ public sealed class CrossCheckCli
             ProbeTimeout = AgentVantage.WaitFor(step) + TimeSpan.FromSeconds(5),
         };
         var bus = via.Length == 0 ? null : _bus.Read(result, "sensor-crosscheck", TimeSpan.FromSeconds(10));
+        if (via.Length == 0)
+            Serilog.Log.Warning("--crosscheck without --via probes only from here: those probes cross the capture's own path, so they show what the path does now but settle no verdict");
         return new OnTheFlyPlan([.. via.Distinct(StringComparer.Ordinal)], bus, settings, step, LocalVantage(result));
     }
 
