@@ -14,9 +14,17 @@ public sealed class CrossCheckCli
     private readonly Option<string[]> _via = new("--via") { Description = "with --crosscheck: also probe through this agent (sensor agent) over the NATS server given by --bus (repeatable)" };
     private readonly Option<string?> _ttl = new("--crosscheck-ttl") { Description = "with --crosscheck: probe a server:port from one vantage at most once in this time, and reuse a stored result this fresh, e.g. 1h, 30m (default: 1h)" };
     private readonly Option<string?> _timeout = new("--crosscheck-timeout") { Description = "with --crosscheck: seconds for each step of a probe (the whole probe gets five times that; default 10)" };
-    private readonly Option<string?> _wait = new("--crosscheck-wait") { Description = "with --crosscheck: how long to wait at the end of the capture for probes still running, e.g. 90s, 5m (default: 90s); what is unanswered then is a timeout" };
+    private readonly Option<string?> _wait;
     private readonly Option<string?> _localVantage = new("--local-vantage") { Description = "the vantage name of probes made from the sensor's own network (default: local); they cross the capture's own path, so they are shown but do not settle a verdict" };
     private readonly BusOptions _bus = new();
+    private readonly TimeSpan _defaultWait;
+
+    /// <param name="defaultWait">how long the end of the capture waits for probes by default (live keeps it short: a service manager waits on the stop)</param>
+    public CrossCheckCli(TimeSpan defaultWait)
+    {
+        _defaultWait = defaultWait;
+        _wait = new("--crosscheck-wait") { Description = $"with --crosscheck: how long to wait at the end of the capture for probes still running, e.g. 90s, 5m (default: {defaultWait.TotalSeconds:0}s); what is unanswered then is a timeout" };
+    }
 
     public IEnumerable<Option> All => [_crossCheck, _via, _ttl, _timeout, _wait, _localVantage, .. _bus.All];
 
@@ -44,7 +52,7 @@ public sealed class CrossCheckCli
         var settings = new OnTheFlySettings
         {
             Ttl = result.GetValue(_ttl) is { } ttl ? ReplayCommand.ParseAge(ttl, "--crosscheck-ttl") : new OnTheFlySettings().Ttl,
-            EndWait = result.GetValue(_wait) is { } wait ? ReplayCommand.ParseAge(wait, "--crosscheck-wait") : new OnTheFlySettings().EndWait,
+            EndWait = result.GetValue(_wait) is { } wait ? ReplayCommand.ParseAge(wait, "--crosscheck-wait") : _defaultWait,
             ProbeTimeout = AgentVantage.WaitFor(step) + TimeSpan.FromSeconds(5),
         };
         var bus = via.Length == 0 ? null : _bus.Read(result, "sensor-crosscheck", TimeSpan.FromSeconds(10));

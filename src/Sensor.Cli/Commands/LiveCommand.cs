@@ -34,7 +34,7 @@ public static class LiveCommand
     private static readonly Option<bool> ShowSecrets = new("--show-secrets") { Description = "reveal passwords and tokens in every output (forensics only; default: redacted)" };
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
-    private static readonly CrossCheckCli CrossCheck = new();
+    private static readonly CrossCheckCli CrossCheck = new(TimeSpan.FromSeconds(20));
 
     public static Command Build()
     {

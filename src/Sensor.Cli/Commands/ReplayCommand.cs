@@ -26,7 +26,7 @@ public static class ReplayCommand
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
     private static readonly Option<string?> CrossCheckMaxAge = new("--crosscheck-max-age") { Description = "how old stored probe results may be to count in the cross-check, e.g. 7d, 12h, 30m (default: 7d)" };
     private static readonly Option<bool> NoProgress = new("--no-progress") { Description = "no progress bar on stderr" };
-    private static readonly CrossCheckCli OnTheFly = new();
+    private static readonly CrossCheckCli OnTheFly = new(TimeSpan.FromSeconds(90));
 
     public static Command Build()
     {

@@ -19,7 +19,7 @@ public sealed record OnTheFlySettings
     /// <summary>Bound on one probe job, the trip to an agent included.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>At the end of a capture, how long to wait for probes still running or queued.</summary>
-    public TimeSpan EndWait { get; init; } = TimeSpan.FromSeconds(90);
+    public TimeSpan EndWait { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>What probing on the fly did: for the log and the tests.</summary>
