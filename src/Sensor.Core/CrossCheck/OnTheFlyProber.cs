@@ -48,6 +48,7 @@ public sealed class OnTheFlyProber : IDisposable
     private readonly ConcurrentQueue<ProbeRecord> _answered = new();
     private int _probed, _cacheHits, _storeHits, _dropped, _unanswered;
     private volatile bool _settled;
+    private DateTime _lastPrune = DateTime.MinValue;
 
     public OnTheFlyProber(IReadOnlyList<IProbeVantage> vantages, OnTheFlySettings settings, TimeProvider clock)
     {
@@ -85,7 +86,7 @@ public sealed class OnTheFlyProber : IDisposable
                 Interlocked.Increment(ref _storeHits);
                 continue;
             }
-            if (known is null && _entries.Count >= _settings.MaxServers * _vantages.Count)
+            if (known is null && IsFull(now))
             {
                 Interlocked.Increment(ref _dropped);
                 continue;
@@ -98,6 +99,24 @@ public sealed class OnTheFlyProber : IDisposable
             }
             _entries[key] = entry;
         }
+    }
+
+    /// <summary>
+    /// Whether no further server can be followed. A long live capture forgets answered entries older than
+    /// the TTL (they would be probed again anyway) at most once a minute, so the bound never freezes it.
+    /// </summary>
+    private bool IsFull(DateTime now)
+    {
+        if (_entries.Count < _settings.MaxServers * _vantages.Count)
+            return false;
+        if (now - _lastPrune >= TimeSpan.FromMinutes(1))
+        {
+            _lastPrune = now;
+            foreach (var (key, entry) in _entries)
+                if (entry.Records is not null && now - entry.RequestedUtc >= _settings.Ttl)
+                    _entries.TryRemove(key, out _);
+        }
+        return _entries.Count >= _settings.MaxServers * _vantages.Count;
     }
 
     /// <summary>The answers so far for this server from every vantage (after <see cref="Settle"/>, a timeout record for each one that never came).</summary>

@@ -137,4 +137,21 @@ public class OnTheFlyProberTests
             prober.Request(new ServerToProbe("smtp", $"{host}:{port}"), []);
         Assert.Equal((1, 3), (prober.Waiting, prober.Stats.Dropped));
     }
+
+    [Fact]
+    public async Task PastTheServerBoundNewServersAreDroppedUntilOldAnswersExpire()
+    {
+        var clock = new MovableClock(Start);
+        using var prober = Prober(clock, new OnTheFlySettings { MaxServers = 1, Ttl = TimeSpan.FromHours(1) });
+        prober.Request(Postfix, []);
+        await AwaitResults(prober, Postfix, 1);
+        var submission = new ServerToProbe("smtp", "127.0.0.1:587");
+        prober.Request(submission, []);
+        Assert.Equal((1, 1), (prober.Stats.Probed, prober.Stats.Dropped));
+
+        clock.Now = Start.AddMinutes(61);
+        prober.Request(submission, []);
+        Assert.Equal(("ok", 2, 1), (Assert.Single(await AwaitResults(prober, submission, 2)).Outcome, prober.Stats.Probed, prober.Stats.Dropped));
+        Assert.Empty(prober.ResultsFor(Postfix));
+    }
 }
