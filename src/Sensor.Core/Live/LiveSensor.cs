@@ -46,6 +46,7 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
     }
 
     public LiveSensorOptions Options { get; }
+    internal IReadOnlyList<LiveWorker> Workers => _workers;
     public LiveMemoryPlan Plan { get; }
 
     public long Sessions => _workers.Sum(w => w.Pipeline.Sessions);

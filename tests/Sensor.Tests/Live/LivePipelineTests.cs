@@ -19,22 +19,6 @@ public class LivePipelineTests
             new RecordMapper(new SecretRedactor(false, new byte[32])), [new LockedSink(sink)], judgeAsSeen: judgeAsSeen), sink);
     }
 
-    /// <summary>Records arrive on the sessions thread while the test reads them: both sides take the sink's lock.</summary>
-    private sealed class LockedSink(CollectingSink inner) : IRecordSink
-    {
-        public void OnSession(Sensor.Core.Sessions.MailSession session, SessionRecord record)
-        {
-            lock (inner)
-                inner.OnSession(session, record);
-        }
-
-        public void OnFinding(Finding finding, FindingRecord record)
-        {
-            lock (inner)
-                inner.OnFinding(finding, record);
-        }
-    }
-
     /// <summary>Feeds the capture without its FIN and RST segments: the flow stays open until time moves on.</summary>
     private static long FeedWithoutClose(MailPipeline pipeline)
     {
