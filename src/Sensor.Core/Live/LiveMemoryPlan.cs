@@ -13,8 +13,12 @@ namespace Sensor.Core.Live;
 public sealed record LiveMemoryPlan(long BudgetBytes, long QueueBytes, long BatchBytes, long EvidenceBytes,
     long BufferedBytesPerWorker, int FlowsPerWorker)
 {
-    /// <summary>Managed bytes one tracked flow costs at most, all stages together (see the flood test's figures).</summary>
-    public const int BytesPerFlow = 3072;
+    /// <summary>
+    /// Managed bytes one tracked flow can cost, all stages together: about 3 KiB measured for a flow and
+    /// its session (the flood test), plus both directions' line buffers at their cap, which a flood of
+    /// endless lines fills.
+    /// </summary>
+    public const int BytesPerFlow = 3072 + 2 * Protocols.Text.LineFramer.DefaultMaxLineBytes;
 
     /// <summary>What one pipeline's flow-event batches hold (they are allocated at start).</summary>
     public const long BatchBytesPerWorker = (FlowEventRelay.BatchesInFlight + 1) * (FlowEventBatch.DataBytes + FlowEventBatch.MaxEvents * 48L);

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Sensor.Core.Live;
 
 /// <summary>One packet as evidence: a copy, made only when a finding asks for it.</summary>
@@ -7,8 +5,9 @@ public sealed record EvidencePacket(long Ticks, int LinkType, byte[] Data, int O
 
 /// <summary>
 /// A flow's most recent packets, oldest overwritten first, in a byte buffer used round and round.
-/// The buffer starts small and doubles up to its cap, so the many flows of one packet cost little;
-/// its arrays come from the shared pool and go back when the ring is released.
+/// The buffer starts small and doubles up to its cap, so the many flows of one packet cost little.
+/// Its arrays are plain allocations, made as it grows (never per packet) and left to the collector
+/// when it is released: a pool would keep released arrays alive, outside the memory budget.
 /// </summary>
 internal sealed class PacketRing
 {
@@ -25,7 +24,7 @@ internal sealed class PacketRing
         _maxPackets = maxPackets;
     }
 
-    /// <summary>Bytes this ring holds in rented arrays (its buffer and its packet headers).</summary>
+    /// <summary>Bytes this ring holds in arrays (its buffer and its packet headers).</summary>
     public long FootprintBytes => _buffer.Length + (long)_entries.Length * Entry.Size;
 
     public int Count => _count;
@@ -54,8 +53,7 @@ internal sealed class PacketRing
         return FootprintBytes - before;
     }
 
-    /// <summary>The pool may hand out a longer header row than asked for; the cap still holds.</summary>
-    private int PacketCapacity => Math.Min(_entries.Length, _maxPackets);
+    private int PacketCapacity => _entries.Length;
 
     /// <summary>
     /// Writing starts again at the buffer's start. The oldest packets are those of the last round, past
@@ -81,13 +79,9 @@ internal sealed class PacketRing
         return packets;
     }
 
-    /// <summary>Gives the arrays back to the pool; the ring can be reused for another flow.</summary>
+    /// <summary>Lets go of the arrays; the ring can be reused for another flow.</summary>
     public void Release()
     {
-        if (_buffer.Length > 0)
-            ArrayPool<byte>.Shared.Return(_buffer);
-        if (_entries.Length > 0)
-            ArrayPool<Entry>.Shared.Return(_entries);
         _buffer = [];
         _entries = [];
         _first = _count = _head = 0;
@@ -98,8 +92,8 @@ internal sealed class PacketRing
     {
         if (_entries.Length == 0)
         {
-            _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(_maxBytes, Math.Max(InitialBytes, incoming)));
-            _entries = ArrayPool<Entry>.Shared.Rent(Math.Min(_maxPackets, InitialPackets));
+            _buffer = new byte[Math.Min(_maxBytes, Math.Max(InitialBytes, incoming))];
+            _entries = new Entry[Math.Min(_maxPackets, InitialPackets)];
             return;
         }
         if (_count == PacketCapacity && PacketCapacity < _maxPackets)
@@ -120,8 +114,8 @@ internal sealed class PacketRing
     /// <summary>Moves the packets, oldest first, into new arrays of the given sizes.</summary>
     private void Rearrange(int bytes, int packets)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(bytes);
-        var entries = ArrayPool<Entry>.Shared.Rent(packets);
+        var buffer = new byte[bytes];
+        var entries = new Entry[packets];
         int offset = 0;
         for (int i = 0; i < _count; i++)
         {
