@@ -89,9 +89,13 @@ public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? option
 
     private void PollStatistics(LibPcapLiveDevice device)
     {
-        var stats = device.Statistics;
-        Volatile.Write(ref _kernelDropped, stats.DroppedPackets);
-        Volatile.Write(ref _interfaceDropped, stats.InterfaceDroppedPackets);
+        if (!NativePcapStatistics.TryRead(device, out long kernel, out long interfaceDropped))
+        {
+            var stats = device.Statistics;
+            (kernel, interfaceDropped) = (stats.DroppedPackets, stats.InterfaceDroppedPackets);
+        }
+        Volatile.Write(ref _kernelDropped, kernel);
+        Volatile.Write(ref _interfaceDropped, interfaceDropped);
     }
 
     /// <summary>

@@ -74,3 +74,40 @@ internal sealed partial class LiveFrameReader
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(ref PollDescriptor descriptors, ulong count, int timeoutMilliseconds);
 }
+
+/// <summary>
+/// pcap_stats(3) called directly: SharpPcap 6.3.1's Statistics reports ps_drop as 0 on Linux even when
+/// libpcap counts thousands of kernel drops (seen side by side on lo), so drops would go unreported.
+/// </summary>
+internal static partial class NativePcapStatistics
+{
+    /// <summary>ps_drop and ps_ifdrop since the capture opened; false when libpcap cannot be called this way here.</summary>
+    public static bool TryRead(PcapDevice device, out long kernelDropped, out long interfaceDropped)
+    {
+        (kernelDropped, interfaceDropped) = (0, 0);
+        if (!OperatingSystem.IsLinux())
+            return false;
+        try
+        {
+            if (pcap_stats(device.Handle.DangerousGetHandle(), out var stats) != 0)
+                return false;
+            (kernelDropped, interfaceDropped) = (stats.Dropped, stats.InterfaceDropped);
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PcapStat
+    {
+        public uint Received;
+        public uint Dropped;
+        public uint InterfaceDropped;
+    }
+
+    [LibraryImport("libpcap.so.0.8")]
+    private static partial int pcap_stats(IntPtr pcap, out PcapStat stats);
+}
