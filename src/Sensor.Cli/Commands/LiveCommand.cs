@@ -34,7 +34,7 @@ public static class LiveCommand
     private static readonly Option<bool> ShowSecrets = new("--show-secrets") { Description = "reveal passwords and tokens in every output (forensics only; default: redacted)" };
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
-    private static readonly Option<int?> Workers = new("--workers") { Description = $"worker threads that flows are spread over (default {LiveSensorOptions.DefaultWorkers} here: one per two cores)" };
+    private static readonly Option<int?> Workers = new("--workers") { Description = $"worker threads that flows are spread over (default {LiveSensorOptions.DefaultWorkers} here: one per core, at most 8)" };
     private static readonly Option<string?> Evidence = new("--evidence") { Description = "write each finding's packets (its flow's recent packets) to DIR/ID-KIND.pcap, mode 0600" };
     private static readonly Option<int?> MemoryBudget = new("--memory-budget") { Description = "MiB the engine may keep (flows, buffers, evidence rings, queues); default 1024" };
 
