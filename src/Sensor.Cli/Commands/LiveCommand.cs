@@ -86,6 +86,8 @@ public static class LiveCommand
             // before any file is touched.
             foreach (var capture in captures)
                 capture.Open();
+            if (engineOptions.EvidenceDirectory is { } evidence)
+                EvidenceDirectory.Prepare(evidence);
 
             using var store = dbPath is null ? null : SensorStore.Open(dbPath);
             using var stdout = result.GetValue(Json) ? new LiveJsonLinesSink(Console.OpenStandardOutput()) : null;
@@ -156,8 +158,7 @@ public static class LiveCommand
         var options = new LiveSensorOptions();
         options = result.GetValue(Workers) is { } workers ? options with { Workers = workers } : options;
         options = result.GetValue(MemoryBudget) is { } mib ? options with { MemoryBudgetBytes = (long)mib << 20 } : options;
-        if (result.GetValue(Evidence) is { } directory)
-            options = options with { EvidenceDirectory = EvidenceDirectory.Prepare(directory) };
+        options = result.GetValue(Evidence) is { } directory ? options with { EvidenceDirectory = directory } : options;
         try
         {
             LiveMemoryPlan.For(options, ReassemblyLimits.Default);
