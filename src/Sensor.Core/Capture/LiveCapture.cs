@@ -121,7 +121,9 @@ public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? option
                 Mode = _options.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
                 Snaplen = _options.SnapLength,
                 ReadTimeout = _options.ReadTimeoutMilliseconds,
-                KernelBufferSize = _options.KernelBufferBytes,
+                // libpcap's buffer (pcap_set_buffer_size, before activation): on Linux the kernel ring.
+                // SharpPcap's KernelBufferSize is the WinPcap/Npcap pcap_setbuff extension and fails here.
+                BufferSize = _options.KernelBufferBytes,
             };
             // A setting this platform's libpcap lacks is a warning, not a reason to refuse to capture.
             configuration.ConfigurationFailed += (_, failure) => _warnings.Add($"{failure.Property}: {failure.Message}");
