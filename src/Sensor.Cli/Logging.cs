@@ -1,21 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Sensor.Cli.Service;
 using Serilog;
 using Serilog.Events;
+using Serilog.Settings.Configuration;
 
 namespace Sensor.Cli;
 
-/// <summary>Operational logs: warnings and errors to stderr by default; a file sink when --log-file is given.</summary>
+/// <summary>
+/// Operational logs: warnings and errors to stderr by default; a file sink when --log-file is given.
+/// A live sensor's config file may add a "Logging" section in Serilog.Settings.Configuration syntax:
+/// its MinimumLevel and enrichers apply, and its WriteTo sinks replace the default stderr sink.
+/// </summary>
 public static class Logging
 {
-    public static void Configure(bool verbose, string? logFile)
+    private const string Template = "sensor: {Level:w}: {Message:lj}{NewLine}";
+
+    public static void Configure(bool verbose, string? logFile, IConfiguration? config = null)
     {
-        var config = new LoggerConfiguration()
-            .MinimumLevel.Is(verbose ? LogEventLevel.Debug : LogEventLevel.Information)
-            .WriteTo.Console(
+        var logging = config?.GetSection(SettingsLoader.LoggingSection);
+        var level = verbose ? LogEventLevel.Debug : LogEventLevel.Information;
+        var setup = new LoggerConfiguration().MinimumLevel.Is(level);
+        if (logging?.GetSection("WriteTo").Exists() != true)
+            setup = setup.WriteTo.Console(
                 restrictedToMinimumLevel: verbose ? LogEventLevel.Debug : LogEventLevel.Warning,
                 standardErrorFromLevel: LogEventLevel.Verbose,
-                outputTemplate: "sensor: {Level:w}: {Message:lj}{NewLine}");
+                outputTemplate: Template);
         if (logFile is not null)
-            config = config.WriteTo.File(logFile, outputTemplate: "{Timestamp:o} [{Level:u3}] {Message:lj}{NewLine}{Exception}");
-        Log.Logger = config.CreateLogger();
+            setup = setup.WriteTo.File(logFile, outputTemplate: "{Timestamp:o} [{Level:u3}] {Message:lj}{NewLine}{Exception}");
+        if (logging?.Exists() == true)
+            setup = ReadSection(setup, config!);
+        Log.Logger = setup.CreateLogger();
+    }
+
+    private static LoggerConfiguration ReadSection(LoggerConfiguration setup, IConfiguration config)
+    {
+        var options = new ConfigurationReaderOptions(
+            typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly)
+        {
+            SectionName = SettingsLoader.LoggingSection,
+        };
+        try
+        {
+            return setup.ReadFrom.Configuration(config, options);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or InvalidCastException)
+        {
+            throw new ConfigException($"{SettingsLoader.LoggingSection}: {e.Message}");
+        }
     }
 }

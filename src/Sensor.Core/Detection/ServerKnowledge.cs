@@ -21,8 +21,11 @@ public interface IProbeEvidence
 /// capture, its history in the store, or probes of it from another vantage point. History is keyed by endpoint and by the host name in the
 /// greeting, so both legs of a proxied session (different endpoints, same banner) are compared.
 /// </summary>
-public sealed class ServerKnowledge(RuleSet rules, IServerHistory? history, IProbeEvidence? probes = null)
+public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? history, IProbeEvidence? probes = null)
 {
+    /// <summary>The rules current now (reloaded by a live sensor); named as before so the judging code reads the same.</summary>
+    private RuleSet rules => ruleSet.Current;
+
     /// <summary>Servers remembered per run; a capture of more distinct servers stops learning new ones (the store still does).</summary>
     public const int MaxServersRemembered = 200_000;
 

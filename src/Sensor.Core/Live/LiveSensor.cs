@@ -8,7 +8,7 @@ namespace Sensor.Core.Live;
 /// open flow so its session and findings are reported. Each interface reads on its own thread; frames
 /// reach the pipeline one at a time (it needs one caller), in arrival order.
 /// </summary>
-public sealed class LiveSensor(IReadOnlyList<LiveCapture> captures, MailPipeline pipeline)
+public sealed partial class LiveSensor(IReadOnlyList<LiveCapture> captures, MailPipeline pipeline)
 {
     /// <summary>How often, in capture time, a busy wire still hands finished sessions to detection.</summary>
     public static readonly long PushIntervalTicks = TimeSpan.FromMilliseconds(250).Ticks;
@@ -52,6 +52,7 @@ public sealed class LiveSensor(IReadOnlyList<LiveCapture> captures, MailPipeline
     {
         lock (_gate)
         {
+            CountFrame(packet.Data.Length);
             pipeline.OnFrame(packet.LinkType, packet.TimestampTicks, packet.Data);
             if (packet.TimestampTicks - lastPush >= PushIntervalTicks)
             {

@@ -22,7 +22,7 @@ public sealed class MailPipeline : IDisposable
 
     /// <param name="crossCheck">probe results to compare the capture with: raises absent STARTTLS a probe saw offered, and makes verdicts at the end</param>
     /// <param name="judgeAsSeen">live mode: judge a missing STARTTLS (removed or absent) when its session ends, on what is known so far, instead of at the end of the capture</param>
-    public MailPipeline(RuleSet rules, ReassemblyLimits limits, IServerHistory? history, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks,
+    public MailPipeline(RuleSetHolder rules, ReassemblyLimits limits, IServerHistory? history, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks,
         CrossCheckSetup? crossCheck = null, bool judgeAsSeen = false)
     {
         var checker = crossCheck is null ? null : new CrossChecker(crossCheck);
