@@ -54,8 +54,8 @@ public static class LiveCommand
             bool interfacesFromConfig = result.GetValue(Interfaces) is not { Length: > 0 };
             using var runtime = LiveRuntime.Open(config.Settings,
                 index => interfacesFromConfig ? config.Sources.Where($"Capture:Interfaces:{index}") : null);
-            Console.Error.WriteLine($"sensor: capturing on {string.Join(", ", runtime.Captures.Select(c => c.InterfaceName))} with filter \"{config.Settings.Capture.Bpf ?? DefaultFilter}\"");
-            return LiveHost.Run(runtime);
+            return LiveHost.Run(runtime, () => Console.Error.WriteLine(
+                $"sensor: capturing on {string.Join(", ", runtime.Captures.Select(c => c.InterfaceName))} with filter \"{config.Settings.Capture.Bpf ?? DefaultFilter}\""));
         }
         catch (Exception e) when (e is ConfigException or CaptureException or UsageException)
         {

@@ -16,7 +16,8 @@ public static class LiveHost
     /// <summary>Within systemd's TimeoutStopSec (30 s in deploy/sensor.service): the time to end every flow and flush.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(25);
 
-    public static int Run(LiveRuntime runtime)
+    /// <param name="onStarted">called once capture runs and the signal handlers are in place</param>
+    public static int Run(LiveRuntime runtime, Action onStarted)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "sensor" });
         builder.Services.AddSerilog();
@@ -34,6 +35,7 @@ public static class LiveHost
         builder.Services.AddHostedService<StatsReporter>();
         using var host = builder.Build();
         var capture = host.Services.GetRequiredService<CaptureService>();
+        host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(onStarted);
         host.Run();
         return capture.ExitCode;
     }

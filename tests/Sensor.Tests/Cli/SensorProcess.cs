@@ -15,7 +15,11 @@ public static class SensorProcess
 
     public static SensorRun Run(params string[] args) => RunProgram("dotnet", [Dll, .. args]);
 
-    private static SensorRun RunProgram(string program, string[] args)
+    /// <summary>Runs sensor with these environment variables set.</summary>
+    public static SensorRun RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProgram("dotnet", [Dll, .. args], environment);
+
+    private static SensorRun RunProgram(string program, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -26,6 +30,8 @@ public static class SensorProcess
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         start.Environment["XDG_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "sensor-tests-data");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
