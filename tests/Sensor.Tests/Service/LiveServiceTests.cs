@@ -75,22 +75,12 @@ public class LiveServiceTests
     [Fact]
     public void RuleFileChange_JudgesTheNextSessionByTheNewRules_AndABadFileKeepsThem()
     {
-        int port = ProbeTestSupport.FreePort(IPAddress.Parse(ProxyAddress));
         var dir = SensorProcess.TempDir();
-        var rules = Path.Combine(dir, "rules.yaml");
-        var log = Path.Combine(dir, "sensor.log");
-        File.WriteAllText(rules, "version: 1\nmangled_capabilities: []\n");
-        var config = WriteConfig(dir, $$"""
-            {
-              "Capture": { "Interfaces": ["lo"], "Bpf": "tcp port {{port}}" },
-              "Rules": { "File": "{{rules}}" },
-              "Storage": { "Enabled": false },
-              "Sinks": { "Console": true },
-              "Logging": { "MinimumLevel": "Information", "WriteTo": [ { "Name": "File", "Args": { "path": "{{log}}", "outputTemplate": "{Level:w}: {Message:lj}{NewLine}" } } ] }
-            }
-            """);
-        using var proxy = new StripProxy("smtp", "mangle", "127.0.0.1:587", ProxyAddress, port);
-        using var sensor = LiveSensorProcess.Start("live", "--config", config);
+        var (rules, log) = (Path.Combine(dir, "rules.yaml"), Path.Combine(dir, "sensor.log"));
+        var (proxy, sensor, port) = StartBehindManglingProxy(dir, rules, "",
+            $$""" "Sinks": { "Console": true }, "Logging": { "MinimumLevel": "Information", "WriteTo": [ { "Name": "File", "Args": { "path": "{{log}}", "outputTemplate": "{Level:w}: {Message:lj}{NewLine}" } } ] } """);
+        using var _ = proxy;
+        using var __ = sensor;
 
         // No mangling pattern: XXXXXXXA is just a capability, STARTTLS is absent.
         Assert.Equal("starttls-absent", NextStartTlsFinding(sensor, port));
@@ -109,21 +99,11 @@ public class LiveServiceTests
     [Fact]
     public void Sighup_ReloadsRules_AndReopensTheJsonLinesFileLogrotateMoved()
     {
-        int port = ProbeTestSupport.FreePort(IPAddress.Parse(ProxyAddress));
         var dir = SensorProcess.TempDir();
-        var rules = Path.Combine(dir, "rules.yaml");
-        var events = Path.Combine(dir, "events.jsonl");
-        File.WriteAllText(rules, "version: 1\nmangled_capabilities: []\n");
-        var config = WriteConfig(dir, $$"""
-            {
-              "Capture": { "Interfaces": ["lo"], "Bpf": "tcp port {{port}}" },
-              "Rules": { "File": "{{rules}}", "Watch": false },
-              "Storage": { "Enabled": false },
-              "Sinks": { "Console": true, "JsonLines": { "Path": "{{events}}" } }
-            }
-            """);
-        using var proxy = new StripProxy("smtp", "mangle", "127.0.0.1:587", ProxyAddress, port);
-        using var sensor = LiveSensorProcess.Start("live", "--config", config);
+        var (rules, events) = (Path.Combine(dir, "rules.yaml"), Path.Combine(dir, "events.jsonl"));
+        var (proxy, sensor, port) = StartBehindManglingProxy(dir, rules, ", \"Watch\": false", $$""" "Sinks": { "Console": true, "JsonLines": { "Path": "{{events}}" } } """);
+        using var _ = proxy;
+        using var __ = sensor;
 
         Assert.Equal("starttls-absent", NextStartTlsFinding(sensor, port));
         File.WriteAllText(rules, "version: 1\nmangled_capabilities:\n  - pattern: '^XXXXXXXA$'\n");
@@ -144,6 +124,34 @@ public class LiveServiceTests
         Assert.Single(reopened, l => l.Contains("\"mangled\""));
         Assert.DoesNotContain(reopened, l => l.Contains("\"starttls-absent\""));
         Assert.All(rotated.Concat(reopened), l => JsonDocument.Parse(l));
+    }
+
+    /// <summary>
+    /// A mangling proxy (STARTTLS overwritten with XXXXXXXA) in front of postfix, and the sensor on lo watching
+    /// its port with a rule file that has no mangling pattern yet; <paramref name="more"/> adds sections (Sinks.Console must be on).
+    /// </summary>
+    private static (StripProxy Proxy, LiveSensorProcess Sensor, int Port) StartBehindManglingProxy(string dir, string rules, string ruleOptions, string more)
+    {
+        int port = ProbeTestSupport.FreePort(IPAddress.Parse(ProxyAddress));
+        File.WriteAllText(rules, "version: 1\nmangled_capabilities: []\n");
+        var config = WriteConfig(dir, $$"""
+            {
+              "Capture": { "Interfaces": ["lo"], "Bpf": "tcp port {{port}}" },
+              "Rules": { "File": "{{rules}}"{{ruleOptions}} },
+              "Storage": { "Enabled": false },
+              {{more}}
+            }
+            """);
+        var proxy = new StripProxy("smtp", "mangle", "127.0.0.1:587", ProxyAddress, port);
+        try
+        {
+            return (proxy, LiveSensorProcess.Start("live", "--config", config), port);
+        }
+        catch
+        {
+            proxy.Dispose();
+            throw;
+        }
     }
 
     private static string WriteConfig(string dir, string json)
