@@ -37,6 +37,8 @@ public static class LiveHost
         var capture = host.Services.GetRequiredService<CaptureService>();
         host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(onStarted);
         host.Run();
+        // A bug in the capture (not bad input, which is exit 2) must not end as a clean exit 0.
+        capture.ExecuteTask?.GetAwaiter().GetResult();
         return capture.ExitCode;
     }
 
