@@ -7,7 +7,7 @@ namespace Sensor.Cli.Service;
 
 /// <summary>
 /// Runs an opened <see cref="LiveRuntime"/> on Microsoft.Extensions.Hosting until SIGINT/SIGTERM (or capture
-/// stops): the capture, rule reload on SIGHUP and on rule file changes, and the periodic stats line.
+/// stops): the capture, the signals (rule reload on SIGHUP and on rule file changes), and the periodic stats line.
 /// Under systemd (NOTIFY_SOCKET set, Type=notify) it reports READY=1 once capture runs and STOPPING=1
 /// when asked to stop; the host's logs go to Serilog.
 /// </summary>
@@ -31,7 +31,7 @@ public static class LiveHost
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton<CaptureService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<CaptureService>());
-        builder.Services.AddHostedService<ReloadService>();
+        builder.Services.AddHostedService<SignalService>();
         builder.Services.AddHostedService<StatsReporter>();
         using var host = builder.Build();
         var capture = host.Services.GetRequiredService<CaptureService>();

@@ -16,8 +16,10 @@ public class LiveServiceTests
 {
     private const string ProxyAddress = "127.0.0.42";
 
-    [Fact]
-    public void NotifiesReadyOnceCapturing_AndStoppingOnSigterm()
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public void NotifiesReadyOnceCapturing_AndStoppingOnTheSignal(string signal)
     {
         var socketPath = Path.Combine(SensorProcess.TempDir(), "notify.sock");
         using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
@@ -27,7 +29,7 @@ public class LiveServiceTests
         using var sensor = LiveSensorProcess.StartWith(new Dictionary<string, string> { ["NOTIFY_SOCKET"] = socketPath },
             "live", "-i", "lo", "--no-db", "--bpf", "tcp port 9");
         Assert.Equal("READY=1", Receive(notify));
-        Assert.Equal(0, sensor.Interrupt("TERM"));
+        Assert.Equal(0, sensor.Interrupt(signal));
         Assert.Equal("STOPPING=1", Receive(notify));
         notify.ReceiveTimeout = 500;
         Assert.Throws<SocketException>(() => Receive(notify)); // nothing else
