@@ -62,6 +62,7 @@ public sealed class CaptureService(LiveRuntime runtime, IHostApplicationLifetime
                 ExitCode = ExitCodes.BadInput;
             }
         }
-        Log.Information("{Sessions} sessions, {Findings} findings", runtime.Pipeline.Sessions, runtime.Pipeline.Findings);
+        var stats = runtime.Sensor.Snapshot();
+        Log.Information("{Sessions} sessions, {Findings} findings", stats.Sessions, stats.Findings);
     }
 }

@@ -29,7 +29,6 @@ public sealed class LiveRuntime : IDisposable
     public RuleSources RuleSources { get; private set; } = null!;
     public RuleSetHolder Rules { get; private set; } = null!;
     public SensorStore? Store { get; private set; }
-    public MailPipeline Pipeline { get; private set; } = null!;
     public LiveSensor Sensor { get; private set; } = null!;
     /// <summary>The rotating JSON Lines file, reopened on SIGHUP; null without one.</summary>
     public RotatingFileStream? JsonlFile { get; private set; }
@@ -59,11 +58,17 @@ public sealed class LiveRuntime : IDisposable
         Store = dbPath is null ? null : Own(SensorStore.Open(dbPath));
         var metrics = Own(new SensorMetrics());
         var mapper = new RecordMapper(new SecretRedactor(Settings.Sinks.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath(dbPath))));
-        Pipeline = Own(new MailPipeline(Rules, Limits(Settings.Caps), Store, mapper, [.. BuildSinks(), metrics], judgeAsSeen: true));
-        Sensor = new LiveSensor(Captures, Pipeline);
+        Sensor = StartEngine(mapper, [.. BuildSinks(), metrics]);
         metrics.Observe(Sensor);
         if (Settings.Metrics.Prometheus is { } endpoint)
             Own(StartPrometheus(endpoint));
+    }
+
+    /// <summary>The live engine over the opened interfaces, judging by the reloadable rules, sized by the Caps section.</summary>
+    private LiveSensor StartEngine(RecordMapper mapper, IReadOnlyList<IRecordSink> sinks)
+    {
+        var pipeline = Own(new MailPipeline(Rules, Limits(Settings.Caps), Store, mapper, sinks, judgeAsSeen: true));
+        return new LiveSensor(Captures, pipeline);
     }
 
     /// <summary>Where sessions and findings go (besides metrics). One line a sink: add new ones here.</summary>
