@@ -19,7 +19,8 @@ public static class Logging
     {
         var logging = config?.GetSection(SettingsLoader.LoggingSection);
         var level = verbose ? LogEventLevel.Debug : LogEventLevel.Information;
-        var setup = new LoggerConfiguration().MinimumLevel.Is(level);
+        // The host's own lifecycle chatter ("Application started...") only when it is a warning.
+        var setup = new LoggerConfiguration().MinimumLevel.Is(level).MinimumLevel.Override("Microsoft", LogEventLevel.Warning);
         if (logging?.GetSection("WriteTo").Exists() != true)
             setup = setup.WriteTo.Console(
                 restrictedToMinimumLevel: verbose ? LogEventLevel.Debug : LogEventLevel.Warning,
@@ -29,7 +30,9 @@ public static class Logging
             setup = setup.WriteTo.File(logFile, outputTemplate: "{Timestamp:o} [{Level:u3}] {Message:lj}{NewLine}{Exception}");
         if (logging?.Exists() == true)
             setup = ReadSection(setup, config!);
+        var previous = Log.Logger;
         Log.Logger = setup.CreateLogger();
+        (previous as IDisposable)?.Dispose();
     }
 
     private static LoggerConfiguration ReadSection(LoggerConfiguration setup, IConfiguration config)
