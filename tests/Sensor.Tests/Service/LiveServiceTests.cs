@@ -128,6 +128,30 @@ public class LiveServiceTests
         Assert.All(rotated.Concat(reopened), l => JsonDocument.Parse(l));
     }
 
+    [Fact]
+    public void JsonLinesFile_RotatesEverySecondAsConfigured_KeepingTwoOldFilesOfWholeLines()
+    {
+        var dir = SensorProcess.TempDir();
+        var events = Path.Combine(dir, "events.jsonl");
+        var (proxy, sensor, port) = StartBehindManglingProxy(dir, Path.Combine(dir, "rules.yaml"), "",
+            $$""" "Sinks": { "Console": true, "JsonLines": { "Path": "{{events}}", "RotateEvery": "00:00:01", "Keep": 2 } } """);
+        using var _ = proxy;
+        using var __ = sensor;
+
+        for (int i = 0; i < 4; i++)
+        {
+            NextStartTlsFinding(sensor, port);
+            Thread.Sleep(1100); // the next session's lines fall after the next boundary
+        }
+        Assert.Equal(0, sensor.Interrupt());
+
+        var files = Directory.GetFiles(dir, "events.jsonl*").Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(["events.jsonl", "events.jsonl.1", "events.jsonl.2"], files);
+        var lastSession = StartTlsFindings(sensor)[^1].GetProperty("session").GetString();
+        Assert.Contains(File.ReadAllLines(events), l => l.Contains($"\"{lastSession}\""));
+        Assert.All(files, file => Assert.All(File.ReadAllLines(Path.Combine(dir, file!)), line => JsonDocument.Parse(line)));
+    }
+
     /// <summary>
     /// A mangling proxy (STARTTLS overwritten with XXXXXXXA) in front of postfix, and the sensor on lo watching
     /// its port with a rule file that has no mangling pattern yet; <paramref name="more"/> adds sections (Sinks.Console must be on).
