@@ -15,6 +15,9 @@ public static class Logging
 {
     private const string Template = "sensor: {Level:w}: {Message:lj}{NewLine}";
 
+    /// <summary>The sinks a Logging:WriteTo entry may name (the Serilog sink packages this build carries).</summary>
+    public static readonly IReadOnlyList<string> SinkNames = ["Console", "File"];
+
     public static void Configure(bool verbose, string? logFile, IConfiguration? config = null)
     {
         var logging = config?.GetSection(SettingsLoader.LoggingSection);

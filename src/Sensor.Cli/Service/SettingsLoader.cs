@@ -40,6 +40,7 @@ public static partial class SettingsLoader
         foreach (var section in root.GetChildren())
             if (!section.Key.Equals(LoggingSection, StringComparison.OrdinalIgnoreCase))
                 CheckKey(section, typeof(SensorSettings), sources);
+        CheckSinkNames(root.GetSection(LoggingSection), sources);
         var settings = new SensorSettings();
         root.Bind(settings);
         return new LoadedConfig(root, settings, sources);
@@ -70,6 +71,14 @@ public static partial class SettingsLoader
                     throw new ConfigException($"{path}:{line + 1}:{json.BytePositionInLine + 1}: not valid JSON: {JsonPosition().Replace(json.Message, "")}");
             throw new ConfigException($"{path}: {e.Message}");
         }
+    }
+
+    /// <summary>Serilog skips a sink it does not know without a word, and WriteTo replaces the default: a typo would silence every log.</summary>
+    private static void CheckSinkNames(IConfigurationSection logging, ConfigSources sources)
+    {
+        foreach (var sink in logging.GetSection("WriteTo").GetChildren())
+            if (sink["Name"] is not { } name || !Logging.SinkNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+                throw sources.Error($"{sink.Path}:Name", $"unknown log sink '{sink["Name"]}' (known: {string.Join(", ", Logging.SinkNames)})");
     }
 
     /// <summary>Checks a key against the property of <paramref name="owner"/> it must match, and what is under it.</summary>

@@ -69,6 +69,18 @@ public class ConfigErrorTests
     }
 
     [Fact]
+    public void LoggingSection_UnknownSinkOrLevel_IsOneLine()
+    {
+        var sink = ConfigFile("{ \"Capture\": { \"Interfaces\": [\"lo\"] },\n  \"Logging\": { \"WriteTo\": [\n { \"Name\": \"Consol\" } ] } }");
+        AssertOneLineExit2(SensorProcess.Run("live", "--config", sink, "--no-db"),
+            $"sensor: error: {sink}:3: Logging:WriteTo:0:Name: unknown log sink 'Consol' (known: Console, File)");
+
+        var level = ConfigFile("{ \"Capture\": { \"Interfaces\": [\"lo\"] }, \"Logging\": { \"MinimumLevel\": \"Loud\" } }");
+        AssertOneLineExit2(SensorProcess.Run("live", "--config", level, "--no-db"),
+            "sensor: error: Logging: The value Loud is not a valid Serilog level.");
+    }
+
+    [Fact]
     public void MetricsOffLoopback_IsRefused()
     {
         var path = ConfigFile("{ \"Capture\": { \"Interfaces\": [\"lo\"] },\n  \"Metrics\": { \"Prometheus\": \"0.0.0.0:9464\" } }");
