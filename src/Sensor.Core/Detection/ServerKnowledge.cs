@@ -23,8 +23,11 @@ public interface IProbeEvidence
 /// Thread-safe: live capture shares one instance across its workers, so a verdict never depends on
 /// which worker saw which session.
 /// </summary>
-public sealed class ServerKnowledge(RuleSet rules, IServerHistory? history, IProbeEvidence? probes = null)
+public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? history, IProbeEvidence? probes = null)
 {
+    /// <summary>The rules current now (reloaded by a live sensor); named as before so the judging code reads the same.</summary>
+    private RuleSet rules => ruleSet.Current;
+
     /// <summary>Servers remembered per run; a capture of more distinct servers stops learning new ones (the store still does).</summary>
     public const int MaxServersRemembered = 200_000;
 

@@ -9,9 +9,12 @@ namespace Sensor.Core.Detection;
 /// simply absent depends on what is known of the server, which in a replay is only complete at
 /// the end: <see cref="AwaitsStartTlsVerdict"/> and <see cref="JudgeMissingStartTls"/> do that part.
 /// </summary>
-public sealed class SessionDetector(RuleSet rules, ServerKnowledge knowledge)
+public sealed class SessionDetector(RuleSetHolder ruleSet, ServerKnowledge knowledge)
 {
-    private readonly StartTlsJudge _startTls = new(rules, knowledge);
+    /// <summary>The rules current now (reloaded by a live sensor); named as before so the judging code reads the same.</summary>
+    private RuleSet rules => ruleSet.Current;
+
+    private readonly StartTlsJudge _startTls = new(ruleSet, knowledge);
 
     public IEnumerable<Finding> Judge(MailSession session)
     {

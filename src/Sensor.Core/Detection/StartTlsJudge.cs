@@ -3,8 +3,11 @@ using Sensor.Core.Sessions;
 namespace Sensor.Core.Detection;
 
 /// <summary>The STARTTLS rules: mangled, rejected, not completed, injected, removed and absent.</summary>
-internal sealed class StartTlsJudge(RuleSet rules, ServerKnowledge knowledge)
+internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowledge)
 {
+    /// <summary>The rules current now (reloaded by a live sensor); named as before so the judging code reads the same.</summary>
+    private RuleSet rules => ruleSet.Current;
+
     public IEnumerable<Finding> JudgeUpgrade(MailSession session)
     {
         if (session.ImplicitTls)

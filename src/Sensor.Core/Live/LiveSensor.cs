@@ -27,7 +27,7 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
     /// <param name="sinks">where sessions and findings go; called under one lock, from the workers' sessions threads</param>
     /// <param name="history">the store's server history, read under the same lock</param>
     /// <param name="crossCheck">probes to compare with: one cross-check for every worker (its passive side behind the outputs' lock), verdicts when capture stops</param>
-    public LiveSensor(IReadOnlyList<LiveCapture> captures, RuleSet rules, IServerHistory? history, RecordMapper mapper,
+    public LiveSensor(IReadOnlyList<LiveCapture> captures, RuleSetHolder rules, IServerHistory? history, RecordMapper mapper,
         IReadOnlyList<IRecordSink> sinks, LiveSensorOptions? options = null, ReassemblyLimits? limits = null, CrossCheckSetup? crossCheck = null)
     {
         Options = options ?? new LiveSensorOptions();
