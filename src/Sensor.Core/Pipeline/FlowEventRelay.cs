@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Sensor.Core.Reassembly;
@@ -10,13 +11,15 @@ namespace Sensor.Core.Pipeline;
 /// on the calling thread; sessions, parsers, detection and sinks run on a worker that replays the
 /// flow events in order. Batches are bounded in number and size, so memory is too. The worker writes
 /// only <see cref="TcpFlow.Ignored"/> and <see cref="TcpFlow.Attachment"/>; the flow table reads the
-/// first, and a few packets of a flow ignored late are simply delivered and dropped.
+/// first, and a few packets of a flow ignored late are simply delivered and dropped. Flows on other
+/// ports that are not mail are ignored on this thread already (<see cref="NonMailScreen"/>).
 /// </summary>
 public sealed class FlowEventRelay : IFlowObserver, IDisposable
 {
     public const int BatchesInFlight = 8;
 
     private readonly SessionTracker _tracker;
+    private readonly NonMailScreen _screen = new();
     private readonly BlockingCollection<FlowEventBatch> _full = new(BatchesInFlight);
     private readonly BlockingCollection<FlowEventBatch> _free = new();
     private readonly Thread _worker;
@@ -33,15 +36,27 @@ public sealed class FlowEventRelay : IFlowObserver, IDisposable
         _worker.Start();
     }
 
-    public void OnFlowStart(TcpFlow flow) => Room().AddStart(flow);
+    public void OnFlowStart(TcpFlow flow)
+    {
+        Room().AddStart(flow);
+        _screen.OnFlowStart(flow);
+    }
+
     public void OnGap(TcpFlow flow, Direction direction, long missingBytes) => Room().AddGap(flow, direction, missingBytes);
     public void OnAnomaly(TcpFlow flow, Direction direction, ReassemblyAnomaly anomaly, string detail) => Room().AddAnomaly(flow, direction, anomaly, detail);
-    public void OnFlowEnd(TcpFlow flow, FlowEndReason reason) => Room().AddEnd(flow, reason);
+    public void OnFlowEnd(TcpFlow flow, FlowEndReason reason)
+    {
+        Room().AddEnd(flow, reason);
+        _screen.OnFlowEnd(flow);
+    }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnData(TcpFlow flow, Direction direction, ReadOnlySpan<byte> data)
     {
-        while (!data.IsEmpty && !flow.Ignored)
-            data = data[Room().AddData(flow, direction, data)..];
+        var rest = data;
+        while (!rest.IsEmpty && !flow.Ignored)
+            rest = rest[Room().AddData(flow, direction, rest)..];
+        _screen.OnData(flow, direction, data);
     }
 
     /// <summary>
@@ -73,6 +88,7 @@ public sealed class FlowEventRelay : IFlowObserver, IDisposable
         _failure?.Throw();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FlowEventBatch Room()
     {
         if (!_filling.IsFull)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sensor.Core.Protocols;
 using Sensor.Core.Reassembly;
 
@@ -8,6 +9,7 @@ internal sealed class TrackedSession(MailSession session, IMailSessionParser par
 {
     private readonly SessionBuilder _builder = new(session);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Feed(Direction direction, ReadOnlySpan<byte> data, long ticks)
     {
         if (data.IsEmpty)
