@@ -40,7 +40,9 @@ public sealed class RecordMapper(SecretRedactor redactor)
 
     public FindingRecord ToRecord(Finding finding)
     {
-        var evidence = finding.Evidence.ToDictionary(e => e.Key, e => e.Value);
+        var evidence = new Dictionary<string, string?>(finding.Evidence.Count + 2);
+        foreach (var (key, value) in finding.Evidence)
+            evidence.Add(key, value);
         if (finding.Secret is not null)
         {
             evidence["secret"] = redactor.Value(finding.Secret);
