@@ -44,8 +44,8 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
         Sessions++;
         knowledge.Observe(session);
         var record = mapper.ToRecord(session);
-        foreach (var sink in sinks)
-            sink.OnSession(session, record);
+        for (int i = 0; i < sinks.Count; i++)   // not foreach: an interface enumerator per session
+            sinks[i].OnSession(session, record);
         foreach (var finding in detector.Judge(session))
             Emit(finding);
         if (detector.AwaitsStartTlsVerdict(session))
@@ -83,7 +83,7 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
     {
         Findings++;
         var record = mapper.ToRecord(finding);
-        foreach (var sink in sinks)
-            sink.OnFinding(finding, record);
+        for (int i = 0; i < sinks.Count; i++)
+            sinks[i].OnFinding(finding, record);
     }
 }

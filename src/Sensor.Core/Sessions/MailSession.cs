@@ -59,7 +59,7 @@ public sealed class MailSession
     /// advertise again after login, and an overwrite in the first list must not be lost.
     /// </summary>
     public IReadOnlyList<string> Capabilities => _capabilities;
-    private readonly List<string> _capabilities = [];
+    private readonly List<string> _capabilities = new(16);
     // Made only for long lists: a session's list is usually a dozen words, where a scan is cheaper than a set.
     private HashSet<string>? _capabilitySet;
     private const int ScanLimit = 16;
