@@ -1,6 +1,5 @@
-using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 using Sensor.Core.Detection;
+using Sensor.Core.Pipeline;
 using Sensor.Core.Sessions;
 
 namespace Sensor.Core.Output;
@@ -19,17 +18,14 @@ public sealed class QueuedJsonLinesSink : IRecordSink, IDisposable
     public const int BatchesInFlight = 16;
 
     private readonly JsonLinesWriter _writer;
-    private readonly BlockingCollection<ArraySegment<object>> _full = new(BatchesInFlight);
-    private readonly Thread _thread;
+    private readonly BatchWorker<ArraySegment<object>> _worker;
     private object[] _batch = new object[BatchRecords];
     private int _count;
-    private volatile ExceptionDispatchInfo? _failure;
 
     public QueuedJsonLinesSink(JsonLinesWriter writer)
     {
         _writer = writer;
-        _thread = new Thread(Work) { IsBackground = true, Name = "sensor-json" };
-        _thread.Start();
+        _worker = new BatchWorker<ArraySegment<object>>("sensor-json", BatchesInFlight, WriteAll);
     }
 
     public void OnSession(MailSession session, SessionRecord record) => Add(record);
@@ -39,19 +35,14 @@ public sealed class QueuedJsonLinesSink : IRecordSink, IDisposable
     /// <summary>Hands over what is left, waits until it is written, and rethrows what writing failed with.</summary>
     public void Complete()
     {
-        if (!_full.IsAddingCompleted)
-        {
-            if (_count > 0)
-                Hand();
-            _full.CompleteAdding();
-        }
-        _thread.Join();
-        _failure?.Throw();
+        if (_count > 0)
+            Hand();
+        _worker.Complete();
     }
 
     private void Add(object record)
     {
-        _failure?.Throw();
+        _worker.ThrowIfFailed();
         _batch[_count++] = record;
         if (_count == BatchRecords)
             Hand();
@@ -62,29 +53,13 @@ public sealed class QueuedJsonLinesSink : IRecordSink, IDisposable
         var batch = new ArraySegment<object>(_batch, 0, _count);
         _batch = new object[BatchRecords];
         _count = 0;
-        try
-        {
-            _full.Add(batch);
-        }
-        catch (InvalidOperationException) when (_failure is not null)
-        {
-            _failure.Throw();
-        }
+        _worker.Add(batch);
     }
 
-    private void Work()
+    private void WriteAll(ArraySegment<object> batch)
     {
-        try
-        {
-            foreach (var batch in _full.GetConsumingEnumerable())
-                foreach (var record in batch)
-                    Write(record);
-        }
-        catch (Exception e)
-        {
-            _failure = ExceptionDispatchInfo.Capture(e);
-            _full.CompleteAdding();
-        }
+        foreach (var record in batch)
+            Write(record);
     }
 
     private void Write(object record)
@@ -98,11 +73,5 @@ public sealed class QueuedJsonLinesSink : IRecordSink, IDisposable
     }
 
     /// <summary>Stops the thread even when the run failed before <see cref="Complete"/>; never throws.</summary>
-    public void Dispose()
-    {
-        if (!_full.IsAddingCompleted)
-            _full.CompleteAdding();
-        _thread.Join();
-        _full.Dispose();
-    }
+    public void Dispose() => _worker.Dispose();
 }
