@@ -15,7 +15,7 @@ namespace Sensor.Core.Output;
 public sealed class QueuedJsonLinesSink : IRecordSink, IDisposable
 {
     public const int BatchRecords = 256;
-    public const int BatchesInFlight = 16;
+    public const int BatchesInFlight = 8;
 
     private readonly JsonLinesWriter _writer;
     private readonly BatchWorker<ArraySegment<object>> _worker;
