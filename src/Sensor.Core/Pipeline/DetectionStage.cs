@@ -60,8 +60,8 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
         Sessions++;
         knowledge.Observe(session);
         var record = mapper.ToRecord(session);
-        foreach (var sink in sinks)
-            sink.OnSession(session, record);
+        for (int i = 0; i < sinks.Count; i++)   // not foreach: an interface enumerator per session
+            sinks[i].OnSession(session, record);
         foreach (var finding in detector.Judge(session))
             if (early is null || finding.Kind != early.Kind || finding.Variant != early.Variant)
                 Emit(finding);
@@ -101,7 +101,7 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
     {
         Findings++;
         var record = mapper.ToRecord(finding);
-        foreach (var sink in sinks)
-            sink.OnFinding(finding, record);
+        for (int i = 0; i < sinks.Count; i++)
+            sinks[i].OnFinding(finding, record);
     }
 }
