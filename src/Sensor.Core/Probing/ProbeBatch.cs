@@ -50,7 +50,7 @@ public static class ProbeBatch
                 {
                     var name = TlsaName(p.Target.Host, p.Target.Port);
                     var answer = await tlsa.GetOrAdd(name, n => new(() => lazyDns.Value.QueryAsync(n, QueryType.TLSA, cancellationToken))).Value;
-                    result.Dane = DaneOf(name, answer, result.Tls?.CertificateDer);
+                    result.Dane = DaneOf(name, answer, result.Tls?.CertificateDer, result.Tls?.SentChainDer, [p.Target.Host, .. p.MailDomain is { } d ? [d] : Array.Empty<string>()]);
                 }
                 if (p.MailDomain is { } domain)
                 {
@@ -67,7 +67,8 @@ public static class ProbeBatch
     /// <summary>_PORT._tcp.HOST (RFC 7672 §2.2 for 25; the same form for the other mail ports, RFC 7671 §3).</summary>
     public static string TlsaName(string host, int port) => $"_{port}._tcp.{host.TrimEnd('.')}";
 
-    internal static DaneCheck DaneOf(string name, DnsAnswer answer, byte[]? leafDer)
+    /// <summary>The "dane" object of one server: its TLSA answer judged against the certificates it sent and its reference names.</summary>
+    internal static DaneCheck DaneOf(string name, DnsAnswer answer, byte[]? leafDer, IReadOnlyList<byte[]>? sentChain, IReadOnlyList<string> referenceNames)
     {
         var records = answer.Records.OfType<TlsaRecord>()
             .Select(r => new Tlsa((int)r.CertificateUsage, (int)r.Selector, (int)r.MatchingType, r.CertificateAssociationData.ToArray())).ToList();
@@ -80,7 +81,7 @@ public static class ProbeBatch
         };
         if (answer.Kind is DnsAnswerKind.Records or DnsAnswerKind.NoData or DnsAnswerKind.NxDomain)
         {
-            var verdict = DaneMatcher.Evaluate(records, answer.Dnssec == DnssecStatus.Validated, leafDer);
+            var verdict = DaneMatcher.Evaluate(records, answer.Dnssec == DnssecStatus.Validated, leafDer, sentChain, referenceNames);
             (check.Result, check.Note) = (verdict.Result, verdict.Note);
         }
         else if (answer.Kind == DnsAnswerKind.ServFail)
