@@ -15,16 +15,19 @@ namespace Sensor.Core.Probing;
 /// address is probed as it is. Each server probed under a host name gets DANE (TLSA at
 /// _PORT._tcp.HOST), each mail domain MTA-STS and TLS-RPT (TXT). Names that do not resolve and
 /// resolvers that do not answer are results. Results come back in the order of the targets.
+/// A caller that must be polite to each server (a survey) passes <c>acquireAddress</c>: it is held
+/// around every connection to that address, once DNS has named it, so nothing is resolved twice.
 /// </summary>
 public static class ProbeBatch
 {
     public const int DefaultConcurrency = 16;
 
-    public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, int concurrency = DefaultConcurrency, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, int concurrency = DefaultConcurrency,
+        CancellationToken cancellationToken = default, Lazy<MailDns>? dns = null, Func<IPAddress, CancellationToken, Task<IDisposable>>? acquireAddress = null)
     {
         using var gate = new SemaphoreSlim(concurrency);
         // made on first use: address targets never touch DNS (nor read the system's resolver list)
-        var lazyDns = new Lazy<MailDns>(() => new MailDns(options.Resolver, options.DnsTimeout));
+        var lazyDns = dns ?? Lazy(options);
         var tlsa = new ConcurrentDictionary<string, Lazy<Task<DnsAnswer>>>(StringComparer.OrdinalIgnoreCase);
         var policies = new ConcurrentDictionary<string, Lazy<Task<MtaStsCheck>>>(StringComparer.OrdinalIgnoreCase);
         var tasks = targets.Select(async target =>
@@ -38,6 +41,7 @@ public static class ProbeBatch
                 ProbeResult result;
                 try
                 {
+                    using var politeness = acquireAddress is null ? null : await acquireAddress(p.Address!, cancellationToken);
                     result = await MailProbe.RunAsync(p.Target, p.Address!, options, cancellationToken);
                 }
                 finally
@@ -63,6 +67,9 @@ public static class ProbeBatch
         var all = await Task.WhenAll(tasks);
         return [.. all.SelectMany(r => r)];
     }
+
+    /// <summary>The resolver of these options, made on first use.</summary>
+    public static Lazy<MailDns> Lazy(ProbeOptions options) => new(() => new MailDns(options.Resolver, options.DnsTimeout));
 
     /// <summary>_PORT._tcp.HOST (RFC 7672 §2.2 for 25; the same form for the other mail ports, RFC 7671 §3).</summary>
     public static string TlsaName(string host, int port) => $"_{port}._tcp.{host.TrimEnd('.')}";
