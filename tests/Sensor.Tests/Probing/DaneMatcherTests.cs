@@ -20,6 +20,9 @@ public class DaneMatcherTests
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
     }
 
+    /// <summary>Every selector (0 certificate, 1 SPKI) with every matching type (0 full, 1 SHA-256, 2 SHA-512).</summary>
+    public static readonly TheoryData<int, int> SelectorsAndMatchings = new() { { 0, 0 }, { 0, 1 }, { 0, 2 }, { 1, 0 }, { 1, 1 }, { 1, 2 } };
+
     private static byte[] Selected(X509Certificate2 c, int selector) => selector == 0 ? c.RawData : c.PublicKey.ExportSubjectPublicKeyInfo();
 
     private static byte[] Data(X509Certificate2 c, int selector, int matching) => matching switch
@@ -30,12 +33,7 @@ public class DaneMatcherTests
     };
 
     [Theory]
-    [InlineData(0, 0)]
-    [InlineData(0, 1)]
-    [InlineData(0, 2)]
-    [InlineData(1, 0)]
-    [InlineData(1, 1)]
-    [InlineData(1, 2)]
+    [MemberData(nameof(SelectorsAndMatchings))]
     public void DaneEeMatchesEverySelectorAndMatchingType(int selector, int matching)
     {
         var verdict = DaneMatcher.Evaluate([new Tlsa(3, selector, matching, Data(Cert, selector, matching))], validated: true, Cert.RawData);
@@ -97,12 +95,7 @@ public class DaneMatcherTests
         DaneMatcher.Evaluate([record], true, leaf.RawData, [.. sent.Select(c => c.RawData)], ["mx.example.test", "example.test"]);
 
     [Theory]
-    [InlineData(0, 0)]
-    [InlineData(0, 1)]
-    [InlineData(0, 2)]
-    [InlineData(1, 0)]
-    [InlineData(1, 1)]
-    [InlineData(1, 2)]
+    [MemberData(nameof(SelectorsAndMatchings))]
     public void DaneTaMatchesTheRootOrTheIntermediateTheServerSent(int selector, int matching)
     {
         var (root, intermediate, leaf) = MakeChain();
