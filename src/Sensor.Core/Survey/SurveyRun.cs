@@ -50,7 +50,7 @@ public static class SurveyRun
             try
             {
                 var probed = await ProbeBatch.RunAsync(input.TargetsOf(entry), settings.Options, 1, token, lazyDns,
-                    (address, t) => limiter.AcquireAsync([address.ToString()], t));
+                    (address, t) => limiter.AcquireAsync(address.ToString(), t));
                 var records = probed.Select(r => ProbeRecord.From(r, settings.Vantage)).ToList();
                 var journal = new SurveyEntry { Id = $"{id}/{entry}", Survey = id, Entry = entry, Ts = Rfc3339.Format(DateTime.UtcNow), Records = records };
                 lock (results)
