@@ -18,7 +18,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         var stopwatch = Stopwatch.StartNew();
         using var store = OpenStore();
         var summary = new RunSummary();
-        var evidence = settings.Options.EvidenceDirectory is { } dir ? new EvidencePlan(PrepareEvidenceDirectory(dir)) : null;
+        var evidence = settings.Options.EvidenceDirectory is { } dir ? new EvidencePlan(EvidenceDirectory.Prepare(dir)) : null;
         using var stdout = Console.OpenStandardOutput();
         using var json = settings.Json ? new JsonLinesWriter(stdout) : null;
         var sinks = new List<IRecordSink>();
@@ -31,9 +31,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
             sinks.Add(new StoreSink(store));
 
         var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath())));
-        // Probe results in the store (own probes and imported ones) are compared with the capture.
-        var crossCheck = store is null ? null : new CrossCheckSetup(store, TimeProvider.System,
-            CrossCheckOptions.Default with { MaxAge = settings.CrossCheckMaxAge ?? CrossCheckOptions.DefaultMaxAge });
+        using var onTheFly = settings.OnTheFly?.Start(TimeProvider.System);
+        var crossCheck = CrossCheckCli.Setup(store, onTheFly, settings.CrossCheckMaxAge ?? CrossCheckOptions.DefaultMaxAge,
+            settings.SamePathVantages ?? CrossCheckOptions.Default.SamePathVantages);
         using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck);
         var read = ReadCaptures(pipeline);
         store?.Flush();
@@ -44,6 +44,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
         foreach (var warning in warnings)
             Log.Warning("{Warning}", warning);
         LogStats(pipeline, read);
+        if (onTheFly is not null)
+            Log.Information("cross-check probes on the fly from {Vantages}: {Stats}", string.Join(", ", onTheFly.Prober.Vantages), onTheFly.Prober.Stats);
         if (!settings.Json)
             SummaryPrinter.Print(AnsiConsole.Console, new ReplayReport(settings.Options.Files.Count, read.Packets, read.Bytes, stopwatch.Elapsed, summary, warnings));
         return settings.FailOn is { } threshold && summary.HighestSeverity >= threshold ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
@@ -92,20 +94,6 @@ public sealed class ReplayRunner(ReplaySettings settings)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(settings.DbPath ?? SensorStore.DefaultPath()))!;
         return Path.Combine(folder, "fingerprint.key");
-    }
-
-    private static string PrepareEvidenceDirectory(string directory)
-    {
-        try
-        {
-            // Evidence holds raw packets, passwords included: owner-only, like the files in it.
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            return directory;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot create the evidence directory '{directory}': {e.Message}");
-        }
     }
 
     private static void LogStats(MailPipeline pipeline, CaptureResult read)
