@@ -102,10 +102,18 @@ internal sealed class OpensslSmtpsServer : IDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        if (!accepting.Wait(TimeSpan.FromSeconds(10)))
-            throw new InvalidOperationException("openssl s_server did not start");
-        _process.StandardInput.Write("220 ta.signed.test ESMTP openssl s_server\r\n250-ta.signed.test\r\n250 8BITMIME\r\n221 2.0.0 bye\r\n");
-        _process.StandardInput.Flush();
+        try
+        {
+            if (!accepting.Wait(TimeSpan.FromSeconds(10)))
+                throw new InvalidOperationException("openssl s_server did not start");
+            _process.StandardInput.Write("220 ta.signed.test ESMTP openssl s_server\r\n250-ta.signed.test\r\n250 8BITMIME\r\n221 2.0.0 bye\r\n");
+            _process.StandardInput.Flush();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public void Dispose()
