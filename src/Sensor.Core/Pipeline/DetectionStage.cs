@@ -65,8 +65,24 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
         foreach (var finding in detector.Judge(session))
             if (early is null || finding.Kind != early.Kind || finding.Variant != early.Variant)
                 Emit(finding);
-        if (detector.AwaitsStartTlsVerdict(session) && early is null)
+        if (!detector.AwaitsStartTlsVerdict(session))
+            return;
+        if (early is null)
             Await(session);
+        else if (early.Kind == FindingKinds.StartTlsAbsent)
+            RaiseIfNowKnown(session);
+    }
+
+    /// <summary>
+    /// Live mode: an absent STARTTLS reported at the capability list may have been judged before another
+    /// worker observed the same server offering it (the other leg of a proxied session, milliseconds
+    /// apart). Judged again at the session's end, it is reported once more only if it is now `removed`.
+    /// </summary>
+    private void RaiseIfNowKnown(MailSession session)
+    {
+        var now = detector.JudgeMissingStartTls(session);
+        if (now.Kind != FindingKinds.StartTlsAbsent)
+            Emit(now);
     }
 
     /// <summary>Judges the sessions whose verdict waited for the whole capture, then makes the cross-check verdicts.</summary>
