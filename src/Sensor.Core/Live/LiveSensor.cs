@@ -110,6 +110,10 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
     /// <summary>No more frames: every worker processes what is queued, ends its open flows and reports them.</summary>
     public void Finish()
     {
+        // Every worker catches up before any ends its flows: a session ended on one worker is judged
+        // with what the others' sessions taught the shared knowledge (a server seen offering STARTTLS).
+        foreach (var worker in _workers)
+            worker.Drain();
         List<Exception> failures = [];
         foreach (var worker in _workers)
         {

@@ -24,6 +24,7 @@ internal sealed class LiveWorker : IDisposable
     private long _lastFrameTicks, _lastPushTicks;
     private long _lastFrameWall;
     private ExceptionDispatchInfo? _failure;
+    private readonly ManualResetEventSlim _drained = new(), _complete = new();
 
     public LiveWorker(int index, FrameQueue queue, MailPipeline pipeline, FlowRings? rings, TimeSpan idleTick)
     {
@@ -40,10 +41,22 @@ internal sealed class LiveWorker : IDisposable
 
     public void Start() => _thread.Start();
 
+    /// <summary>
+    /// The first half of the end: closes the queue and waits until every queued frame is processed and its
+    /// sessions stage has caught up, without ending any flow yet (see <see cref="LiveSensor.Finish"/>). Never throws.
+    /// </summary>
+    public void Drain()
+    {
+        Queue.Complete();
+        if (_thread.ThreadState != System.Threading.ThreadState.Unstarted)
+            _drained.Wait();
+    }
+
     /// <summary>Closes the queue, waits until every queued frame is processed and every open flow ended and reported.</summary>
     public void Finish()
     {
         Queue.Complete();
+        _complete.Set();
         if (_thread.ThreadState != System.Threading.ThreadState.Unstarted)
             _thread.Join();
         _failure?.Throw();
@@ -51,19 +64,36 @@ internal sealed class LiveWorker : IDisposable
 
     private void Work()
     {
+        Step(() =>
+        {
+            ProcessQueue();
+            _pipeline.Drain();
+        });
+        _drained.Set();
+        _complete.Wait();
+        if (_failure is null)
+            Step(_pipeline.Complete);
+    }
+
+    private void ProcessQueue()
+    {
+        while (true)
+        {
+            var block = Queue.Take(_idleTick, out bool completed);
+            if (completed)
+                return;
+            if (block is null)
+                OnQuiet();
+            else
+                Process(block);
+        }
+    }
+
+    private void Step(Action step)
+    {
         try
         {
-            while (true)
-            {
-                var block = Queue.Take(_idleTick, out bool completed);
-                if (completed)
-                    break;
-                if (block is null)
-                    OnQuiet();
-                else
-                    Process(block);
-            }
-            _pipeline.Complete();
+            step();
         }
         catch (Exception e)
         {
@@ -100,5 +130,10 @@ internal sealed class LiveWorker : IDisposable
         _pipeline.AdvanceTime(_lastFrameTicks + Stopwatch.GetElapsedTime(_lastFrameWall).Ticks);
     }
 
-    public void Dispose() => _pipeline.Dispose();
+    public void Dispose()
+    {
+        _pipeline.Dispose();
+        _drained.Dispose();
+        _complete.Dispose();
+    }
 }

@@ -37,13 +37,17 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
     public long Findings { get; private set; }
     public long Verdicts { get; private set; }
 
-    /// <summary>Live mode: a stripped (mangled, removed) or absent STARTTLS is reported at the capability list, once.</summary>
+    /// <summary>Live mode: a stripped (mangled, removed) STARTTLS is reported at the capability list, once.</summary>
     public void OnCapabilitiesSeen(MailSession session)
     {
         if (!JudgeAsSeen)
             return;
         knowledge.Observe(session);
-        if (detector.JudgeStartTlsOffer(session) is not { } finding)
+        // Only a strip is reported now. "Absent" means nothing is known yet of the server offering STARTTLS,
+        // and another worker may be about to learn it (the direct leg of a proxied session, or the server's
+        // previous session, milliseconds apart). Judged at the session's end instead, the verdict does not
+        // depend on which worker saw what first.
+        if (detector.JudgeStartTlsOffer(session) is not { } finding || finding.Kind == FindingKinds.StartTlsAbsent)
             return;
         _judgedEarly[session] = finding;
         Emit(finding);
@@ -65,24 +69,8 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
         foreach (var finding in detector.Judge(session))
             if (early is null || finding.Kind != early.Kind || finding.Variant != early.Variant)
                 Emit(finding);
-        if (!detector.AwaitsStartTlsVerdict(session))
-            return;
-        if (early is null)
+        if (detector.AwaitsStartTlsVerdict(session) && early is null)
             Await(session);
-        else if (early.Kind == FindingKinds.StartTlsAbsent)
-            RaiseIfNowKnown(session);
-    }
-
-    /// <summary>
-    /// Live mode: an absent STARTTLS reported at the capability list may have been judged before another
-    /// worker observed the same server offering it (the other leg of a proxied session, milliseconds
-    /// apart). Judged again at the session's end, it is reported once more only if it is now `removed`.
-    /// </summary>
-    private void RaiseIfNowKnown(MailSession session)
-    {
-        var now = detector.JudgeMissingStartTls(session);
-        if (now.Kind != FindingKinds.StartTlsAbsent)
-            Emit(now);
     }
 
     /// <summary>Judges the sessions whose verdict waited for the whole capture, then makes the cross-check verdicts.</summary>

@@ -68,6 +68,20 @@ public sealed class FlowEventRelay : IFlowObserver, IDisposable
         _filling = TakeFree();
     }
 
+    /// <summary>
+    /// Hands over what is filled and waits until the worker has replayed it all; the worker goes on. Live
+    /// capture's workers all do this before any ends its flows, so what one worker's sessions taught the
+    /// shared server knowledge is known when another judges the sessions it ends.
+    /// </summary>
+    public void Drain()
+    {
+        Push();
+        // Every batch but the one being filled is back in the free pool once the worker has replayed it.
+        while (_free.Count < BatchesInFlight && !_worker.Failed)
+            Thread.Sleep(1);
+        _worker.ThrowIfFailed();
+    }
+
     /// <summary>Hands over the last batch, waits until the worker has replayed everything, rethrows what it failed with.</summary>
     public void Finish()
     {

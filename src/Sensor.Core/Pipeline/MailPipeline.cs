@@ -63,6 +63,9 @@ public sealed class MailPipeline : IDisposable
         _relay.Push();
     }
 
+    /// <summary>Live capture, before <see cref="Complete"/>: every frame handed over so far has been through the sessions stage.</summary>
+    public void Drain() => _relay.Drain();
+
     /// <summary>End of input: ends every flow, waits for the sessions stage, judges what waited for the whole capture, then cross-checks.</summary>
     public void Complete()
     {

@@ -18,7 +18,7 @@ public class LiveEngineCommandTests
     {
         int port = ProbeTestSupport.FreePort(IPAddress.Parse(ProxyAddress));
         var evidence = Path.Combine(SensorProcess.TempDir(), "evidence");
-        using var proxy = new StripProxy("smtp", "strip", "127.0.0.1:587", ProxyAddress, port);
+        using var proxy = new StripProxy("smtp", "mangle", "127.0.0.1:587", ProxyAddress, port);
         using var sensor = LiveSensorProcess.Start("live", "-i", "lo", "--json", "--no-db", "--workers", "2", "--evidence", evidence,
             "--bpf", $"tcp port {port}");
 
@@ -29,10 +29,10 @@ public class LiveEngineCommandTests
         Assert.DoesNotContain("STARTTLS", LiveCommandTests.ReadReply(reader));
 
         // The connection stays open: the finding comes from the EHLO reply, not from the session's end.
-        Assert.True(sensor.WaitForStdout(l => l.Contains("\"starttls-absent\""), TimeSpan.FromSeconds(20)),
+        Assert.True(sensor.WaitForStdout(l => l.Contains("\"starttls-stripped\""), TimeSpan.FromSeconds(20)),
             "no finding at the EHLO reply; stderr: " + sensor.Stderr);
         Assert.DoesNotContain(sensor.StdoutLines, l => l.Contains("\"type\":\"session\""));
-        var finding = JsonDocument.Parse(sensor.StdoutLines.Single(l => l.Contains("\"starttls-absent\""))).RootElement;
+        var finding = JsonDocument.Parse(sensor.StdoutLines.Single(l => l.Contains("\"starttls-stripped\""))).RootElement;
         var pcap = finding.GetProperty("evidence").GetProperty("pcap").GetString()!;
         Assert.StartsWith(evidence, pcap);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(pcap));
@@ -45,7 +45,7 @@ public class LiveEngineCommandTests
         client.Close();
         Assert.True(sensor.WaitForStdout(l => l.Contains("\"type\":\"session\""), TimeSpan.FromSeconds(20)), "no session record at the end");
         Assert.Equal(0, sensor.Interrupt());
-        Assert.Single(sensor.StdoutLines, l => l.Contains("\"starttls-absent\"")); // not again at the end
+        Assert.Single(sensor.StdoutLines, l => l.Contains("\"starttls-stripped\"")); // not again at the end
     }
 
     [Theory]
