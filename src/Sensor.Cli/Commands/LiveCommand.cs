@@ -41,6 +41,7 @@ public static class LiveCommand
         {
             Interfaces, Bpf, Json, JsonlFile, Db, NoDb, ShowSecrets, LogFile, Verbose,
         };
+        FleetOptions.AddTo(command);
         command.SetAction(result => Run(result));
         return command;
     }
@@ -93,6 +94,9 @@ public static class LiveCommand
                 sinks.Add(file);
             if (store is not null)
                 sinks.Add(new LiveStoreSink(store));
+            using var fleet = FleetOptions.Start(FleetOptions.Read(result, dbPath, result.GetValue(ShowSecrets))); // fleet mode: also to the bus
+            if (fleet is not null)
+                sinks.Add(new Sensor.Core.Fleet.FleetSink(fleet));
             var mapper = new RecordMapper(new SecretRedactor(result.GetValue(ShowSecrets), SecretRedactor.LoadOrCreateKey(KeyPath(dbPath))));
             using var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, store, mapper, sinks, judgeAsSeen: true);
 

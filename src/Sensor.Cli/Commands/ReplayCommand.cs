@@ -33,6 +33,7 @@ public static class ReplayCommand
         {
             Files, Json, Db, NoDb, Rules, Policy, ShowSecrets, Evidence, FailOn, CrossCheckMaxAge, LogFile, Verbose, NoProgress,
         };
+        FleetOptions.AddTo(command);
         command.SetAction(result => Run(result));
         return command;
     }
@@ -68,15 +69,17 @@ public static class ReplayCommand
         Severity? failOn = null;
         if (result.GetValue(FailOn) is { } failText)
             failOn = SeverityNames.TryParse(failText, out var severity) ? severity : throw new UsageException($"--fail-on takes info, low, medium or high, not '{failText}'");
+        var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
         return new ReplaySettings(
             new ReplayOptions(files, LoadRules(result), ReassemblyLimits.Default, result.GetValue(Evidence)),
             result.GetValue(Json),
-            result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath(),
+            dbPath,
             result.GetValue(ShowSecrets),
             failOn,
             ShowProgress: !result.GetValue(NoProgress) && !Console.IsErrorRedirected
                 && files.Sum(f => new FileInfo(f).Length) >= ProgressDisplay.MinimumBytes,
-            CrossCheckMaxAge: result.GetValue(CrossCheckMaxAge) is { } age ? ParseAge(age) : Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge);
+            CrossCheckMaxAge: result.GetValue(CrossCheckMaxAge) is { } age ? ParseAge(age) : Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge,
+            Fleet: FleetOptions.Read(result, dbPath, result.GetValue(ShowSecrets)));
     }
 
     /// <summary>A positive age: a number and d, h, m or s.</summary>
@@ -123,4 +126,4 @@ public static class ReplayCommand
 public sealed class UsageException(string message) : Exception(message);
 
 public sealed record ReplaySettings(ReplayOptions Options, bool Json, string? DbPath, bool ShowSecrets, Severity? FailOn, bool ShowProgress,
-    TimeSpan? CrossCheckMaxAge = null);
+    TimeSpan? CrossCheckMaxAge = null, Sensor.Core.Fleet.FleetSettings? Fleet = null);

@@ -29,6 +29,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
             sinks.Add(new JsonLinesSink(json));
         if (store is not null)
             sinks.Add(new StoreSink(store));
+        using var fleet = FleetOptions.Start(settings.Fleet); // fleet mode: also to the bus, through the outbox
+        if (fleet is not null)
+            sinks.Add(new Sensor.Core.Fleet.FleetSink(fleet));
 
         var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath())));
         // Probe results in the store (own probes and imported ones) are compared with the capture.
