@@ -213,6 +213,10 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
             ack.EnsureSuccess();
             return true;
         }
+        catch (NatsJSDuplicateMessageException)
+        {
+            return true; // stored by an earlier send whose ack was lost
+        }
         catch (NatsJSApiException e) when (e.Error.Code is >= 400 and < 500 and not 404 and not 408)
         {
             Interlocked.Increment(ref _dropped);
