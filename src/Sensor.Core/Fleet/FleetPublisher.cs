@@ -47,6 +47,7 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     private NatsConnection? _nats;
     private NatsJSContext? _js;
     private bool _disposed;
+    private bool _down;
 
     private FleetPublisher(FleetSettings settings, FleetOutbox outbox, Action<string> info, Action<string> warn)
     {
@@ -196,8 +197,7 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         }
         if (failure is null)
             return true;
-        if (!_abort.IsCancellationRequested)
-            _warn($"bus: publishing stopped ({Describe(failure)}); {_outbox.Count} records wait in the outbox, retrying");
+        Unavailable($"publishing stopped: {Describe(failure)}");
         _js = null; // check the stream again once the bus answers
         return false;
     }
@@ -230,25 +230,36 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     {
         if (_js is not null && _nats?.ConnectionState == NatsConnectionState.Open)
             return _js;
+        if (_nats is not null && _nats.ConnectionState != NatsConnectionState.Open)
+        {
+            Unavailable("the connection was lost; the client reconnects");
+            return null;
+        }
         try
         {
-            if (_nats is null)
-                _nats = await AgentBus.ConnectAsync(_settings.Bus, _abort.Token);
-            else if (_nats.ConnectionState != NatsConnectionState.Open)
-                return null; // the client reconnects by itself
+            _nats ??= await AgentBus.ConnectAsync(_settings.Bus, _abort.Token);
             var js = new NatsJSContext(_nats);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
             timeout.CancelAfter(AckTimeout);
             await FleetStream.EnsureAsync(js, timeout.Token);
-            _info($"bus: connected to {_settings.Bus.Url}, publishing to stream {FleetStream.Name} as sensor {_settings.SensorName}");
+            _info($"bus: connected to {_settings.Bus.Url}, publishing to stream {FleetStream.Name} as sensor {_settings.SensorName} ({_outbox.Count} records waiting)");
+            _down = false;
             return _js = js;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            if (!_abort.IsCancellationRequested)
-                _warn($"bus: {_settings.Bus.Url} is not available ({Describe(e)}); records wait in the outbox ({_outbox.Count})");
+            Unavailable(Describe(e));
             return null;
         }
+    }
+
+    /// <summary>Warns once per outage (the retries that follow are quiet until the bus is back).</summary>
+    private void Unavailable(string why)
+    {
+        if (_down || _abort.IsCancellationRequested)
+            return;
+        _down = true;
+        _warn($"bus: {_settings.Bus.Url} is not available ({why}); records wait in the outbox ({_outbox.Count}) and go out in order when it returns");
     }
 
     private static string Describe(Exception e)

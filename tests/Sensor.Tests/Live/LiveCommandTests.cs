@@ -113,7 +113,7 @@ public class LiveCommandTests
         Assert.Empty(stdout.Result);
     }
 
-    private static void SmtpAuthPlainDialogue(string address, int port)
+    internal static void SmtpAuthPlainDialogue(string address, int port)
     {
         using var client = new TcpClient(address, port);
         var stream = client.GetStream();
