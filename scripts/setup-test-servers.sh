@@ -3,7 +3,8 @@
 # - postfix and dovecot configured on 127.0.0.1/::1 only (captures/tools/setup-servers.sh), for the probe and fieldtest tests;
 # - unbound and knot, which the DNS tests start themselves on 127.0.0.x with a config in a temp dir;
 # - chromium, to render the fieldtest HTML report headless;
-# - nats-server, which the agent tests start themselves on 127.0.0.1 with a user/password config in a temp dir.
+# - nats-server, which the agent and fleet tests start themselves on 127.0.0.1 with a user/password config
+#   (and for the fleet tests JetStream, its store) in a temp dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -98,9 +98,10 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         {
             await DrainAsync();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
+        catch (Exception e) when (e is not OperationCanceledException || !_abort.IsCancellationRequested)
         {
-            _warn($"bus: the outbox failed ({e.Message}); nothing more is published this run");
+            // the background loop is where a broken outbox (disk full, say) surfaces; the sensor goes on without the bus
+            _warn($"bus: publishing failed ({e.Message}); nothing more is published this run");
         }
     }
 
@@ -282,14 +283,15 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         await _closing.CancelAsync();
         if (await Task.WhenAny(_loop, Task.Delay(CloseGrace)) != _loop)
             await _abort.CancelAsync();
+        await _loop; // it ends on its own (RunAsync catches what it can meet)
         try
         {
-            await _loop;
+            MoveQueueToOutbox();
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
         {
+            _warn($"bus: {_queue.Count} records could not be kept in the outbox: {e.Message}");
         }
-        MoveQueueToOutbox();
         if (_outbox.Count > 0)
             _warn($"bus: {_outbox.Count} records kept in the outbox; the next run with --bus sends them first");
         if (Dropped > 0)
