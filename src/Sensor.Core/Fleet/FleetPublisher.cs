@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using Sensor.Core.Agents;
 
 namespace Sensor.Core.Fleet;
@@ -167,9 +168,12 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Publishes the oldest batch in order; false when the bus failed (what was acknowledged is gone
-    /// from the outbox, the rest is retried). A record the server refuses for itself (too large, say)
-    /// would block every later one for ever: it is dropped, counted and logged.
+    /// Publishes the oldest batch; false when the bus failed (what was acknowledged is gone from the
+    /// outbox, the rest is retried). The batch is written in order on the one connection, so the
+    /// stream stores it in order, and acks are awaited in the same order: only an acknowledged prefix
+    /// leaves the outbox. Re-sending the rest is harmless: what was stored already is a duplicate
+    /// by its Nats-Msg-Id. A record the server refuses for itself (too large, say) would block every
+    /// later one for ever: it is dropped, counted and logged.
     /// </summary>
     private async Task<bool> SendBatchAsync()
     {
@@ -178,11 +182,17 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
             return false;
         long done = -1;
         Exception? failure = null;
+        var sent = new List<(OutboxMessage Message, NatsJSPublishConcurrentFuture Ack)>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        timeout.CancelAfter(AckTimeout);
         try
         {
             foreach (var message in _outbox.Oldest(BatchSize))
+                sent.Add((message, await js.PublishConcurrentAsync(message.Subject, message.Data,
+                    opts: new NatsJSPubOpts { MsgId = message.MsgId }, cancellationToken: timeout.Token)));
+            foreach (var (message, ack) in sent)
             {
-                if (await PublishAsync(js, message))
+                if (Acknowledged(message, await ack.GetResponseAsync()))
                     Interlocked.Increment(ref _published);
                 done = message.Id;
             }
@@ -190,6 +200,11 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException)
         {
             failure = e;
+        }
+        finally
+        {
+            foreach (var (_, ack) in sent)
+                await ack.DisposeAsync();
         }
         if (done >= 0)
         {
@@ -204,13 +219,10 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     }
 
     /// <summary>True when JetStream stored it (or had it already: a retry after a lost ack), false when it refused this record.</summary>
-    private async Task<bool> PublishAsync(NatsJSContext js, OutboxMessage message)
+    private bool Acknowledged(OutboxMessage message, PubAckResponse ack)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
-        timeout.CancelAfter(AckTimeout);
         try
         {
-            var ack = await js.PublishAsync(message.Subject, message.Data, opts: new NatsJSPubOpts { MsgId = message.MsgId }, cancellationToken: timeout.Token);
             ack.EnsureSuccess();
             return true;
         }
