@@ -90,6 +90,12 @@ public class FleetTests
         Assert.Equal(["alice@example.test", "bob"], onlyB.Select(f => f.User).ToList());
         Assert.All(onlyB, f => Assert.Equal(EdgeB, f.Sensor));
 
+        var lastHour = SensorProcess.Run(["tail", .. nats.CredentialArgs(), "--since", "1h", "--no-follow", "--json"]);
+        Assert.Equal(7, lastHour.StdoutLines.Length);
+        var newOnly = SensorProcess.Run(["tail", .. nats.CredentialArgs(), "--no-follow"]); // default: only what comes from now on
+        Assert.True(newOnly.ExitCode == 0, newOnly.Stderr);
+        Assert.Empty(newOnly.Stdout);
+
         // negative: a kind nobody reported, a sensor that never published
         Assert.Empty(Tail(nats, "--kind", "tls-weak").Findings);
         Assert.Empty(Tail(nats, "--sensor", "edge-z").Findings);
