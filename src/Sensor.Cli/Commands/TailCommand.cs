@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
-using Sensor.Core.Agents;
 using Sensor.Core.Detection;
 using Sensor.Core.Fleet;
 using Serilog;
@@ -51,16 +50,8 @@ public static class TailCommand
             Log.Error("{Message}", e.Message);
             return ExitCodes.BadInput;
         }
-        NatsConnection nats;
-        try
-        {
-            nats = await AgentBus.ConnectAsync(opts, token);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
-        {
-            Log.Error("{Message}", BusOptions.Describe(e, opts.Url));
+        if (await BusOptions.ConnectOrLogAsync(opts, token) is not { } nats)
             return ExitCodes.BadInput;
-        }
         await using (nats)
         {
             var js = new NatsJSContext(nats);
