@@ -1,3 +1,4 @@
+using NATS.Client.JetStream;
 using Sensor.Core.Fleet;
 using Sensor.Tests.Agents;
 using Sensor.Tests.Cli;
@@ -35,7 +36,9 @@ public class FleetTests
         var (_, findings) = Tail(nats);
         var expected = ManifestKeys(EdgeA, CaptureA).Concat(ManifestKeys(EdgeB, CaptureB)).Order().ToList();
         Assert.Equal(expected, findings.Select(f => f.Key).Order().ToList());
-        Assert.All(findings, f => Assert.Equal("redacted", f.Record.Evidence.GetValueOrDefault("secret", "redacted")));
+        var credentials = findings.Where(f => f.Record.Kind == "plaintext-credential").ToList();
+        Assert.Equal(4, credentials.Count);
+        Assert.All(credentials, f => Assert.Equal("redacted", f.Record.Evidence["secret"]));
         // per sensor, the stream's order is the order the sensor made them
         Assert.Equal(FindingIds(a), findings.Where(f => f.Sensor == EdgeA).Select(f => f.Record.Id).ToList());
         Assert.Equal(FindingIds(b), findings.Where(f => f.Sensor == EdgeB).Select(f => f.Record.Id).ToList());
@@ -47,6 +50,9 @@ public class FleetTests
         Assert.Equal(2, messages.Count(m => m.Subject == "sensor.edge-a.session.smtp"));
         Assert.Equal(2, messages.Count(m => m.Subject == "sensor.edge-b.session.imap"));
         Assert.Equal(1, messages.Count(m => m.Subject == "sensor.edge-a.finding.starttls-stripped"));
+        var verdicts = a.StdoutLines.Count(l => l.StartsWith("{\"type\":\"verdict\"", StringComparison.Ordinal));
+        Assert.True(verdicts > 0);
+        Assert.Equal(verdicts, messages.Count(m => m.Subject.StartsWith("sensor.edge-a.verdict.", StringComparison.Ordinal)));
         Assert.Equal(2, messages.Count(m => m.Subject == "sensor.edge-b.finding.plaintext-credential"));
         Assert.All(messages, m => Assert.StartsWith(m.Subject.Split('.')[1] + "-", m.MsgId));
     }
@@ -120,6 +126,26 @@ public class FleetTests
         await following.WaitAsync(TimeSpan.FromSeconds(10)); // cancelling ends the follow quietly
         Assert.Equal(5, seen.Count(f => f.Sensor == EdgeA));
         Assert.Equal(2, seen.Count(f => f.Sensor == EdgeB));
+    }
+
+    /// <summary>Anyone with publish rights can write to the stream: what is not a finding record is skipped with a warning.</summary>
+    [Fact]
+    public async Task Tail_SkipsMessagesThatAreNotFindingRecords()
+    {
+        using var nats = new NatsServer(jetStream: true);
+        await using (var connection = await Sensor.Core.Agents.AgentBus.ConnectAsync(Options(nats), CancellationToken.None))
+        {
+            var js = new NATS.Client.JetStream.NatsJSContext(connection);
+            await FleetStream.EnsureAsync(js, CancellationToken.None);
+            (await js.PublishAsync("sensor.evil.finding.x", "\u001b[2J not json"u8.ToArray())).EnsureSuccess();
+            (await js.PublishAsync("sensor.evil.finding.x", """{"type":"finding","kind":"x","severity":"high","summary":"ok"}"""u8.ToArray())).EnsureSuccess();
+        }
+
+        var run = SensorProcess.Run(["tail", .. nats.CredentialArgs(), "--all", "--no-follow"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(" evil high x   -> : ok", Assert.Single(run.StdoutLines));
+        Assert.Equal("sensor: warning: skipped a message on sensor.evil.finding.x that is not a finding record", Assert.Single(run.StderrLines));
     }
 
     [Fact]
