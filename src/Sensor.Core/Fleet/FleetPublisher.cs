@@ -25,6 +25,7 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
 {
     public const int BatchSize = 256;
     public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan FirstRetryPause = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(30);
 
     /// <summary>How long closing waits for the outbox to empty before leaving the rest for the next run.</summary>
@@ -69,8 +70,8 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     public static FleetPublisher Start(FleetSettings settings, Action<string> info, Action<string> warn) =>
         new(settings, FleetOutbox.Open(settings.OutboxFolder, settings.SensorName), info, warn);
 
-    public string SensorName => _settings.SensorName;
     public long Dropped => Interlocked.Read(ref _dropped);
+    /// <summary>Records JetStream acknowledged this run.</summary>
     public long Published => Interlocked.Read(ref _published);
 
     /// <summary>Records made and not yet acknowledged by the bus (in memory and in the outbox).</summary>
@@ -130,8 +131,6 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
             pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxRetryPause.Ticks));
         }
     }
-
-    private static readonly TimeSpan FirstRetryPause = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Until a record is queued or closing starts.</summary>
     private async Task WaitForRecordAsync()
@@ -304,6 +303,7 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         {
             _warn($"bus: {_queue.Count} records could not be kept in the outbox: {e.Message}");
         }
+        _info($"bus: {Published} records published this run");
         if (_outbox.Count > 0)
             _warn($"bus: {_outbox.Count} records kept in the outbox; the next run with --bus sends them first");
         if (Dropped > 0)

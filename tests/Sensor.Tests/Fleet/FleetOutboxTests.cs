@@ -78,7 +78,11 @@ public class FleetOutboxTests
         }
 
         await using (var publisher = FleetPublisher.Start(new FleetSettings(Options(nats), "t", folder), _ => { }, _ => { }))
+        {
             Assert.True(SpinWait.SpinUntil(() => publisher.Waiting == 0, TimeSpan.FromSeconds(20)), "the outbox did not drain");
+            Assert.Equal(2, publisher.Published); // the duplicate counts as delivered
+            Assert.Equal(0, publisher.Dropped);
+        }
 
         var messages = await StreamMessagesAsync(nats);
         Assert.Equal([("sensor.t.finding.k1", "t-run-1"), ("sensor.t.finding.k2", "t-run-2")], messages);
