@@ -28,7 +28,7 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     public static readonly TimeSpan FirstRetryPause = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long closing waits for the outbox to empty before leaving the rest for the next run.</summary>
+    /// <summary>How long closing waits for the bus to take another record before leaving the rest for the next run.</summary>
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
     private readonly FleetSettings _settings;
@@ -283,8 +283,8 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Stops taking records, gives the bus <see cref="CloseGrace"/> to take what waits, and keeps the
-    /// rest in the outbox for the next run.
+    /// Stops taking records and goes on publishing what waits while the bus takes it; after
+    /// <see cref="CloseGrace"/> without progress it keeps the rest in the outbox for the next run.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -292,8 +292,12 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
             return;
         _disposed = true;
         await _closing.CancelAsync();
-        if (await Task.WhenAny(_loop, Task.Delay(CloseGrace)) != _loop)
-            await _abort.CancelAsync();
+        while (!_loop.IsCompleted)
+        {
+            var published = Published;
+            if (await Task.WhenAny(_loop, Task.Delay(CloseGrace)) != _loop && Published == published)
+                await _abort.CancelAsync();
+        }
         await _loop; // it ends on its own (RunAsync catches what it can meet)
         try
         {
