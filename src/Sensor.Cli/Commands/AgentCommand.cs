@@ -172,8 +172,7 @@ public static class ViaAgent
             return ([], "--vantage does not go with --via: the records carry the agent's name");
         var timeoutText = result.GetValue<string?>("--timeout");
         var step = timeoutText is null ? 10 : double.Parse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture);
-        // the agent allows each probe five steps; add a margin for DNS and the trip through the bus
-        var wait = TimeSpan.FromSeconds(Math.Min(step * 5 + 10, 300));
+        var wait = AgentVantage.WaitFor(TimeSpan.FromSeconds(step));
         NatsOpts opts;
         try
         {

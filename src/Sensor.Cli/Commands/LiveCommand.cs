@@ -34,6 +34,7 @@ public static class LiveCommand
     private static readonly Option<bool> ShowSecrets = new("--show-secrets") { Description = "reveal passwords and tokens in every output (forensics only; default: redacted)" };
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly CrossCheckCli CrossCheck = new(TimeSpan.FromSeconds(20));
 
     public static Command Build()
     {
@@ -41,6 +42,8 @@ public static class LiveCommand
         {
             Interfaces, Bpf, Json, JsonlFile, Db, NoDb, ShowSecrets, LogFile, Verbose,
         };
+        foreach (var option in CrossCheck.All)
+            command.Options.Add(option);
         FleetOptions.AddTo(command);
         command.SetAction(result => Run(result));
         return command;
@@ -98,7 +101,10 @@ public static class LiveCommand
             if (fleet is not null)
                 sinks.Add(new Sensor.Core.Fleet.FleetSink(fleet));
             var mapper = new RecordMapper(new SecretRedactor(result.GetValue(ShowSecrets), SecretRedactor.LoadOrCreateKey(KeyPath(dbPath))));
-            using var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, store, mapper, sinks, judgeAsSeen: true);
+            // --crosscheck: servers are probed as sessions end; the verdicts come when the capture stops
+            using var onTheFly = CrossCheck.Read(result)?.Start(TimeProvider.System);
+            var crossCheck = onTheFly is null ? null : CrossCheckCli.Setup(store, onTheFly, Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge, CrossCheck.SamePathVantages(result));
+            using var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, store, mapper, sinks, crossCheck, judgeAsSeen: true);
 
             using var stop = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);

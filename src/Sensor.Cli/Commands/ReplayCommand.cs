@@ -26,6 +26,7 @@ public static class ReplayCommand
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
     private static readonly Option<string?> CrossCheckMaxAge = new("--crosscheck-max-age") { Description = "how old stored probe results may be to count in the cross-check, e.g. 7d, 12h, 30m (default: 7d)" };
     private static readonly Option<bool> NoProgress = new("--no-progress") { Description = "no progress bar on stderr" };
+    private static readonly CrossCheckCli OnTheFly = new(TimeSpan.FromSeconds(90));
 
     public static Command Build()
     {
@@ -33,6 +34,8 @@ public static class ReplayCommand
         {
             Files, Json, Db, NoDb, Rules, Policy, ShowSecrets, Evidence, FailOn, CrossCheckMaxAge, LogFile, Verbose, NoProgress,
         };
+        foreach (var option in OnTheFly.All)
+            command.Options.Add(option);
         FleetOptions.AddTo(command);
         command.SetAction(result => Run(result));
         return command;
@@ -78,12 +81,14 @@ public static class ReplayCommand
             failOn,
             ShowProgress: !result.GetValue(NoProgress) && !Console.IsErrorRedirected
                 && files.Sum(f => new FileInfo(f).Length) >= ProgressDisplay.MinimumBytes,
-            CrossCheckMaxAge: result.GetValue(CrossCheckMaxAge) is { } age ? ParseAge(age) : Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge,
+            CrossCheckMaxAge: result.GetValue(CrossCheckMaxAge) is { } age ? ParseAge(age, "--crosscheck-max-age") : Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge,
+            OnTheFly: OnTheFly.Read(result),
+            SamePathVantages: OnTheFly.SamePathVantages(result),
             Fleet: FleetOptions.Read(result, dbPath, result.GetValue(ShowSecrets)));
     }
 
     /// <summary>A positive age: a number and d, h, m or s.</summary>
-    public static TimeSpan ParseAge(string text)
+    public static TimeSpan ParseAge(string text, string option)
     {
         if (text.Length >= 2 && double.TryParse(text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n)
             && n > 0 && double.IsFinite(n))
@@ -99,7 +104,7 @@ public static class ReplayCommand
             if (age is { } value && value <= TimeSpan.FromDays(3650))
                 return value;
         }
-        throw new UsageException($"--crosscheck-max-age takes a positive age like 7d, 12h, 30m or 90s, not '{text}'");
+        throw new UsageException($"{option} takes a positive age like 7d, 12h, 30m or 90s, not '{text}'");
     }
 
     private static RuleSet LoadRules(ParseResult result)
@@ -126,4 +131,5 @@ public static class ReplayCommand
 public sealed class UsageException(string message) : Exception(message);
 
 public sealed record ReplaySettings(ReplayOptions Options, bool Json, string? DbPath, bool ShowSecrets, Severity? FailOn, bool ShowProgress,
-    TimeSpan? CrossCheckMaxAge = null, Sensor.Core.Fleet.FleetSettings? Fleet = null);
+    TimeSpan? CrossCheckMaxAge = null, OnTheFlyPlan? OnTheFly = null, IReadOnlySet<string>? SamePathVantages = null,
+    Sensor.Core.Fleet.FleetSettings? Fleet = null);

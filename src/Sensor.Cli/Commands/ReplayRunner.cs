@@ -34,9 +34,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
             sinks.Add(new Sensor.Core.Fleet.FleetSink(fleet));
 
         var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath())));
-        // Probe results in the store (own probes and imported ones) are compared with the capture.
-        var crossCheck = store is null ? null : new CrossCheckSetup(store, TimeProvider.System,
-            CrossCheckOptions.Default with { MaxAge = settings.CrossCheckMaxAge ?? CrossCheckOptions.DefaultMaxAge });
+        using var onTheFly = settings.OnTheFly?.Start(TimeProvider.System);
+        var crossCheck = CrossCheckCli.Setup(store, onTheFly, settings.CrossCheckMaxAge ?? CrossCheckOptions.DefaultMaxAge,
+            settings.SamePathVantages ?? CrossCheckOptions.Default.SamePathVantages);
         using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck);
         var read = ReadCaptures(pipeline);
         store?.Flush();
@@ -47,6 +47,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
         foreach (var warning in warnings)
             Log.Warning("{Warning}", warning);
         LogStats(pipeline, read);
+        if (onTheFly is not null)
+            Log.Information("cross-check probes on the fly from {Vantages}: {Stats}", string.Join(", ", onTheFly.Prober.Vantages), onTheFly.Prober.Stats);
         if (!settings.Json)
             SummaryPrinter.Print(AnsiConsole.Console, new ReplayReport(settings.Options.Files.Count, read.Packets, read.Bytes, stopwatch.Elapsed, summary, warnings));
         return settings.FailOn is { } threshold && summary.HighestSeverity >= threshold ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;

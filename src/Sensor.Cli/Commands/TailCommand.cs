@@ -90,20 +90,8 @@ public static class TailCommand
             throw new UsageException($"--sensor takes a sensor name (1-64 letters, digits, '-' or '_'), not '{sensor}'");
         if (result.GetValue(All) && result.GetValue(Since) is not null)
             throw new UsageException("give --all or --since, not both");
-        DateTimeOffset? since = result.GetValue(Since) is { } age ? DateTimeOffset.UtcNow - ParseAge(age) : null;
+        DateTimeOffset? since = result.GetValue(Since) is { } age ? DateTimeOffset.UtcNow - ReplayCommand.ParseAge(age, "--since") : null;
         return (new FleetTailFilter(kinds.Distinct().ToList(), severity, sensor), new FleetTailStart(result.GetValue(All), since));
-    }
-
-    private static TimeSpan ParseAge(string text)
-    {
-        try
-        {
-            return ReplayCommand.ParseAge(text);
-        }
-        catch (UsageException)
-        {
-            throw new UsageException($"--since takes a positive age like 7d, 12h, 30m or 90s, not '{text}'");
-        }
     }
 
     /// <summary>The record as published, with the publishing sensor's name as its first field.</summary>

@@ -12,9 +12,8 @@ namespace Sensor.Core.Agents;
 /// </summary>
 public static class AgentPlanner
 {
-    public static async Task<IReadOnlyList<ProbePlan>> PlanAsync(ProbeTarget target, ProbeOptions options, CancellationToken token)
+    public static async Task<IReadOnlyList<ProbePlan>> PlanAsync(ProbeTarget target, Lazy<MailDns> dns, ProbeOptions options, CancellationToken token)
     {
-        var dns = new Lazy<MailDns>(() => new MailDns(options.Resolver, options.DnsTimeout));
         var plans = await ProbePlanner.PlanAsync(target, dns, options, token);
         return [.. plans.Select(p => p.Address is null ? p : p with { Target = p.Target with { Address = p.Address } })];
     }

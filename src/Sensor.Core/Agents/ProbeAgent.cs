@@ -105,11 +105,14 @@ public sealed class ProbeAgent
         }
         using var whole = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         whole.CancelAfter(_settings.RequestTimeout);
+        // DANE and MTA-STS come from this agent's DNS, and the policy host is held to the target policy too
+        options = options with { MtaSts = options.MtaSts with { Refusal = _settings.Policy.Refusal } };
+        var checks = new ProbeBatch.PlanChecks(options, whole.Token);
         var plans = new List<ProbePlan>();
         try
         {
             foreach (var target in targets)
-                plans.AddRange(await AgentPlanner.PlanAsync(target, options, whole.Token));
+                plans.AddRange(await AgentPlanner.PlanAsync(target, checks.Dns, options, whole.Token));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -142,20 +145,7 @@ public sealed class ProbeAgent
             var p = plans[i];
             try
             {
-                await _slots.WaitAsync(whole.Token);
-                try
-                {
-                    var result = (await ProbeBatch.RunAsync([p.Target], options, 1, whole.Token))[0];
-                    result.MailDomain = p.MailDomain;
-                    result.MxPreference = p.Preference;
-                    if (!IsLiteral(p.Target.Host))
-                        result.Dane = DaneCheck.NotChecked("not checked: the agent probes the address it checked (DANE through agents is not done yet)");
-                    results[i] = result;
-                }
-                finally
-                {
-                    _slots.Release();
-                }
+                results[i] = await checks.ProbeAsync(p, _slots);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -166,8 +156,6 @@ public sealed class ProbeAgent
         reply.Records = [.. results.Select(r => ProbeRecord.From(r!, Name))];
         return reply;
     }
-
-    private static bool IsLiteral(string host) => System.Net.IPAddress.TryParse(host, out _);
 
     private (List<ProbeTarget> Targets, ProbeOptions Options, string? Error) Read(AgentRequest request)
     {
@@ -202,6 +190,9 @@ public sealed class ProbeAgent
             {
                 return ([], ProbeOptions.Default, e.Message);
             }
+            // the resolver is an address the agent sends to as well: the same policy holds
+            if (_settings.Policy.Refusal(options.Resolver.Address) is { } why)
+                return ([], ProbeOptions.Default, $"resolver refused: {why}");
         }
         var targets = new List<ProbeTarget>();
         foreach (var text in request.Targets)

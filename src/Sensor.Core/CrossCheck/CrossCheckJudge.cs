@@ -14,6 +14,8 @@ namespace Sensor.Core.CrossCheck;
 /// <item>the capture saw a certificate other than the one all TLS probes saw: <c>certificate-substituted</c>.</item>
 /// </list>
 /// Confidence grows with agreeing probes and distinct vantages and shrinks with the share that did not agree.
+/// Only independent probes decide; probes from the capture's own path are listed (<c>same_path</c>) and
+/// described in the summary, since they show what the path does, not what the server does.
 /// </summary>
 public static class CrossCheckJudge
 {
@@ -29,6 +31,7 @@ public static class CrossCheckJudge
         verdict.ServerName = passive.ServerName;
         verdict.Id = IdFor(passive);
         verdict.Total = consensus.Total;
+        verdict.Summary += SamePathNote(consensus);
         verdict.Passive = new PassiveRecord
         {
             Sessions = passive.Sessions,
@@ -36,7 +39,7 @@ public static class CrossCheckJudge
             StarttlsRefused = passive.StartTlsRefused,
             CertSha256 = [.. passive.CertSha256],
         };
-        verdict.Probes = [.. consensus.Probes.Select(p => new VerdictProbeRecord
+        verdict.Probes = [.. consensus.Probes.Concat(consensus.SamePath).Select(p => new VerdictProbeRecord
         {
             Vantage = p.Record.Vantage,
             Ts = Rfc3339.Format(p.TsUtc),
@@ -44,6 +47,7 @@ public static class CrossCheckJudge
             StarttlsOffered = p.Record.StarttlsOffered,
             TlsEstablished = p.Record.TlsEstablished,
             CertSha256 = p.Record.CertSha256,
+            SamePath = p.SamePath,
         })];
         return verdict;
     }
@@ -99,6 +103,22 @@ public static class CrossCheckJudge
             return Make(Verdicts.Inconclusive, 0, 0,
                 $"All {c.Total} probes of {passive.Server} failed ({string.Join(", ", c.Probes.Select(p => p.Record.Outcome).Distinct())}): cannot tell the path from the server");
         return null;
+    }
+
+    /// <summary>What the probes along the capture's own path saw, or nothing when there were none.</summary>
+    private static string SamePathNote(ProbeConsensus c)
+    {
+        if (c.SamePath.Count == 0)
+            return "";
+        var vantages = string.Join(", ", c.SamePath.Select(p => p.Record.Vantage).Distinct(StringComparer.OrdinalIgnoreCase));
+        var parts = new List<string>();
+        if (c.SamePath.Count(p => p.View == ProbeView.Tls) is > 0 and var tls)
+            parts.Add($"{tls} completed TLS");
+        if (c.SamePath.Count(p => p.View == ProbeView.NoStartTls) is > 0 and var absent)
+            parts.Add($"{absent} saw no STARTTLS");
+        if (c.SamePath.Count(p => p.View == ProbeView.Failed) is > 0 and var failed)
+            parts.Add($"{failed} failed");
+        return $". Not counted, as they cross the capture's own path: {c.SamePath.Count} probe(s) from {vantages} ({string.Join(", ", parts)})";
     }
 
     private static List<FreshProbe> Agreeing(ProbeConsensus c, ProbeView view) => [.. c.Probes.Where(p => p.View == view)];

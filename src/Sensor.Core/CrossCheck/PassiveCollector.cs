@@ -7,8 +7,10 @@ namespace Sensor.Core.CrossCheck;
 /// <summary>
 /// A sink that gathers, per server (protocol and endpoint), what the capture saw: sessions, STARTTLS
 /// findings, refusals and certificates. At most <see cref="MaxServers"/> servers are followed.
+/// A session that lacked STARTTLS, had it refused or showed a certificate raises a question about
+/// its server: <paramref name="onQuestion"/> (protocol, server, server name) is told at once.
 /// </summary>
-public sealed class PassiveCollector : IRecordSink
+public sealed class PassiveCollector(Action<string, string, string?>? onQuestion = null) : IRecordSink
 {
     public const int MaxServers = 10_000;
     public const int MaxSessionIds = 100;
@@ -27,7 +29,14 @@ public sealed class PassiveCollector : IRecordSink
             entry.Certs.Add(cert);
         if (entry.SessionIds.Count < MaxSessionIds)
             entry.SessionIds.Add(record.Id);
+        if (onQuestion is not null && (LackedStartTls(session) || record.TlsCertSha256 is not null))
+            onQuestion(record.Protocol, record.Server, record.ServerName);
     }
+
+    /// <summary>No STARTTLS where it belongs (absent, mangled or stripped), or STARTTLS refused; the detector decides which.</summary>
+    private static bool LackedStartTls(MailSession session) =>
+        session.StartTlsReply is { Accepted: false }
+        || (!session.ImplicitTls && session.GreetingSeen && session.CapabilitiesSeen && !session.StartTlsOffered && !session.TlsEstablished);
 
     public void OnFinding(Finding finding, FindingRecord record)
     {

@@ -7,19 +7,24 @@ namespace Sensor.Core.CrossCheck;
 /// <summary>What one probe says about a server's STARTTLS: it completed TLS, it saw no STARTTLS, or it says nothing (failed).</summary>
 public enum ProbeView { Tls, NoStartTls, Failed }
 
-/// <summary>A probe record that counts, with its parsed time and what it says.</summary>
-public sealed record FreshProbe(ProbeRecord Record, DateTime TsUtc, ProbeView View);
+/// <summary>A fresh probe record with its parsed time and what it says; <paramref name="SamePath"/> when it crossed the capture's own path.</summary>
+public sealed record FreshProbe(ProbeRecord Record, DateTime TsUtc, ProbeView View, bool SamePath = false);
 
 /// <summary>
 /// The fresh probes of one server and how far they agree. Pure: the probes and "now" come in,
 /// nothing is looked up. A probe counts when its vantage is not excluded and it is no older than
 /// the maximum age; a refused, failed or timed-out probe counts in the total but agrees with nobody.
+/// Fresh probes from a same-path vantage are kept apart in <see cref="SamePath"/>: they count nowhere.
 /// </summary>
 public sealed class ProbeConsensus
 {
-    private ProbeConsensus(List<FreshProbe> probes) => Probes = probes;
+    private ProbeConsensus(List<FreshProbe> probes, List<FreshProbe> samePath) => (Probes, SamePath) = (probes, samePath);
 
+    /// <summary>The independent probes: from elsewhere than the capture's path.</summary>
     public IReadOnlyList<FreshProbe> Probes { get; }
+
+    /// <summary>Probes from the sensor's own network: what the path does now, reported only.</summary>
+    public IReadOnlyList<FreshProbe> SamePath { get; }
     public int Total => Probes.Count;
     public int Tls => Probes.Count(p => p.View == ProbeView.Tls);
     public int NoStartTls => Probes.Count(p => p.View == ProbeView.NoStartTls);
@@ -34,9 +39,9 @@ public sealed class ProbeConsensus
         var fresh = new List<FreshProbe>();
         foreach (var record in records)
             if (!options.ExcludedVantages.Contains(record.Vantage) && ParseTs(record.Ts) is { } ts && ts >= oldest)
-                fresh.Add(new FreshProbe(record, ts, Classify(record)));
+                fresh.Add(new FreshProbe(record, ts, Classify(record), options.SamePathVantages.Contains(record.Vantage)));
         fresh.Sort((a, b) => a.TsUtc != b.TsUtc ? a.TsUtc.CompareTo(b.TsUtc) : string.CompareOrdinal(a.Record.Vantage, b.Record.Vantage));
-        return new ProbeConsensus(fresh);
+        return new ProbeConsensus([.. fresh.Where(p => !p.SamePath)], [.. fresh.Where(p => p.SamePath)]);
     }
 
     public static ProbeView Classify(ProbeRecord record) => record.Outcome switch

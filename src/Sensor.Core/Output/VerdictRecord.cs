@@ -36,4 +36,6 @@ public sealed class VerdictProbeRecord
     public bool StarttlsOffered { get; set; }
     public bool TlsEstablished { get; set; }
     public string? CertSha256 { get; set; }
+    /// <summary>Made from the sensor's own network: it crossed the capture's path, so it is reported but not counted.</summary>
+    public bool SamePath { get; set; }
 }

@@ -55,6 +55,7 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
     /// <summary>Judges the sessions whose verdict waited for the whole capture, then makes the cross-check verdicts.</summary>
     public void Complete()
     {
+        crossCheck?.Settle();
         while (_awaitingVerdict.TryDequeue(out var session))
             Emit(detector.JudgeMissingStartTls(session));
         if (crossCheck is null)

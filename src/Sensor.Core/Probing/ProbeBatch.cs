@@ -23,45 +23,59 @@ public static class ProbeBatch
     public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, int concurrency = DefaultConcurrency, CancellationToken cancellationToken = default)
     {
         using var gate = new SemaphoreSlim(concurrency);
-        // made on first use: address targets never touch DNS (nor read the system's resolver list)
-        var lazyDns = new Lazy<MailDns>(() => new MailDns(options.Resolver, options.DnsTimeout));
-        var tlsa = new ConcurrentDictionary<string, Lazy<Task<DnsAnswer>>>(StringComparer.OrdinalIgnoreCase);
-        var policies = new ConcurrentDictionary<string, Lazy<Task<MtaStsCheck>>>(StringComparer.OrdinalIgnoreCase);
+        var checks = new PlanChecks(options, cancellationToken);
         var tasks = targets.Select(async target =>
         {
-            var plan = await ProbePlanner.PlanAsync(target, lazyDns, options, cancellationToken);
-            return await Task.WhenAll(plan.Select(async p =>
-            {
-                if (p.Known is { } known)
-                    return known;
-                await gate.WaitAsync(cancellationToken);
-                ProbeResult result;
-                try
-                {
-                    result = await MailProbe.RunAsync(p.Target, p.Address!, options, cancellationToken);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-                result.MailDomain = p.MailDomain;
-                result.MxPreference = p.Preference;
-                if (p.Target.Address is null && !IPAddress.TryParse(p.Target.Host, out _))
-                {
-                    var name = TlsaName(p.Target.Host, p.Target.Port);
-                    var answer = await tlsa.GetOrAdd(name, n => new(() => lazyDns.Value.QueryAsync(n, QueryType.TLSA, cancellationToken))).Value;
-                    result.Dane = DaneOf(name, answer, result.Tls?.CertificateDer);
-                }
-                if (p.MailDomain is { } domain)
-                {
-                    var check = await policies.GetOrAdd(domain, d => new(() => MtaStsAsync(d, lazyDns.Value, options, cancellationToken))).Value;
-                    result.MtaSts = Copy(check, p.Target.Host);
-                }
-                return result;
-            }));
+            var plan = await ProbePlanner.PlanAsync(target, checks.Dns, options, cancellationToken);
+            return await Task.WhenAll(plan.Select(p => checks.ProbeAsync(p, gate)));
         }).ToList();
         var all = await Task.WhenAll(tasks);
         return [.. all.SelectMany(r => r)];
+    }
+
+    /// <summary>
+    /// The DNS client and the TLSA and MTA-STS answers shared by the servers of one batch, and the
+    /// probe of one planned server with its DANE (named hosts) and MTA-STS (mail domains) checks. An
+    /// agent uses it for plans it resolved and checked itself, so its findings come from its own DNS.
+    /// </summary>
+    public sealed class PlanChecks(ProbeOptions options, CancellationToken cancellationToken)
+    {
+        private readonly ConcurrentDictionary<string, Lazy<Task<DnsAnswer>>> _tlsa = new(StringComparer.OrdinalIgnoreCase);
+        private readonly ConcurrentDictionary<string, Lazy<Task<MtaStsCheck>>> _policies = new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Made on first use: address targets never touch DNS (nor read the system's resolver list).</summary>
+        public Lazy<MailDns> Dns { get; } = new(() => new MailDns(options.Resolver, options.DnsTimeout));
+
+        /// <summary>Probes one planned server once <paramref name="gate"/> lets it (a plan already answered by DNS comes back as it is).</summary>
+        public async Task<ProbeResult> ProbeAsync(ProbePlan p, SemaphoreSlim gate)
+        {
+            if (p.Known is { } known)
+                return known;
+            await gate.WaitAsync(cancellationToken);
+            ProbeResult result;
+            try
+            {
+                result = await MailProbe.RunAsync(p.Target, p.Address!, options, cancellationToken);
+            }
+            finally
+            {
+                gate.Release();
+            }
+            result.MailDomain = p.MailDomain;
+            result.MxPreference = p.Preference;
+            if (!IPAddress.TryParse(p.Target.Host, out _))
+            {
+                var name = TlsaName(p.Target.Host, p.Target.Port);
+                var answer = await _tlsa.GetOrAdd(name, n => new(() => Dns.Value.QueryAsync(n, QueryType.TLSA, cancellationToken))).Value;
+                result.Dane = DaneOf(name, answer, result.Tls?.CertificateDer);
+            }
+            if (p.MailDomain is { } domain)
+            {
+                var check = await _policies.GetOrAdd(domain, d => new(() => MtaStsAsync(d, Dns.Value, options, cancellationToken))).Value;
+                result.MtaSts = Copy(check, p.Target.Host);
+            }
+            return result;
+        }
     }
 
     /// <summary>_PORT._tcp.HOST (RFC 7672 §2.2 for 25; the same form for the other mail ports, RFC 7671 §3).</summary>

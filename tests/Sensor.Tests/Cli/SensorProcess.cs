@@ -15,7 +15,13 @@ public static class SensorProcess
 
     public static SensorRun Run(params string[] args) => RunProgram("dotnet", [Dll, .. args]);
 
-    private static SensorRun RunProgram(string program, string[] args)
+    /// <summary>Runs sensor inside a network namespace the test made (ip netns exec).</summary>
+    public static SensorRun RunInNamespace(string netns, params string[] args) => RunProgram("ip", ["netns", "exec", netns, "dotnet", Dll, .. args]);
+
+    public static string DllPath => Dll;
+
+    /// <summary>Runs any program the same way (bounded to 120 s), e.g. a test's helper script.</summary>
+    public static SensorRun RunProgram(string program, string[] args)
     {
         var start = new ProcessStartInfo(program)
         {

@@ -111,14 +111,42 @@ public class CrossCheckJudgeTests
     }
 
     [Fact]
-    public void LocalProbesCountPassiveOnesDoNot()
+    public void LocalProbesCrossTheCapturesPathSoTheyAreShownButDecideNothing()
     {
-        Assert.Equal("interference-on-path", Decide(Lacking(), null, Ok("local", Server))!.Verdict);
+        var localOnly = Decide(Lacking(), null, Ok("local", Server))!;
+        Assert.Equal(("inconclusive", 0.0, 0, 0), (localOnly.Verdict, localOnly.Confidence, localOnly.Agreeing, localOnly.Total));
+        Assert.Equal("No probe of 127.0.0.3:143 from another vantage point in the last 7 day(s): cannot tell the path from the server. "
+            + "Not counted, as they cross the capture's own path: 1 probe(s) from local (1 completed TLS)", localOnly.Summary);
+        var shown = Assert.Single(localOnly.Probes);
+        Assert.Equal(("local", true, true), (shown.Vantage, shown.SamePath, shown.TlsEstablished));
+
+        var both = Decide(Lacking(), null, Absent("local", Server), Ok("abroad", Server))!;
+        Assert.Equal(("interference-on-path", 0.6, 1, 1), (both.Verdict, both.Confidence, both.Agreeing, both.Total));
+        Assert.EndsWith("something on the path took it away. Not counted, as they cross the capture's own path: 1 probe(s) from local (1 saw no STARTTLS)", both.Summary);
+        Assert.Equal([("abroad", false), ("local", true)], both.Probes.Select(p => (p.Vantage, p.SamePath)));
+    }
+
+    [Fact]
+    public void TheSamePathVantagesAreConfigurableAndPassiveProbesNeverCount()
+    {
+        var office = CrossCheckOptions.Default with { SamePathVantages = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "office" } };
+        Assert.Equal(("interference-on-path", 1), (Decide(Lacking(), office, Ok("local", Server))!.Verdict, Decide(Lacking(), office, Ok("local", Server))!.Total));
+        Assert.Equal(("inconclusive", 0), (Decide(Lacking(), office, Ok("OFFICE", Server))!.Verdict, Decide(Lacking(), office, Ok("OFFICE", Server))!.Total));
         var passiveOnly = Decide(Lacking(), null, Ok("passive", Server))!;
         Assert.Equal(("inconclusive", 0), (passiveOnly.Verdict, passiveOnly.Total));
-        var excludingLocal = CrossCheckOptions.Default with { ExcludedVantages = new HashSet<string> { "passive", "local" } };
-        var v = Decide(Lacking(), excludingLocal, Ok("local", Server), Absent("abroad", Server))!;
+        Assert.Empty(passiveOnly.Probes);
+        var excludingAbroad = CrossCheckOptions.Default with { ExcludedVantages = new HashSet<string> { "passive", "abroad" } };
+        var v = Decide(Lacking(), excludingAbroad, Ok("abroad", Server), Absent("vps", Server))!;
         Assert.Equal(("server-lacks-tls", 1, 1), (v.Verdict, v.Agreeing, v.Total));
+    }
+
+    [Fact]
+    public void AllIndependentProbesFailingIsInconclusiveWhateverTheLocalProbeSaw()
+    {
+        var v = Decide(Lacking(), null, Absent("local", Server), Failed("abroad", Server, "vantage-unavailable"))!;
+        Assert.Equal(("inconclusive", 0.0, 0, 1), (v.Verdict, v.Confidence, v.Agreeing, v.Total));
+        Assert.Equal("All 1 probes of 127.0.0.3:143 failed (vantage-unavailable): cannot tell the path from the server. "
+            + "Not counted, as they cross the capture's own path: 1 probe(s) from local (1 saw no STARTTLS)", v.Summary);
     }
 
     [Fact]

@@ -11,6 +11,8 @@ public sealed record MtaStsFetchSettings
     /// <summary>Null: PKIX against the system store with the name checked (RFC 8461 §3.3). Tests only.</summary>
     public RemoteCertificateValidationCallback? CertificateValidation { get; init; }
     public int MaxBytes { get; init; } = 64 * 1024;
+    /// <summary>Why an address of the policy host may not be connected to (an agent's target policy), or null when it may.</summary>
+    public Func<IPAddress, string?>? Refusal { get; init; }
 }
 
 /// <summary>
@@ -36,7 +38,9 @@ public sealed class MtaStsFetcher(MailDns dns, TimeSpan timeout, MtaStsFetchSett
             {
                 var (addresses, a, aaaa) = await dns.AddressesAsync(context.DnsEndPoint.Host, ct);
                 if (addresses.Count == 0)
-                    throw new PolicyHostUnresolved(a.Error ?? aaaa.Error ?? $"{context.DnsEndPoint.Host}: no A or AAAA record");
+                    throw new PolicyHostUnusable(a.Error ?? aaaa.Error ?? $"{context.DnsEndPoint.Host}: no A or AAAA record");
+                if (_settings.Refusal?.Invoke(addresses[0]) is { } refused)
+                    throw new PolicyHostUnusable($"not fetched: {refused}");
                 var socket = new Socket(addresses[0].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
@@ -71,7 +75,7 @@ public sealed class MtaStsFetcher(MailDns dns, TimeSpan timeout, MtaStsFetchSett
         {
             return (null, $"{url}: no policy within {ProbeConnection.Seconds(timeout)}");
         }
-        catch (HttpRequestException e) when (e.InnerException is PolicyHostUnresolved dns)
+        catch (HttpRequestException e) when (e.InnerException is PolicyHostUnusable dns)
         {
             return (null, $"{url}: {dns.Message}");
         }
@@ -81,5 +85,5 @@ public sealed class MtaStsFetcher(MailDns dns, TimeSpan timeout, MtaStsFetchSett
         }
     }
 
-    private sealed class PolicyHostUnresolved(string message) : Exception(message);
+    private sealed class PolicyHostUnusable(string message) : Exception(message);
 }

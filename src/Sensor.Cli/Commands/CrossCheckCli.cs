@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Globalization;
+using NATS.Client.Core;
+using Sensor.Core.Agents;
+using Sensor.Core.CrossCheck;
+using Sensor.Core.Probing;
+
+namespace Sensor.Cli.Commands;
+
+/// <summary>The options of probing on the fly (`--crosscheck`, `--via`, the bus), shared by replay and live.</summary>
+public sealed class CrossCheckCli
+{
+    private readonly Option<bool> _crossCheck = new("--crosscheck") { Description = "probe each server the capture raises a question about (STARTTLS absent, stripped or refused, a certificate) now, from here and through the --via agents, and judge with those answers too" };
+    private readonly Option<string[]> _via = new("--via") { Description = "with --crosscheck: also probe through this agent (sensor agent) over the NATS server given by --bus (repeatable)" };
+    private readonly Option<string?> _ttl = new("--crosscheck-ttl") { Description = "with --crosscheck: probe a server:port from one vantage at most once in this time, and reuse a stored result this fresh, e.g. 1h, 30m (default: 1h)" };
+    private readonly Option<string?> _timeout = new("--crosscheck-timeout") { Description = "with --crosscheck: seconds for each step of a probe (the whole probe gets five times that; default 10)" };
+    private readonly Option<string?> _wait;
+    private readonly Option<string?> _localVantage = new("--local-vantage") { Description = "the vantage name of probes made from the sensor's own network (default: local); they cross the capture's own path, so they are shown but do not settle a verdict" };
+    private readonly BusOptions _bus = new();
+    private readonly TimeSpan _defaultWait;
+
+    /// <param name="defaultWait">how long the end of the capture waits for probes by default (live keeps it short: a service manager waits on the stop)</param>
+    public CrossCheckCli(TimeSpan defaultWait)
+    {
+        _defaultWait = defaultWait;
+        _wait = new("--crosscheck-wait") { Description = $"with --crosscheck: how long to wait at the end of the capture for probes still running, e.g. 90s, 5m (default: {defaultWait.TotalSeconds:0}s); what is unanswered then is a timeout" };
+    }
+
+    public IEnumerable<Option> All => [_crossCheck, _via, _ttl, _timeout, _wait, _localVantage, .. _bus.All];
+
+    /// <summary>The vantage names whose probes cross the capture's own path.</summary>
+    public IReadOnlySet<string> SamePathVantages(ParseResult result) =>
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { CrossCheckOptions.LocalVantage, LocalVantage(result) };
+
+    /// <summary>What --crosscheck asks for, or null without it; a UsageException with one line for bad values.</summary>
+    public OnTheFlyPlan? Read(ParseResult result)
+    {
+        var via = result.GetValue(_via) ?? [];
+        var busGiven = _bus.All.Any(o => result.GetResult(o) is not null);
+        if (!result.GetValue(_crossCheck))
+        {
+            if (via.Length > 0 || busGiven || result.GetResult(_ttl) is not null || result.GetResult(_timeout) is not null || result.GetResult(_wait) is not null)
+                throw new UsageException("--via, --bus, --crosscheck-ttl, --crosscheck-timeout and --crosscheck-wait go with --crosscheck");
+            return null;
+        }
+        foreach (var name in via)
+            if (!AgentSubjects.IsValidName(name))
+                throw new UsageException($"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{name}'");
+        if (via.Length == 0 && busGiven)
+            throw new UsageException("--bus and its credentials go with --via NAME");
+        var step = Seconds(result.GetValue(_timeout));
+        var settings = new OnTheFlySettings
+        {
+            Ttl = result.GetValue(_ttl) is { } ttl ? ReplayCommand.ParseAge(ttl, "--crosscheck-ttl") : new OnTheFlySettings().Ttl,
+            EndWait = result.GetValue(_wait) is { } wait ? ReplayCommand.ParseAge(wait, "--crosscheck-wait") : _defaultWait,
+            ProbeTimeout = AgentVantage.WaitFor(step) + TimeSpan.FromSeconds(5),
+        };
+        var bus = via.Length == 0 ? null : _bus.Read(result, "sensor-crosscheck", TimeSpan.FromSeconds(10));
+        if (via.Length == 0)
+            Serilog.Log.Warning("--crosscheck without --via probes only from here: those probes cross the capture's own path, so they show what the path does now but settle no verdict");
+        return new OnTheFlyPlan([.. via.Distinct(StringComparer.Ordinal)], bus, settings, step, LocalVantage(result));
+    }
+
+    /// <summary>Probe results in the store (own probes and imported ones), and with --crosscheck probes made now, are compared with the capture.</summary>
+    public static CrossCheckSetup? Setup(Sensor.Core.Storage.SensorStore? store, OnTheFlyRun? onTheFly, TimeSpan maxAge, IReadOnlySet<string> samePathVantages)
+    {
+        if (store is null && onTheFly is null)
+            return null;
+        var options = CrossCheckOptions.Default with { MaxAge = maxAge, SamePathVantages = samePathVantages };
+        return new CrossCheckSetup((IProbeHistory?)store ?? NoProbeHistory.Instance, TimeProvider.System, options, onTheFly?.Prober, store is null ? null : store.AddProbes);
+    }
+
+    private string LocalVantage(ParseResult result) => ProbeOptionText.Vantage(result.GetValue(_localVantage), CrossCheckOptions.LocalVantage);
+
+    private static TimeSpan Seconds(string? text)
+    {
+        if (text is null)
+            return TimeSpan.FromSeconds(10);
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > 600)
+            throw new UsageException($"--crosscheck-timeout takes a number of seconds above 0 (at most 600), not '{text}'");
+        return TimeSpan.FromSeconds(seconds);
+    }
+}
+
+/// <summary>Probing on the fly as asked for: the agents, the bus, the bounds, the name of "here".</summary>
+public sealed record OnTheFlyPlan(IReadOnlyList<string> Via, NatsOpts? Bus, OnTheFlySettings Settings, TimeSpan Step, string LocalVantage)
+{
+    /// <summary>Connects to the bus (when agents are named) and starts the prober; a UsageException when the bus refuses.</summary>
+    public OnTheFlyRun Start(TimeProvider clock)
+    {
+        NatsConnection? nats = null;
+        if (Bus is { } opts)
+        {
+            try
+            {
+                nats = AgentBus.ConnectAsync(opts, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch (Exception e)
+            {
+                throw new UsageException(BusOptions.Describe(e, opts.Url));
+            }
+        }
+        IReadOnlyList<IProbeVantage> vantages =
+        [
+            new LocalVantage(LocalVantage, ProbeOptions.WithStepTimeout(Step)),
+            .. Via.Select(agent => new AgentVantage(nats!, agent, Step)),
+        ];
+        return new OnTheFlyRun(new OnTheFlyProber(vantages, Settings, clock), nats);
+    }
+}
+
+/// <summary>A running prober and the bus connection it uses; disposing stops both.</summary>
+public sealed class OnTheFlyRun(OnTheFlyProber prober, NatsConnection? nats) : IDisposable
+{
+    public OnTheFlyProber Prober => prober;
+
+    public void Dispose()
+    {
+        prober.Dispose();
+        nats?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Sensor.Core.Output;
+using Sensor.Tests.Agents;
+using Sensor.Tests.Live;
+using Sensor.Tests.Probing;
+
+namespace Sensor.Tests.CrossCheck;
+
+/// <summary>
+/// `sensor live --crosscheck` on lo: a session through a proxy that strips STARTTLS in front of the
+/// loopback postfix (so, seen from anywhere on this machine, the server offers none) is probed from
+/// here and through the in-process agent "lab" while capture goes on; the verdict comes at SIGINT.
+/// </summary>
+public class LiveCrossCheckTests(AgentFixture agents) : IClassFixture<AgentFixture>
+{
+    private const string ProxyAddress = "127.0.0.42";
+
+    [Fact]
+    public void TheServersProbedWhileCapturingAreJudgedWhenTheCaptureStops()
+    {
+        int port = ProbeTestSupport.FreePort(IPAddress.Parse(ProxyAddress));
+        using var proxy = new StripProxy("smtp", "strip", "127.0.0.1:25", ProxyAddress, port);
+        using var sensor = LiveSensorProcess.Start(["live", "-i", "lo", "--json", "--no-db", "--bpf", $"tcp port {port}",
+            "--crosscheck", "--crosscheck-timeout", "5", "--crosscheck-wait", "30s", "--via", "lab", .. agents.Nats.CredentialArgs()]);
+
+        using (var client = new TcpClient(ProxyAddress, port))
+        {
+            var stream = client.GetStream();
+            var reader = new StreamReader(stream, Encoding.ASCII);
+            Assert.StartsWith("220 ", reader.ReadLine());
+            stream.Write("EHLO client.test\r\n"u8);
+            while (reader.ReadLine() is { } line && line.StartsWith("250-", StringComparison.Ordinal)) { }
+            stream.Write("QUIT\r\n"u8);
+            Assert.StartsWith("221", reader.ReadLine());
+        }
+        Assert.True(sensor.WaitForStdout(l => l.Contains("\"starttls-absent\""), TimeSpan.FromSeconds(20)), "no finding while running; stderr: " + sensor.Stderr);
+        Assert.Equal(0, sensor.Interrupt());
+
+        var verdict = JsonSerializer.Deserialize(Assert.Single(sensor.StdoutLines, l => l.StartsWith("{\"type\":\"verdict\"", StringComparison.Ordinal)),
+            RecordJsonContext.Default.VerdictRecord)!;
+        Assert.Equal(("server-lacks-tls", $"{ProxyAddress}:{port}", 0.6, 1, 1), (verdict.Verdict, verdict.Server, verdict.Confidence, verdict.Agreeing, verdict.Total));
+        Assert.Equal([("lab", "starttls-absent", false), ("local", "starttls-absent", true)],
+            verdict.Probes.OrderBy(p => p.Vantage, StringComparer.Ordinal).Select(p => (p.Vantage, p.Outcome, p.SamePath)));
+    }
+}

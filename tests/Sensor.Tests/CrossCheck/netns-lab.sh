@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The network-namespace lab of the interference test (NetnsInterferenceTests). Four namespaces:
+#
+#   PREFIX-l  "here": the client, the capture and the sensor      10.77.1.2 --veth-- 10.77.1.1  PREFIX-m
+#   PREFIX-m  the path from here: intercepts the server address 10.77.0.1:25 like a transparent
+#             middlebox and relays to the server's side (10.77.3.1 --veth-- 10.77.3.2) through the
+#             STARTTLS-stripping proxy (PATH=strip) or straight (PATH=direct)
+#   PREFIX-a  the agent's place: a real `sensor agent`            10.77.2.2 --veth-- 10.77.2.1  PREFIX-s
+#   PREFIX-s  the server's side: answers on port 25 (10.77.0.1 and its link addresses), relaying
+#             to the mail server through the stripping proxy (SERVER=strip: the destination's own
+#             firewall, on everyone's path) or straight (SERVER=direct)
+#
+# Both sides see the same server address, 10.77.0.1:25; only the path differs. The mail server is
+# the real loopback postfix of the root namespace (127.0.0.1:25), reached from inside S over a Unix
+# socket (file-system sockets cross network namespaces) that socat in the root namespace relays to
+# it; the NATS server on the root namespace's loopback is reached the same way from L and A. No
+# traffic leaves the namespaces made here and the root namespace's loopback.
+#
+# usage: netns-lab.sh up DIR PREFIX PATH SERVER NATS_PORT SENSOR_DLL NATS_USER NATS_PASSWORD_FILE
+#        netns-lab.sh capture DIR PREFIX     # tcpdump in L around one swaks session -> DIR/capture.pcap
+#        netns-lab.sh down DIR PREFIX        # kills what `up` started, deletes the namespaces
+set -euo pipefail
+cmd=$1 dir=$2 prefix=$3
+proxy="$(cd "$(dirname "$0")/../../.." && pwd)/captures/tools/striptls_proxy.py"
+
+bg() { # bg NAME NS|- COMMAND...: start in the background, remember the pid, log to DIR/NAME.log
+  local name=$1 ns=$2; shift 2
+  if [ "$ns" = - ]; then "$@" >"$dir/$name.log" 2>&1 &
+  else ip netns exec "$ns" "$@" >"$dir/$name.log" 2>&1 &
+  fi
+  echo $! >>"$dir/pids"
+}
+
+wait_for() { # wait_for FILE TEXT: up to 20 s
+  for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "timed out waiting for '$2' in $1" >&2; cat "$1" >&2 || true; return 1
+}
+
+wait_port() { # wait_port NS ADDRESS PORT
+  for _ in $(seq 200); do ip netns exec "$1" bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null && return 0; sleep 0.1; done
+  echo "nothing listens on $2:$3 in $1" >&2; return 1
+}
+
+link() { # link NS1 ADDR1 NS2 ADDR2 NAME: a veth pair between two namespaces, /24 on both ends
+  ip link add "$5a" type veth peer name "$5b"
+  ip link set "$5a" netns "$1"; ip link set "$5b" netns "$3"
+  ip -n "$1" addr add "$2/24" dev "$5a"; ip -n "$1" link set "$5a" up
+  ip -n "$3" addr add "$4/24" dev "$5b"; ip -n "$3" link set "$5b" up
+}
+
+serve_mail() { # serve_mail NS strip|direct UPSTREAM: port 25 in NS relays to UPSTREAM (a socat address), through the proxy or not
+  local ns=$1 mode=$2 upstream=$3
+  if [ "$mode" = strip ]; then
+    bg "$ns-front" "$ns" socat TCP-LISTEN:25,fork,reuseaddr TCP:127.0.0.1:10025
+    bg "$ns-proxy" "$ns" python3 "$proxy" --proto smtp --mode strip --listen 127.0.0.1:10025 --upstream 127.0.0.1:10026
+    bg "$ns-back" "$ns" socat TCP-LISTEN:10026,bind=127.0.0.1,fork,reuseaddr "$upstream"
+    wait_port "$ns" 127.0.0.1 10025
+  else
+    bg "$ns-front" "$ns" socat TCP-LISTEN:25,fork,reuseaddr "$upstream"
+  fi
+  wait_port "$ns" 10.77.0.1 25
+}
+
+case $cmd in
+up)
+  path=$4 server=$5 nats_port=$6 dll=$7 user=$8 password_file=$9
+  : >"$dir/pids"
+  for n in l m a s; do ip netns add "$prefix-$n"; ip -n "$prefix-$n" link set lo up; done
+  link "$prefix-l" 10.77.1.2 "$prefix-m" 10.77.1.1 "${prefix}lm"
+  link "$prefix-a" 10.77.2.2 "$prefix-s" 10.77.2.1 "${prefix}as"
+  link "$prefix-m" 10.77.3.1 "$prefix-s" 10.77.3.2 "${prefix}ms"
+  ip -n "$prefix-l" route add default via 10.77.1.1
+  ip -n "$prefix-a" route add default via 10.77.2.1
+  ip -n "$prefix-m" addr add 10.77.0.1/32 dev lo
+  ip -n "$prefix-s" addr add 10.77.0.1/32 dev lo
+  bg mail-bridge - socat "UNIX-LISTEN:$dir/mail.sock,fork" TCP:127.0.0.1:25
+  bg nats-bridge - socat "UNIX-LISTEN:$dir/nats.sock,fork" "TCP:127.0.0.1:$nats_port"
+  for _ in $(seq 100); do [ -S "$dir/mail.sock" ] && [ -S "$dir/nats.sock" ] && break; sleep 0.1; done
+  serve_mail "$prefix-s" "$server" "UNIX-CONNECT:$dir/mail.sock"
+  serve_mail "$prefix-m" "$path" TCP:10.77.3.2:25
+  for n in l a; do bg "nats-$n" "$prefix-$n" socat TCP-LISTEN:4222,bind=127.0.0.1,fork,reuseaddr "UNIX-CONNECT:$dir/nats.sock"; done
+  wait_port "$prefix-a" 127.0.0.1 4222; wait_port "$prefix-l" 127.0.0.1 4222
+  bg agent "$prefix-a" dotnet "$dll" agent --name far --bus nats://127.0.0.1:4222 --user "$user" --password-file "$password_file" --allow 10.77.0.0/16
+  wait_for "$dir/agent.log" "agent far listening"
+  ;;
+capture)
+  ip netns exec "$prefix-l" tcpdump --immediate-mode -i "${prefix}lma" -w "$dir/capture.pcap" -U 'tcp port 25' >"$dir/tcpdump.log" 2>&1 &
+  tcpdump=$!
+  wait_for "$dir/tcpdump.log" "listening on"
+  ip netns exec "$prefix-l" swaks --server 10.77.0.1:25 --from alice@example.test --to postmaster@mail.example.test \
+    --helo client.example.test --tls-optional --quit-after RCPT >"$dir/swaks.log" 2>&1 || true
+  sleep 0.5
+  kill -INT "$tcpdump"; wait "$tcpdump" || true
+  ;;
+down)
+  if [ -f "$dir/pids" ]; then while read -r pid; do kill "$pid" 2>/dev/null || true; done <"$dir/pids"; fi
+  for n in l m a s; do
+    if ip netns list | grep -qw "$prefix-$n"; then
+      for pid in $(ip netns pids "$prefix-$n"); do kill -9 "$pid" 2>/dev/null || true; done
+      ip netns delete "$prefix-$n"
+    fi
+  done
+  ;;
+esac
