@@ -97,12 +97,12 @@ public static class LiveCommand
                 sinks.Add(file);
             if (store is not null)
                 sinks.Add(new LiveStoreSink(store));
-            using var fleet = FleetOptions.Start(FleetOptions.Read(result, dbPath, result.GetValue(ShowSecrets))); // fleet mode: also to the bus
-            if (fleet is not null)
-                sinks.Add(new Sensor.Core.Fleet.FleetSink(fleet));
             var mapper = new RecordMapper(new SecretRedactor(result.GetValue(ShowSecrets), SecretRedactor.LoadOrCreateKey(KeyPath(dbPath))));
             // --crosscheck: servers are probed as sessions end; the verdicts come when the capture stops
             using var onTheFly = CrossCheck.Read(result)?.Start(TimeProvider.System);
+            using var fleet = FleetOptions.Start(FleetOptions.Read(result, CrossCheck.Bus, dbPath, result.GetValue(ShowSecrets))); // fleet mode: also to the bus
+            if (fleet is not null)
+                sinks.Add(new Sensor.Core.Fleet.FleetSink(fleet));
             var crossCheck = onTheFly is null ? null : CrossCheckCli.Setup(store, onTheFly, Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge, CrossCheck.SamePathVantages(result));
             using var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, store, mapper, sinks, crossCheck, judgeAsSeen: true);
 

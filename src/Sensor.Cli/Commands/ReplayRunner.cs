@@ -29,12 +29,12 @@ public sealed class ReplayRunner(ReplaySettings settings)
             sinks.Add(new JsonLinesSink(json));
         if (store is not null)
             sinks.Add(new StoreSink(store));
-        using var fleet = FleetOptions.Start(settings.Fleet); // fleet mode: also to the bus, through the outbox
-        if (fleet is not null)
-            sinks.Add(new Sensor.Core.Fleet.FleetSink(fleet));
 
         var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath())));
         using var onTheFly = settings.OnTheFly?.Start(TimeProvider.System);
+        using var fleet = FleetOptions.Start(settings.Fleet); // fleet mode: also to the bus, through the outbox
+        if (fleet is not null)
+            sinks.Add(new Sensor.Core.Fleet.FleetSink(fleet));
         var crossCheck = CrossCheckCli.Setup(store, onTheFly, settings.CrossCheckMaxAge ?? CrossCheckOptions.DefaultMaxAge,
             settings.SamePathVantages ?? CrossCheckOptions.Default.SamePathVantages);
         using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck);

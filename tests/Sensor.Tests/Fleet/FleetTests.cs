@@ -211,6 +211,14 @@ public class FleetTests
     }
 
     [Fact]
+    public void FleetOptionsWithoutABus_AreOneLineAndExit2()
+    {
+        var run = SensorProcess.Run("replay", "--no-db", "--sensor-name", "edge-a", SensorProcess.BundledCapture(CaptureA));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("sensor: error: --sensor-name and --bus-outbox-max go with --bus", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
     public void Tail_BadSeverityOrUnreachableBus_IsOneLineAndExit2()
     {
         using var nats = new NatsServer();
