@@ -1,20 +1,17 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
+using Sensor.Cli.Service;
 using Sensor.Core.Capture;
-using Sensor.Core.Detection;
 using Sensor.Core.Live;
-using Sensor.Core.Output;
-using Sensor.Core.Pipeline;
-using Sensor.Core.Reassembly;
 using Sensor.Core.Storage;
 using Serilog;
 
 namespace Sensor.Cli.Commands;
 
 /// <summary>
-/// `sensor live -i IFACE`: captures from interfaces until SIGINT/SIGTERM, reporting sessions and
-/// findings as they end. On a signal it stops capturing, ends every open flow (their sessions and
-/// findings are reported), commits the store and the JSON Lines, and exits 0.
+/// `sensor live`: captures from interfaces until SIGINT/SIGTERM as a service (Service/LiveHost), reporting
+/// sessions and findings as they happen. Settings come from the config file (--config), then SENSOR__*
+/// environment variables, then these options. On a signal it stops capturing, ends every open flow
+/// (their sessions and findings are reported), commits the store and the JSON Lines, and exits 0.
 /// </summary>
 public static class LiveCommand
 {
@@ -25,22 +22,26 @@ public static class LiveCommand
     /// </summary>
     public const string DefaultFilter = "tcp";
 
-    private static readonly Option<string[]> Interfaces = new("--interface", "-i") { Description = "interface to capture on (repeatable)", Required = true, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> Config = new("--config", "-c") { Description = $"configuration file (JSON, see deploy/sensor.json); default {SettingsLoader.DefaultPath} when it exists" };
+    private static readonly Option<string[]> Interfaces = new("--interface", "-i") { Description = "interface to capture on (repeatable; replaces Capture:Interfaces)", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> Bpf = new("--bpf") { Description = $"capture filter (BPF); default \"{DefaultFilter}\": every TCP segment, so mail on any port is recognised" };
     private static readonly Option<bool> Json = new("--json") { Description = "write JSON Lines (session and finding records) to stdout as they happen" };
-    private static readonly Option<string?> JsonlFile = new("--jsonl-file") { Description = "append JSON Lines (session and finding records) to this file as they happen" };
+    private static readonly Option<string?> JsonlFile = new("--jsonl-file") { Description = "append JSON Lines (session and finding records) to this file as they happen (rotated as Sinks:JsonLines says)" };
     private static readonly Option<string?> Db = new("--db") { Description = "LiteDB file for sessions, findings and server history (default: $XDG_DATA_HOME/sensor/sensor.db)" };
     private static readonly Option<bool> NoDb = new("--no-db") { Description = "do not read or write the store" };
     private static readonly Option<bool> ShowSecrets = new("--show-secrets") { Description = "reveal passwords and tokens in every output (forensics only; default: redacted)" };
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
     private static readonly CrossCheckCli CrossCheck = new(TimeSpan.FromSeconds(20));
+    private static readonly Option<int?> Workers = new("--workers") { Description = $"worker threads that flows are spread over (default {LiveSensorOptions.DefaultWorkers} here: one per core, at most 8)" };
+    private static readonly Option<string?> Evidence = new("--evidence") { Description = "write each finding's packets (its flow's recent packets) to DIR/ID-KIND.pcap, mode 0600" };
+    private static readonly Option<int?> MemoryBudget = new("--memory-budget") { Description = "MiB the engine may keep (flows, buffers, evidence rings, queues); default 1024" };
 
     public static Command Build()
     {
-        var command = new Command("live", "Capture from network interfaces and report credentials in the clear and STARTTLS stripping as sessions end (until SIGINT/SIGTERM)")
+        var command = new Command("live", "Capture from network interfaces and report credentials in the clear and STARTTLS stripping as sessions happen (until SIGINT/SIGTERM; SIGHUP reloads rules)")
         {
-            Interfaces, Bpf, Json, JsonlFile, Db, NoDb, ShowSecrets, LogFile, Verbose,
+            Config, Interfaces, Bpf, Json, JsonlFile, Db, NoDb, ShowSecrets, LogFile, Verbose, Workers, Evidence, MemoryBudget,
         };
         foreach (var option in CrossCheck.All)
             command.Options.Add(option);
@@ -54,14 +55,21 @@ public static class LiveCommand
         Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
         try
         {
-            return RunLive(result);
+            var config = SettingsLoader.Load(result.GetValue(Config));
+            ApplyOptions(result, config.Settings);
+            SettingsValidator.Validate(config.Settings, config.Sources);
+            Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile), config.Configuration);
+            bool interfacesFromConfig = result.GetValue(Interfaces) is not { Length: > 0 };
+            // --crosscheck: servers are probed as sessions happen; the verdicts come when the capture stops
+            var crossCheck = CrossCheck.Read(result) is { } plan ? new LiveCrossCheck(plan, CrossCheck.SamePathVantages(result)) : null;
+            // --bus: fleet mode, the records also go to the bus (the outbox beside the store)
+            var fleet = FleetOptions.Read(result, CrossCheck.Bus, config.Settings.Storage.Enabled ? config.Settings.Storage.Db : null, config.Settings.Sinks.ShowSecrets);
+            using var runtime = LiveRuntime.Open(config.Settings,
+                index => interfacesFromConfig ? config.Sources.Where($"Capture:Interfaces:{index}") : null, crossCheck, fleet);
+            return LiveHost.Run(runtime, () => Console.Error.WriteLine(
+                $"sensor: capturing on {string.Join(", ", runtime.Captures.Select(c => c.InterfaceName))} with filter \"{config.Settings.Capture.Bpf ?? DefaultFilter}\""));
         }
-        catch (CaptureException e)
-        {
-            Log.Error("{Message}", e.Message);
-            return ExitCodes.BadInput;
-        }
-        catch (UsageException e)
+        catch (Exception e) when (e is ConfigException or CaptureException or UsageException)
         {
             Log.Error("{Message}", e.Message);
             return ExitCodes.BadInput;
@@ -73,103 +81,21 @@ public static class LiveCommand
         }
     }
 
-    private static int RunLive(ParseResult result)
+    /// <summary>Command-line options win over the config file and the environment.</summary>
+    private static void ApplyOptions(ParseResult result, SensorSettings settings)
     {
-        var filter = result.GetValue(Bpf) ?? DefaultFilter;
-        var names = (result.GetValue(Interfaces) ?? []).Distinct().ToArray();
-        var captureOptions = new LiveCaptureOptions { Filter = filter };
-        var captures = names.Select(name => new LiveCapture(name, captureOptions)).ToList();
-        try
-        {
-            var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
-            // Open the interfaces first: a wrong name, no permission or a bad filter is one line and exit 2
-            // before any file is touched.
-            foreach (var capture in captures)
-                capture.Open();
-
-            using var store = dbPath is null ? null : SensorStore.Open(dbPath);
-            using var stdout = result.GetValue(Json) ? new LiveJsonLinesSink(Console.OpenStandardOutput()) : null;
-            using var file = result.GetValue(JsonlFile) is { } path ? OpenJsonlFile(path) : null;
-            var sinks = new List<IRecordSink>();
-            if (stdout is not null)
-                sinks.Add(stdout);
-            if (file is not null)
-                sinks.Add(file);
-            if (store is not null)
-                sinks.Add(new LiveStoreSink(store));
-            var mapper = new RecordMapper(new SecretRedactor(result.GetValue(ShowSecrets), SecretRedactor.LoadOrCreateKey(KeyPath(dbPath))));
-            // --crosscheck: servers are probed as sessions end; the verdicts come when the capture stops
-            using var onTheFly = CrossCheck.Read(result)?.Start(TimeProvider.System);
-            using var fleet = FleetOptions.Start(FleetOptions.Read(result, CrossCheck.Bus, dbPath, result.GetValue(ShowSecrets))); // fleet mode: also to the bus
-            if (fleet is not null)
-                sinks.Add(new Sensor.Core.Fleet.FleetSink(fleet));
-            var crossCheck = onTheFly is null ? null : CrossCheckCli.Setup(store, onTheFly, Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge, CrossCheck.SamePathVantages(result));
-            using var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, store, mapper, sinks, crossCheck, judgeAsSeen: true);
-
-            using var stop = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            void Stop(PosixSignalContext context)
-            {
-                context.Cancel = true; // we end ourselves, after flushing
-                stop.Cancel();
-            }
-
-            Console.Error.WriteLine($"sensor: capturing on {string.Join(", ", names)} with filter \"{filter}\"");
-            var runs = Run(new LiveSensor(captures, pipeline), stop.Token);
-            store?.Flush();
-            int exit = ExitCodes.Ok;
-            foreach (var (name, run) in runs)
-            {
-                Log.Information("{Interface}: {Packets} packets, {Bytes} bytes, {KernelDropped} dropped by the kernel, {InterfaceDropped} by the interface",
-                    name, run.Packets, run.Bytes, run.KernelDropped, run.InterfaceDropped);
-                foreach (var warning in run.Warnings)
-                    Log.Information("{Interface}: {Warning}", name, warning);
-                if (run.StoppedBy is { } why && !stop.IsCancellationRequested)
-                {
-                    Log.Error("capture on {Interface} stopped: {Why}", name, why);
-                    exit = ExitCodes.BadInput;
-                }
-            }
-            Log.Information("{Sessions} sessions, {Findings} findings", pipeline.Sessions, pipeline.Findings);
-            return exit;
-        }
-        finally
-        {
-            foreach (var capture in captures)
-                capture.Dispose();
-        }
-    }
-
-    private static IReadOnlyList<(string Interface, LiveCaptureResult Result)> Run(LiveSensor sensor, CancellationToken token)
-    {
-        try
-        {
-            return sensor.Run(token);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            throw;
-        }
-    }
-
-    private static LiveJsonLinesSink OpenJsonlFile(string path)
-    {
-        try
-        {
-            return LiveJsonLinesSink.AppendTo(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot open '{path}' for JSON Lines: {e.Message}");
-        }
-    }
-
-    /// <summary>The HMAC key for secret fingerprints lives beside the store (or in the default data folder).</summary>
-    private static string KeyPath(string? dbPath)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(dbPath ?? SensorStore.DefaultPath()))!;
-        return Path.Combine(folder, "fingerprint.key");
+        if (result.GetValue(Interfaces) is { Length: > 0 } interfaces)
+            settings.Capture.Interfaces = interfaces;
+        settings.Capture.Bpf = result.GetValue(Bpf) ?? settings.Capture.Bpf;
+        settings.Sinks.Console |= result.GetValue(Json);
+        settings.Sinks.JsonLines.Path = result.GetValue(JsonlFile) ?? settings.Sinks.JsonLines.Path;
+        settings.Sinks.ShowSecrets |= result.GetValue(ShowSecrets);
+        settings.Sinks.Evidence = result.GetValue(Evidence) ?? settings.Sinks.Evidence;
+        settings.Caps.Workers = result.GetValue(Workers) ?? settings.Caps.Workers;
+        settings.Caps.MemoryBudgetMb = result.GetValue(MemoryBudget) ?? settings.Caps.MemoryBudgetMb;
+        if (result.GetValue(Db) is { } db)
+            (settings.Storage.Enabled, settings.Storage.Db) = (true, db);
+        if (result.GetValue(NoDb))
+            settings.Storage.Enabled = false;
     }
 }

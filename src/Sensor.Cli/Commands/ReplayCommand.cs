@@ -111,14 +111,7 @@ public static class ReplayCommand
     {
         try
         {
-            var rules = DefaultRules.Rules;
-            if (result.GetValue(Rules) is { } path)
-                rules = RuleFileLoader.Load(path, rules);
-            foreach (var policy in result.GetValue(Policy) ?? [])
-                rules = policy.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
-                    ? rules.WithPolicy(EffPolicyListLoader.Load(policy))
-                    : RuleFileLoader.Load(policy, rules);
-            return rules;
+            return new RuleSources(result.GetValue(Rules), result.GetValue(Policy) ?? []).Load();
         }
         catch (RuleFileException e)
         {

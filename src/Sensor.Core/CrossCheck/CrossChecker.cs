@@ -18,7 +18,9 @@ public sealed class CrossChecker : IProbeEvidence
     public const int MaxCachedServers = 10_000;
 
     private readonly CrossCheckSetup _setup;
+    // Live capture asks from every worker's sessions thread at once.
     private readonly Dictionary<(string, string, string?), List<ProbeRecord>> _cache = [];
+    private readonly Lock _cacheGate = new();
 
     public CrossChecker(CrossCheckSetup setup)
     {
@@ -74,11 +76,14 @@ public sealed class CrossChecker : IProbeEvidence
     private List<ProbeRecord> StoredProbesFor(string protocol, string server, string? serverName)
     {
         var key = (protocol, server, serverName?.ToLowerInvariant());
-        if (_cache.TryGetValue(key, out var probes))
+        lock (_cacheGate)
+        {
+            if (_cache.TryGetValue(key, out var probes))
+                return probes;
+            probes = [.. _setup.Probes.ProbesFor(protocol, server, serverName)];
+            if (_cache.Count < MaxCachedServers)
+                _cache[key] = probes;
             return probes;
-        probes = [.. _setup.Probes.ProbesFor(protocol, server, serverName)];
-        if (_cache.Count < MaxCachedServers)
-            _cache[key] = probes;
-        return probes;
+        }
     }
 }

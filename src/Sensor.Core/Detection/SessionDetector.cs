@@ -9,9 +9,12 @@ namespace Sensor.Core.Detection;
 /// simply absent depends on what is known of the server, which in a replay is only complete at
 /// the end: <see cref="AwaitsStartTlsVerdict"/> and <see cref="JudgeMissingStartTls"/> do that part.
 /// </summary>
-public sealed class SessionDetector(RuleSet rules, ServerKnowledge knowledge)
+public sealed class SessionDetector(RuleSetHolder ruleSet, ServerKnowledge knowledge)
 {
-    private readonly StartTlsJudge _startTls = new(rules, knowledge);
+    /// <summary>The rules current now (reloaded by a live sensor); named as before so the judging code reads the same.</summary>
+    private RuleSet rules => ruleSet.Current;
+
+    private readonly StartTlsJudge _startTls = new(ruleSet, knowledge);
 
     public IEnumerable<Finding> Judge(MailSession session)
     {
@@ -29,6 +32,9 @@ public sealed class SessionDetector(RuleSet rules, ServerKnowledge knowledge)
     public bool AwaitsStartTlsVerdict(MailSession session) => _startTls.IsMissing(session);
 
     public Finding JudgeMissingStartTls(MailSession session) => _startTls.JudgeMissing(session);
+
+    /// <summary>Live mode, at the first cleartext capability list: a mangled or missing STARTTLS, or null.</summary>
+    public Finding? JudgeStartTlsOffer(MailSession session) => _startTls.JudgeOffer(session);
 
     private Finding CredentialFinding(MailSession session, ObservedCredential observed)
     {

@@ -3,8 +3,11 @@ using Sensor.Core.Sessions;
 namespace Sensor.Core.Detection;
 
 /// <summary>The STARTTLS rules: mangled, rejected, not completed, injected, removed and absent.</summary>
-internal sealed class StartTlsJudge(RuleSet rules, ServerKnowledge knowledge)
+internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowledge)
 {
+    /// <summary>The rules current now (reloaded by a live sensor); named as before so the judging code reads the same.</summary>
+    private RuleSet rules => ruleSet.Current;
+
     public IEnumerable<Finding> JudgeUpgrade(MailSession session)
     {
         if (session.ImplicitTls)
@@ -17,6 +20,16 @@ internal sealed class StartTlsJudge(RuleSet rules, ServerKnowledge knowledge)
             yield return NotCompleted(session);
         if (session.Injections.Count > 0)
             yield return Injected(session);
+    }
+
+    /// <summary>At the first capability list: STARTTLS overwritten, or missing (removed or absent) on what is known now; else null.</summary>
+    public Finding? JudgeOffer(MailSession session)
+    {
+        if (session.ImplicitTls)
+            return null;
+        if (rules.FindMangled(session.Capabilities) is { } mangled)
+            return Mangled(session, mangled);
+        return IsMissing(session) ? JudgeMissing(session) : null;
     }
 
     public bool IsMissing(MailSession session) =>

@@ -14,15 +14,6 @@ public sealed class LiveJsonLinesSink(Stream output) : IRecordSink, IDisposable
     private readonly JsonLinesWriter _writer = new(output, flushEachLine: true);
     private readonly Lock _gate = new();
 
-    /// <summary>Opens (creating with mode 0640) a file that records are appended to.</summary>
-    public static LiveJsonLinesSink AppendTo(string path)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
-        return new LiveJsonLinesSink(new FileStream(path, options));
-    }
-
     public void OnSession(MailSession session, SessionRecord record)
     {
         lock (_gate)

@@ -6,7 +6,7 @@ namespace Sensor.Core.Live;
 /// </summary>
 /// <param name="KernelDropped">frames libpcap reports the kernel dropped (pcap_stats ps_drop), all interfaces</param>
 /// <param name="InterfaceDropped">frames the interface or driver dropped (ps_ifdrop)</param>
-/// <param name="SensorDropped">frames the sensor itself discarded because a worker queue was full or a cap was hit</param>
+/// <param name="SensorDropped">frames the sensor itself discarded because a worker queue was full (or closed, at shutdown); what caps cost is in <see cref="FlowsEvicted"/> and <see cref="BufferCapHits"/></param>
 /// <param name="QueueDepths">frames waiting per worker queue right now</param>
 /// <param name="ManagedBytes">managed heap in use right now (GC.GetTotalMemory without collecting)</param>
 public sealed record LiveStats(
@@ -20,7 +20,22 @@ public sealed record LiveStats(
     long Sessions,
     long Findings,
     IReadOnlyList<int> QueueDepths,
-    long ManagedBytes);
+    long ManagedBytes)
+{
+    /// <summary>Flows ended early because the flow table was at its cap (the memory budget's share for flows).</summary>
+    public long FlowsEvicted { get; init; }
+
+    /// <summary>Times a reassembly buffer cap (per flow or per worker) made the sensor skip bytes.</summary>
+    public long BufferCapHits { get; init; }
+
+    public long EvidenceFiles { get; init; }
+
+    /// <summary>Findings that got no evidence file because their flow's ring had been released (rings are bounded in total).</summary>
+    public long EvidenceMissing { get; init; }
+
+    public long EvidenceRingBytes { get; init; }
+    public long MemoryBudgetBytes { get; init; }
+}
 
 /// <summary>Something that can say what a live sensor has counted so far; safe to call from any thread.</summary>
 public interface ILiveStatsSource

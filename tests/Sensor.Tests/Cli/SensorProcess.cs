@@ -20,8 +20,12 @@ public static class SensorProcess
 
     public static string DllPath => Dll;
 
+    /// <summary>Runs sensor with these environment variables set.</summary>
+    public static SensorRun RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunProgram("dotnet", [Dll, .. args], environment);
+
     /// <summary>Runs any program the same way (bounded to 120 s), e.g. a test's helper script.</summary>
-    public static SensorRun RunProgram(string program, string[] args)
+    public static SensorRun RunProgram(string program, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -32,6 +36,8 @@ public static class SensorProcess
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         start.Environment["XDG_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "sensor-tests-data");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -127,10 +127,10 @@ public class LiveCommandTests
         Assert.StartsWith("221", ReadReply(reader));
     }
 
-    private static void Send(NetworkStream stream, string line) => stream.Write(Encoding.ASCII.GetBytes(line + "\r\n"));
+    internal static void Send(NetworkStream stream, string line) => stream.Write(Encoding.ASCII.GetBytes(line + "\r\n"));
 
     /// <summary>A whole SMTP reply, continuation lines included.</summary>
-    private static string ReadReply(StreamReader reader)
+    internal static string ReadReply(StreamReader reader)
     {
         var reply = new StringBuilder();
         string? line;
@@ -153,13 +153,15 @@ internal sealed class LiveSensorProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly ManualResetEventSlim _ready = new();
 
-    private LiveSensorProcess(string[] args)
+    private LiveSensorProcess(string[] args, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Dll);
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         start.Environment["XDG_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "sensor-tests-data");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is { } line) _stdout.Enqueue(line); };
         _process.ErrorDataReceived += (_, e) =>
@@ -188,9 +190,12 @@ internal sealed class LiveSensorProcess : IDisposable
     }
 
     /// <summary>Starts the sensor and waits until it says capture is live.</summary>
-    public static LiveSensorProcess Start(params string[] args)
+    public static LiveSensorProcess Start(params string[] args) => StartWith(null, args);
+
+    /// <summary>Starts the sensor with these environment variables set and waits until it says capture is live.</summary>
+    public static LiveSensorProcess StartWith(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var sensor = new LiveSensorProcess(args);
+        var sensor = new LiveSensorProcess(args, environment);
         if (!sensor._ready.Wait(TimeSpan.FromSeconds(30)))
         {
             sensor.Dispose();
@@ -202,11 +207,17 @@ internal sealed class LiveSensorProcess : IDisposable
     public bool WaitForStdout(Func<string, bool> match, TimeSpan timeout) =>
         SpinWait.SpinUntil(() => _stdout.Any(match), timeout);
 
+    /// <summary>Sends a signal (e.g. "HUP") without waiting for anything.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Sends SIGINT (or the named signal) and waits for the exit; returns the exit code.</summary>
     public int Interrupt(string signal = "INT")
     {
-        using (var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString()]))
-            kill.WaitForExit();
+        Signal(signal);
         if (!_process.WaitForExit(30_000))
             throw new TimeoutException("sensor live did not exit after SIG" + signal);
         _process.WaitForExit(); // drains the redirected output

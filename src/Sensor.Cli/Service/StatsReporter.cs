@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Hosting;
+using Sensor.Core.Metrics;
+using Serilog;
+
+namespace Sensor.Cli.Service;
+
+/// <summary>Logs the stats line (Information) every Metrics:StatsInterval while the sensor runs.</summary>
+public sealed class StatsReporter(LiveRuntime runtime) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = runtime.Settings.Metrics.StatsInterval;
+        if (interval <= TimeSpan.Zero)
+            return;
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+                Log.Information("{Stats}", StatsLine.Format(runtime.Sensor.Snapshot()));
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+}
