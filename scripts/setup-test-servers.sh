@@ -2,7 +2,8 @@
 # What the integration tests start or drive, from Debian's packages (as root, or with sudo):
 # - postfix and dovecot configured on 127.0.0.1/::1 only (captures/tools/setup-servers.sh), for the probe and fieldtest tests;
 # - unbound and knot, which the DNS tests start themselves on 127.0.0.x with a config in a temp dir;
-# - chromium, to render the fieldtest HTML report headless;
+# - chromium, to render the fieldtest and survey HTML reports headless;
+# - openssl, whose s_server serves the DANE-TA test's chain (the test makes the chain with it too);
 # - nats-server, which the agent and fleet tests start themselves on 127.0.0.1 with a user/password config
 #   (and for the fleet tests JetStream, its store) in a temp dir;
 # - socat and iproute2, with which the cross-check's network-namespace test (tests/Sensor.Tests/CrossCheck/netns-lab.sh)
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO bash captures/tools/setup-servers.sh
 need=()
-for pkg in unbound knot knot-dnsutils chromium nats-server socat iproute2; do
+for pkg in unbound knot knot-dnsutils chromium nats-server socat iproute2 openssl; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

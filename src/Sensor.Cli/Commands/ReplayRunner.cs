@@ -21,12 +21,13 @@ public sealed class ReplayRunner(ReplaySettings settings)
         var evidence = settings.Options.EvidenceDirectory is { } dir ? new EvidencePlan(EvidenceDirectory.Prepare(dir)) : null;
         using var stdout = Console.OpenStandardOutput();
         using var json = settings.Json ? new JsonLinesWriter(stdout) : null;
+        using var jsonSink = json is null ? null : new QueuedJsonLinesSink(json);
         var sinks = new List<IRecordSink>();
         if (evidence is not null)
             sinks.Add(evidence);
         sinks.Add(summary);
-        if (json is not null)
-            sinks.Add(new JsonLinesSink(json));
+        if (jsonSink is not null)
+            sinks.Add(jsonSink);
         if (store is not null)
             sinks.Add(new StoreSink(store));
 
@@ -39,6 +40,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
             settings.SamePathVantages ?? CrossCheckOptions.Default.SamePathVantages);
         using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck);
         var read = ReadCaptures(pipeline);
+        jsonSink?.Complete();
         store?.Flush();
         if (evidence is not null)
             WriteEvidence(evidence);

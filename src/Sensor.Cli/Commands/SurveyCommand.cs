@@ -11,13 +11,15 @@ using Spectre.Console;
 namespace Sensor.Cli.Commands;
 
 /// <summary>
-/// `sensor survey FILE`: probes a list of mail domains (SMTP on 25 through MX) with bounded
+/// `sensor survey FILE|DIR`: probes a list of mail domains (SMTP on 25 through MX), or the servers
+/// of an ISPDB autoconfig directory, with bounded
 /// concurrency and per-server politeness, resumable from the store, and gives starttls.info-style
 /// statistics as text, JSON Lines and an HTML report with charts.
 /// </summary>
 public static class SurveyCommand
 {
-    private static readonly Argument<string> File = new("file") { Description = "list to survey: one mail domain (MX on port 25), host or HOST:PORT (spoken to as SMTP) a line; '#' comments and blank lines are ignored, repeats probed once" };
+    private static readonly Argument<string> File = new("file") { Description = "list to survey: one mail domain (MX on port 25), host or HOST:PORT (spoken to as SMTP) a line; '#' comments and blank lines are ignored, repeats probed once. "
+        + "Or a Mozilla ISPDB-style autoconfig directory (one clientConfig XML file per domain): its IMAP, POP3 and SMTP submission servers are probed, on their ports, with TLS at connect where socketType is SSL" };
     private static readonly Option<bool> Json = new("--json") { Description = "write the survey's probe records and one {\"type\":\"survey\"} statistics line as JSON Lines to stdout instead of the summary" };
     private static readonly Option<string?> Report = new("--report") { Description = "also write a self-contained HTML report with the statistics and charts to this file" };
     private static readonly Option<string?> Concurrency = new("--concurrency") { Description = $"domains probed at once, one server at a time each (default {SurveySettings.DefaultConcurrency})" };
@@ -33,7 +35,7 @@ public static class SurveyCommand
 
     public static Command Build()
     {
-        var command = new Command("survey", "Survey a list of mail domains: probe each one's SMTP servers (STARTTLS, TLS, grade, DANE, MTA-STS) politely and resumably, "
+        var command = new Command("survey", "Survey a list of mail domains (or an ISPDB autoconfig directory): probe each one's servers (STARTTLS, TLS, grade, DANE, MTA-STS) politely and resumably, "
             + "and report how many offer STARTTLS, the grade spread and DANE/MTA-STS adoption. Ctrl-C stops cleanly; run it again to finish. Exit 0 when it ran; 2 on bad usage.")
         {
             File, Json, Report, Concurrency, PerDestination, Resolver, Timeout, Vantage, Db, NoDb, NoProgress, LogFile, Verbose,
@@ -137,12 +139,10 @@ public static class SurveyCommand
         var path = result.GetValue(File)!;
         if (path.StartsWith('-'))
             throw new UsageException($"unknown option '{path}' (see 'sensor survey --help')");
-        if (Directory.Exists(path))
-            throw new UsageException($"{path}: a directory; this version reads a list of domains, not a Mozilla ISPDB autoconfig directory");
         SurveyInput input;
         try
         {
-            input = SurveyInput.Parse(System.IO.File.ReadAllText(path));
+            input = Directory.Exists(path) ? AutoconfigDirectory.Read(path) : SurveyInput.Parse(System.IO.File.ReadAllText(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -153,7 +153,7 @@ public static class SurveyCommand
             throw new UsageException($"{path}: {e.Message}");
         }
         if (input.Entries.Count == 0)
-            throw new UsageException($"{path}: no domain or host in it");
+            throw new UsageException($"{path}: no domain or host in it{(Directory.Exists(path) ? " (no autoconfig file lists an IMAP, POP3 or SMTP server)" : "")}");
         var options = ProbeOptionText.Read(result.GetValue(Timeout), result.GetValue(Resolver), ProbeOptions.Default);
         var vantage = ProbeOptionText.Vantage(result.GetValue(Vantage));
         var concurrency = Count(result.GetValue(Concurrency), "--concurrency", SurveySettings.DefaultConcurrency, 1024);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PacketDotNet;
 using SharpPcap;
 using SharpPcap.LibPcap;
@@ -69,6 +70,7 @@ internal sealed class CaptureFileSource : IDisposable
     }
 
     /// <summary>Reads the next frame. False at the end of the file, whether clean or truncated.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(out CapturedFrame frame, out long recordBytes)
     {
         var status = PcapFrameReader.NextFromFile(_device, _nanosecond, out frame);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Sensor.Core.Capture;
 
 /// <summary>
@@ -38,6 +39,7 @@ public sealed class CaptureReader
     }
 
     /// <summary>One file: frames go to the handler straight from libpcap's buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool ReadSingle(CaptureFileSource source, IPacketHandler handler, CancellationToken cancellation)
     {
         Progress.Add(source.RecordBytes);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SharpPcap;
 using SharpPcap.LibPcap;
@@ -28,6 +29,7 @@ internal static unsafe class PcapFrameReader
     internal static readonly bool InPlace =
         Environment.Is64BitProcess && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD());
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GetPacketStatus NextFromFile(PcapDevice device, bool nanosecond, out CapturedFrame frame)
     {
         if (!InPlace)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 
 namespace Sensor.Core.Decoding;
@@ -9,6 +10,7 @@ public sealed partial class PacketDecoder
     private const int MaxExtensionHeaders = 16;
 
     /// <summary>IPv4 (RFC 791). The payload ends at Total Length (Ethernet pads short frames) or at the snap length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeResult DecodeIpv4(long ticks, ReadOnlySpan<byte> ip, out TcpSegment segment)
     {
         segment = default;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 
 namespace Sensor.Core.Decoding;
@@ -11,6 +12,7 @@ public sealed partial class PacketDecoder
     /// Finds where the IP header starts and which IP version it is (as an ethertype).
     /// Returns <see cref="DecodeResult.Tcp"/> to mean "go on to the IP layer".
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeResult LocateNetworkLayer(int linkType, ReadOnlySpan<byte> f, out int etherType, out int offset)
     {
         etherType = 0;

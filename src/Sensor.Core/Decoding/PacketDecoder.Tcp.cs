@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 
 namespace Sensor.Core.Decoding;
@@ -9,6 +10,7 @@ public sealed partial class PacketDecoder
     /// the snap length; <paramref name="capturedShort"/> tells which, so a short header is reported as
     /// truncated by the capture rather than malformed by the sender.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static DecodeResult DecodeTcp(long ticks, NetAddress source, NetAddress destination,
         ReadOnlySpan<byte> tcp, bool capturedShort, out TcpSegment segment)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Sensor.Core.Decoding;
 
 /// <summary>
@@ -24,6 +25,7 @@ public sealed partial class PacketDecoder
     }
 
     /// <summary>Decodes one frame; a pure function of its arguments.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DecodeResult DecodeFrame(int linkType, long timestampTicks, ReadOnlySpan<byte> frame, out TcpSegment segment)
     {
         segment = default;

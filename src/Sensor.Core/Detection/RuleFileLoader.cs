@@ -112,11 +112,14 @@ public sealed class RuleFileLoader
                 continue;
             try
             {
-                var regex = new Regex(Scalar(patternNode) ?? "", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+                // Linear-time matching instead of a wall-clock timeout: a timeout fired on a loaded machine
+                // (a descheduled thread) and made the verdict depend on load; hostile lines cannot blow it up.
+                var regex = new Regex(Scalar(patternNode) ?? "", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
                 rules.Add(new MangleRule(regex, Scalar(entry.Children.TryGetValue(new YamlScalarNode("note"), out var note) ? note : null)));
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or NotSupportedException)
             {
+                // NotSupportedException: backreferences, lookarounds and atomic groups need backtracking
                 Error(patternNode, $"not a valid regular expression: {e.Message}");
             }
         }

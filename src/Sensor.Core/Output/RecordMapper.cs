@@ -17,7 +17,7 @@ public sealed class RecordMapper(SecretRedactor redactor)
         End = Rfc3339.Format(session.EndTicks),
         Banner = session.Banner,
         ServerName = session.ServerName,
-        Capabilities = [.. session.Capabilities],
+        Capabilities = new List<string>(session.Capabilities),
         StarttlsOffered = session.StartTlsOffered,
         StarttlsAttempted = session.StartTlsAttempted,
         StarttlsReply = session.StartTlsReply is { } reply ? $"{reply.Status} {reply.Text}".Trim() : null,
@@ -35,12 +35,14 @@ public sealed class RecordMapper(SecretRedactor redactor)
         BytesClient = session.BytesClient,
         BytesServer = session.BytesServer,
         MidStream = session.MidStream,
-        Anomalies = [.. session.Anomalies],
+        Anomalies = new List<string>(session.Anomalies),
     };
 
     public FindingRecord ToRecord(Finding finding)
     {
-        var evidence = finding.Evidence.ToDictionary(e => e.Key, e => e.Value);
+        var evidence = new Dictionary<string, string?>(finding.Evidence.Count + 2);
+        foreach (var (key, value) in finding.Evidence)
+            evidence.Add(key, value);
         if (finding.Secret is not null)
         {
             evidence["secret"] = redactor.Value(finding.Secret);

@@ -60,13 +60,29 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
         Sessions++;
         knowledge.Observe(session);
         var record = mapper.ToRecord(session);
-        foreach (var sink in sinks)
-            sink.OnSession(session, record);
+        for (int i = 0; i < sinks.Count; i++)   // not foreach: an interface enumerator per session
+            sinks[i].OnSession(session, record);
         foreach (var finding in detector.Judge(session))
             if (early is null || finding.Kind != early.Kind || finding.Variant != early.Variant)
                 Emit(finding);
-        if (detector.AwaitsStartTlsVerdict(session) && early is null)
+        if (!detector.AwaitsStartTlsVerdict(session))
+            return;
+        if (early is null)
             Await(session);
+        else if (early.Kind == FindingKinds.StartTlsAbsent)
+            RaiseIfNowKnown(session);
+    }
+
+    /// <summary>
+    /// Live mode: an absent STARTTLS reported at the capability list may have been judged before another
+    /// worker observed the same server offering it (the other leg of a proxied session, milliseconds
+    /// apart). Judged again at the session's end, it is reported once more only if it is now `removed`.
+    /// </summary>
+    private void RaiseIfNowKnown(MailSession session)
+    {
+        var now = detector.JudgeMissingStartTls(session);
+        if (now.Kind != FindingKinds.StartTlsAbsent)
+            Emit(now);
     }
 
     /// <summary>Judges the sessions whose verdict waited for the whole capture, then makes the cross-check verdicts.</summary>
@@ -101,7 +117,7 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
     {
         Findings++;
         var record = mapper.ToRecord(finding);
-        foreach (var sink in sinks)
-            sink.OnFinding(finding, record);
+        for (int i = 0; i < sinks.Count; i++)
+            sinks[i].OnFinding(finding, record);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sensor.Core.Reassembly;
 using Sensor.Core.Sessions;
 
@@ -11,7 +12,7 @@ namespace Sensor.Core.Pipeline;
 internal sealed class FlowEventBatch
 {
     public const int DataBytes = 1 << 20;
-    public const int MaxEvents = 16384;
+    public const int MaxEvents = 4096;
 
     private enum Kind : byte { Start, Data, Gap, Anomaly, End }
 
@@ -35,6 +36,7 @@ internal sealed class FlowEventBatch
     public void AddEnd(TcpFlow flow, FlowEndReason reason) => Add(Kind.End, flow, default, (long)reason, null);
 
     /// <summary>Copies as much of data as fits; returns how many bytes were taken (the caller hands the rest to the next batch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int AddData(TcpFlow flow, Direction direction, ReadOnlySpan<byte> data)
     {
         int take = Math.Min(data.Length, DataBytes - _used);
@@ -45,6 +47,7 @@ internal sealed class FlowEventBatch
         return take;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Add(Kind kind, TcpFlow flow, Direction direction, long value, string? detail)
     {
         _kinds[Count] = kind;
@@ -57,6 +60,7 @@ internal sealed class FlowEventBatch
     }
 
     /// <summary>Replays every event, in order, into the sessions stage, with the capture time each happened at.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReplayTo(SessionTracker tracker)
     {
         for (int i = 0; i < Count; i++)

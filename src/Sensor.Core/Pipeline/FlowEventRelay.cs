@@ -1,5 +1,5 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 using Sensor.Core.Reassembly;
 using Sensor.Core.Sessions;
 
@@ -10,18 +10,19 @@ namespace Sensor.Core.Pipeline;
 /// on the calling thread; sessions, parsers, detection and sinks run on a worker that replays the
 /// flow events in order. Batches are bounded in number and size, so memory is too. The worker writes
 /// only <see cref="TcpFlow.Ignored"/> and <see cref="TcpFlow.Attachment"/>; the flow table reads the
-/// first, and a few packets of a flow ignored late are simply delivered and dropped.
+/// first, and a few packets of a flow ignored late are simply delivered and dropped. Flows on other
+/// ports that are not mail are ignored on this thread already (<see cref="NonMailScreen"/>).
 /// </summary>
 public sealed class FlowEventRelay : IFlowObserver, IDisposable
 {
     public const int BatchesInFlight = 8;
 
     private readonly SessionTracker _tracker;
-    private readonly BlockingCollection<FlowEventBatch> _full = new(BatchesInFlight);
+    private readonly NonMailScreen _screen = new();
+    // Replayed batches come back here to be filled again; a worker failure completes it, so a sender waiting for one wakes.
     private readonly BlockingCollection<FlowEventBatch> _free = new();
-    private readonly Thread _worker;
+    private readonly BatchWorker<FlowEventBatch> _worker;
     private FlowEventBatch _filling;
-    private ExceptionDispatchInfo? _failure;
 
     public FlowEventRelay(SessionTracker tracker)
     {
@@ -29,19 +30,30 @@ public sealed class FlowEventRelay : IFlowObserver, IDisposable
         for (int i = 0; i < BatchesInFlight + 1; i++)
             _free.Add(new FlowEventBatch());
         _filling = _free.Take();
-        _worker = new Thread(Work) { IsBackground = true, Name = "sensor-sessions" };
-        _worker.Start();
+        _worker = new BatchWorker<FlowEventBatch>("sensor-sessions", BatchesInFlight, Replay, _free.CompleteAdding);
     }
 
-    public void OnFlowStart(TcpFlow flow) => Room().AddStart(flow);
+    public void OnFlowStart(TcpFlow flow)
+    {
+        Room().AddStart(flow);
+        _screen.OnFlowStart(flow);
+    }
+
     public void OnGap(TcpFlow flow, Direction direction, long missingBytes) => Room().AddGap(flow, direction, missingBytes);
     public void OnAnomaly(TcpFlow flow, Direction direction, ReassemblyAnomaly anomaly, string detail) => Room().AddAnomaly(flow, direction, anomaly, detail);
-    public void OnFlowEnd(TcpFlow flow, FlowEndReason reason) => Room().AddEnd(flow, reason);
+    public void OnFlowEnd(TcpFlow flow, FlowEndReason reason)
+    {
+        Room().AddEnd(flow, reason);
+        _screen.OnFlowEnd(flow);
+    }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnData(TcpFlow flow, Direction direction, ReadOnlySpan<byte> data)
     {
-        while (!data.IsEmpty && !flow.Ignored)
-            data = data[Room().AddData(flow, direction, data)..];
+        var rest = data;
+        while (!rest.IsEmpty && !flow.Ignored)
+            rest = rest[Room().AddData(flow, direction, rest)..];
+        _screen.OnData(flow, direction, data);
     }
 
     /// <summary>
@@ -52,81 +64,53 @@ public sealed class FlowEventRelay : IFlowObserver, IDisposable
     {
         if (_filling.Count == 0)
             return;
-        Hand(_filling);
-        try
-        {
-            _filling = _free.Take();
-        }
-        catch (InvalidOperationException) when (_failure is not null)
-        {
-            _failure.Throw();
-        }
+        _worker.Add(_filling);
+        _filling = TakeFree();
     }
 
     /// <summary>Hands over the last batch, waits until the worker has replayed everything, rethrows what it failed with.</summary>
     public void Finish()
     {
         if (_filling.Count > 0)
-            Hand(_filling);
-        _full.CompleteAdding();
-        _worker.Join();
-        _failure?.Throw();
+            _worker.Add(_filling);
+        _worker.Complete();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private FlowEventBatch Room()
     {
         if (!_filling.IsFull)
             return _filling;
-        Hand(_filling);
-        try
-        {
-            _filling = _free.Take();
-        }
-        catch (InvalidOperationException) when (_failure is not null)
-        {
-            _failure.Throw();
-        }
+        _worker.Add(_filling);
+        _filling = TakeFree();
         return _filling;
     }
 
-    private void Hand(FlowEventBatch batch)
+    private FlowEventBatch TakeFree()
     {
         try
         {
-            _full.Add(batch);
+            return _free.Take();
         }
-        catch (InvalidOperationException) when (_failure is not null)
+        catch (InvalidOperationException) when (_worker.Failed)
         {
-            _failure.Throw();
+            _worker.ThrowIfFailed();
+            throw;
         }
     }
 
-    private void Work()
+    /// <summary>On the worker: replays one batch into the sessions stage and gives it back to be filled again.</summary>
+    private void Replay(FlowEventBatch batch)
     {
-        try
-        {
-            foreach (var batch in _full.GetConsumingEnumerable())
-            {
-                batch.ReplayTo(_tracker);
-                batch.Clear();
-                _free.Add(batch);
-            }
-        }
-        catch (Exception e)
-        {
-            _failure = ExceptionDispatchInfo.Capture(e);
-            _full.CompleteAdding();
-            _free.CompleteAdding();
-        }
+        batch.ReplayTo(_tracker);
+        batch.Clear();
+        _free.Add(batch);
     }
 
     /// <summary>Stops the worker even when the run failed before <see cref="Finish"/>.</summary>
     public void Dispose()
     {
-        if (!_full.IsAddingCompleted)
-            _full.CompleteAdding();
-        _worker.Join();
-        _full.Dispose();
+        _worker.Dispose();
         _free.Dispose();
     }
 }

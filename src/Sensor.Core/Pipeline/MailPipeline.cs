@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sensor.Core.CrossCheck;
 using Sensor.Core.Decoding;
 using Sensor.Core.Detection;
@@ -43,6 +44,7 @@ public sealed class MailPipeline : IDisposable
     public long Findings => _detection.Findings;
     public long Verdicts => _detection.Verdicts;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnFrame(int linkType, long timestampTicks, ReadOnlySpan<byte> frame)
     {
         if (_decoder.Decode(linkType, timestampTicks, frame, out var segment) == DecodeResult.Tcp)

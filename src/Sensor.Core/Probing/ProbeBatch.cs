@@ -15,15 +15,18 @@ namespace Sensor.Core.Probing;
 /// address is probed as it is. Each server probed under a host name gets DANE (TLSA at
 /// _PORT._tcp.HOST), each mail domain MTA-STS and TLS-RPT (TXT). Names that do not resolve and
 /// resolvers that do not answer are results. Results come back in the order of the targets.
+/// A caller that must be polite to each server (a survey) passes <c>acquireAddress</c>: it is held
+/// around every connection to that address, once DNS has named it, so nothing is resolved twice.
 /// </summary>
 public static class ProbeBatch
 {
     public const int DefaultConcurrency = 16;
 
-    public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, int concurrency = DefaultConcurrency, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, int concurrency = DefaultConcurrency,
+        CancellationToken cancellationToken = default, Lazy<MailDns>? dns = null, Func<IPAddress, CancellationToken, Task<IDisposable>>? acquireAddress = null)
     {
         using var gate = new SemaphoreSlim(concurrency);
-        var checks = new PlanChecks(options, cancellationToken);
+        var checks = new PlanChecks(options, cancellationToken, dns, acquireAddress);
         var tasks = targets.Select(async target =>
         {
             var plan = await ProbePlanner.PlanAsync(target, checks.Dns, options, cancellationToken);
@@ -33,18 +36,24 @@ public static class ProbeBatch
         return [.. all.SelectMany(r => r)];
     }
 
+    /// <summary>The resolver of these options, made on first use.</summary>
+    public static Lazy<MailDns> Lazy(ProbeOptions options) => new(() => new MailDns(options.Resolver, options.DnsTimeout));
+
     /// <summary>
     /// The DNS client and the TLSA and MTA-STS answers shared by the servers of one batch, and the
     /// probe of one planned server with its DANE (named hosts) and MTA-STS (mail domains) checks. An
     /// agent uses it for plans it resolved and checked itself, so its findings come from its own DNS.
+    /// <paramref name="dns"/> shares a resolver across batches (a survey); <paramref name="acquireAddress"/>
+    /// is held around each connection to an address (a survey's per-destination politeness).
     /// </summary>
-    public sealed class PlanChecks(ProbeOptions options, CancellationToken cancellationToken)
+    public sealed class PlanChecks(ProbeOptions options, CancellationToken cancellationToken,
+        Lazy<MailDns>? dns = null, Func<IPAddress, CancellationToken, Task<IDisposable>>? acquireAddress = null)
     {
         private readonly ConcurrentDictionary<string, Lazy<Task<DnsAnswer>>> _tlsa = new(StringComparer.OrdinalIgnoreCase);
         private readonly ConcurrentDictionary<string, Lazy<Task<MtaStsCheck>>> _policies = new(StringComparer.OrdinalIgnoreCase);
 
         /// <summary>Made on first use: address targets never touch DNS (nor read the system's resolver list).</summary>
-        public Lazy<MailDns> Dns { get; } = new(() => new MailDns(options.Resolver, options.DnsTimeout));
+        public Lazy<MailDns> Dns { get; } = dns ?? Lazy(options);
 
         /// <summary>Probes one planned server once <paramref name="gate"/> lets it (a plan already answered by DNS comes back as it is).</summary>
         public async Task<ProbeResult> ProbeAsync(ProbePlan p, SemaphoreSlim gate)
@@ -55,6 +64,7 @@ public static class ProbeBatch
             ProbeResult result;
             try
             {
+                using var politeness = acquireAddress is null ? null : await acquireAddress(p.Address!, cancellationToken);
                 result = await MailProbe.RunAsync(p.Target, p.Address!, options, cancellationToken);
             }
             finally
@@ -67,7 +77,7 @@ public static class ProbeBatch
             {
                 var name = TlsaName(p.Target.Host, p.Target.Port);
                 var answer = await _tlsa.GetOrAdd(name, n => new(() => Dns.Value.QueryAsync(n, QueryType.TLSA, cancellationToken))).Value;
-                result.Dane = DaneOf(name, answer, result.Tls?.CertificateDer);
+                result.Dane = DaneOf(name, answer, result.Tls?.CertificateDer, result.Tls?.SentChainDer, [p.Target.Host, .. p.MailDomain is { } d ? [d] : Array.Empty<string>()]);
             }
             if (p.MailDomain is { } domain)
             {
@@ -81,7 +91,8 @@ public static class ProbeBatch
     /// <summary>_PORT._tcp.HOST (RFC 7672 §2.2 for 25; the same form for the other mail ports, RFC 7671 §3).</summary>
     public static string TlsaName(string host, int port) => $"_{port}._tcp.{host.TrimEnd('.')}";
 
-    internal static DaneCheck DaneOf(string name, DnsAnswer answer, byte[]? leafDer)
+    /// <summary>The "dane" object of one server: its TLSA answer judged against the certificates it sent and its reference names.</summary>
+    internal static DaneCheck DaneOf(string name, DnsAnswer answer, byte[]? leafDer, IReadOnlyList<byte[]>? sentChain, IReadOnlyList<string> referenceNames)
     {
         var records = answer.Records.OfType<TlsaRecord>()
             .Select(r => new Tlsa((int)r.CertificateUsage, (int)r.Selector, (int)r.MatchingType, r.CertificateAssociationData.ToArray())).ToList();
@@ -94,7 +105,7 @@ public static class ProbeBatch
         };
         if (answer.Kind is DnsAnswerKind.Records or DnsAnswerKind.NoData or DnsAnswerKind.NxDomain)
         {
-            var verdict = DaneMatcher.Evaluate(records, answer.Dnssec == DnssecStatus.Validated, leafDer);
+            var verdict = DaneMatcher.Evaluate(records, answer.Dnssec == DnssecStatus.Validated, leafDer, sentChain, referenceNames);
             (check.Result, check.Note) = (verdict.Result, verdict.Note);
         }
         else if (answer.Kind == DnsAnswerKind.ServFail)

@@ -57,7 +57,7 @@ public sealed class ProbeResult
     }
 }
 
-/// <summary>What a completed TLS handshake showed.</summary>
+/// <summary>What a completed TLS handshake showed; <see cref="SentChainDer"/> are the certificates the server sent after its leaf, in its order.</summary>
 public sealed record TlsFacts(
     string Version,
     string CipherSuite,
@@ -74,4 +74,5 @@ public sealed record TlsFacts(
     bool CertTrusted,
     string? CertTrustError,
     bool NameMatch,
-    byte[]? CertificateDer = null);
+    byte[]? CertificateDer = null,
+    IReadOnlyList<byte[]>? SentChainDer = null);

@@ -8,7 +8,8 @@ namespace Sensor.Core.Probing;
 /// <summary>
 /// A real TLS handshake with SslStream that accepts any certificate but records whether its chain
 /// validates against the system store (no revocation check, no certificate downloads: the probe
-/// talks to the server only) and whether it matches the host name probed.
+/// talks to the server only) and whether it matches the host name probed. The certificates the
+/// server sent after its leaf are kept for DANE-TA(2).
 /// </summary>
 internal static class TlsProbe
 {
@@ -19,6 +20,7 @@ internal static class TlsProbe
     public static async Task<(SslStream Stream, TlsFacts Facts)> HandshakeAsync(Stream inner, string host, TimeSpan timeout, CancellationToken probeToken)
     {
         X509Certificate2? certificate = null;
+        List<byte[]> sentChain = [];
         var errors = SslPolicyErrors.None;
         string? chainError = null;
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
@@ -31,6 +33,8 @@ internal static class TlsProbe
             RemoteCertificateValidationCallback = (_, cert, chain, policyErrors) =>
             {
                 certificate = cert is null ? null : new X509Certificate2(cert);
+                // SslStream puts the certificates the server sent (beyond the leaf) into ExtraStore
+                sentChain = chain is null ? [] : [.. chain.ChainPolicy.ExtraStore.Select(c => c.RawData).Where(d => certificate is null || !d.AsSpan().SequenceEqual(certificate.RawData))];
                 errors = policyErrors;
                 chainError = chain?.ChainStatus.Select(s => s.StatusInformation.Trim()).FirstOrDefault(s => s.Length > 0);
                 return true;
@@ -76,7 +80,8 @@ internal static class TlsProbe
             trusted,
             trusted ? null : chainError ?? errors.ToString(),
             certificate.MatchesHostname(host),
-            certificate.RawData);
+            certificate.RawData,
+            sentChain);
         return (ssl, facts);
     }
 

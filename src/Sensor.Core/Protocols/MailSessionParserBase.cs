@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sensor.Core.Protocols.Sasl;
 using Sensor.Core.Protocols.Text;
 using Sensor.Core.Protocols.Tls;
@@ -54,6 +55,7 @@ public abstract class MailSessionParserBase : IMailSessionParser
         ? _upgrade != Upgrade.None
         : _upgrade is Upgrade.AwaitingClientTls or Upgrade.ClientNotTls or Upgrade.Tls;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Feed(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         try
@@ -183,6 +185,7 @@ public abstract class MailSessionParserBase : IMailSessionParser
         ReplayHeldClient(sink);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FeedCore(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         while (!data.IsEmpty)

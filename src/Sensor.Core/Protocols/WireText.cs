@@ -1,4 +1,5 @@
 using System.Text;
+using Sensor.Core.Protocols.Text;
 
 namespace Sensor.Core.Protocols;
 
@@ -9,9 +10,10 @@ public static class WireText
 
     public static string Escape(ReadOnlySpan<byte> bytes, int maxChars = DefaultMaxChars)
     {
-        // Fast path, one allocation: most wire text (verbs, capabilities, banners) is short printable ASCII with nothing to escape.
+        // Fast path: most wire text (verbs, capabilities, banners) is short printable ASCII with nothing to
+        // escape, and repeats from session to session, so short text comes from a cache.
         if (bytes.Length <= maxChars && bytes.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7e) < 0 && bytes.IndexOf((byte)'\\') < 0)
-            return Encoding.ASCII.GetString(bytes);
+            return bytes.Length <= ShortTextCache.MaxBytes ? ShortTextCache.Get(bytes) : Encoding.ASCII.GetString(bytes);
         var text = new StringBuilder(Math.Min(bytes.Length, maxChars));
         foreach (byte b in bytes)
         {

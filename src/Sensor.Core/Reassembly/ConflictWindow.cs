@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace Sensor.Core.Reassembly;
@@ -29,6 +30,7 @@ internal struct ConflictWindow
         return _ring.Length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(uint seq, ReadOnlySpan<byte> data)
     {
         if (_ring is null)
@@ -78,6 +80,7 @@ internal struct ConflictWindow
         return length;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void CopyIn(uint seq, ReadOnlySpan<byte> data)
     {
         int at = (int)(seq & (uint)(_size - 1));

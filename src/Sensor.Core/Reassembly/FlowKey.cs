@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sensor.Core.Decoding;
 
 namespace Sensor.Core.Reassembly;
@@ -18,6 +19,7 @@ public readonly struct FlowKey : IEquatable<FlowKey>
         _high = high;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FlowKey From(Endpoint a, Endpoint b) => IsLower(a, b) ? new(a, b) : new(b, a);
 
     private static bool IsLower(Endpoint a, Endpoint b)
@@ -29,8 +31,12 @@ public readonly struct FlowKey : IEquatable<FlowKey>
         return a.Port <= b.Port;
     }
 
+    // Fully optimised from the first call (see FlowTable.Process): unoptimised, the chain of record-struct
+    // equality calls under it ran for a good part of a replay.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Equals(FlowKey other) => _low == other._low && _high == other._high;
     public override bool Equals(object? obj) => obj is FlowKey other && Equals(other);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int GetHashCode() => HashCode.Combine(_low.Address.Value, _low.Port, _high.Address.Value, _high.Port);
     public override string ToString() => $"{_low} <-> {_high}";
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sensor.Core.Decoding;
 
 namespace Sensor.Core.Reassembly;
@@ -24,6 +25,7 @@ public sealed partial class FlowTable
     }
 
     /// <summary>Moves the flow to the most-recently-active end; the node is reused, nothing allocates.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Touch(TcpFlow flow, long timestampTicks)
     {
         if (timestampTicks > flow.LastTicks)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sensor.Core.Decoding;
 
 namespace Sensor.Core.Reassembly;
@@ -56,6 +57,7 @@ internal sealed partial class StreamReassembler
     }
 
     /// <summary>A segment sent in this stream's direction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnSegment(in TcpSegment segment)
     {
         bool syn = segment.Has(TcpFlags.Syn);
@@ -76,6 +78,7 @@ internal sealed partial class StreamReassembler
     /// The peer acknowledged <paramref name="ack"/>: bytes before it were received, so a hole before it
     /// that still has data held after it (or the FIN) will never be retransmitted: it was a capture drop.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnPeerAck(uint ack)
     {
         if (!Started || _flow.Ignored || !InWindow(ack))
@@ -94,6 +97,7 @@ internal sealed partial class StreamReassembler
 
     private const uint MaxWindow = 1u << 30;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Accept(uint sequence, ReadOnlySpan<byte> data)
     {
         if (!InWindow(sequence))
@@ -138,6 +142,7 @@ internal sealed partial class StreamReassembler
     /// </summary>
     private bool IsKeepAlive(uint sequence, ReadOnlySpan<byte> data) => data.Length == 1 && sequence == NextSequence - 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Emit(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty)

@@ -59,8 +59,10 @@ public sealed class MailSession
     /// advertise again after login, and an overwrite in the first list must not be lost.
     /// </summary>
     public IReadOnlyList<string> Capabilities => _capabilities;
-    private readonly List<string> _capabilities = [];
-    private readonly HashSet<string> _capabilitySet = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _capabilities = new(16);
+    // Made only for long lists: a session's list is usually a dozen words, where a scan is cheaper than a set.
+    private HashSet<string>? _capabilitySet;
+    private const int ScanLimit = 16;
 
     public const int MaxCapabilities = 256;
     public bool StartTlsOffered { get; set; }
@@ -90,8 +92,27 @@ public sealed class MailSession
     public void AddCapabilities(IEnumerable<string> capabilities)
     {
         foreach (var capability in capabilities)
-            if (_capabilities.Count < MaxCapabilities && _capabilitySet.Add(capability))
-                _capabilities.Add(capability);
+            if (_capabilities.Count < MaxCapabilities && !HasCapability(capability))
+                AddCapability(capability);
+    }
+
+    private bool HasCapability(string capability)
+    {
+        if (_capabilitySet is not null)
+            return _capabilitySet.Contains(capability);
+        foreach (var known in _capabilities)
+            if (string.Equals(known, capability, StringComparison.OrdinalIgnoreCase))
+                return true;
+        return false;
+    }
+
+    private void AddCapability(string capability)
+    {
+        _capabilities.Add(capability);
+        if (_capabilitySet is not null)
+            _capabilitySet.Add(capability);
+        else if (_capabilities.Count > ScanLimit)
+            _capabilitySet = new HashSet<string>(_capabilities, StringComparer.OrdinalIgnoreCase);
     }
 
     public void AddAnomaly(string anomaly)

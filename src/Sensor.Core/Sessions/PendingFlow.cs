@@ -1,3 +1,4 @@
+using Sensor.Core.Protocols;
 using Sensor.Core.Reassembly;
 
 namespace Sensor.Core.Sessions;
@@ -38,7 +39,19 @@ internal sealed class PendingFlow
         return Buffered.Contains((byte)'\n') || _length == MaxProbeBytes;
     }
 
-    public ReadOnlySpan<byte> FirstLine
+    /// <summary>
+    /// Once <see cref="Collect"/> returned true: the protocol of the first line if it is a mail server's
+    /// greeting, null when the flow is not mail. <paramref name="reversed"/>: the greeting came from the
+    /// side guessed as client, which is only believed when no handshake said who is who.
+    /// </summary>
+    public MailProtocol? Identify(bool sawHandshake, out bool reversed)
+    {
+        reversed = Speaker == Direction.ClientToServer;
+        var protocol = MailProtocolDetector.ByServerGreeting(FirstLine);
+        return reversed && sawHandshake ? null : protocol;
+    }
+
+    private ReadOnlySpan<byte> FirstLine
     {
         get
         {

@@ -50,8 +50,9 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
             return;
         Session.CapabilitiesSeen = true;
         Session.AddCapabilities(capabilities.Capabilities);
-        if (capabilities.Capabilities.Any(c => StartTlsKeyword.IsOffer(Session.Protocol, c)))
-            Session.StartTlsOffered = true;
+        foreach (var capability in capabilities.Capabilities)
+            if (StartTlsKeyword.IsOffer(Session.Protocol, capability))
+                Session.StartTlsOffered = true;
     }
 
     /// <summary>The server's verdict belongs to the latest exchange it has not yet answered.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sensor.Core.Protocols;
 using Sensor.Core.Reassembly;
 
@@ -24,6 +25,7 @@ public sealed class SessionTracker(ISessionConsumer consumer) : IFlowObserver
         OnData(flow, direction, data, flow.LastTicks);
 
     /// <summary>The same, with the capture time the bytes arrived at (when replayed from another thread).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnData(TcpFlow flow, Direction direction, ReadOnlySpan<byte> data, long ticks)
     {
         switch (flow.Attachment)
@@ -71,15 +73,14 @@ public sealed class SessionTracker(ISessionConsumer consumer) : IFlowObserver
         if (!pending.Collect(direction, data, out int consumed))
             return;
         var speaker = pending.Speaker!.Value;
-        var protocol = MailProtocolDetector.ByServerGreeting(pending.FirstLine);
-        bool fromGuessedClient = speaker == Direction.ClientToServer;
-        if (protocol is null || (fromGuessedClient && flow.SawHandshake))
+        var protocol = pending.Identify(flow.SawHandshake, out bool reversed);
+        if (protocol is null)
         {
             flow.Ignored = true;
             flow.Attachment = null;
             return;
         }
-        var tracked = StartSession(flow, protocol.Value, implicitTls: false, reversed: fromGuessedClient);
+        var tracked = StartSession(flow, protocol.Value, implicitTls: false, reversed);
         flow.Attachment = tracked;
         if (pending.SawGap)
             tracked.Gap(speaker, 0);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sensor.Core.Protocols;
 using Sensor.Core.Reassembly;
 
@@ -11,6 +12,7 @@ internal sealed class TrackedSession(MailSession session, IMailSessionParser par
     public MailSession Session => session;
 
     /// <summary>Parses the bytes; true when they carried the session's first cleartext capability list.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Feed(Direction direction, ReadOnlySpan<byte> data, long ticks)
     {
         if (data.IsEmpty)

@@ -2,8 +2,7 @@ namespace Sensor.Core.Survey;
 
 /// <summary>
 /// Politeness towards one server: at most <c>perDestination</c> connections at once to the same
-/// address. A caller holding several addresses (a domain's MX hosts) takes them in a fixed order,
-/// so two callers cannot wait on each other. Slots of addresses nobody uses are forgotten.
+/// address. Slots of addresses nobody uses are forgotten.
 /// </summary>
 public sealed class DestinationLimiter(int perDestination)
 {
@@ -20,66 +19,47 @@ public sealed class DestinationLimiter(int perDestination)
     /// <summary>Addresses with a slot now (held or waited for).</summary>
     public int Tracked { get { lock (_slots) return _slots.Count; } }
 
-    /// <summary>Waits for a slot at each destination; dispose the result to give them back.</summary>
-    public async Task<IDisposable> AcquireAsync(IEnumerable<string> destinations, CancellationToken token)
+    /// <summary>Waits for a slot at the destination; dispose the result to give it back.</summary>
+    public async Task<IDisposable> AcquireAsync(string destination, CancellationToken token)
     {
-        var keys = destinations.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
-        var held = new List<(string, Slot)>();
+        Slot slot;
+        lock (_slots)
+        {
+            if (!_slots.TryGetValue(destination, out slot!))
+                _slots[destination] = slot = new Slot(PerDestination);
+            slot.Users++;
+        }
         try
         {
-            foreach (var key in keys)
-            {
-                Slot slot;
-                lock (_slots)
-                {
-                    if (!_slots.TryGetValue(key, out slot!))
-                        _slots[key] = slot = new Slot(PerDestination);
-                    slot.Users++;
-                }
-                try
-                {
-                    await slot.Gate.WaitAsync(token);
-                }
-                catch
-                {
-                    Leave(key, slot, release: false);
-                    throw;
-                }
-                held.Add((key, slot));
-            }
+            await slot.Gate.WaitAsync(token);
         }
         catch
         {
-            Release(held);
+            Leave(destination, slot, release: false);
             throw;
         }
-        return new Lease(this, held);
+        return new Lease(this, destination, slot);
     }
 
-    private void Release(List<(string Key, Slot Slot)> held)
-    {
-        foreach (var (key, slot) in held)
-            Leave(key, slot, release: true);
-        held.Clear();
-    }
-
-    private void Leave(string key, Slot slot, bool release)
+    private void Leave(string destination, Slot slot, bool release)
     {
         if (release)
             slot.Gate.Release();
         lock (_slots)
         {
             if (--slot.Users == 0)
-                _slots.Remove(key);
+                _slots.Remove(destination);
         }
     }
 
-    private sealed class Lease(DestinationLimiter owner, List<(string, Slot)> held) : IDisposable
+    private sealed class Lease(DestinationLimiter owner, string destination, Slot slot) : IDisposable
     {
+        private int _disposed;
+
         public void Dispose()
         {
-            lock (held)
-                owner.Release(held);
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                owner.Leave(destination, slot, release: true);
         }
     }
 }

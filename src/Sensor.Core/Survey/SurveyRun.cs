@@ -1,6 +1,5 @@
 using Sensor.Core.Output;
 using Sensor.Core.Probing;
-using Sensor.Core.Probing.Dns;
 
 namespace Sensor.Core.Survey;
 
@@ -23,7 +22,7 @@ public sealed record SurveyOutcome(string Id, string Vantage, IReadOnlyList<Surv
 /// <summary>
 /// Probes a survey's domains, at most <see cref="SurveySettings.Concurrency"/> at once, one server
 /// at a time within a domain, and at most <see cref="SurveySettings.PerDestination"/> at once to one
-/// server address (a domain's addresses are learned first, then held while it is probed). Domains
+/// server address (taken around each connection, once DNS has named the address). Domains
 /// already finished are skipped; each finished domain is handed to <c>finished</c> as soon as it is
 /// done, so a cancelled run keeps them and loses only those in flight.
 /// </summary>
@@ -43,19 +42,15 @@ public static class SurveyRun
 
         using var gate = new SemaphoreSlim(settings.Concurrency);
         var limiter = new DestinationLimiter(settings.PerDestination);
-        var lazyDns = new Lazy<MailDns>(() => new MailDns(settings.Options.Resolver, settings.Options.DnsTimeout));
+        var lazyDns = ProbeBatch.Lazy(settings.Options);
         var interrupted = false;
         var tasks = todo.Select(async entry =>
         {
             await gate.WaitAsync(token);
             try
             {
-                var target = SurveyInput.TargetOf(entry);
-                var plan = await ProbePlanner.PlanAsync(target, lazyDns, settings.Options, token);
-                var addresses = plan.Where(p => p.Address is not null).Select(p => p.Address!.ToString());
-                IReadOnlyList<ProbeResult> probed;
-                using (await limiter.AcquireAsync(addresses, token))
-                    probed = await ProbeBatch.RunAsync([target], settings.Options, 1, token);
+                var probed = await ProbeBatch.RunAsync(input.TargetsOf(entry), settings.Options, 1, token, lazyDns,
+                    (address, t) => limiter.AcquireAsync(address.ToString(), t));
                 var records = probed.Select(r => ProbeRecord.From(r, settings.Vantage)).ToList();
                 var journal = new SurveyEntry { Id = $"{id}/{entry}", Survey = id, Entry = entry, Ts = Rfc3339.Format(DateTime.UtcNow), Records = records };
                 lock (results)

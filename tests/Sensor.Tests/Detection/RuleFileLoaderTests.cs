@@ -28,6 +28,25 @@ public class RuleFileLoaderTests
         Assert.Contains(e.Errors, x => x.Line == 7 && x.Message.Contains("bogus"));
     }
 
+    [Theory]
+    [InlineData("XXXXXXXA", "XXXXXXXA")]
+    [InlineData("XXXA", "XXXA")]
+    [InlineData("XXXX", "XXXX")]
+    [InlineData("XXX", null)]
+    [InlineData("XX", null)]
+    public void SameLengthOverwritePatternNeedsFourCharacters(string word, string? mangled) =>
+        Assert.Equal(mangled, DefaultRules.Rules.FindMangled(["PIPELINING", word]));
+
+    [Fact]
+    public void PatternsThatNeedBacktrackingAreRuleErrors()
+    {
+        // Matching runs in linear time (no wall-clock timeout that a loaded machine could trip), so lookarounds are refused.
+        const string text = "version: 1\nmangled_capabilities:\n  - pattern: '^(?=.{4,}$)X+$'\n";
+        var error = Assert.Single(Assert.Throws<RuleFileException>(() => RuleFileLoader.Parse(text, "r.yaml", null)).Errors);
+        Assert.Equal(3, error.Line);
+        Assert.StartsWith("not a valid regular expression", error.Message);
+    }
+
     [Fact]
     public void BrokenYamlIsOneErrorWithPosition()
     {

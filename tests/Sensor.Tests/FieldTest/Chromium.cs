@@ -44,6 +44,15 @@ internal static partial class Chromium
     /// <summary>Renders a PNG screenshot of the page at 1200x900.</summary>
     public static void Screenshot(string path, string png) => Run(new Uri(path).AbsoluteUri, $"--screenshot={png}", "--window-size=1200,900");
 
+    /// <summary>Renders a screenshot of the page to <paramref name="png"/> and checks it is a PNG with something drawn in it.</summary>
+    public static void AssertScreenshot(string path, string png)
+    {
+        Screenshot(path, png);
+        var bytes = File.ReadAllBytes(png);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+        Assert.True(bytes.Length > 10_000, $"screenshot is {bytes.Length} bytes");
+    }
+
     /// <summary>The text a person sees: the body's DOM without tags, entities decoded, white space collapsed.</summary>
     public static string VisibleText(string dom)
     {

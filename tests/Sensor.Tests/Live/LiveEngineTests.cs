@@ -119,4 +119,33 @@ public class LiveEngineTests
         Assert.Contains(sink.Inner.Sessions, s => s.Client == client.ToString());
         sensor.Dispose();
     }
+    [Fact]
+    public void AnAbsentStartTlsJudgedBeforeTheServerWasSeenOfferingIt_IsRaisedToRemovedAtTheSessionsEnd()
+    {
+        // Both legs of a proxied session, racing on two workers: here the stripped leg's capability list
+        // comes before the direct session that shows the server offering STARTTLS has been observed.
+        var (sensor, sink) = LiveHarness.NewSensor(new LiveSensorOptions { Workers = 1 });
+        var segments = ReplayHarness.Segments(Capture("imap-strip-removed.pcap"));
+        var offering = Endpoint.Parse("127.0.0.1:33566");
+        var stripped = Endpoint.Parse("127.0.0.1:33578");
+        var strippedLeg = segments.Where(s => s.Source == stripped || s.Destination == stripped).ToList();
+        var reply = strippedLeg.FindIndex(s => s.IsData && s.Destination == stripped && Text(s).Contains(" OK", StringComparison.Ordinal)
+            && Text(s).Contains("CAPABILITY", StringComparison.OrdinalIgnoreCase));
+        sensor.Start();
+
+        foreach (var segment in strippedLeg.Take(reply + 1))
+            LiveHarness.Offer(sensor, segment);
+        Assert.True(sink.WaitFor(s => s.Findings.Any(f => f.Kind == FindingKinds.StartTlsAbsent)), "no early starttls-absent");
+        foreach (var segment in segments.Where(s => s.Source == offering || s.Destination == offering))
+            LiveHarness.Offer(sensor, segment);
+        Assert.True(sink.WaitFor(s => s.Sessions.Count == 1), "the offering session was not reported");
+        foreach (var segment in strippedLeg.Skip(reply + 1))
+            LiveHarness.Offer(sensor, segment);
+        sensor.Finish();
+
+        Assert.Equal([(FindingKinds.StartTlsAbsent, null), (FindingKinds.StartTlsStripped, StripVariants.Removed)],
+            sink.Inner.Findings.Where(f => f.Client == stripped.ToString() && f.Kind is FindingKinds.StartTlsStripped or FindingKinds.StartTlsAbsent)
+                .Select(f => (f.Kind, f.Variant)));
+        sensor.Dispose();
+    }
 }

@@ -20,6 +20,9 @@ public class DaneMatcherTests
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
     }
 
+    /// <summary>Every selector (0 certificate, 1 SPKI) with every matching type (0 full, 1 SHA-256, 2 SHA-512).</summary>
+    public static readonly TheoryData<int, int> SelectorsAndMatchings = new() { { 0, 0 }, { 0, 1 }, { 0, 2 }, { 1, 0 }, { 1, 1 }, { 1, 2 } };
+
     private static byte[] Selected(X509Certificate2 c, int selector) => selector == 0 ? c.RawData : c.PublicKey.ExportSubjectPublicKeyInfo();
 
     private static byte[] Data(X509Certificate2 c, int selector, int matching) => matching switch
@@ -30,12 +33,7 @@ public class DaneMatcherTests
     };
 
     [Theory]
-    [InlineData(0, 0)]
-    [InlineData(0, 1)]
-    [InlineData(0, 2)]
-    [InlineData(1, 0)]
-    [InlineData(1, 1)]
-    [InlineData(1, 2)]
+    [MemberData(nameof(SelectorsAndMatchings))]
     public void DaneEeMatchesEverySelectorAndMatchingType(int selector, int matching)
     {
         var verdict = DaneMatcher.Evaluate([new Tlsa(3, selector, matching, Data(Cert, selector, matching))], validated: true, Cert.RawData);
@@ -72,16 +70,94 @@ public class DaneMatcherTests
         Assert.Contains(why, verdict.Note);
     }
 
-    [Fact]
-    public void DaneTaIsNotGuessedFromTheLeaf()
+    /// <summary>A CA, an intermediate it signed and a leaf for mx.example.test the intermediate signed.</summary>
+    private static (X509Certificate2 Root, X509Certificate2 Intermediate, X509Certificate2 Leaf) MakeChain(string leafName = "mx.example.test", int leafDays = 30)
     {
-        var verdict = DaneMatcher.Evaluate([new Tlsa(2, 1, 1, Data(Cert, 1, 1))], true, Cert.RawData);
-        Assert.Equal("unusable", verdict.Result);
-        Assert.Equal(DaneMatcher.TaNotVerifiable, verdict.Note);
-        var withEe = DaneMatcher.Evaluate([new Tlsa(2, 1, 1, Data(Other, 1, 1)), new Tlsa(3, 1, 1, Data(Other, 1, 1))], true, Cert.RawData);
-        Assert.Equal("unusable", withEe.Result);
-        Assert.Contains(DaneMatcher.TaNotVerifiable, withEe.Note);
-        Assert.Equal("match", DaneMatcher.Evaluate([new Tlsa(2, 1, 1, Data(Other, 1, 1)), new Tlsa(3, 1, 1, Data(Cert, 1, 1))], true, Cert.RawData).Result);
+        var now = DateTimeOffset.UtcNow;
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var rootRequest = new CertificateRequest("CN=Test Root", rootKey, HashAlgorithmName.SHA256);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        var root = rootRequest.CreateSelfSigned(now.AddDays(-90), now.AddDays(60));
+        using var interKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var interRequest = new CertificateRequest("CN=Test Intermediate", interKey, HashAlgorithmName.SHA256);
+        interRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        var intermediate = interRequest.Create(root, now.AddDays(-80), now.AddDays(50), [1]).CopyWithPrivateKey(interKey);
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var leafRequest = new CertificateRequest($"CN={leafName}", leafKey, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(leafName);
+        leafRequest.CertificateExtensions.Add(san.Build());
+        var leaf = leafRequest.Create(intermediate, now.AddDays(leafDays - 31), now.AddDays(leafDays), [2]);
+        return (root, intermediate, leaf);
+    }
+
+    private static DaneVerdict Ta(Tlsa record, X509Certificate2 leaf, params X509Certificate2[] sent) =>
+        DaneMatcher.Evaluate([record], true, leaf.RawData, [.. sent.Select(c => c.RawData)], ["mx.example.test", "example.test"]);
+
+    [Theory]
+    [MemberData(nameof(SelectorsAndMatchings))]
+    public void DaneTaMatchesTheRootOrTheIntermediateTheServerSent(int selector, int matching)
+    {
+        var (root, intermediate, leaf) = MakeChain();
+        var atRoot = Ta(new Tlsa(2, selector, matching, Data(root, selector, matching)), leaf, intermediate, root);
+        Assert.Equal(("match", "a DANE-TA(2) record matches 'CN=Test Root', the chain validates to it and the certificate names mx.example.test"), (atRoot.Result, atRoot.Note));
+        var atIntermediate = Ta(new Tlsa(2, selector, matching, Data(intermediate, selector, matching)), leaf, intermediate);
+        Assert.Equal(("match", "a DANE-TA(2) record matches 'CN=Test Intermediate', the chain validates to it and the certificate names mx.example.test"), (atIntermediate.Result, atIntermediate.Note));
+    }
+
+    [Fact]
+    public void DaneTaNeedsTheAnchorAmongTheCertificatesSent()
+    {
+        var (root, intermediate, leaf) = MakeChain();
+        var verdict = Ta(new Tlsa(2, 1, 1, Data(root, 1, 1)), leaf, intermediate);
+        Assert.Equal(("mismatch", "no DANE-TA(2) record matches a certificate the server sent (2 with the leaf)"), (verdict.Result, verdict.Note));
+    }
+
+    [Fact]
+    public void DaneTaAnchorThatDidNotSignTheChainIsAMismatch()
+    {
+        var (root, intermediate, leaf) = MakeChain();
+        var (otherRoot, _, _) = MakeChain();
+        // the server sends a root that matches the record but signed nothing it sent
+        var verdict = Ta(new Tlsa(2, 0, 1, Data(otherRoot, 0, 1)), leaf, intermediate, root, otherRoot);
+        Assert.Equal("mismatch", verdict.Result);
+        Assert.StartsWith("a DANE-TA(2) record matches 'CN=Test Root' but the certificate does not chain up to it: ", verdict.Note);
+        Assert.True(DaneMatcher.Usable(new Tlsa(2, 0, 1, Data(otherRoot, 0, 1))));
+    }
+
+    [Fact]
+    public void DaneTaChecksTheNameButDaneEeDoesNot()
+    {
+        var (root, intermediate, leaf) = MakeChain("elsewhere.test");
+        var ta = Ta(new Tlsa(2, 1, 1, Data(root, 1, 1)), leaf, intermediate, root);
+        Assert.Equal(("mismatch", "the chain validates to the DANE-TA(2) anchor 'CN=Test Root' but the certificate names none of mx.example.test, example.test (RFC 7672 §3.2.2)"), (ta.Result, ta.Note));
+        var ee = Ta(new Tlsa(3, 1, 1, Data(leaf, 1, 1)), leaf, intermediate, root);
+        Assert.Equal("match", ee.Result);
+        var (nextHopRoot, nextHopIntermediate, nextHopLeaf) = MakeChain("example.test");
+        Assert.Equal("a DANE-TA(2) record matches 'CN=Test Root', the chain validates to it and the certificate names example.test",
+            Ta(new Tlsa(2, 1, 1, Data(nextHopRoot, 1, 1)), nextHopLeaf, nextHopIntermediate, nextHopRoot).Note);
+    }
+
+    [Fact]
+    public void DaneTaChecksDatesButDaneEeDoesNot()
+    {
+        var (root, intermediate, expired) = MakeChain(leafDays: -1);
+        var ta = Ta(new Tlsa(2, 1, 1, Data(root, 1, 1)), expired, intermediate, root);
+        Assert.Equal("mismatch", ta.Result);
+        Assert.StartsWith("a DANE-TA(2) record matches 'CN=Test Root' but the certificate does not chain up to it: ", ta.Note);
+        Assert.Equal("match", Ta(new Tlsa(3, 0, 1, Data(expired, 0, 1)), expired, intermediate, root).Result);
+    }
+
+    [Fact]
+    public void DaneEeIsTriedBeforeDaneTaAndEitherMayMatch()
+    {
+        var (root, intermediate, leaf) = MakeChain();
+        var records = new[] { new Tlsa(3, 1, 1, Data(Other, 1, 1)), new Tlsa(2, 1, 1, Data(root, 1, 1)) };
+        var verdict = DaneMatcher.Evaluate(records, true, leaf.RawData, [intermediate.RawData, root.RawData], ["mx.example.test"]);
+        Assert.Equal("match", verdict.Result);
+        var neither = DaneMatcher.Evaluate([new Tlsa(3, 1, 1, Data(Other, 1, 1)), new Tlsa(2, 1, 1, Data(Other, 1, 1))], true, leaf.RawData, [intermediate.RawData, root.RawData], ["mx.example.test"]);
+        Assert.Equal(("mismatch", "no DANE-EE(3) record matches the certificate; no DANE-TA(2) record matches a certificate the server sent (3 with the leaf)"), (neither.Result, neither.Note));
+        Assert.Equal("a DANE-EE(3) record matches the certificate", DaneMatcher.Evaluate([new Tlsa(2, 1, 1, Data(Other, 1, 1)), new Tlsa(3, 1, 1, Data(Cert, 1, 1))], true, Cert.RawData).Note);
     }
 
     [Theory]
@@ -141,7 +217,7 @@ public class DaneMatcherTests
         var spki = SHA256.HashData(mail.PublicKey.ExportSubjectPublicKeyInfo());
         var info = new ResourceRecordInfo("_25._tcp.mx1.example.test.", ResourceRecordType.TLSA, QueryClass.IN, 300, 35);
         var answer = new DnsAnswer(DnsAnswerKind.Records, true, [new TlsaRecord(info, 3, 1, 1, spki)], null);
-        var check = ProbeBatch.DaneOf("_25._tcp.mx1.example.test", answer, mail.RawData);
+        var check = ProbeBatch.DaneOf("_25._tcp.mx1.example.test", answer, mail.RawData, null, []);
         Assert.True(check.Checked);
         Assert.Equal("validated", check.Dnssec);
         Assert.Equal("match", check.Result);
@@ -149,9 +225,9 @@ public class DaneMatcherTests
         Assert.Equal((3, 1, 1, Convert.ToHexStringLower(spki)), (entry.Usage, entry.Selector, entry.Matching, entry.Data));
 
         var wrong = new DnsAnswer(DnsAnswerKind.Records, true, [new TlsaRecord(info, 3, 1, 1, new byte[32])], null);
-        Assert.Equal("mismatch", ProbeBatch.DaneOf("_25._tcp.mx1.example.test", wrong, mail.RawData).Result);
+        Assert.Equal("mismatch", ProbeBatch.DaneOf("_25._tcp.mx1.example.test", wrong, mail.RawData, null, []).Result);
         var bogus = new DnsAnswer(DnsAnswerKind.ServFail, false, [], "SERVFAIL");
-        var servfail = ProbeBatch.DaneOf("_25._tcp.mx1.example.test", bogus, mail.RawData);
+        var servfail = ProbeBatch.DaneOf("_25._tcp.mx1.example.test", bogus, mail.RawData, null, []);
         Assert.Equal(("bogus", "unusable"), (servfail.Dnssec, servfail.Result));
     }
 }

@@ -62,8 +62,8 @@ public sealed class UnboundServer : IDisposable
         "host.test. A 127.0.0.1",
     ];
 
-    /// <summary>The signed zones' records (served by knotd, signed with dnssec-signing: on).</summary>
-    public static string SignedZone(string origin) => string.Join("\n",
+    /// <summary>The signed zones' records (served by knotd, signed with dnssec-signing: on), plus the records a test adds.</summary>
+    public static string SignedZone(string origin, IReadOnlyList<string> extra) => string.Join("\n",
     [
         $"$ORIGIN {origin}.",
         "$TTL 300",
@@ -77,10 +77,16 @@ public sealed class UnboundServer : IDisposable
         "mx2 A 127.0.0.1",
         "_25._tcp.mx2 TLSA 3 1 1 0000000000000000000000000000000000000000000000000000000000000000",
         "_mta-sts TXT \"v=STSv1; id=signed1;\"",
+        .. extra,
         "",
     ]);
 
-    public UnboundServer()
+    public UnboundServer() : this([])
+    {
+    }
+
+    /// <param name="extraSigned">more records for signed.test (relative names), e.g. a test's own TLSA records</param>
+    internal UnboundServer(IReadOnlyList<string> extraSigned)
     {
         if (!File.Exists(Binary))
             throw new InvalidOperationException($"{Binary} not found: install Debian's unbound (.ci/run does)");
@@ -89,7 +95,7 @@ public sealed class UnboundServer : IDisposable
         Endpoint = new IPEndPoint(address, ProbeTestSupport.FreePort(address));
         var knotAddress = IPAddress.Parse("127.0.0.85");
         var knotPort = ProbeTestSupport.FreePort(knotAddress);
-        _knot = StartKnot(knotAddress, knotPort);
+        _knot = StartKnot(knotAddress, knotPort, extraSigned);
         var ksk = KeySigningKey(knotAddress, knotPort, "signed.test");
         var config = string.Join("\n",
         [
@@ -145,12 +151,12 @@ public sealed class UnboundServer : IDisposable
         }
     }
 
-    private Process StartKnot(IPAddress address, int port)
+    private Process StartKnot(IPAddress address, int port, IReadOnlyList<string> extraSigned)
     {
         if (!File.Exists(KnotBinary))
             throw new InvalidOperationException($"{KnotBinary} not found: install Debian's knot (.ci/run does)");
         foreach (var zone in new[] { "signed.test", "bogus.test" })
-            File.WriteAllText(Path.Combine(_dir, zone + ".zone"), SignedZone(zone));
+            File.WriteAllText(Path.Combine(_dir, zone + ".zone"), SignedZone(zone, zone == "signed.test" ? extraSigned : []));
         var config = string.Join("\n",
         [
             "server:",

@@ -82,12 +82,58 @@ public class SurveyCommandTests
         Assert.Equal($"sensor: error: {list}: {message}", Assert.Single(run.StderrLines));
     }
 
+    /// <summary>An ISPDB-style directory: dovecot's IMAP and POP3 and postfix's submission with STARTTLS, and a refused SSL port.</summary>
     [Fact]
-    public void IspdbDirectoryIsNotReadYet()
+    public void IspdbDirectorySurveysItsServers()
     {
-        var run = Run("survey", TempDir(), "--no-db");
+        using var servers = new SurveyLoopback();
+        var dir = TempDir();
+        var ispdb = Directory.CreateDirectory(Path.Combine(dir, "ispdb")).FullName;
+        File.WriteAllText(Path.Combine(ispdb, "loopback.test.xml"), """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <clientConfig version="1.1">
+              <emailProvider id="loopback.test">
+                <domain>loopback.test</domain>
+                <incomingServer type="imap"><hostname>127.0.0.1</hostname><port>143</port><socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username></incomingServer>
+                <incomingServer type="pop3"><hostname>127.0.0.1</hostname><port>110</port><socketType>STARTTLS</socketType></incomingServer>
+                <outgoingServer type="smtp"><hostname>127.0.0.1</hostname><port>587</port><socketType>STARTTLS</socketType></outgoingServer>
+              </emailProvider>
+            </clientConfig>
+            """);
+        var refusedPort = servers.Refused.Split(':')[1];
+        File.WriteAllText(Path.Combine(ispdb, "refused.test"),
+            $"<clientConfig version=\"1.1\"><emailProvider id=\"refused.test\"><outgoingServer type=\"smtp\"><hostname>127.0.0.1</hostname><port>{refusedPort}</port><socketType>SSL</socketType></outgoingServer></emailProvider></clientConfig>");
+
+        var run = Run("survey", ispdb, "--json", "--timeout", "2", "--no-db");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("", run.Stderr);
+        var lines = run.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var probes = lines.Where(l => l.GetProperty("type").GetString() == "probe")
+            .Select(l => (l.GetProperty("target").GetString(), l.GetProperty("protocol").GetString(), l.GetProperty("implicit_tls").GetBoolean(), l.GetProperty("outcome").GetString()))
+            .ToList();
+        Assert.Equal(
+        [
+            ("127.0.0.1:143", "imap", false, "ok"),
+            ("127.0.0.1:110", "pop3", false, "ok"),
+            ("127.0.0.1:587", "smtp", false, "ok"),
+            (servers.Refused, "smtp", true, "unreachable"),
+        ], probes);
+        var survey = lines[^1];
+        Assert.Equal((2, 3, 3, 1), (survey.GetProperty("domains").GetInt32(), survey.GetProperty("servers_reached").GetInt32(),
+            survey.GetProperty("with_starttls").GetInt32(), survey.GetProperty("unreachable").GetInt32()));
+    }
+
+    [Fact]
+    public void BadIspdbDirectoryIsOneLineAndExitTwo()
+    {
+        var dir = TempDir();
+        var run = Run("survey", dir, "--no-db");
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("not a Mozilla ISPDB autoconfig directory", Assert.Single(run.StderrLines));
+        Assert.Equal($"sensor: error: {dir}: no domain or host in it (no autoconfig file lists an IMAP, POP3 or SMTP server)", Assert.Single(run.StderrLines));
+        File.WriteAllText(Path.Combine(dir, "bad.test.xml"), "<clientConfig><emailProvider>");
+        var bad = Run("survey", dir, "--no-db");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.StartsWith($"sensor: error: {dir}: bad.test.xml: not well-formed XML: ", Assert.Single(bad.StderrLines));
     }
 
     [Theory]

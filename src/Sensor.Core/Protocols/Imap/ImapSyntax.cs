@@ -106,15 +106,25 @@ internal static class ImapSyntax
         return Ascii.EqualsIgnoreCase(name, "CAPABILITY") ? Atoms(atoms) : null;
     }
 
+    /// <summary>Counted first, so the list is made once at its size (capability lists are long and frequent).</summary>
     public static IReadOnlyList<string> Atoms(ReadOnlySpan<byte> text)
     {
-        var atoms = new List<string>();
-        while (!text.IsEmpty)
+        var atoms = new string[CountAtoms(text)];
+        for (int i = 0; i < atoms.Length;)
         {
             var atom = Ascii.NextToken(text, out text);
             if (!atom.IsEmpty)
-                atoms.Add(WireText.Escape(atom));
+                atoms[i++] = WireText.Escape(atom);
         }
         return atoms;
+    }
+
+    private static int CountAtoms(ReadOnlySpan<byte> text)
+    {
+        int count = 0;
+        while (!text.IsEmpty)
+            if (!Ascii.NextToken(text, out text).IsEmpty)
+                count++;
+        return count;
     }
 }

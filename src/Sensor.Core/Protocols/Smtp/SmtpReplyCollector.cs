@@ -27,7 +27,7 @@ internal sealed class SmtpReplyCollector
     }
 
     /// <summary>RFC 5321 §4.1.1.1: the EHLO reply's first line names the server; each later line is one extension, text as sent.</summary>
-    public IReadOnlyList<string> LinesAfterFirst() => _lines.Skip(1).ToArray();
+    public IReadOnlyList<string> LinesAfterFirst() => _lines.Count <= 1 ? [] : _lines[1..];
 
     public void Clear()
     {
