@@ -4,7 +4,8 @@
 # - unbound and knot, which the DNS tests start themselves on 127.0.0.x with a config in a temp dir;
 # - chromium, to render the fieldtest and survey HTML reports headless;
 # - openssl, whose s_server serves the DANE-TA test's chain (the test makes the chain with it too);
-# - nats-server, which the agent tests start themselves on 127.0.0.1 with a user/password config in a temp dir;
+# - nats-server, which the agent and fleet tests start themselves on 127.0.0.1 with a user/password config
+#   (and for the fleet tests JetStream, its store) in a temp dir;
 # - socat and iproute2, with which the cross-check's network-namespace test (tests/Sensor.Tests/CrossCheck/netns-lab.sh)
 #   relays between the namespaces it makes and the loopback postfix and nats-server.
 set -euo pipefail

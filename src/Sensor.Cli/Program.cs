@@ -8,6 +8,7 @@ var root = new RootCommand("Sensor: catches attacks on email transport security 
     LiveCommand.Build(),
     ProbeCommand.Build(),
     AgentCommand.Build(),
+    TailCommand.Build(),
     ImportCommand.Build(),
     FieldtestCommand.Build(),
     SurveyCommand.Build(),

@@ -57,6 +57,20 @@ public sealed class BusOptions
         }
     }
 
+    /// <summary>The open connection, or null after logging one line for a failed one (the command then exits 2).</summary>
+    public static async Task<NatsConnection?> ConnectOrLogAsync(NatsOpts opts, CancellationToken token)
+    {
+        try
+        {
+            return await AgentBus.ConnectAsync(opts, token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            Log.Error("{Message}", Describe(e, opts.Url));
+            return null;
+        }
+    }
+
     /// <summary>One line for a failed connection (refused, unreachable, bad credentials).</summary>
     public static string Describe(Exception e, string url)
     {
@@ -131,16 +145,8 @@ public static class AgentCommand
             return ExitCodes.BadInput;
         }
         var agent = new ProbeAgent(settings);
-        NatsConnection nats;
-        try
-        {
-            nats = await AgentBus.ConnectAsync(opts, token);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
-        {
-            Log.Error("{Message}", BusOptions.Describe(e, opts.Url));
+        if (await BusOptions.ConnectOrLogAsync(opts, token) is not { } nats)
             return ExitCodes.BadInput;
-        }
         await using (nats)
         {
             var allowed = settings.Policy.Allowed.Count == 0 ? "none" : string.Join(", ", settings.Policy.Allowed);

@@ -28,6 +28,9 @@ public sealed class CrossCheckCli
 
     public IEnumerable<Option> All => [_crossCheck, _via, _ttl, _timeout, _wait, _localVantage, .. _bus.All];
 
+    /// <summary>The bus and its credentials: the --via agents' and, in fleet mode, where records are published.</summary>
+    public BusOptions Bus => _bus;
+
     /// <summary>The vantage names whose probes cross the capture's own path.</summary>
     public IReadOnlySet<string> SamePathVantages(ParseResult result) =>
         new HashSet<string>(StringComparer.OrdinalIgnoreCase) { CrossCheckOptions.LocalVantage, LocalVantage(result) };
@@ -36,18 +39,16 @@ public sealed class CrossCheckCli
     public OnTheFlyPlan? Read(ParseResult result)
     {
         var via = result.GetValue(_via) ?? [];
-        var busGiven = _bus.All.Any(o => result.GetResult(o) is not null);
+        // --bus alone is fleet mode (FleetOptions), so only the cross-check's own options need --crosscheck
         if (!result.GetValue(_crossCheck))
         {
-            if (via.Length > 0 || busGiven || result.GetResult(_ttl) is not null || result.GetResult(_timeout) is not null || result.GetResult(_wait) is not null)
-                throw new UsageException("--via, --bus, --crosscheck-ttl, --crosscheck-timeout and --crosscheck-wait go with --crosscheck");
+            if (via.Length > 0 || result.GetResult(_ttl) is not null || result.GetResult(_timeout) is not null || result.GetResult(_wait) is not null)
+                throw new UsageException("--via, --crosscheck-ttl, --crosscheck-timeout and --crosscheck-wait go with --crosscheck");
             return null;
         }
         foreach (var name in via)
             if (!AgentSubjects.IsValidName(name))
                 throw new UsageException($"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{name}'");
-        if (via.Length == 0 && busGiven)
-            throw new UsageException("--bus and its credentials go with --via NAME");
         var step = Seconds(result.GetValue(_timeout));
         var settings = new OnTheFlySettings
         {

@@ -45,6 +45,7 @@ public static class LiveCommand
         };
         foreach (var option in CrossCheck.All)
             command.Options.Add(option);
+        FleetOptions.AddTo(command);
         command.SetAction(result => Run(result));
         return command;
     }
@@ -61,8 +62,10 @@ public static class LiveCommand
             bool interfacesFromConfig = result.GetValue(Interfaces) is not { Length: > 0 };
             // --crosscheck: servers are probed as sessions happen; the verdicts come when the capture stops
             var crossCheck = CrossCheck.Read(result) is { } plan ? new LiveCrossCheck(plan, CrossCheck.SamePathVantages(result)) : null;
+            // --bus: fleet mode, the records also go to the bus (the outbox beside the store)
+            var fleet = FleetOptions.Read(result, CrossCheck.Bus, config.Settings.Storage.Enabled ? config.Settings.Storage.Db : null, config.Settings.Sinks.ShowSecrets);
             using var runtime = LiveRuntime.Open(config.Settings,
-                index => interfacesFromConfig ? config.Sources.Where($"Capture:Interfaces:{index}") : null, crossCheck);
+                index => interfacesFromConfig ? config.Sources.Where($"Capture:Interfaces:{index}") : null, crossCheck, fleet);
             return LiveHost.Run(runtime, () => Console.Error.WriteLine(
                 $"sensor: capturing on {string.Join(", ", runtime.Captures.Select(c => c.InterfaceName))} with filter \"{config.Settings.Capture.Bpf ?? DefaultFilter}\""));
         }

@@ -36,6 +36,7 @@ public static class ReplayCommand
         };
         foreach (var option in OnTheFly.All)
             command.Options.Add(option);
+        FleetOptions.AddTo(command);
         command.SetAction(result => Run(result));
         return command;
     }
@@ -71,17 +72,19 @@ public static class ReplayCommand
         Severity? failOn = null;
         if (result.GetValue(FailOn) is { } failText)
             failOn = SeverityNames.TryParse(failText, out var severity) ? severity : throw new UsageException($"--fail-on takes info, low, medium or high, not '{failText}'");
+        var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
         return new ReplaySettings(
             new ReplayOptions(files, LoadRules(result), ReassemblyLimits.Default, result.GetValue(Evidence)),
             result.GetValue(Json),
-            result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath(),
+            dbPath,
             result.GetValue(ShowSecrets),
             failOn,
             ShowProgress: !result.GetValue(NoProgress) && !Console.IsErrorRedirected
                 && files.Sum(f => new FileInfo(f).Length) >= ProgressDisplay.MinimumBytes,
             CrossCheckMaxAge: result.GetValue(CrossCheckMaxAge) is { } age ? ParseAge(age, "--crosscheck-max-age") : Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge,
             OnTheFly: OnTheFly.Read(result),
-            SamePathVantages: OnTheFly.SamePathVantages(result));
+            SamePathVantages: OnTheFly.SamePathVantages(result),
+            Fleet: FleetOptions.Read(result, OnTheFly.Bus, dbPath, result.GetValue(ShowSecrets)));
     }
 
     /// <summary>A positive age: a number and d, h, m or s.</summary>
@@ -121,4 +124,5 @@ public static class ReplayCommand
 public sealed class UsageException(string message) : Exception(message);
 
 public sealed record ReplaySettings(ReplayOptions Options, bool Json, string? DbPath, bool ShowSecrets, Severity? FailOn, bool ShowProgress,
-    TimeSpan? CrossCheckMaxAge = null, OnTheFlyPlan? OnTheFly = null, IReadOnlySet<string>? SamePathVantages = null);
+    TimeSpan? CrossCheckMaxAge = null, OnTheFlyPlan? OnTheFly = null, IReadOnlySet<string>? SamePathVantages = null,
+    Sensor.Core.Fleet.FleetSettings? Fleet = null);

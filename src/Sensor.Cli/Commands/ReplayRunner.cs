@@ -33,6 +33,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
 
         var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath())));
         using var onTheFly = settings.OnTheFly?.Start(TimeProvider.System);
+        using var fleet = FleetOptions.Start(settings.Fleet); // fleet mode: also to the bus, through the outbox
+        if (fleet is not null)
+            sinks.Add(new Sensor.Core.Fleet.FleetSink(fleet));
         var crossCheck = CrossCheckCli.Setup(store, onTheFly, settings.CrossCheckMaxAge ?? CrossCheckOptions.DefaultMaxAge,
             settings.SamePathVantages ?? CrossCheckOptions.Default.SamePathVantages);
         using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck);

@@ -9,6 +9,7 @@ using Sensor.Core.Live;
 using Sensor.Core.Metrics;
 using Sensor.Core.Output;
 using Sensor.Core.Reassembly;
+using Sensor.Core.Fleet;
 using Sensor.Core.Storage;
 using Serilog;
 
@@ -23,9 +24,10 @@ public sealed class LiveRuntime : IDisposable
 {
     private readonly Stack<IDisposable> _owned = new();
 
-    private LiveRuntime(SensorSettings settings, LiveCrossCheck? crossCheck) => (Settings, _crossCheck) = (settings, crossCheck);
+    private LiveRuntime(SensorSettings settings, LiveCrossCheck? crossCheck, FleetSettings? fleet) => (Settings, _crossCheck, _fleet) = (settings, crossCheck, fleet);
 
     private readonly LiveCrossCheck? _crossCheck;
+    private readonly FleetSettings? _fleet;
 
     public SensorSettings Settings { get; }
     public IReadOnlyList<LiveCapture> Captures { get; private set; } = [];
@@ -38,9 +40,10 @@ public sealed class LiveRuntime : IDisposable
 
     /// <param name="whereInterface">where the i-th interface was configured, for its error line (null: the command line)</param>
     /// <param name="crossCheck">with --crosscheck: how to probe on the fly</param>
-    public static LiveRuntime Open(SensorSettings settings, Func<int, string?> whereInterface, LiveCrossCheck? crossCheck = null)
+    /// <param name="fleet">with --bus: where the records are published too</param>
+    public static LiveRuntime Open(SensorSettings settings, Func<int, string?> whereInterface, LiveCrossCheck? crossCheck = null, FleetSettings? fleet = null)
     {
-        var runtime = new LiveRuntime(settings, crossCheck);
+        var runtime = new LiveRuntime(settings, crossCheck, fleet);
         try
         {
             runtime.OpenAll(whereInterface);
@@ -112,6 +115,8 @@ public sealed class LiveRuntime : IDisposable
             sinks.Add(Own(new LiveJsonLinesSink(JsonlFile = OpenJsonlFile(path, Settings.Sinks.JsonLines))));
         if (Store is not null)
             sinks.Add(new LiveStoreSink(Store));
+        if (FleetOptions.Start(_fleet) is { } fleet)
+            sinks.Add(new FleetSink(Own(fleet)));
         return sinks;
     }
 

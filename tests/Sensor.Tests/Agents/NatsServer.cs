@@ -7,36 +7,47 @@ namespace Sensor.Tests.Agents;
 
 /// <summary>
 /// A real nats-server (Debian's package) on 127.0.0.1:&lt;free port&gt;, its config in a temp dir,
-/// requiring a user and password; killed on dispose.
+/// requiring a user and password; with <c>jetStream</c>, JetStream keeps its store in that dir, so
+/// <see cref="Stop"/> then <see cref="Start"/> is a restart on the same store. Killed on dispose.
 /// </summary>
 public sealed class NatsServer : IDisposable
 {
     public const string Binary = "/usr/sbin/nats-server";
     public const string User = "sensor";
-    private readonly Process _process;
+    private readonly string _config;
+    private readonly int _port;
+    private Process _process = null!;
 
     public string Directory { get; }
     public string Url { get; }
     public string Password { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
     public string PasswordFile { get; }
 
-    public NatsServer()
+    public NatsServer(bool jetStream = false)
     {
         if (!File.Exists(Binary))
             throw new InvalidOperationException($"{Binary} is missing: run scripts/setup-test-servers.sh (apt-get install nats-server)");
         Directory = Cli.SensorProcess.TempDir();
-        var port = ProbeTestSupport.FreePort(IPAddress.Loopback);
-        Url = $"nats://127.0.0.1:{port}";
-        var config = Path.Combine(Directory, "nats.conf");
-        File.WriteAllText(config, $$"""
-            listen: "127.0.0.1:{{port}}"
+        _port = ProbeTestSupport.FreePort(IPAddress.Loopback);
+        Url = $"nats://127.0.0.1:{_port}";
+        _config = Path.Combine(Directory, "nats.conf");
+        var store = jetStream ? $"jetstream {{ store_dir: \"{Path.Combine(Directory, "js")}\" }}" : "";
+        File.WriteAllText(_config, $$"""
+            listen: "127.0.0.1:{{_port}}"
             authorization { user: "{{User}}", password: "{{Password}}" }
+            {{store}}
             """);
         PasswordFile = Path.Combine(Directory, "password");
         File.WriteAllText(PasswordFile, Password + "\n");
+        Start();
+    }
+
+    /// <summary>Starts the server (again, after <see cref="Stop"/>) and waits until it accepts connections.</summary>
+    public void Start()
+    {
         var start = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(config);
+        start.ArgumentList.Add(_config);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
@@ -48,7 +59,7 @@ public sealed class NatsServer : IDisposable
             try
             {
                 using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, port);
+                client.Connect(IPAddress.Loopback, _port);
                 return;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
@@ -65,7 +76,8 @@ public sealed class NatsServer : IDisposable
 
     public string[] CredentialArgs() => ["--bus", Url, "--user", User, "--password-file", PasswordFile];
 
-    public void Dispose()
+    /// <summary>Kills the server (as a crash or a pulled cable would end it); <see cref="Start"/> brings it back.</summary>
+    public void Stop()
     {
         try
         {
@@ -79,6 +91,11 @@ public sealed class NatsServer : IDisposable
         {
         }
         _process.Dispose();
+    }
+
+    public void Dispose()
+    {
+        Stop();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

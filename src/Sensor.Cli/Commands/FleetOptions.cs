@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Sensor.Core.Fleet;
+using Sensor.Core.Storage;
+using Serilog;
+
+namespace Sensor.Cli.Commands;
+
+/// <summary>
+/// Fleet mode's options on `sensor live` and `sensor replay`: the sensor's name and the outbox cap;
+/// the bus and its credentials are the command's one <see cref="BusOptions"/> (shared with --crosscheck --via).
+/// </summary>
+public static class FleetOptions
+{
+    private static readonly Option<string?> SensorName = new("--sensor-name") { Description = "this sensor's name on the bus (1-64 of A-Z a-z 0-9 - _; default: the host name)" };
+    private static readonly Option<int> OutboxCap = new("--bus-outbox-max")
+    {
+        Description = $"records kept on disk while the bus is away (default {FleetSettings.DefaultOutboxCap}); past it new records are dropped and counted",
+        DefaultValueFactory = _ => FleetSettings.DefaultOutboxCap,
+    };
+
+    public static void AddTo(Command command)
+    {
+        command.Options.Add(SensorName);
+        command.Options.Add(OutboxCap);
+    }
+
+    /// <summary>The fleet settings when --bus was given, else null; a UsageException for a bad combination.</summary>
+    public static FleetSettings? Read(ParseResult result, BusOptions bus, string? dbPath, bool showSecrets)
+    {
+        if (result.GetValue(bus.Bus) is null)
+        {
+            if (result.GetResult(SensorName) is not null || result.GetResult(OutboxCap) is { Implicit: false })
+                throw new UsageException("--sensor-name and --bus-outbox-max go with --bus");
+            return null;
+        }
+        if (showSecrets)
+            throw new UsageException("--show-secrets does not go with --bus: secrets never leave this machine over the bus");
+        var name = result.GetValue(SensorName) ?? FleetSubjects.DefaultSensorName();
+        if (!FleetSubjects.IsValidName(name))
+            throw new UsageException($"--sensor-name takes 1-64 letters, digits, '-' or '_', not '{name}'");
+        var cap = result.GetValue(OutboxCap);
+        if (cap is < 1 or > 10_000_000)
+            throw new UsageException("--bus-outbox-max takes 1 to 10000000 records");
+        var opts = bus.Read(result, $"sensor-{name}", TimeSpan.FromSeconds(5));
+        // beside the store (or in the default data folder with --no-db), like the fingerprint key
+        var folder = Path.GetDirectoryName(Path.GetFullPath(dbPath ?? SensorStore.DefaultPath()))!;
+        return new FleetSettings(opts, name, folder, cap);
+    }
+
+    /// <summary>Starts publishing; an outbox that cannot be opened is one line and exit 2.</summary>
+    public static FleetPublisher? Start(FleetSettings? settings)
+    {
+        if (settings is null)
+            return null;
+        try
+        {
+            return FleetPublisher.Start(settings, line => Log.Information("{Line}", line), line => Log.Warning("{Line}", line));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
+        {
+            throw new UsageException($"cannot open the bus outbox in {settings.OutboxFolder}: {e.Message}");
+        }
+    }
+}

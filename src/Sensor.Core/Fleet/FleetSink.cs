@@ -1,0 +1,22 @@
+using System.Text.Json;
+using Sensor.Core.Detection;
+using Sensor.Core.Output;
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Fleet;
+
+/// <summary>
+/// The record sink of fleet mode: each session, finding and verdict (as redacted as every other
+/// output) goes to the bus as its JSON Lines record, on <c>sensor.&lt;sensor&gt;.&lt;type&gt;.&lt;kind&gt;</c>.
+/// </summary>
+public sealed class FleetSink(FleetPublisher publisher) : IRecordSink
+{
+    public void OnSession(MailSession session, SessionRecord record) =>
+        publisher.Enqueue(FleetSubjects.Session, record.Protocol, JsonSerializer.SerializeToUtf8Bytes(record, RecordJsonContext.Default.SessionRecord));
+
+    public void OnFinding(Finding finding, FindingRecord record) =>
+        publisher.Enqueue(FleetSubjects.Finding, record.Kind, JsonSerializer.SerializeToUtf8Bytes(record, RecordJsonContext.Default.FindingRecord));
+
+    public void OnVerdict(VerdictRecord record) =>
+        publisher.Enqueue(FleetSubjects.Verdict, record.Verdict, JsonSerializer.SerializeToUtf8Bytes(record, RecordJsonContext.Default.VerdictRecord));
+}

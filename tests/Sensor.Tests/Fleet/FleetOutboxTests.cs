@@ -1,0 +1,109 @@
+using System.Text;
+using NATS.Client.JetStream;
+using Sensor.Core.Agents;
+using Sensor.Core.Fleet;
+using Sensor.Tests.Agents;
+using Sensor.Tests.Cli;
+using static Sensor.Tests.Fleet.FleetTestSupport;
+
+namespace Sensor.Tests.Fleet;
+
+/// <summary>The on-disk outbox and the publisher that drains it: order, restarts, the cap, and a retry after a lost ack.</summary>
+public class FleetOutboxTests
+{
+    private static OutboxMessage Message(int n) => new() { Subject = $"sensor.t.finding.k{n}", MsgId = $"t-run-{n}", Data = Encoding.UTF8.GetBytes($"{{\"n\":{n}}}") };
+
+    [Fact]
+    public void Outbox_KeepsOrderAcrossAReopen_AndRemovesOnlyWhatWasAcknowledged()
+    {
+        var folder = SensorProcess.TempDir();
+        using (var outbox = FleetOutbox.Open(folder, "t"))
+        {
+            outbox.Append([Message(1), Message(2), Message(3)]);
+            outbox.RemoveThrough(outbox.Oldest(1)[0].Id);
+            outbox.Append([Message(4)]);
+            Assert.Equal(3, outbox.Count);
+        }
+        using (var reopened = FleetOutbox.Open(folder, "t"))
+        {
+            Assert.Equal(3, reopened.Count);
+            reopened.Append([Message(5)]);
+            var waiting = reopened.Oldest(10);
+            Assert.Equal(["t-run-2", "t-run-3", "t-run-4", "t-run-5"], waiting.Select(m => m.MsgId).ToList());
+            Assert.Equal("sensor.t.finding.k2", waiting[0].Subject);
+            Assert.Equal("{\"n\":2}", Encoding.UTF8.GetString(waiting[0].Data));
+            Assert.Equal(["t-run-2", "t-run-3"], reopened.Oldest(2).Select(m => m.MsgId).ToList());
+        }
+    }
+
+    [Fact]
+    public async Task Publisher_WithTheBusDown_KeepsUpToTheCap_CountsTheDrops_AndLeavesTheRestForTheNextRun()
+    {
+        using var credentials = new NatsServer();
+        var folder = SensorProcess.TempDir();
+        var bus = AgentBus.Options(DeadBus(credentials)[1], new BusCredentials(User: NatsServer.User, Password: credentials.Password), "t", TimeSpan.FromSeconds(1));
+        var warnings = new List<string>();
+        await using (var publisher = FleetPublisher.Start(new FleetSettings(bus, "t", folder, OutboxCap: 3), _ => { }, line => { lock (warnings) warnings.Add(line); }))
+        {
+            for (var n = 1; n <= 5; n++)
+                publisher.Enqueue(FleetSubjects.Finding, "kind-" + n, Encoding.UTF8.GetBytes($"{{\"n\":{n}}}"));
+            Assert.Equal(2, publisher.Dropped);
+            Assert.Equal(3, publisher.Waiting);
+            Assert.Equal(0, publisher.Published);
+        }
+        Assert.Contains(warnings, w => w.StartsWith("bus: the outbox holds its cap of 3 records; 1 new records dropped so far"));
+        Assert.Contains("bus: 3 records kept in the outbox; the next run with --bus sends them first", warnings);
+        Assert.Contains("bus: 2 records were not published: the outbox was full (cap 3) or the server refused them", warnings);
+        using var outbox = FleetOutbox.Open(folder, "t");
+        Assert.Equal(["sensor.t.finding.kind-1", "sensor.t.finding.kind-2", "sensor.t.finding.kind-3"], outbox.Oldest(10).Select(m => m.Subject).ToList());
+    }
+
+    /// <summary>
+    /// JetStream stored a record but its ack never came back (the bus went away): the record is still in
+    /// the outbox, and when it is sent again with its Nats-Msg-Id the stream keeps one copy.
+    /// </summary>
+    [Fact]
+    public async Task RecordSentAgainAfterALostAck_IsStoredOnce()
+    {
+        using var nats = new NatsServer(jetStream: true);
+        var folder = SensorProcess.TempDir();
+        using (var outbox = FleetOutbox.Open(folder, "t"))
+            outbox.Append([Message(1), Message(2)]);
+        await using (var connection = await AgentBus.ConnectAsync(Options(nats), CancellationToken.None))
+        {
+            var js = new NatsJSContext(connection);
+            await FleetStream.EnsureAsync(js, CancellationToken.None);
+            var first = await js.PublishAsync(Message(1).Subject, Message(1).Data, opts: new NatsJSPubOpts { MsgId = Message(1).MsgId });
+            first.EnsureSuccess(); // stored; pretend this ack was lost
+        }
+
+        await using (var publisher = FleetPublisher.Start(new FleetSettings(Options(nats), "t", folder), _ => { }, _ => { }))
+        {
+            Assert.True(SpinWait.SpinUntil(() => publisher.Waiting == 0, TimeSpan.FromSeconds(20)), "the outbox did not drain");
+            Assert.Equal(2, publisher.Published); // the duplicate counts as delivered
+            Assert.Equal(0, publisher.Dropped);
+        }
+
+        var messages = await StreamMessagesAsync(nats);
+        Assert.Equal([("sensor.t.finding.k1", "t-run-1"), ("sensor.t.finding.k2", "t-run-2")], messages);
+        using var drained = FleetOutbox.Open(folder, "t");
+        Assert.Equal(0, drained.Count);
+    }
+
+    [Fact]
+    public async Task Stream_IsCreatedWithTheDocumentedConfig_AndAnOperatorsLimitsAreKept()
+    {
+        using var nats = new NatsServer(jetStream: true);
+        await using var connection = await AgentBus.ConnectAsync(Options(nats), CancellationToken.None);
+        var js = new NatsJSContext(connection);
+        // an operator made the stream first, with a shorter age and only the findings
+        await js.CreateStreamAsync(FleetStream.Config() with { MaxAge = TimeSpan.FromDays(2), Subjects = ["sensor.*.finding.*"] });
+
+        await FleetStream.EnsureAsync(js, CancellationToken.None);
+
+        var config = (await js.GetStreamAsync(FleetStream.Name)).Info.Config;
+        Assert.Equal(TimeSpan.FromDays(2), config.MaxAge);
+        Assert.Equal(["sensor.*.finding.*", "sensor.*.session.*", "sensor.*.verdict.*"], config.Subjects!.ToList());
+        Assert.Equal(TimeSpan.FromMinutes(10), config.DuplicateWindow);
+    }
+}

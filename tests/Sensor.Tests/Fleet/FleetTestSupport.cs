@@ -1,0 +1,78 @@
+using System.Text.Json;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using Sensor.Core.Agents;
+using Sensor.Core.Fleet;
+using Sensor.Core.Output;
+using Sensor.Tests.Agents;
+using Sensor.Tests.Cli;
+using Sensor.Tests.Replay;
+
+namespace Sensor.Tests.Fleet;
+
+/// <summary>A finding as `sensor tail --json` prints it: the record and the sensor that published it.</summary>
+public sealed record TailedFinding(string Sensor, FindingRecord Record)
+{
+    public string? User => Record.Evidence.GetValueOrDefault("user");
+
+    /// <summary>What the manifest says of a finding, with the sensor in front, for exact comparison.</summary>
+    public string Key => $"{Sensor} {Record.Kind}/{Record.Variant} {Record.Protocol} {Record.Client}->{Record.Server} user={User}";
+}
+
+internal static class FleetTestSupport
+{
+    /// <summary>`sensor replay --json` of bundled captures as sensor <paramref name="sensor"/>, with its own store in <paramref name="folder"/>.</summary>
+    public static SensorRun ReplayAs(string[] bus, string sensor, string folder, params string[] captures) =>
+        SensorProcess.Run(["replay", "--json", "--db", Path.Combine(folder, "sensor.db"), "--sensor-name", sensor, .. bus,
+            .. captures.Select(SensorProcess.BundledCapture)]);
+
+    /// <summary>`sensor tail --all --no-follow --json` plus <paramref name="filters"/>: what the stream holds now.</summary>
+    public static (SensorRun Run, List<TailedFinding> Findings) Tail(NatsServer nats, params string[] filters)
+    {
+        var run = SensorProcess.Run(["tail", .. nats.CredentialArgs(), "--all", "--no-follow", "--json", .. filters]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return (run, [.. run.StdoutLines.Select(ParseTailLine)]);
+    }
+
+    public static TailedFinding ParseTailLine(string line)
+    {
+        using var document = JsonDocument.Parse(line);
+        var sensor = document.RootElement.GetProperty("sensor").GetString()!;
+        return new TailedFinding(sensor, JsonSerializer.Deserialize(line, RecordJsonContext.Default.FindingRecord)!);
+    }
+
+    /// <summary>The manifest's findings of a capture, as <see cref="TailedFinding.Key"/>s of sensor <paramref name="sensor"/>.</summary>
+    public static IEnumerable<string> ManifestKeys(string sensor, string capture) =>
+        Manifest.Load().Captures.Single(c => c.File == capture).Findings
+            .Select(f => $"{sensor} {f.Kind}/{f.Variant} {f.Protocol} {f.Client}->{f.Server} user={f.User}");
+
+    /// <summary>The finding ids of a sensor's own --json output, in the order it made them.</summary>
+    public static List<string> FindingIds(SensorRun run) =>
+        [.. run.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(r => r.GetProperty("type").GetString() == "finding")
+            .Select(r => r.GetProperty("id").GetString()!)];
+
+    public static NatsOpts Options(NatsServer nats) =>
+        AgentBus.Options(nats.Url, new BusCredentials(User: NatsServer.User, Password: nats.Password), "fleet-test", TimeSpan.FromSeconds(5));
+
+    /// <summary>Every message the stream holds, oldest first: (subject, Nats-Msg-Id).</summary>
+    public static async Task<List<(string Subject, string? MsgId)>> StreamMessagesAsync(NatsServer nats)
+    {
+        await using var connection = await AgentBus.ConnectAsync(Options(nats), CancellationToken.None);
+        var js = new NatsJSContext(connection);
+        var consumer = await js.CreateOrderedConsumerAsync(FleetStream.Name);
+        var messages = new List<(string, string?)>();
+        while (true)
+        {
+            var before = messages.Count;
+            await foreach (var message in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = 1000 }))
+                messages.Add((message.Subject, message.Headers?["Nats-Msg-Id"].ToString()));
+            if (messages.Count == before)
+                return messages;
+        }
+    }
+
+    /// <summary>A loopback URL where nothing listens: a bus that is down.</summary>
+    public static string[] DeadBus(NatsServer credentialsFrom) =>
+        ["--bus", $"nats://127.0.0.1:{Probing.ProbeTestSupport.FreePort(System.Net.IPAddress.Loopback)}", "--user", NatsServer.User, "--password-file", credentialsFrom.PasswordFile];
+}
