@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Sensor.Tests.Cli;
+using Sensor.Tests.Live;
+using Sensor.Tests.Replay;
+
+namespace Sensor.Tests.LiveNet;
+
+/// <summary>
+/// tcpreplay sends the bundled captures at top speed from a test namespace onto a veth; `sensor live`
+/// captures the root-namespace end. Its findings must be the findings of `sensor replay` on the same
+/// files, and every frame tcpreplay sent must be seen or counted as dropped. The veth end the sensor
+/// reads is unaddressed, and the frames carry foreign MACs, so the host's IP stack never takes them.
+/// </summary>
+[Collection(VethCollection.Name)]
+public partial class TcpreplayTests
+{
+    [Fact]
+    public void BundledCapturesAtTopSpeed_GiveTheFindingsOfReplay_AndEveryFrameIsCounted()
+    {
+        var captures = VethFraming.InTimeOrder(Manifest.Load().Captures.Select(c => c.Path));
+        var workDir = SensorProcess.TempDir();
+        var framed = captures.Select(c => VethFraming.ForVeth(c, workDir)).ToArray();
+        using var veth = VethNamespace.Create(addressed: false, mtu: 65535);
+        using var sensor = LiveSensorProcess.Start("live", "-i", veth.HostInterface, "--json", "--no-db", "-v");
+
+        long sent = Tcpreplay(veth, framed);
+        WaitUntilQuiet(sensor);
+        Assert.Equal(0, sensor.Interrupt("TERM"));
+
+        var counts = CaptureCounts.Parse(sensor.Stderr, veth.HostInterface);
+        Assert.Equal(sent, counts.Seen + counts.KernelDropped);
+        var replay = SensorProcess.Run(["replay", .. captures.Select(c => c.Path), "--json", "--no-db"]);
+        Assert.Equal(0, replay.ExitCode);
+        var expected = FindingSet(replay.StdoutLines);
+        Assert.Contains(("starttls-stripped", "removed", "127.0.0.1:10025", "-"), expected); // the set is not trivially empty
+        Assert.Equal(expected, FindingSet(sensor.StdoutLines));
+    }
+
+    /// <summary>Fails on the product today: see <see cref="KernelDropsUnreported"/>.</summary>
+    [Fact(Skip = KernelDropsUnreported)]
+    public void FramesDroppedWhileTheSensorIsStalled_AreCountedAsKernelDrops()
+    {
+        var captures = VethFraming.InTimeOrder(Manifest.Load().Captures.Select(c => c.Path));
+        var workDir = SensorProcess.TempDir();
+        var framed = captures.Select(c => VethFraming.ForVeth(c, workDir)).ToArray();
+        using var veth = VethNamespace.Create(addressed: false, mtu: 65535);
+        using var sensor = LiveSensorProcess.Start("live", "-i", veth.HostInterface, "--json", "--no-db", "-v");
+        var pid = SensorPid(veth.HostInterface);
+
+        // Stopped, the sensor reads nothing: ~115 MB of frames overrun any capture buffer, so the kernel must drop.
+        Signal(pid, "STOP");
+        long sent;
+        try
+        {
+            sent = Tcpreplay(veth, framed, "--loop=100");
+        }
+        finally
+        {
+            Signal(pid, "CONT");
+        }
+        WaitUntilQuiet(sensor);
+        Assert.Equal(0, sensor.Interrupt("TERM"));
+
+        var counts = CaptureCounts.Parse(sensor.Stderr, veth.HostInterface);
+        Assert.True(counts.KernelDropped > 0, $"no kernel drops reported although {sent - counts.Seen} of {sent} frames were never seen");
+        Assert.Equal(sent, counts.Seen + counts.KernelDropped);
+    }
+
+    /// <summary>Why the stalled-sensor test is skipped until the live engine reads pcap_stats itself.</summary>
+    private const string KernelDropsUnreported =
+        "product bug: sensor live logs 0 kernel drops where tcpdump in the same test reports 129149 of 131000. " +
+        "SharpPcap 6.3.1 declares pcap_stat's three u_int fields as IntPtr (pcap_stat_unix), so on 64-bit Linux " +
+        "PcapStatistics.DroppedPackets holds ps_ifdrop and ps_drop lands in the upper half of ps_recv; " +
+        "LiveCapture.Run reports device.Statistics.DroppedPackets";
+
+    /// <summary>Sends the files in order at top speed from the namespace end; returns the frames tcpreplay says it sent.</summary>
+    private static long Tcpreplay(VethNamespace veth, string[] files, params string[] options)
+    {
+        var run = veth.Exec(TimeSpan.FromMinutes(2), "tcpreplay", ["-i", veth.InnerInterface, "--topspeed", .. options, .. files])
+            .EnsureSuccess("tcpreplay");
+        Assert.Equal("0", FailedPackets().Match(run.Stdout).Groups[1].Value);
+        return long.Parse(SuccessfulPackets().Match(run.Stdout).Groups[1].Value);
+    }
+
+    /// <summary>The sensor has read what the wire carried once its output stops growing.</summary>
+    private static void WaitUntilQuiet(LiveSensorProcess sensor)
+    {
+        int lines = -1;
+        while (lines != sensor.StdoutLines.Length)
+        {
+            lines = sensor.StdoutLines.Length;
+            Thread.Sleep(2000);
+        }
+    }
+
+    /// <summary>(kind, variant, server, user) of every finding, "-" for null.</summary>
+    private static SortedSet<(string, string, string, string)> FindingSet(IEnumerable<string> lines) =>
+        new(lines.Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(r => r.GetProperty("type").GetString() == "finding")
+            .Select(f => (f.GetProperty("kind").GetString()!, f.GetProperty("variant").GetString() ?? "-",
+                f.GetProperty("server").GetString()!, f.GetProperty("evidence").TryGetProperty("user", out var u) ? u.GetString() ?? "-" : "-")));
+
+    private static int SensorPid(string iface) =>
+        int.Parse(ExternalTool.Run("pgrep", "-f", $"sensor.dll live -i {iface} ").EnsureSuccess("pgrep").Stdout.Split('\n')[0]);
+
+    private static void Signal(int pid, string signal) => ExternalTool.Run("kill", "-" + signal, pid.ToString()).EnsureSuccess("kill");
+
+    [GeneratedRegex(@"Successful packets:\s+(\d+)")]
+    private static partial Regex SuccessfulPackets();
+
+    [GeneratedRegex(@"Failed packets:\s+(\d+)")]
+    private static partial Regex FailedPackets();
+}
