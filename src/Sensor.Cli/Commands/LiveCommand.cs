@@ -34,12 +34,15 @@ public static class LiveCommand
     private static readonly Option<bool> ShowSecrets = new("--show-secrets") { Description = "reveal passwords and tokens in every output (forensics only; default: redacted)" };
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly Option<int?> Workers = new("--workers") { Description = $"worker threads that flows are spread over (default {LiveSensorOptions.DefaultWorkers} here: one per two cores)" };
+    private static readonly Option<string?> Evidence = new("--evidence") { Description = "write each finding's packets (its flow's recent packets) to DIR/ID-KIND.pcap, mode 0600" };
+    private static readonly Option<int?> MemoryBudget = new("--memory-budget") { Description = "MiB the engine may keep (flows, buffers, evidence rings, queues); default 1024" };
 
     public static Command Build()
     {
         var command = new Command("live", "Capture from network interfaces and report credentials in the clear and STARTTLS stripping as sessions end (until SIGINT/SIGTERM)")
         {
-            Interfaces, Bpf, Json, JsonlFile, Db, NoDb, ShowSecrets, LogFile, Verbose,
+            Interfaces, Bpf, Json, JsonlFile, Db, NoDb, ShowSecrets, LogFile, Verbose, Workers, Evidence, MemoryBudget,
         };
         command.SetAction(result => Run(result));
         return command;
@@ -75,6 +78,7 @@ public static class LiveCommand
         var names = (result.GetValue(Interfaces) ?? []).Distinct().ToArray();
         var captureOptions = new LiveCaptureOptions { Filter = filter };
         var captures = names.Select(name => new LiveCapture(name, captureOptions)).ToList();
+        var engineOptions = EngineOptions(result);
         try
         {
             var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
@@ -94,7 +98,7 @@ public static class LiveCommand
             if (store is not null)
                 sinks.Add(new LiveStoreSink(store));
             var mapper = new RecordMapper(new SecretRedactor(result.GetValue(ShowSecrets), SecretRedactor.LoadOrCreateKey(KeyPath(dbPath))));
-            using var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, store, mapper, sinks, judgeAsSeen: true);
+            using var sensor = new LiveSensor(captures, DefaultRules.Rules, store, mapper, sinks, engineOptions);
 
             using var stop = new CancellationTokenSource();
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -106,7 +110,7 @@ public static class LiveCommand
             }
 
             Console.Error.WriteLine($"sensor: capturing on {string.Join(", ", names)} with filter \"{filter}\"");
-            var runs = Run(new LiveSensor(captures, pipeline), stop.Token);
+            var runs = Run(sensor, stop.Token);
             store?.Flush();
             int exit = ExitCodes.Ok;
             foreach (var (name, run) in runs)
@@ -121,7 +125,9 @@ public static class LiveCommand
                     exit = ExitCodes.BadInput;
                 }
             }
-            Log.Information("{Sessions} sessions, {Findings} findings", pipeline.Sessions, pipeline.Findings);
+            var stats = sensor.Snapshot();
+            Log.Information("{Sessions} sessions, {Findings} findings; {SensorDropped} frames dropped by the sensor (queues full), {FlowsEvicted} flows evicted at the memory budget",
+                stats.Sessions, stats.Findings, stats.SensorDropped, stats.FlowsEvicted);
             return exit;
         }
         finally
@@ -141,6 +147,25 @@ public static class LiveCommand
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
             throw;
+        }
+    }
+
+    /// <summary>The engine's sizing from the command line; a bad value is a usage error, not a crash.</summary>
+    private static LiveSensorOptions EngineOptions(ParseResult result)
+    {
+        var options = new LiveSensorOptions();
+        options = result.GetValue(Workers) is { } workers ? options with { Workers = workers } : options;
+        options = result.GetValue(MemoryBudget) is { } mib ? options with { MemoryBudgetBytes = (long)mib << 20 } : options;
+        if (result.GetValue(Evidence) is { } directory)
+            options = options with { EvidenceDirectory = EvidenceDirectory.Prepare(directory) };
+        try
+        {
+            LiveMemoryPlan.For(options, ReassemblyLimits.Default);
+            return options;
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
         }
     }
 

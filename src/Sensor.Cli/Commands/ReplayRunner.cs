@@ -18,7 +18,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         var stopwatch = Stopwatch.StartNew();
         using var store = OpenStore();
         var summary = new RunSummary();
-        var evidence = settings.Options.EvidenceDirectory is { } dir ? new EvidencePlan(PrepareEvidenceDirectory(dir)) : null;
+        var evidence = settings.Options.EvidenceDirectory is { } dir ? new EvidencePlan(EvidenceDirectory.Prepare(dir)) : null;
         using var stdout = Console.OpenStandardOutput();
         using var json = settings.Json ? new JsonLinesWriter(stdout) : null;
         var sinks = new List<IRecordSink>();
@@ -92,20 +92,6 @@ public sealed class ReplayRunner(ReplaySettings settings)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(settings.DbPath ?? SensorStore.DefaultPath()))!;
         return Path.Combine(folder, "fingerprint.key");
-    }
-
-    private static string PrepareEvidenceDirectory(string directory)
-    {
-        try
-        {
-            // Evidence holds raw packets, passwords included: owner-only, like the files in it.
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            return directory;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot create the evidence directory '{directory}': {e.Message}");
-        }
     }
 
     private static void LogStats(MailPipeline pipeline, CaptureResult read)

@@ -35,6 +35,19 @@ public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? option
     public static IReadOnlyList<string> InterfaceNames() =>
         LibPcapLiveDeviceList.Instance.Select(d => d.Name).ToArray();
 
+    /// <summary>How often the capture thread asks libpcap for the kernel's drop counts while it runs.</summary>
+    public static readonly TimeSpan StatisticsInterval = TimeSpan.FromSeconds(1);
+
+    private long _packets, _bytes, _kernelDropped, _interfaceDropped;
+
+    /// <summary>Frames and bytes read so far (any thread may read these while the capture runs).</summary>
+    public long Packets => Volatile.Read(ref _packets);
+    public long Bytes => Volatile.Read(ref _bytes);
+
+    /// <summary>pcap_stats' ps_drop and ps_ifdrop as of the last poll (every <see cref="StatisticsInterval"/>, and at the end).</summary>
+    public long KernelDropped => Volatile.Read(ref _kernelDropped);
+    public long InterfaceDropped => Volatile.Read(ref _interfaceDropped);
+
     /// <summary>
     /// Captures until cancelled. <paramref name="onIdle"/> gets the wall-clock time (UTC ticks) after each
     /// read that found nothing, so a flow table can expire flows while the wire is quiet.
@@ -45,15 +58,16 @@ public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? option
         using var device = _device!;
         _device = null;
         int linkType = (int)device.LinkType;
-        long packets = 0, bytes = 0;
+        var reader = LiveFrameReader.TryCreate(device, _options.ReadTimeoutMilliseconds);
+        long nextStatistics = Environment.TickCount64;
         string? stoppedBy = null;
         while (!cancellation.IsCancellationRequested)
         {
-            var status = PcapFrameReader.NextLive(device, out var frame);
+            var status = reader is null ? PcapFrameReader.NextLive(device, out var frame) : reader.Next(out frame);
             if (status == GetPacketStatus.PacketRead)
             {
-                packets++;
-                bytes += frame.Data.Length;
+                Volatile.Write(ref _packets, _packets + 1);
+                Volatile.Write(ref _bytes, _bytes + frame.Data.Length);
                 handler.OnPacket(new RawPacket(frame.Ticks, linkType, frame.Data, frame.OriginalLength, 0));
             }
             else if (status == GetPacketStatus.ReadTimeout)
@@ -63,9 +77,25 @@ public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? option
                 stoppedBy = status == GetPacketStatus.Error ? device.LastError : "the interface has no more packets";
                 break;
             }
+            if (Environment.TickCount64 >= nextStatistics)
+            {
+                PollStatistics(device);
+                nextStatistics = Environment.TickCount64 + (long)StatisticsInterval.TotalMilliseconds;
+            }
         }
-        var stats = device.Statistics;
-        return new LiveCaptureResult(packets, bytes, stats.DroppedPackets, stats.InterfaceDroppedPackets, stoppedBy, _warnings.ToArray());
+        PollStatistics(device);
+        return new LiveCaptureResult(Packets, Bytes, KernelDropped, InterfaceDropped, stoppedBy, _warnings.ToArray());
+    }
+
+    private void PollStatistics(LibPcapLiveDevice device)
+    {
+        if (!NativePcapStatistics.TryRead(device, out long kernel, out long interfaceDropped))
+        {
+            var stats = device.Statistics;
+            (kernel, interfaceDropped) = (stats.DroppedPackets, stats.InterfaceDroppedPackets);
+        }
+        Volatile.Write(ref _kernelDropped, kernel);
+        Volatile.Write(ref _interfaceDropped, interfaceDropped);
     }
 
     /// <summary>

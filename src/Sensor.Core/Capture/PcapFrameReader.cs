@@ -25,7 +25,7 @@ internal readonly ref struct CapturedFrame(long ticks, int originalLength, ReadO
 /// </summary>
 internal static unsafe class PcapFrameReader
 {
-    private static readonly bool InPlace =
+    internal static readonly bool InPlace =
         Environment.Is64BitProcess && (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD());
 
     public static GetPacketStatus NextFromFile(PcapDevice device, bool nanosecond, out CapturedFrame frame)

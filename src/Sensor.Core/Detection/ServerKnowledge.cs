@@ -20,6 +20,8 @@ public interface IProbeEvidence
 /// Whether a server is known to offer STARTTLS, and why: the policy list, its own sessions in this
 /// capture, its history in the store, or probes of it from another vantage point. History is keyed by endpoint and by the host name in the
 /// greeting, so both legs of a proxied session (different endpoints, same banner) are compared.
+/// Thread-safe: live capture shares one instance across its workers, so a verdict never depends on
+/// which worker saw which session.
 /// </summary>
 public sealed class ServerKnowledge(RuleSet rules, IServerHistory? history, IProbeEvidence? probes = null)
 {
@@ -32,9 +34,10 @@ public sealed class ServerKnowledge(RuleSet rules, IServerHistory? history, IPro
     {
         if (!session.StartTlsOffered)
             return;
-        foreach (var key in ServerKeys.For(session))
-            if (_offeredInCapture.Count < MaxServersRemembered)
-                _offeredInCapture.Add(key);
+        lock (_offeredInCapture)
+            foreach (var key in ServerKeys.For(session))
+                if (_offeredInCapture.Count < MaxServersRemembered)
+                    _offeredInCapture.Add(key);
     }
 
     /// <summary>The reason to expect STARTTLS from this session's server, or null when nothing says so.</summary>
@@ -43,11 +46,17 @@ public sealed class ServerKnowledge(RuleSet rules, IServerHistory? history, IPro
         if (rules.PolicyFor(session) is { } entry)
             return $"policy ({entry.Source})";
         var keys = ServerKeys.For(session);
-        if (keys.Any(_offeredInCapture.Contains))
+        if (OfferedInCapture(keys))
             return "offered in another session of this capture";
         if (history is not null && keys.Any(history.SawStartTlsOffered))
             return "offered in an earlier run (store)";
         return probes?.WhyStartTlsExpected(session);
+    }
+
+    private bool OfferedInCapture(IReadOnlyList<string> keys)
+    {
+        lock (_offeredInCapture)
+            return keys.Any(_offeredInCapture.Contains);
     }
 }
 

@@ -30,6 +30,9 @@ public sealed class SessionDetector(RuleSet rules, ServerKnowledge knowledge)
 
     public Finding JudgeMissingStartTls(MailSession session) => _startTls.JudgeMissing(session);
 
+    /// <summary>Live mode, at the first cleartext capability list: a mangled or missing STARTTLS, or null.</summary>
+    public Finding? JudgeStartTlsOffer(MailSession session) => _startTls.JudgeOffer(session);
+
     private Finding CredentialFinding(MailSession session, ObservedCredential observed)
     {
         var credential = observed.Credential;

@@ -19,6 +19,16 @@ internal sealed class StartTlsJudge(RuleSet rules, ServerKnowledge knowledge)
             yield return Injected(session);
     }
 
+    /// <summary>At the first capability list: STARTTLS overwritten, or missing (removed or absent) on what is known now; else null.</summary>
+    public Finding? JudgeOffer(MailSession session)
+    {
+        if (session.ImplicitTls)
+            return null;
+        if (rules.FindMangled(session.Capabilities) is { } mangled)
+            return Mangled(session, mangled);
+        return IsMissing(session) ? JudgeMissing(session) : null;
+    }
+
     public bool IsMissing(MailSession session) =>
         !session.ImplicitTls && session.GreetingSeen && session.CapabilitiesSeen && !session.StartTlsOffered
         && !session.TlsEstablished && rules.FindMangled(session.Capabilities) is null && !IsRejected(session, out _);

@@ -1,33 +1,72 @@
 using Sensor.Core.Capture;
+using Sensor.Core.Decoding;
+using Sensor.Core.Detection;
+using Sensor.Core.Output;
 using Sensor.Core.Pipeline;
+using Sensor.Core.Reassembly;
 
 namespace Sensor.Core.Live;
 
 /// <summary>
-/// Runs one or more live captures into one <see cref="MailPipeline"/> until cancelled, then ends every
-/// open flow so its session and findings are reported. Each interface reads on its own thread; frames
-/// reach the pipeline one at a time (it needs one caller), in arrival order.
+/// The live engine. Each interface reads on its own thread and hands every frame to the worker that
+/// owns its flow (a symmetric hash of the 4-tuple, so both directions meet on one worker), through a
+/// bounded queue that drops, and counts, what does not fit. Each worker runs its own
+/// <see cref="MailPipeline"/>; they share the server knowledge (STARTTLS removed or absent must not
+/// depend on which worker saw which session) and the outputs, behind one lock. Memory is held to
+/// <see cref="LiveSensorOptions.MemoryBudgetBytes"/> by <see cref="LiveMemoryPlan"/>.
 /// </summary>
-public sealed class LiveSensor(IReadOnlyList<LiveCapture> captures, MailPipeline pipeline)
+public sealed class LiveSensor : ILiveStatsSource, IDisposable
 {
-    /// <summary>How often, in capture time, a busy wire still hands finished sessions to detection.</summary>
-    public static readonly long PushIntervalTicks = TimeSpan.FromMilliseconds(250).Ticks;
+    private readonly IReadOnlyList<LiveCapture> _captures;
+    private readonly LiveWorker[] _workers;
+    private readonly LiveEvidenceSink?[] _evidence;
 
-    private readonly Lock _gate = new();
+    /// <param name="sinks">where sessions and findings go; called under one lock, from the workers' sessions threads</param>
+    /// <param name="history">the store's server history, read under the same lock</param>
+    public LiveSensor(IReadOnlyList<LiveCapture> captures, RuleSet rules, IServerHistory? history, RecordMapper mapper,
+        IReadOnlyList<IRecordSink> sinks, LiveSensorOptions? options = null, ReassemblyLimits? limits = null)
+    {
+        Options = options ?? new LiveSensorOptions();
+        limits ??= ReassemblyLimits.Default;
+        Plan = LiveMemoryPlan.For(Options, limits);
+        _captures = captures;
+        var outputs = new SerializedOutputs(sinks, history);
+        var knowledge = new ServerKnowledge(rules, outputs.History);
+        _workers = new LiveWorker[Options.Workers];
+        _evidence = new LiveEvidenceSink?[Options.Workers];
+        for (int i = 0; i < _workers.Length; i++)
+        {
+            var rings = Options.EvidenceDirectory is null ? null
+                : new FlowRings(Options.EvidenceBytesPerFlow, Options.EvidencePacketsPerFlow, Options.EvidenceBytesTotal / Options.Workers);
+            _evidence[i] = rings is null ? null : new LiveEvidenceSink(Options.EvidenceDirectory!, rings);
+            IReadOnlyList<IRecordSink> workerSinks = _evidence[i] is { } evidence ? [evidence, outputs] : [outputs];
+            var pipeline = new MailPipeline(rules, Plan.LimitsFor(limits), null, mapper, workerSinks, judgeAsSeen: true, sharedKnowledge: knowledge);
+            _workers[i] = new LiveWorker(i, new FrameQueue(Options.QueueBytesPerWorker, Options.QueueBlockBytes), pipeline, rings, Options.IdleTick);
+        }
+    }
+
+    public LiveSensorOptions Options { get; }
+    internal IReadOnlyList<LiveWorker> Workers => _workers;
+    public LiveMemoryPlan Plan { get; }
+
+    public long Sessions => _workers.Sum(w => w.Pipeline.Sessions);
+    public long Findings => _workers.Sum(w => w.Pipeline.Findings);
 
     /// <summary>Opens every interface and applies the filter; throws <see cref="CaptureException"/> before anything runs.</summary>
     public void Open()
     {
-        foreach (var capture in captures)
+        foreach (var capture in _captures)
             capture.Open();
     }
 
-    /// <summary>Captures until <paramref name="cancellation"/> fires or every capture stops, then completes the pipeline.</summary>
+    /// <summary>Captures until <paramref name="cancellation"/> fires or every capture stops, then ends every flow and reports it.</summary>
     public IReadOnlyList<(string Interface, LiveCaptureResult Result)> Run(CancellationToken cancellation)
     {
         Open();
-        var runs = captures.Select(capture => Task.Factory.StartNew(
-            () => capture.Run(new Handler(this), cancellation, AdvanceTime),
+        Start();
+        var handler = new Handler(this);
+        var runs = _captures.Select(capture => Task.Factory.StartNew(
+            () => capture.Run(handler, cancellation),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         try
         {
@@ -35,36 +74,86 @@ public sealed class LiveSensor(IReadOnlyList<LiveCapture> captures, MailPipeline
         }
         finally
         {
-            lock (_gate)
-                pipeline.Complete();
+            Finish();
         }
-        return captures.Zip(runs, (c, r) => (c.InterfaceName, r.Result)).ToArray();
+        return _captures.Zip(runs, (c, r) => (c.InterfaceName, r.Result)).ToArray();
     }
 
-    private void AdvanceTime(long nowTicks)
+    /// <summary>Starts the workers (<see cref="Run"/> does); frames offered before wait in the queues.</summary>
+    public void Start()
     {
-        lock (_gate)
-            pipeline.AdvanceTime(nowTicks);
+        foreach (var worker in _workers)
+            worker.Start();
     }
 
-    /// <summary>One frame into the pipeline; on a busy wire, every <see cref="PushIntervalTicks"/> also hands over what ended.</summary>
-    private void OnFrame(in RawPacket packet, ref long lastPush)
+    /// <summary>
+    /// Hands one frame to the worker that owns its flow (copied: the caller's buffer may be reused at
+    /// once). False when that worker's queue is full: the frame is dropped and counted. Safe from any thread.
+    /// </summary>
+    public bool Offer(long ticks, int linkType, ReadOnlySpan<byte> frame, int originalLength) =>
+        _workers[WorkerFor(linkType, ticks, frame)].Queue.TryAdd(ticks, linkType, frame, originalLength);
+
+    /// <summary>Which worker a frame belongs to: by its flow, the same for both directions; frames that are not TCP go to the first.</summary>
+    public int WorkerFor(int linkType, long ticks, ReadOnlySpan<byte> frame)
     {
-        lock (_gate)
+        if (_workers.Length == 1 || PacketDecoder.DecodeFrame(linkType, ticks, frame, out var segment) != DecodeResult.Tcp)
+            return 0;
+        return (int)((uint)FlowKey.From(segment.Source, segment.Destination).GetHashCode() % (uint)_workers.Length);
+    }
+
+    /// <summary>No more frames: every worker processes what is queued, ends its open flows and reports them.</summary>
+    public void Finish()
+    {
+        List<Exception> failures = [];
+        foreach (var worker in _workers)
         {
-            pipeline.OnFrame(packet.LinkType, packet.TimestampTicks, packet.Data);
-            if (packet.TimestampTicks - lastPush >= PushIntervalTicks)
+            try
             {
-                lastPush = packet.TimestampTicks;
-                pipeline.AdvanceTime(packet.TimestampTicks);
+                worker.Finish();
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
             }
         }
+        if (failures.Count > 0)
+            throw new AggregateException(failures);
+    }
+
+    public LiveStats Snapshot()
+    {
+        var queues = _workers.Select(w => w.Queue).ToArray();
+        var flows = _workers.Select(w => w.Pipeline.ReassemblyStats).ToArray();
+        return new LiveStats(
+            Packets: queues.Sum(q => q.Accepted + q.Dropped),
+            Bytes: queues.Sum(q => q.OfferedBytes),
+            KernelDropped: _captures.Sum(c => c.KernelDropped),
+            InterfaceDropped: _captures.Sum(c => c.InterfaceDropped),
+            SensorDropped: queues.Sum(q => q.Dropped),
+            FlowsCreated: flows.Sum(f => f.FlowsCreated),
+            ActiveFlows: flows.Sum(f => (long)f.ActiveFlows),
+            Sessions: Sessions,
+            Findings: Findings,
+            QueueDepths: queues.Select(q => q.Depth).ToArray(),
+            ManagedBytes: GC.GetTotalMemory(false))
+        {
+            FlowsEvicted = flows.Sum(f => f.FlowsEvicted),
+            BufferCapHits = flows.Sum(f => f.FlowBufferCapHits + f.GlobalBufferCapHits),
+            EvidenceFiles = _evidence.Sum(e => e?.FilesWritten ?? 0),
+            EvidenceRingBytes = _workers.Sum(w => w.Rings?.FootprintBytes ?? 0),
+            MemoryBudgetBytes = Plan.BudgetBytes,
+        };
+    }
+
+    public void Dispose()
+    {
+        foreach (var worker in _workers)
+            worker.Dispose();
     }
 
     private sealed class Handler(LiveSensor sensor) : IPacketHandler
     {
-        private long _lastPush;
-
-        public void OnPacket(in RawPacket packet) => sensor.OnFrame(packet, ref _lastPush);
+        public void OnPacket(in RawPacket packet) =>
+            sensor.Offer(packet.TimestampTicks, packet.LinkType, packet.Data, packet.OriginalLength);
     }
 }

@@ -20,7 +20,18 @@ public sealed record LiveStats(
     long Sessions,
     long Findings,
     IReadOnlyList<int> QueueDepths,
-    long ManagedBytes);
+    long ManagedBytes)
+{
+    /// <summary>Flows ended early because the flow table was at its cap (the memory budget's share for flows).</summary>
+    public long FlowsEvicted { get; init; }
+
+    /// <summary>Times a reassembly buffer cap (per flow or per worker) made the sensor skip bytes.</summary>
+    public long BufferCapHits { get; init; }
+
+    public long EvidenceFiles { get; init; }
+    public long EvidenceRingBytes { get; init; }
+    public long MemoryBudgetBytes { get; init; }
+}
 
 /// <summary>Something that can say what a live sensor has counted so far; safe to call from any thread.</summary>
 public interface ILiveStatsSource

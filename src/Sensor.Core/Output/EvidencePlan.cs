@@ -22,10 +22,16 @@ public sealed class EvidencePlan(string directory) : IRecordSink
 
     public void OnFinding(Finding finding, FindingRecord record)
     {
-        var name = finding.Variant is null ? finding.Kind : $"{finding.Kind}-{finding.Variant}";
-        var path = System.IO.Path.Combine(directory, $"{finding.Id}-{name}.pcap");
+        var path = PathFor(directory, finding);
         record.Evidence["pcap"] = path;
         var session = finding.Session;
         Requests.Add(new EvidenceRequest(session.Client, session.Server, session.StartTicks, session.EndTicks, path));
+    }
+
+    /// <summary>DIR/ID-KIND[-VARIANT].pcap: replay and live name a finding's evidence alike.</summary>
+    public static string PathFor(string directory, Finding finding)
+    {
+        var name = finding.Variant is null ? finding.Kind : $"{finding.Kind}-{finding.Variant}";
+        return System.IO.Path.Combine(directory, $"{finding.Id}-{name}.pcap");
     }
 }

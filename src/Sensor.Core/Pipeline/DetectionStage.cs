@@ -21,6 +21,9 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
 
     private readonly Queue<MailSession> _awaitingVerdict = new();
 
+    // Live mode: the STARTTLS finding already reported at a session's capability list, so its end does not repeat it.
+    private readonly Dictionary<MailSession, Finding> _judgedEarly = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>
     /// Live mode: a capture that never ends cannot wait for its end, so a session lacking STARTTLS is judged
     /// (removed or absent) as soon as it ends, on what is known so far: this capture's history, the store, policy.
@@ -34,8 +37,21 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
     public long Findings { get; private set; }
     public long Verdicts { get; private set; }
 
+    /// <summary>Live mode: a stripped (mangled, removed) or absent STARTTLS is reported at the capability list, once.</summary>
+    public void OnCapabilitiesSeen(MailSession session)
+    {
+        if (!JudgeAsSeen)
+            return;
+        knowledge.Observe(session);
+        if (detector.JudgeStartTlsOffer(session) is not { } finding)
+            return;
+        _judgedEarly[session] = finding;
+        Emit(finding);
+    }
+
     public void OnSessionEnd(MailSession session)
     {
+        _judgedEarly.Remove(session, out var early);
         if (session.BytesClient + session.BytesServer == 0)
         {
             EmptySessions++;
@@ -47,8 +63,9 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
         foreach (var sink in sinks)
             sink.OnSession(session, record);
         foreach (var finding in detector.Judge(session))
-            Emit(finding);
-        if (detector.AwaitsStartTlsVerdict(session))
+            if (early is null || finding.Kind != early.Kind || finding.Variant != early.Variant)
+                Emit(finding);
+        if (detector.AwaitsStartTlsVerdict(session) && early is null)
             Await(session);
     }
 

@@ -21,12 +21,13 @@ public sealed class MailPipeline : IDisposable
     private readonly FlowEventRelay _relay;
 
     /// <param name="crossCheck">probe results to compare the capture with: raises absent STARTTLS a probe saw offered, and makes verdicts at the end</param>
-    /// <param name="judgeAsSeen">live mode: judge a missing STARTTLS (removed or absent) when its session ends, on what is known so far, instead of at the end of the capture</param>
+    /// <param name="judgeAsSeen">live mode: judge a stripped or missing STARTTLS (removed or absent) at the server's capability list, on what is known so far, instead of at the end of the capture</param>
+    /// <param name="sharedKnowledge">live workers: one server knowledge for every pipeline, so a verdict does not depend on which pipeline saw which session (then <paramref name="history"/> and <paramref name="crossCheck"/> are its business)</param>
     public MailPipeline(RuleSet rules, ReassemblyLimits limits, IServerHistory? history, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks,
-        CrossCheckSetup? crossCheck = null, bool judgeAsSeen = false)
+        CrossCheckSetup? crossCheck = null, bool judgeAsSeen = false, ServerKnowledge? sharedKnowledge = null)
     {
         var checker = crossCheck is null ? null : new CrossChecker(crossCheck);
-        var knowledge = new ServerKnowledge(rules, history, checker);
+        var knowledge = sharedKnowledge ?? new ServerKnowledge(rules, history, checker);
         if (checker is not null)
             sinks = [.. sinks, checker.Passive];
         _detection = new DetectionStage(new SessionDetector(rules, knowledge), knowledge, mapper, sinks, checker) { JudgeAsSeen = judgeAsSeen };

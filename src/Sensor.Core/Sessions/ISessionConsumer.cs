@@ -5,4 +5,10 @@ public interface ISessionConsumer
 {
     /// <summary>A session has ended (closed, reset, idle, evicted or end of capture) and is complete.</summary>
     void OnSessionEnd(MailSession session);
+
+    /// <summary>
+    /// The server's first capability list in the clear (EHLO reply, IMAP CAPABILITY, POP3 CAPA) has just
+    /// been read: live mode judges a stripped or absent STARTTLS here instead of at the session's end.
+    /// </summary>
+    void OnCapabilitiesSeen(MailSession session) { }
 }

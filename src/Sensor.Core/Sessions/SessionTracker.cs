@@ -29,7 +29,7 @@ public sealed class SessionTracker(ISessionConsumer consumer) : IFlowObserver
         switch (flow.Attachment)
         {
             case TrackedSession tracked:
-                tracked.Feed(direction, data, ticks);
+                Feed(tracked, direction, data, ticks);
                 break;
             case PendingFlow pending:
                 Identify(flow, pending, direction, data, ticks);
@@ -83,8 +83,14 @@ public sealed class SessionTracker(ISessionConsumer consumer) : IFlowObserver
         flow.Attachment = tracked;
         if (pending.SawGap)
             tracked.Gap(speaker, 0);
-        tracked.Feed(speaker, pending.Buffered, ticks);
-        tracked.Feed(direction, data[consumed..], ticks);
+        Feed(tracked, speaker, pending.Buffered, ticks);
+        Feed(tracked, direction, data[consumed..], ticks);
+    }
+
+    private void Feed(TrackedSession tracked, Direction direction, ReadOnlySpan<byte> data, long ticks)
+    {
+        if (tracked.Feed(direction, data, ticks))
+            consumer.OnCapabilitiesSeen(tracked.Session);
     }
 
     private TrackedSession StartSession(TcpFlow flow, MailProtocol protocol, bool implicitTls, bool reversed)

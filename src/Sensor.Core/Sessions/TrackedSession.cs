@@ -8,12 +8,17 @@ internal sealed class TrackedSession(MailSession session, IMailSessionParser par
 {
     private readonly SessionBuilder _builder = new(session);
 
-    public void Feed(Direction direction, ReadOnlySpan<byte> data, long ticks)
+    public MailSession Session => session;
+
+    /// <summary>Parses the bytes; true when they carried the session's first cleartext capability list.</summary>
+    public bool Feed(Direction direction, ReadOnlySpan<byte> data, long ticks)
     {
         if (data.IsEmpty)
-            return;
+            return false;
+        bool capabilitiesSeen = session.CapabilitiesSeen;
         _builder.CurrentTicks = ticks;
         parser.Feed(Orient(direction), data, _builder);
+        return !capabilitiesSeen && session.CapabilitiesSeen;
     }
 
     public void Gap(Direction direction, long missingBytes)

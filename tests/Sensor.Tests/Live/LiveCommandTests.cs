@@ -127,10 +127,10 @@ public class LiveCommandTests
         Assert.StartsWith("221", ReadReply(reader));
     }
 
-    private static void Send(NetworkStream stream, string line) => stream.Write(Encoding.ASCII.GetBytes(line + "\r\n"));
+    internal static void Send(NetworkStream stream, string line) => stream.Write(Encoding.ASCII.GetBytes(line + "\r\n"));
 
     /// <summary>A whole SMTP reply, continuation lines included.</summary>
-    private static string ReadReply(StreamReader reader)
+    internal static string ReadReply(StreamReader reader)
     {
         var reply = new StringBuilder();
         string? line;

@@ -1,0 +1,54 @@
+namespace Sensor.Core.Live;
+
+/// <summary>
+/// How the live engine is sized: worker threads, queue and evidence ring sizes, and the memory budget
+/// that the flow table's caps are derived from (<see cref="LiveMemoryPlan"/>). A configuration file maps onto it.
+/// </summary>
+public sealed record LiveSensorOptions
+{
+    /// <summary>
+    /// One worker per two cores: each worker is already two threads (decode and reassembly, then
+    /// sessions and detection) and every interface adds a capture thread, so on a 2-core machine one
+    /// worker keeps both cores busy and a second only adds contention.
+    /// </summary>
+    public static int DefaultWorkers => Math.Clamp(Environment.ProcessorCount / 2, 1, 16);
+
+    public int Workers { get; init; } = DefaultWorkers;
+
+    /// <summary>Everything the engine keeps: flows, reassembly buffers, evidence rings, queues and its fixed buffers.</summary>
+    public long MemoryBudgetBytes { get; init; } = 1L << 30;
+
+    /// <summary>Frames waiting between the capture threads and one worker; past this, frames are dropped and counted.</summary>
+    public int QueueBytesPerWorker { get; init; } = 16 << 20;
+
+    /// <summary>The queue is made of blocks this big, allocated once; a block holds at least one frame of the snap length.</summary>
+    public int QueueBlockBytes { get; init; } = 1 << 20;
+
+    /// <summary>Recent packets kept per flow for evidence; the oldest give way first.</summary>
+    public int EvidencePacketsPerFlow { get; init; } = 64;
+
+    public int EvidenceBytesPerFlow { get; init; } = 256 << 10;
+
+    /// <summary>All evidence rings of all workers together; the least recently active flow's ring goes first.</summary>
+    public long EvidenceBytesTotal { get; init; } = 64L << 20;
+
+    /// <summary>Where a finding's evidence pcap (mode 0600) is written; null keeps no rings at all.</summary>
+    public string? EvidenceDirectory { get; init; }
+
+    /// <summary>How long a quiet worker waits before moving its clock on (idle flows expire, finished sessions are reported).</summary>
+    public TimeSpan IdleTick { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    public void Validate()
+    {
+        if (Workers is < 1 or > 256)
+            throw new ArgumentException($"workers must be between 1 and 256, not {Workers}");
+        if (QueueBlockBytes < 64 << 10)
+            throw new ArgumentException($"queue blocks must be at least 64 KiB, not {QueueBlockBytes}");
+        if (QueueBytesPerWorker < 2 * QueueBlockBytes)
+            throw new ArgumentException($"a worker queue needs at least two blocks ({2 * QueueBlockBytes} bytes), not {QueueBytesPerWorker}");
+        if (EvidencePacketsPerFlow < 1 || EvidenceBytesPerFlow < 2048 || EvidenceBytesTotal < EvidenceBytesPerFlow)
+            throw new ArgumentException("evidence rings need at least one packet and 2 KiB per flow, and a total of at least one flow's ring");
+        if (IdleTick <= TimeSpan.Zero)
+            throw new ArgumentException("the idle tick must be positive");
+    }
+}

@@ -1,0 +1,44 @@
+using Sensor.Core.Detection;
+using Sensor.Core.Output;
+using Sensor.Core.Sessions;
+
+namespace Sensor.Core.Live;
+
+/// <summary>
+/// The sinks and the store's server history, shared by every worker's sessions thread behind one
+/// lock: the store and most sinks are written for one caller, and the store is both a sink and the
+/// history that detection reads.
+/// </summary>
+internal sealed class SerializedOutputs(IReadOnlyList<IRecordSink> sinks, IServerHistory? history) : IRecordSink, IServerHistory
+{
+    private readonly Lock _gate = new();
+
+    public IServerHistory? History => history is null ? null : this;
+
+    public void OnSession(MailSession session, SessionRecord record)
+    {
+        lock (_gate)
+            foreach (var sink in sinks)
+                sink.OnSession(session, record);
+    }
+
+    public void OnFinding(Finding finding, FindingRecord record)
+    {
+        lock (_gate)
+            foreach (var sink in sinks)
+                sink.OnFinding(finding, record);
+    }
+
+    public void OnVerdict(VerdictRecord record)
+    {
+        lock (_gate)
+            foreach (var sink in sinks)
+                sink.OnVerdict(record);
+    }
+
+    public bool SawStartTlsOffered(string serverKey)
+    {
+        lock (_gate)
+            return history!.SawStartTlsOffered(serverKey);
+    }
+}
