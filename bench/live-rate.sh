@@ -96,7 +96,7 @@ start_tool() {
              ready="listening on" ;;
   esac
   TOOL_PID=$!
-  for _ in $(seq 600); do grep -q "$ready" "$log.err" && return 0; sleep 0.1; done
+  for _ in $(seq 600); do grep -qs "$ready" "$log.err" && return 0; sleep 0.1; done
   echo "live-rate: $tool did not start: $(cat "$log.err")" >&2; exit 1
 }
 

@@ -19,11 +19,9 @@ public partial class TcpreplayTests
     [Fact]
     public void BundledCapturesAtTopSpeed_GiveTheFindingsOfReplay_AndEveryFrameIsCounted()
     {
-        var captures = VethFraming.InTimeOrder(Manifest.Load().Captures.Select(c => c.Path));
-        var workDir = SensorProcess.TempDir();
-        var framed = captures.Select(c => VethFraming.ForVeth(c, workDir)).ToArray();
+        var (captures, framed) = BundledCaptures();
         using var veth = VethNamespace.Create(addressed: false, mtu: 65535);
-        using var sensor = LiveSensorProcess.Start("live", "-i", veth.HostInterface, "--json", "--no-db", "-v");
+        using var sensor = VethSensor.Start(veth);
 
         long sent = Tcpreplay(veth, framed);
         WaitUntilQuiet(sensor);
@@ -46,11 +44,9 @@ public partial class TcpreplayTests
     [Fact]
     public void FramesDroppedWhileTheSensorIsStalled_AreCountedAsKernelDrops()
     {
-        var captures = VethFraming.InTimeOrder(Manifest.Load().Captures.Select(c => c.Path));
-        var workDir = SensorProcess.TempDir();
-        var framed = captures.Select(c => VethFraming.ForVeth(c, workDir)).ToArray();
+        var (_, framed) = BundledCaptures();
         using var veth = VethNamespace.Create(addressed: false, mtu: 65535);
-        using var sensor = LiveSensorProcess.Start("live", "-i", veth.HostInterface, "--json", "--no-db", "-v");
+        using var sensor = VethSensor.Start(veth);
         var pid = SensorPid(veth.HostInterface);
 
         // Stopped, the sensor reads nothing: ~115 MB of frames overrun any capture buffer, so the kernel must drop.
@@ -70,6 +66,14 @@ public partial class TcpreplayTests
         var counts = CaptureCounts.Parse(sensor.Stderr, veth.HostInterface);
         Assert.True(counts.KernelDropped > 0, $"no kernel drops reported although {sent - counts.Read} of {sent} frames were never read");
         Assert.Equal(sent, counts.Read + counts.KernelDropped);
+    }
+
+    /// <summary>The bundled captures in time order, and the same files framed for a veth.</summary>
+    private static (IReadOnlyList<VethFraming.CaptureInfo> Captures, string[] Framed) BundledCaptures()
+    {
+        var captures = VethFraming.InTimeOrder(Manifest.Load().Captures.Select(c => c.Path));
+        var workDir = SensorProcess.TempDir();
+        return (captures, captures.Select(c => VethFraming.ForVeth(c, workDir)).ToArray());
     }
 
     /// <summary>Sends the files in order at top speed from the namespace end; returns the frames tcpreplay says it sent.</summary>

@@ -24,7 +24,7 @@ public class VethSessionTests
         using var veth = VethNamespace.Create(addressed: true);
         const int port = 2587;
         var server = $"{veth.HostAddress}:{port}";
-        using var sensor = LiveSensorProcess.Start("live", "-i", veth.HostInterface, "--json", "--no-db");
+        using var sensor = VethSensor.Start(veth);
 
         using (new SocatForwarder(veth.HostAddress!, port, "127.0.0.1:587"))
             Swaks(veth, port, "--tls");
@@ -63,7 +63,7 @@ public class VethSessionTests
         using var veth = VethNamespace.Create(addressed: true);
         const int port = 1143;
         var server = $"{veth.HostAddress}:{port}";
-        using var sensor = LiveSensorProcess.Start("live", "-i", veth.HostInterface, "--json", "--no-db");
+        using var sensor = VethSensor.Start(veth);
 
         using (new SocatForwarder(veth.HostAddress!, port, "127.0.0.1:143"))
             veth.Exec(TimeSpan.FromSeconds(30), "python3", MailboxClient, "imap-quoted", veth.HostAddress!.ToString(), port.ToString(), Alice, AlicePassword)
