@@ -34,7 +34,7 @@ public static class LiveCommand
     private static readonly Option<bool> ShowSecrets = new("--show-secrets") { Description = "reveal passwords and tokens in every output (forensics only; default: redacted)" };
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
-    private static readonly Option<int?> Workers = new("--workers") { Description = $"worker threads that flows are spread over (default {LiveSensorOptions.DefaultWorkers} here: one per two cores)" };
+    private static readonly Option<int?> Workers = new("--workers") { Description = $"worker threads that flows are spread over (default {LiveSensorOptions.DefaultWorkers} here: one per core, at most 8)" };
     private static readonly Option<string?> Evidence = new("--evidence") { Description = "write each finding's packets (its flow's recent packets) to DIR/ID-KIND.pcap, mode 0600" };
     private static readonly Option<int?> MemoryBudget = new("--memory-budget") { Description = "MiB the engine may keep (flows, buffers, evidence rings, queues); default 1024" };
 
@@ -86,6 +86,8 @@ public static class LiveCommand
             // before any file is touched.
             foreach (var capture in captures)
                 capture.Open();
+            if (engineOptions.EvidenceDirectory is { } evidence)
+                EvidenceDirectory.Prepare(evidence);
 
             using var store = dbPath is null ? null : SensorStore.Open(dbPath);
             using var stdout = result.GetValue(Json) ? new LiveJsonLinesSink(Console.OpenStandardOutput()) : null;
@@ -156,8 +158,7 @@ public static class LiveCommand
         var options = new LiveSensorOptions();
         options = result.GetValue(Workers) is { } workers ? options with { Workers = workers } : options;
         options = result.GetValue(MemoryBudget) is { } mib ? options with { MemoryBudgetBytes = (long)mib << 20 } : options;
-        if (result.GetValue(Evidence) is { } directory)
-            options = options with { EvidenceDirectory = EvidenceDirectory.Prepare(directory) };
+        options = result.GetValue(Evidence) is { } directory ? options with { EvidenceDirectory = directory } : options;
         try
         {
             LiveMemoryPlan.For(options, ReassemblyLimits.Default);

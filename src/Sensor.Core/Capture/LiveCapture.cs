@@ -49,10 +49,10 @@ public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? option
     public long InterfaceDropped => Volatile.Read(ref _interfaceDropped);
 
     /// <summary>
-    /// Captures until cancelled. <paramref name="onIdle"/> gets the wall-clock time (UTC ticks) after each
-    /// read that found nothing, so a flow table can expire flows while the wire is quiet.
+    /// Captures until cancelled. A quiet wire costs nothing here: whoever takes the frames keeps its own
+    /// clock (the live workers move theirs on by the wall time since their last frame).
     /// </summary>
-    public LiveCaptureResult Run(IPacketHandler handler, CancellationToken cancellation, Action<long>? onIdle = null)
+    public LiveCaptureResult Run(IPacketHandler handler, CancellationToken cancellation)
     {
         Open();
         using var device = _device!;
@@ -70,9 +70,7 @@ public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? option
                 Volatile.Write(ref _bytes, _bytes + frame.Data.Length);
                 handler.OnPacket(new RawPacket(frame.Ticks, linkType, frame.Data, frame.OriginalLength, 0));
             }
-            else if (status == GetPacketStatus.ReadTimeout)
-                onIdle?.Invoke(DateTime.UtcNow.Ticks);
-            else
+            else if (status != GetPacketStatus.ReadTimeout)
             {
                 stoppedBy = status == GetPacketStatus.Error ? device.LastError : "the interface has no more packets";
                 break;
@@ -123,7 +121,9 @@ public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? option
                 Mode = _options.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
                 Snaplen = _options.SnapLength,
                 ReadTimeout = _options.ReadTimeoutMilliseconds,
-                KernelBufferSize = _options.KernelBufferBytes,
+                // libpcap's buffer (pcap_set_buffer_size, before activation): on Linux the kernel ring.
+                // SharpPcap's KernelBufferSize is the WinPcap/Npcap pcap_setbuff extension and fails here.
+                BufferSize = _options.KernelBufferBytes,
             };
             // A setting this platform's libpcap lacks is a warning, not a reason to refuse to capture.
             configuration.ConfigurationFailed += (_, failure) => _warnings.Add($"{failure.Property}: {failure.Message}");

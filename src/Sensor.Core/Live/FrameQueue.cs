@@ -41,7 +41,9 @@ internal sealed class FrameQueue
         lock (_gate)
         {
             OfferedBytes += frame.Length;
-            if (_completed || !(_filling?.TryAdd(ticks, linkType, frame, originalLength) ?? false) && !AddToNewBlock(ticks, linkType, frame, originalLength))
+            bool added = !_completed
+                && ((_filling?.TryAdd(ticks, linkType, frame, originalLength) ?? false) || AddToNewBlock(ticks, linkType, frame, originalLength));
+            if (!added)
             {
                 Dropped++;
                 return false;

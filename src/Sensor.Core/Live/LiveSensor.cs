@@ -140,6 +140,7 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
             FlowsEvicted = flows.Sum(f => f.FlowsEvicted),
             BufferCapHits = flows.Sum(f => f.FlowBufferCapHits + f.GlobalBufferCapHits),
             EvidenceFiles = _evidence.Sum(e => e?.FilesWritten ?? 0),
+            EvidenceMissing = _evidence.Sum(e => e?.RingsMissing ?? 0),
             EvidenceRingBytes = _workers.Sum(w => w.Rings?.FootprintBytes ?? 0),
             MemoryBudgetBytes = Plan.BudgetBytes,
         };

@@ -6,7 +6,7 @@ namespace Sensor.Core.Live;
 /// </summary>
 /// <param name="KernelDropped">frames libpcap reports the kernel dropped (pcap_stats ps_drop), all interfaces</param>
 /// <param name="InterfaceDropped">frames the interface or driver dropped (ps_ifdrop)</param>
-/// <param name="SensorDropped">frames the sensor itself discarded because a worker queue was full or a cap was hit</param>
+/// <param name="SensorDropped">frames the sensor itself discarded because a worker queue was full (or closed, at shutdown); what caps cost is in <see cref="FlowsEvicted"/> and <see cref="BufferCapHits"/></param>
 /// <param name="QueueDepths">frames waiting per worker queue right now</param>
 /// <param name="ManagedBytes">managed heap in use right now (GC.GetTotalMemory without collecting)</param>
 public sealed record LiveStats(
@@ -29,6 +29,10 @@ public sealed record LiveStats(
     public long BufferCapHits { get; init; }
 
     public long EvidenceFiles { get; init; }
+
+    /// <summary>Findings that got no evidence file because their flow's ring had been released (rings are bounded in total).</summary>
+    public long EvidenceMissing { get; init; }
+
     public long EvidenceRingBytes { get; init; }
     public long MemoryBudgetBytes { get; init; }
 }

@@ -87,7 +87,7 @@ public class EvidenceRingTests
             Assert.True(written.Count >= segments.Count - 1, $"{written.Count} of {segments.Count} packets");
             Assert.Equal(segments.Take(written.Count).Select(s => Convert.ToHexString(s.ToRawIpFrame())),
                 written.Select(s => Convert.ToHexString(s.ToRawIpFrame())));
-            Assert.Equal(2, sensor.Snapshot().EvidenceFiles); // the credential and the cleartext mail
+            Assert.Equal((2, 0), (sensor.Snapshot().EvidenceFiles, sensor.Snapshot().EvidenceMissing)); // the credential and the cleartext mail
             sensor.Dispose();
         }
         finally

@@ -32,7 +32,7 @@ public class FloodTests(ITestOutputHelper output)
         var evidence = Directory.CreateTempSubdirectory("sensor-flood-").FullName;
         var options = new LiveSensorOptions { Workers = 2, MemoryBudgetBytes = Budget, EvidenceDirectory = evidence, EvidenceBytesTotal = 16 << 20 };
         var sink = new FindingsOnly();
-        var sensor = new LiveSensor([], DefaultRules.Rules, null, new RecordMapper(new SecretRedactor(false, new byte[32])), [sink], options);
+        var sensor = LiveHarness.NewSensor(options, sink);
         var real = ReplayHarness.Segments(Path.Combine(Manifest.CapturesDirectory, "imap-strip-removed.pcap"));
         long start = real[0].Ticks - TimeSpan.FromSeconds(60).Ticks;
         var peak = new PeakHeap(baseline);

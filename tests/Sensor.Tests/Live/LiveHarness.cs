@@ -1,3 +1,4 @@
+using Sensor.Core.Capture;
 using Sensor.Core.Decoding;
 using Sensor.Core.Detection;
 using Sensor.Core.Live;
@@ -41,9 +42,12 @@ public static class LiveHarness
     public static (LiveSensor Sensor, LockedSink Sink) NewSensor(LiveSensorOptions options)
     {
         var sink = new LockedSink(new CollectingSink());
-        var sensor = new LiveSensor([], DefaultRules.Rules, null, new RecordMapper(new SecretRedactor(false, new byte[32])), [sink], options);
-        return (sensor, sink);
+        return (NewSensor(options, sink), sink);
     }
+
+    /// <summary>The engine with the default rules, no store, secrets redacted, over these captures (none: frames are offered).</summary>
+    public static LiveSensor NewSensor(LiveSensorOptions options, IRecordSink sink, params LiveCapture[] captures) =>
+        new(captures, DefaultRules.Rules, null, new RecordMapper(new SecretRedactor(false, new byte[32])), [sink], options);
 
     public static void Offer(LiveSensor sensor, SegmentSpec segment) =>
         Assert.True(sensor.Offer(segment.Ticks, LinkType.Raw, segment.ToRawIpFrame(), 0), "a frame was dropped");

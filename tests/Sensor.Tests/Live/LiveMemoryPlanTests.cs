@@ -1,0 +1,46 @@
+using Sensor.Core.Live;
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Tests.Live;
+
+/// <summary>How the memory budget is split into the flow table's caps.</summary>
+public class LiveMemoryPlanTests
+{
+    [Fact]
+    public void DefaultBudgetForTwoWorkers_FixedPartsFirst_ThenBuffersAndFlows()
+    {
+        var plan = LiveMemoryPlan.For(new LiveSensorOptions { Workers = 2, MemoryBudgetBytes = 1L << 30 }, ReassemblyLimits.Default);
+
+        long queues = 2L * (16 << 20) * 8 / 5;
+        long batches = 2 * LiveMemoryPlan.BatchBytesPerWorker;
+        long rest = (1L << 30) - queues - batches;
+        Assert.Equal((queues, batches, 0L), (plan.QueueBytes, plan.BatchBytes, plan.EvidenceBytes));
+        Assert.Equal(Math.Min(ReassemblyLimits.Default.MaxTotalBufferedBytes, rest / 4 / 2), plan.BufferedBytesPerWorker); // 64 MiB: the reassembly default is the ceiling
+        Assert.Equal((int)((rest - plan.BufferedBytesPerWorker * 2) / LiveMemoryPlan.BytesPerFlow / 2), plan.FlowsPerWorker);
+        Assert.Equal(11264, LiveMemoryPlan.BytesPerFlow);
+        var limits = plan.LimitsFor(ReassemblyLimits.Default);
+        Assert.Equal((plan.FlowsPerWorker, plan.BufferedBytesPerWorker), (limits.MaxFlows, limits.MaxTotalBufferedBytes));
+        Assert.Equal(ReassemblyLimits.Default.IdleTimeout, limits.IdleTimeout);
+    }
+
+    [Fact]
+    public void EvidenceRingsComeOutOfTheBudget_AndAHugeBudgetStopsAtTheReassemblyDefaults()
+    {
+        var withEvidence = LiveMemoryPlan.For(new LiveSensorOptions { Workers = 1, EvidenceDirectory = "/tmp/x" }, ReassemblyLimits.Default);
+        var without = LiveMemoryPlan.For(new LiveSensorOptions { Workers = 1 }, ReassemblyLimits.Default);
+        Assert.Equal(64L << 20, withEvidence.EvidenceBytes);
+        Assert.True(withEvidence.FlowsPerWorker < without.FlowsPerWorker);
+
+        var huge = LiveMemoryPlan.For(new LiveSensorOptions { Workers = 1, MemoryBudgetBytes = 1L << 45 }, ReassemblyLimits.Default);
+        Assert.Equal((ReassemblyLimits.Default.MaxFlows, ReassemblyLimits.Default.MaxTotalBufferedBytes), (huge.FlowsPerWorker, huge.BufferedBytesPerWorker));
+    }
+
+    [Fact]
+    public void ABudgetTooSmallForTheFixedParts_SaysHowMuchIsNeeded()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            LiveMemoryPlan.For(new LiveSensorOptions { Workers = 2, MemoryBudgetBytes = 64L << 20 }, ReassemblyLimits.Default));
+        Assert.StartsWith("a memory budget of 64 MiB is too small for 2 worker(s): queues, batches and evidence take ", e.Message);
+        Assert.Matches(@"give at least \d+ MiB$", e.Message);
+    }
+}
