@@ -15,7 +15,7 @@
 #        TOOLS    default "sensor tcpdump"
 #        OUT      default /work/bench-data/live-rate (rows.tsv, table.md, each run's logs)
 #        SENSOR_ARGS  more `sensor live` options, e.g. "--workers 2"
-#        NO_BUILD=1 to use the Release build as it is
+#        NO_BUILD=1 to use the Release build as it is; TABLE_ONLY=1 to print the table of $OUT/rows.tsv again
 # Needs root (namespaces, capture), tcpreplay, tcpdump, editcap. Creates the namespace sensor-bench-PID
 # and the veth pair sbPIDh/sbPIDn; removes them on exit, and removes those of earlier runs that died.
 set -euo pipefail
@@ -37,6 +37,63 @@ INNER_IF=sb$$n  # namespace end: tcpreplay sends here
 for tool in tcpreplay tcpdump editcap ip; do
   command -v "$tool" >/dev/null || { echo "live-rate: $tool is missing (bash scripts/setup-test-servers.sh installs it)" >&2; exit 2; }
 done
+
+# --- the table (from $OUT/rows.tsv) ---------------------------------------------------------------------------------
+render_table() {
+TABLE="$OUT/table.md"
+{
+  echo "Measured $(date -u -r "$OUT/rows.tsv" +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(uname -r);"
+  echo "slice: first $PACKETS packets of $(basename "$SOURCE") ($(stat -c %s "$SLICE") bytes); median of $REPS runs per tool and rate."
+  echo "lost = delivered to the veth end - seen by the tool (worst run in brackets); unaccounted = lost - drops the tool reported;"
+  echo "before capture = sent by tcpreplay - delivered to the veth end. cores/Gbit/s = CPU seconds / Gbit sent."
+  echo
+  awk -F'\t' -v reps="$REPS" '
+    function median(list,   n, a, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+      return a[int((n + 1) / 2)]
+    }
+    NR == 1 { next }
+    {
+      k = $1 SUBSEP $2
+      if (!(k in seenkey)) { seenkey[k] = 1; order[++n] = k }
+      lost = $5 - $6; unacc = lost - $7 - $8
+      L[k] = L[k] " " lost; U[k] = U[k] " " unacc; B[k] = B[k] " " ($4 - $5)
+      M[k] = M[k] " " $9; P[k] = P[k] " " $10; C[k] = C[k] " " $11
+      if (lost > worst[k] + 0) worst[k] = lost
+      cpg[k] = cpg[k] " " ($12 > 0 ? $11 / ($12 * 8 / 1e9) : 0)
+      if (lost > 0 || $7 + $8 > 0) lossy[k] = 1
+      else if ($9 > bestrun[$2] + 0) { bestrun[$2] = $9; bestrunp[$2] = $10 }
+    }
+    END {
+      print "| rate | tool | Mbit/s | kpps | before capture | lost [worst] | unaccounted | CPU s | cores per Gbit/s | vs tcpdump |"
+      print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+      for (i = 1; i <= n; i++) {
+        split(order[i], kk, SUBSEP); rate = kk[1]; tool = kk[2]
+        c = median(cpg[order[i]]); t = (rate SUBSEP "tcpdump")
+        ratio = (tool != "tcpdump" && (t in cpg) && median(cpg[t]) > 0) ? sprintf("%.1f×", c / median(cpg[t])) : ""
+        printf "| %s | %s | %.0f | %.0f | %d | %d [%d] | %d | %.2f | %.2f | %s |\n", rate, tool, median(M[order[i]]), median(P[order[i]]) / 1000,
+          median(B[order[i]]), median(L[order[i]]), worst[order[i]], median(U[order[i]]), median(C[order[i]]), c, ratio
+        if (!(order[i] in lossy) && median(M[order[i]]) > best[tool] + 0) { best[tool] = median(M[order[i]]); bestp[tool] = median(P[order[i]]) }
+        tools[tool] = 1
+      }
+      print ""
+      for (tool in tools)
+        printf "- %s: highest rate with no loss in any of %d runs: %s\n", tool, reps,
+          (tool in best) ? sprintf("%.0f Mbit/s, %.0f kpps (medians)", best[tool], bestp[tool] / 1000) : "none of the rates tried"
+      for (tool in tools)
+        printf "- %s: fastest single run with no loss: %s\n", tool,
+          (tool in bestrun) ? sprintf("%.0f Mbit/s, %.0f kpps", bestrun[tool], bestrunp[tool] / 1000) : "none"
+    }' "$OUT/rows.tsv"
+} > "$TABLE"
+cat "$TABLE"
+}
+
+if [ -n "${TABLE_ONLY:-}" ]; then
+  SLICE="$OUT/slice-$PACKETS.pcap"
+  render_table
+  exit 0
+fi
 
 # --- the veth pair -----------------------------------------------------------------------------
 remove_leftovers() {
@@ -92,7 +149,8 @@ start_tool() {
     sensor)  # shellcheck disable=SC2086
              "$SENSOR" live -i "$HOST_IF" --json --no-db --log-file "$log.log" ${SENSOR_ARGS:-} > /dev/null 2> "$log.err" &
              ready="capturing on" ;;
-    tcpdump) tcpdump -i "$HOST_IF" -n -w /dev/null tcp 2> "$log.err" &
+    tcpdump) # -B: the same 32 MiB kernel ring as the sensor's default (LiveCaptureOptions.KernelBufferBytes)
+             tcpdump -i "$HOST_IF" -n -B 32768 -w /dev/null tcp 2> "$log.err" &
              ready="listening on" ;;
   esac
   TOOL_PID=$!
@@ -158,47 +216,4 @@ for rate in $RATES; do
   done
 done
 
-# --- the table ---------------------------------------------------------------------------------
-TABLE="$OUT/table.md"
-{
-  echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(uname -r);"
-  echo "slice: first $PACKETS packets of $(basename "$SOURCE") ($(stat -c %s "$SLICE") bytes); median of $REPS runs per tool and rate."
-  echo "lost = delivered to the veth end - seen by the tool (worst run in brackets); unaccounted = lost - drops the tool reported;"
-  echo "before capture = sent by tcpreplay - delivered to the veth end. cores/Gbit/s = CPU seconds / Gbit sent."
-  echo
-  awk -F'\t' -v reps="$REPS" '
-    function median(list,   n, a, i, j, t) {
-      n = split(list, a, " ")
-      for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
-      return a[int((n + 1) / 2)]
-    }
-    NR == 1 { next }
-    {
-      k = $1 SUBSEP $2
-      if (!(k in seenkey)) { seenkey[k] = 1; order[++n] = k }
-      lost = $5 - $6; unacc = lost - $7 - $8
-      L[k] = L[k] " " lost; U[k] = U[k] " " unacc; B[k] = B[k] " " ($4 - $5)
-      M[k] = M[k] " " $9; P[k] = P[k] " " $10; C[k] = C[k] " " $11
-      if (lost > worst[k] + 0) worst[k] = lost
-      cpg[k] = cpg[k] " " ($12 > 0 ? $11 / ($12 * 8 / 1e9) : 0)
-      if (lost > 0 || $7 + $8 > 0) lossy[k] = 1
-    }
-    END {
-      print "| rate | tool | Mbit/s | kpps | before capture | lost [worst] | unaccounted | CPU s | cores per Gbit/s | vs tcpdump |"
-      print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-      for (i = 1; i <= n; i++) {
-        split(order[i], kk, SUBSEP); rate = kk[1]; tool = kk[2]
-        c = median(cpg[order[i]]); t = (rate SUBSEP "tcpdump")
-        ratio = (tool != "tcpdump" && (t in cpg) && median(cpg[t]) > 0) ? sprintf("%.1f×", c / median(cpg[t])) : ""
-        printf "| %s | %s | %.0f | %.0f | %d | %d [%d] | %d | %.2f | %.2f | %s |\n", rate, tool, median(M[order[i]]), median(P[order[i]]) / 1000,
-          median(B[order[i]]), median(L[order[i]]), worst[order[i]], median(U[order[i]]), median(C[order[i]]), c, ratio
-        if (!(order[i] in lossy) && median(M[order[i]]) > best[tool] + 0) { best[tool] = median(M[order[i]]); bestp[tool] = median(P[order[i]]) }
-        tools[tool] = 1
-      }
-      print ""
-      for (tool in tools)
-        printf "- %s: highest rate with no loss in any of %d runs: %s\n", tool, reps,
-          (tool in best) ? sprintf("%.0f Mbit/s, %.0f kpps", best[tool], bestp[tool] / 1000) : "none of the rates tried"
-    }' "$ROWS"
-} > "$TABLE"
-cat "$TABLE"
+render_table
