@@ -7,13 +7,15 @@
 # - nats-server, which the agent and fleet tests start themselves on 127.0.0.1 with a user/password config
 #   (and for the fleet tests JetStream, its store) in a temp dir;
 # - socat and iproute2, with which the cross-check's network-namespace test (tests/Sensor.Tests/CrossCheck/netns-lab.sh)
-#   relays between the namespaces it makes and the loopback postfix and nats-server.
+#   relays between the namespaces it makes and the loopback postfix and nats-server;
+# - tcpreplay (tcpreplay, tcprewrite) and socat for the live tests on veth pairs in namespaces they create
+#   (tests/Sensor.Tests/LiveNet) and bench/live-rate.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO bash captures/tools/setup-servers.sh
 need=()
-for pkg in unbound knot knot-dnsutils chromium nats-server socat iproute2 openssl; do
+for pkg in unbound knot knot-dnsutils chromium nats-server socat iproute2 openssl tcpreplay; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

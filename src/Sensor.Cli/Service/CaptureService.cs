@@ -63,6 +63,7 @@ public sealed class CaptureService(LiveRuntime runtime, IHostApplicationLifetime
             }
         }
         var stats = runtime.Sensor.Snapshot();
-        Log.Information("{Sessions} sessions, {Findings} findings", stats.Sessions, stats.Findings);
+        Log.Information("{Sessions} sessions, {Findings} findings; {SensorDropped} frames dropped by the sensor (queues full), {FlowsEvicted} flows evicted at the memory budget",
+            stats.Sessions, stats.Findings, stats.SensorDropped, stats.FlowsEvicted);
     }
 }

@@ -26,9 +26,24 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
 
     /// <summary>
     /// Live mode: a capture that never ends cannot wait for its end, so a session lacking STARTTLS is judged
-    /// (removed or absent) as soon as it ends, on what is known so far: this capture's history, the store, policy.
+    /// (removed or absent) when it ends, after <see cref="AbsentGrace"/> when nothing is known yet, on what is
+    /// known then: this capture's history on every worker, the store, policy.
     /// </summary>
     public bool JudgeAsSeen { get; init; }
+
+    /// <summary>
+    /// Live mode: how long a session lacking STARTTLS from a server not known to offer it waits before it is
+    /// judged `absent`. Other workers hand their sessions to detection in batches; one may be about to say
+    /// it saw this server offer STARTTLS (the direct leg of a proxied session, or the server's previous
+    /// session, milliseconds apart), which makes it `removed`. The grace covers a worker's hand-over delay.
+    /// </summary>
+    public TimeSpan AbsentGrace { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The clock of the grace; tests pass a fake one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    // Live mode: sessions lacking STARTTLS waiting out their grace, oldest first (equal graces keep them in order).
+    private readonly Queue<(MailSession Session, long Until)> _inGrace = new();
 
     public long Sessions { get; private set; }
 
@@ -51,6 +66,14 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
             return;
         _judgedEarly[session] = finding;
         Emit(finding);
+    }
+
+    /// <summary>Live mode: the verdicts whose grace has passed are given now.</summary>
+    public void OnBatchReplayed()
+    {
+        long now = Clock.GetTimestamp();
+        while (_inGrace.TryPeek(out var waiting) && waiting.Until <= now)
+            Emit(detector.JudgeMissingStartTls(_inGrace.Dequeue().Session));
     }
 
     public void OnSessionEnd(MailSession session)
@@ -77,6 +100,8 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
     public void Complete()
     {
         crossCheck?.Settle();
+        while (_inGrace.TryDequeue(out var waiting))
+            Emit(detector.JudgeMissingStartTls(waiting.Session));
         while (_awaitingVerdict.TryDequeue(out var session))
             Emit(detector.JudgeMissingStartTls(session));
         if (crossCheck is null)
@@ -91,9 +116,14 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
 
     private void Await(MailSession session)
     {
-        if (JudgeAsSeen || knowledge.WhyStartTlsExpected(session) is not null)
+        if (knowledge.WhyStartTlsExpected(session) is not null)
         {
             Emit(detector.JudgeMissingStartTls(session));
+            return;
+        }
+        if (JudgeAsSeen)
+        {
+            _inGrace.Enqueue((session, Clock.GetTimestamp() + (long)(AbsentGrace.TotalSeconds * Clock.TimestampFrequency)));
             return;
         }
         _awaitingVerdict.Enqueue(session);

@@ -57,13 +57,12 @@ public sealed class FlowEventRelay : IFlowObserver, IDisposable
     }
 
     /// <summary>
-    /// Hands a partly filled batch to the worker now, without waiting for it to fill: live capture calls
-    /// this when the wire is quiet, so sessions that ended are reported within a read timeout.
+    /// Hands a partly filled (or empty) batch to the worker now, without waiting for it to fill: live capture
+    /// calls this when the wire is quiet, so sessions that ended are reported within a read timeout.
     /// </summary>
     public void Push()
     {
-        if (_filling.Count == 0)
-            return;
+        // Even empty: the sessions stage then releases verdicts whose grace has passed on a quiet wire.
         _worker.Add(_filling);
         _filling = TakeFree();
     }
@@ -117,6 +116,7 @@ public sealed class FlowEventRelay : IFlowObserver, IDisposable
     private void Replay(FlowEventBatch batch)
     {
         batch.ReplayTo(_tracker);
+        _tracker.OnBatchReplayed();
         batch.Clear();
         _free.Add(batch);
     }

@@ -11,4 +11,7 @@ public interface ISessionConsumer
     /// been read: live mode judges a stripped or absent STARTTLS here instead of at the session's end.
     /// </summary>
     void OnCapabilitiesSeen(MailSession session) { }
+
+    /// <summary>A batch of flow events has been replayed (live capture hands one over at least every read timeout, even empty).</summary>
+    void OnBatchReplayed() { }
 }

@@ -13,6 +13,9 @@ public sealed class SessionTracker(ISessionConsumer consumer) : IFlowObserver
 {
     public long SessionsStarted { get; private set; }
 
+    /// <summary>The relay has replayed one batch: lets the consumer do what waits for time to pass.</summary>
+    public void OnBatchReplayed() => consumer.OnBatchReplayed();
+
     public void OnFlowStart(TcpFlow flow)
     {
         var protocol = MailProtocolDetector.ByPort(flow.Server.Port, out bool implicitTls);
