@@ -182,6 +182,19 @@ public static class ViaAgent
         {
             return ([], e.Message);
         }
+        var request = new AgentRequest
+        {
+            Targets = [.. result.GetValue<string[]>("targets") ?? []],
+            Proto = result.GetValue<string?>("--proto"),
+            Timeout = timeoutText is null ? null : step,
+            Resolver = result.GetValue<string?>("--resolver"),
+        };
+        return await AskAsync(opts, via, request, wait, token);
+    }
+
+    /// <summary>One request to one agent: its records (their vantage set to its name), or one error line.</summary>
+    public static async Task<(List<ProbeRecord> Records, string? Error)> AskAsync(NatsOpts opts, string via, AgentRequest request, TimeSpan wait, CancellationToken token)
+    {
         NatsConnection nats;
         try
         {
@@ -193,13 +206,6 @@ public static class ViaAgent
         }
         await using (nats)
         {
-            var request = new AgentRequest
-            {
-                Targets = [.. result.GetValue<string[]>("targets") ?? []],
-                Proto = result.GetValue<string?>("--proto"),
-                Timeout = timeoutText is null ? null : step,
-                Resolver = result.GetValue<string?>("--resolver"),
-            };
             AgentReply reply;
             try
             {

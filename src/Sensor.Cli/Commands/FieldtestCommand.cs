@@ -11,8 +11,9 @@ namespace Sensor.Cli.Commands;
 
 /// <summary>
 /// `sensor fieldtest TARGET...`: for a journalist or an NGO. Probes every mail port of each target
-/// from here, compares with what other vantage points saw (probe records imported with `sensor
-/// import`), prints a plain-language verdict per port and writes a self-contained HTML report.
+/// from here, compares with what other vantage points saw (agents asked now with --via, and probe
+/// records in the store, e.g. imported with `sensor import`), prints a plain-language verdict per port
+/// and writes a self-contained HTML report.
 /// </summary>
 public static class FieldtestCommand
 {
@@ -31,14 +32,22 @@ public static class FieldtestCommand
     private static readonly Option<bool> NoDb = new("--no-db") { Description = "use no store: nothing to compare with, nothing kept" };
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly Option<string[]> Via = new("--via")
+    {
+        Description = "also probe from the agent NAME (sensor agent, repeatable) over the NATS server given by --bus: a comparison from elsewhere, now",
+        AllowMultipleArgumentsPerToken = false,
+    };
+    private static readonly BusOptions ViaBus = new();
 
     public static Command Build()
     {
         var command = new Command("fieldtest", "Test mail encryption from this network: probe a domain's mail ports from here, compare with results from elsewhere, "
             + "say in plain words whether the network interferes, and write a shareable HTML report. Exit 0 when it ran; 1 with --fail-on and a verdict that bad; 2 on bad usage.")
         {
-            Targets, Report, Json, Timeout, Proto, Vantage, FailOn, Db, NoDb, LogFile, Verbose,
+            Targets, Report, Json, Timeout, Proto, Vantage, FailOn, Db, NoDb, LogFile, Verbose, Via,
         };
+        foreach (var option in ViaBus.All)
+            command.Options.Add(option);
         command.SetAction((result, token) => RunAsync(result, token));
         return command;
     }
@@ -61,8 +70,10 @@ public static class FieldtestCommand
         try
         {
             using var store = dbPath is null ? null : SensorStore.Open(dbPath);
+            var fromAgents = await AskAgentsAsync(settings, token);
+            store?.AddProbes(fromAgents);
             report = await FieldTestRun.RunAsync(settings.Targets, settings.Selection, settings.Options, settings.Vantage,
-                store?.Probes().ToList() ?? [], records => store?.AddProbes(records), token);
+                [.. store?.Probes() ?? fromAgents], records => store?.AddProbes(records), token);
         }
         catch (StoreException e)
         {
@@ -91,7 +102,40 @@ public static class FieldtestCommand
         return settings.FailOn is { } threshold && report.Worst is { } worst && worst <= threshold ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
     }
 
-    private sealed record Settings(List<string> Targets, ProbeSelection? Selection, ProbeOptions Options, string Vantage, FieldLevel? FailOn);
+    private sealed record Settings(List<string> Targets, ProbeSelection? Selection, ProbeOptions Options, string Vantage, FieldLevel? FailOn,
+        string? Proto, AgentsToAsk? Agents);
+
+    /// <summary>The agents named with --via and the bus they listen on.</summary>
+    private sealed record AgentsToAsk(IReadOnlyList<string> Names, NATS.Client.Core.NatsOpts Bus);
+
+    /// <summary>
+    /// With --via: each agent probes the same targets from where it is, while the person waits. An agent
+    /// that cannot answer is one warning: the test goes on with what is known (here, and the store).
+    /// </summary>
+    private static async Task<List<ProbeRecord>> AskAgentsAsync(Settings settings, CancellationToken token)
+    {
+        if (settings.Agents is not { } agents)
+            return [];
+        var step = settings.Options.ReplyTimeout;
+        var request = new Sensor.Core.Agents.AgentRequest { Targets = settings.Targets, Proto = settings.Proto, Timeout = step.TotalSeconds };
+        var replies = await Task.WhenAll(agents.Names.Select(name =>
+            ViaAgent.AskAsync(agents.Bus, name, request, Sensor.Core.Agents.AgentVantage.WaitFor(step), token)));
+        foreach (var (name, (_, error)) in agents.Names.Zip(replies))
+            if (error is not null)
+                Log.Warning("no comparison from agent {Agent}: {Error}", name, error);
+        return [.. replies.SelectMany(r => r.Records)];
+    }
+
+    private static AgentsToAsk? ReadAgents(ParseResult result, TimeSpan step)
+    {
+        var names = (result.GetValue(Via) ?? []).Distinct().ToList();
+        if (names.Count == 0)
+            return null;
+        foreach (var name in names)
+            if (!Sensor.Core.Agents.AgentSubjects.IsValidName(name))
+                throw new UsageException($"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{name}'");
+        return new AgentsToAsk(names, ViaBus.Read(result, "sensor-fieldtest", step < TimeSpan.FromSeconds(10) ? step : TimeSpan.FromSeconds(10)));
+    }
 
     private static Settings ReadSettings(ParseResult result)
     {
@@ -120,7 +164,7 @@ public static class FieldtestCommand
             }
             targets.Add(text);
         }
-        return new Settings(targets, selection, options, vantage, failOn);
+        return new Settings(targets, selection, options, vantage, failOn, result.GetValue(Proto), ReadAgents(result, options.ReplyTimeout));
     }
 
     private static void Print(FieldReport report, string? reportPath)
