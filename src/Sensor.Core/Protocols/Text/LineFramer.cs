@@ -75,19 +75,12 @@ public sealed class LineFramer
         return FrameStatus.NeedMore;
     }
 
-    /// <summary>Bytes were lost: drop the partial line; the next line may be the tail of a lost one (see <see cref="TakeGapFlag"/>).</summary>
+    /// <summary>Bytes were lost (or the session is over): drop the partial line and let go of a long buffer; the next line may be the tail of a lost one (see <see cref="TakeGapFlag"/>).</summary>
     public void Gap()
     {
         DropLine();
         _discarding = false;
         _afterGap = true;
-    }
-
-    /// <summary>The session is over: lets go of the buffer and its reservation.</summary>
-    public void Release()
-    {
-        DropLine();
-        _discarding = false;
     }
 
     /// <summary>True once for the first line after a <see cref="Gap"/>: the caller keeps it only if it plainly starts a protocol line.</summary>
