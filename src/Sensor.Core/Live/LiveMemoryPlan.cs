@@ -5,18 +5,21 @@ namespace Sensor.Core.Live;
 
 /// <summary>
 /// Splits the memory budget: the fixed parts first (each worker's queue and its pipeline's event
-/// batches, the evidence rings), then what remains goes a quarter to reassembly buffers and three
-/// quarters to flows, at <see cref="BytesPerFlow"/> each (measured by the flood test: a flow, its two
-/// streams, its table entries and its session or pending-detection state). The flow table evicts the
-/// oldest flow at its cap, and buffer caps are anomalies, so whatever arrives, memory stays inside.
+/// batches, the evidence rings), then what remains goes a quarter to reassembly buffers, an eighth to
+/// the parsers' long buffers (<see cref="ParserBufferBytes"/>: lines past an SMTP-sized 4 KiB, such as
+/// IMAP's 64 KiB server lines, TLS handshakes, LOGIN literals; one <see cref="Protocols.Text.BufferBudget"/>
+/// shared by every worker) and the rest to flows, at <see cref="BytesPerFlow"/> each (measured by the
+/// flood test: a flow, its two streams, its table entries and its session or pending-detection state).
+/// The flow table evicts the oldest flow at its cap, and buffer caps are anomalies, so whatever arrives,
+/// memory stays inside.
 /// </summary>
 public sealed record LiveMemoryPlan(long BudgetBytes, long QueueBytes, long BatchBytes, long EvidenceBytes,
-    long BufferedBytesPerWorker, int FlowsPerWorker)
+    long BufferedBytesPerWorker, long ParserBufferBytes, int FlowsPerWorker)
 {
     /// <summary>
     /// Managed bytes one tracked flow can cost, all stages together: about 3 KiB measured for a flow and
-    /// its session (the flood test), plus both directions' line buffers at their cap, which a flood of
-    /// endless lines fills.
+    /// its session (the flood test), plus both directions' line buffers at their free size (4 KiB), which
+    /// a flood of endless lines fills; longer lines take from <see cref="ParserBufferBytes"/>.
     /// </summary>
     public const int BytesPerFlow = 3072 + 2 * Protocols.Text.LineFramer.DefaultMaxLineBytes;
 
@@ -36,8 +39,9 @@ public sealed record LiveMemoryPlan(long BudgetBytes, long QueueBytes, long Batc
                 $"a memory budget of {options.MemoryBudgetBytes >> 20} MiB is too small for {options.Workers} worker(s): " +
                 $"queues, batches and evidence take {(queues + batches + evidence) >> 20} MiB; give at least {(queues + batches + evidence + minimum) >> 20} MiB");
         long buffered = Math.Min(baseLimits.MaxTotalBufferedBytes, rest / 4 / options.Workers);
-        int flows = (int)Math.Min(baseLimits.MaxFlows, (rest - buffered * options.Workers) / BytesPerFlow / options.Workers);
-        return new LiveMemoryPlan(options.MemoryBudgetBytes, queues, batches, evidence, buffered, flows);
+        long parserBuffers = rest / 8;
+        int flows = (int)Math.Min(baseLimits.MaxFlows, (rest - buffered * options.Workers - parserBuffers) / BytesPerFlow / options.Workers);
+        return new LiveMemoryPlan(options.MemoryBudgetBytes, queues, batches, evidence, buffered, parserBuffers, flows);
     }
 
     /// <summary>The flow table's caps for one worker.</summary>

@@ -4,6 +4,7 @@ using Sensor.Core.Decoding;
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
 using Sensor.Core.Pipeline;
+using Sensor.Core.Protocols.Text;
 using Sensor.Core.Reassembly;
 
 namespace Sensor.Core.Live;
@@ -39,13 +40,15 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
         var knowledge = new ServerKnowledge(rules, outputs.History, _crossCheck);
         _workers = new LiveWorker[Options.Workers];
         _evidence = new LiveEvidenceSink?[Options.Workers];
+        ParserBuffers = new BufferBudget(Plan.ParserBufferBytes);
         for (int i = 0; i < _workers.Length; i++)
         {
             var rings = Options.EvidenceDirectory is null ? null
                 : new FlowRings(Options.EvidenceBytesPerFlow, Options.EvidencePacketsPerFlow, Options.EvidenceBytesTotal / Options.Workers);
             _evidence[i] = rings is null ? null : new LiveEvidenceSink(Options.EvidenceDirectory!, rings);
             IReadOnlyList<IRecordSink> workerSinks = _evidence[i] is { } evidence ? [evidence, outputs] : [outputs];
-            var pipeline = new MailPipeline(rules, Plan.LimitsFor(limits), null, mapper, workerSinks, judgeAsSeen: true, sharedKnowledge: knowledge);
+            var pipeline = new MailPipeline(rules, Plan.LimitsFor(limits), null, mapper, workerSinks, judgeAsSeen: true, sharedKnowledge: knowledge,
+                parserBuffers: ParserBuffers);
             _workers[i] = new LiveWorker(i, new FrameQueue(Options.QueueBytesPerWorker, Options.QueueBlockBytes), pipeline, rings, Options.IdleTick);
         }
     }
@@ -53,6 +56,9 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
     public LiveSensorOptions Options { get; }
     internal IReadOnlyList<LiveWorker> Workers => _workers;
     public LiveMemoryPlan Plan { get; }
+
+    /// <summary>The parsers' long buffers, shared by every worker (sized by <see cref="Plan"/>).</summary>
+    public BufferBudget ParserBuffers { get; }
 
     public long Sessions => _workers.Sum(w => w.Pipeline.Sessions);
     public long Findings => _workers.Sum(w => w.Pipeline.Findings);

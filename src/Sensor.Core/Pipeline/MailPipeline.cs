@@ -3,6 +3,7 @@ using Sensor.Core.CrossCheck;
 using Sensor.Core.Decoding;
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
+using Sensor.Core.Protocols.Text;
 using Sensor.Core.Reassembly;
 using Sensor.Core.Sessions;
 
@@ -24,15 +25,16 @@ public sealed class MailPipeline : IDisposable
     /// <param name="crossCheck">probe results to compare the capture with: raises absent STARTTLS a probe saw offered, and makes verdicts at the end</param>
     /// <param name="judgeAsSeen">live mode: judge a stripped or missing STARTTLS (removed or absent) at the server's capability list, on what is known so far, instead of at the end of the capture</param>
     /// <param name="sharedKnowledge">live workers: one server knowledge for every pipeline, so a verdict does not depend on which pipeline saw which session (then <paramref name="history"/> and <paramref name="crossCheck"/> are its business)</param>
+    /// <param name="parserBuffers">live workers: one cap on what every session's parser buffers hold past their free size (long lines, TLS handshakes); null: unlimited, as replay wants</param>
     public MailPipeline(RuleSetHolder rules, ReassemblyLimits limits, IServerHistory? history, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks,
-        CrossCheckSetup? crossCheck = null, bool judgeAsSeen = false, ServerKnowledge? sharedKnowledge = null)
+        CrossCheckSetup? crossCheck = null, bool judgeAsSeen = false, ServerKnowledge? sharedKnowledge = null, BufferBudget? parserBuffers = null)
     {
         var checker = crossCheck is null ? null : new CrossChecker(crossCheck);
         var knowledge = sharedKnowledge ?? new ServerKnowledge(rules, history, checker);
         if (checker is not null)
             sinks = [.. sinks, checker.Passive];
         _detection = new DetectionStage(new SessionDetector(rules, knowledge), knowledge, mapper, sinks, checker) { JudgeAsSeen = judgeAsSeen };
-        _sessions = new SessionTracker(_detection);
+        _sessions = new SessionTracker(_detection, parserBuffers);
         _relay = new FlowEventRelay(_sessions);
         _flows = new FlowTable(_relay, limits);
     }

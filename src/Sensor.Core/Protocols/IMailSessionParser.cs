@@ -23,4 +23,7 @@ public interface IMailSessionParser
 
     /// <summary>The flow ended: flush anything pending (an AUTH LOGIN cut short, a STARTTLS never answered).</summary>
     void End(IMailEventSink sink);
+
+    /// <summary>After <see cref="End"/> (or instead of it): gives back every buffer and its share of the <see cref="Text.BufferBudget"/>. Raises no event.</summary>
+    void ReleaseBuffers();
 }

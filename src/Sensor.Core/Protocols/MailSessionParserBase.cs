@@ -38,7 +38,14 @@ public abstract class MailSessionParserBase : IMailSessionParser
     /// <summary>Called for every line taken after a gap: true when it plainly starts a protocol line.</summary>
     protected delegate bool LineStartTest(ReadOnlySpan<byte> line);
 
-    protected MailSessionParserBase(bool implicitTls) => _upgrade = implicitTls ? Upgrade.Tls : Upgrade.None;
+    protected MailSessionParserBase(bool implicitTls, BufferBudget? budget)
+    {
+        _upgrade = implicitTls ? Upgrade.Tls : Upgrade.None;
+        Budget = budget ?? BufferBudget.Unlimited;
+    }
+
+    /// <summary>Where the parser's line, literal and TLS buffers reserve what they hold past their free size.</summary>
+    protected BufferBudget Budget { get; }
 
     public abstract MailProtocol Protocol { get; }
 
@@ -98,6 +105,16 @@ public abstract class MailSessionParserBase : IMailSessionParser
         }
     }
 
+    /// <summary>The session is over: partial state is dropped and every buffer's reservation given back (Reset lets the line buffers go).</summary>
+    public void ReleaseBuffers()
+    {
+        _clientTls?.End();
+        _serverTls?.End();
+        _heldClient.Clear();
+        _heldServer.Clear();
+        Reset();
+    }
+
     /// <summary>
     /// Parse the client's / the server's plaintext, advancing <paramref name="data"/> past what was consumed.
     /// Must stop right after a line that calls <see cref="StartTlsRequested"/> or an accepting <see cref="StartTlsAnswered"/>.
@@ -109,7 +126,7 @@ public abstract class MailSessionParserBase : IMailSessionParser
 
     protected abstract void OnGap(Direction direction, IMailEventSink sink);
 
-    /// <summary>Forget partial state after a fault; the next line starts afresh (the SASL exchange is already dropped).</summary>
+    /// <summary>Forget partial state after a fault or at the session's end; the next line starts afresh (the SASL exchange is already dropped). Lets go of the line buffers (<see cref="LineFramer.Gap"/>).</summary>
     protected abstract void Reset();
 
     /// <summary>Starts a SASL exchange, closing the one in progress first.</summary>
@@ -137,7 +154,8 @@ public abstract class MailSessionParserBase : IMailSessionParser
                 return true;
             if (status == FrameStatus.NeedMore)
                 return false;
-            sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.LineTooLong, $"over {framer.MaxLineBytes} bytes"));
+            sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.LineTooLong,
+                framer.BudgetRefused ? "over the buffer budget" : $"over {framer.MaxLineBytes} bytes"));
         }
     }
 
@@ -308,8 +326,8 @@ public abstract class MailSessionParserBase : IMailSessionParser
     }
 
     private TlsStreamParser TlsFor(Direction direction) => direction == Direction.ClientToServer
-        ? _clientTls ??= new TlsStreamParser(Direction.ClientToServer)
-        : _serverTls ??= new TlsStreamParser(Direction.ServerToClient);
+        ? _clientTls ??= new TlsStreamParser(Direction.ClientToServer, budget: Budget)
+        : _serverTls ??= new TlsStreamParser(Direction.ServerToClient, budget: Budget);
 
     private void Fault(Direction direction, Exception e, IMailEventSink sink)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Sensor.Core.Protocols;
+using Sensor.Core.Protocols.Text;
 using Sensor.Core.Reassembly;
 
 namespace Sensor.Core.Sessions;
@@ -8,8 +9,10 @@ namespace Sensor.Core.Sessions;
 /// The flow observer that turns reassembled TCP streams into mail sessions: picks the protocol by
 /// port or, on other ports, by what the server says first; feeds the parser; hands finished
 /// sessions on. Flows that are not mail are marked ignored so reassembly stops buffering them.
+/// Every parser reserves its long buffers from one <see cref="BufferBudget"/> (null: unlimited) and gives
+/// them back when its flow ends, whatever the reason.
 /// </summary>
-public sealed class SessionTracker(ISessionConsumer consumer) : IFlowObserver
+public sealed class SessionTracker(ISessionConsumer consumer, BufferBudget? budget = null) : IFlowObserver
 {
     public long SessionsStarted { get; private set; }
 
@@ -104,6 +107,6 @@ public sealed class SessionTracker(ISessionConsumer consumer) : IFlowObserver
         var server = reversed ? flow.Client : flow.Server;
         var session = new MailSession(SessionId.For(client, server, flow.FirstTicks), protocol, client, server,
             flow.FirstTicks, implicitTls, midStream: !flow.SawHandshake);
-        return new TrackedSession(session, MailParserFactory.Create(protocol, implicitTls), reversed);
+        return new TrackedSession(session, MailParserFactory.Create(protocol, implicitTls, budget), reversed);
     }
 }

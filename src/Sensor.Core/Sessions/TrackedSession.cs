@@ -40,6 +40,7 @@ internal sealed class TrackedSession(MailSession session, IMailSessionParser par
     {
         _builder.CurrentTicks = flow.LastTicks;
         parser.End(_builder);
+        parser.ReleaseBuffers(); // whatever ended the flow (close, reset, idle, eviction, end of capture)
         session.EndTicks = flow.LastTicks;
         session.BytesClient = reversed ? flow.BytesServerToClient : flow.BytesClientToServer;
         session.BytesServer = reversed ? flow.BytesClientToServer : flow.BytesServerToClient;

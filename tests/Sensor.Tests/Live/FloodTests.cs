@@ -48,27 +48,111 @@ public class FloodTests(ITestOutputHelper output)
             output.WriteLine($"after endless lines: peak {peak.Bytes >> 20} MiB");
             HugeData(sensor, 100 << 20, start + TimeSpan.FromSeconds(20).Ticks, peak);
             output.WriteLine($"after the huge DATA: peak {peak.Bytes >> 20} MiB");
-            foreach (var segment in real)
-                OfferWaiting(sensor, segment.Ticks, segment.ToRawIpFrame());
-            peak.Sample(sensor);
-            sensor.Finish();
-            peak.Sample(sensor);
+            var stats = FeedTheRealStripAndFinish(sensor, real, peak);
 
-            var stats = sensor.Snapshot();
             Report(sensor, stats, peak, clock.Elapsed);
             Assert.True(peak.Bytes <= Budget, $"peak heap {peak.Bytes >> 20} MiB over the {Budget >> 20} MiB budget");
             Assert.True(stats.FlowsEvicted > 900_000, $"only {stats.FlowsEvicted} flows evicted: the flow cap did not hold");
-            var strip = Assert.Single(sink.Findings, f => f.Kind == FindingKinds.StartTlsStripped);
-            // A mangled capability is a strip whatever the workers know; "removed" across workers is LiveEngineTests' subject.
-            Assert.Equal((StripVariants.Mangled, "127.0.0.1:48850"), (strip.Variant, strip.Client));
+            AssertTheRealStripIsReported(sink);
             Assert.Contains(sink.Findings, f => f.Kind == FindingKinds.CleartextMail && f.Evidence["bytes"] is { Length: >= 9 });
-            Assert.True(File.Exists(strip.Evidence["pcap"]), "the strip's evidence pcap was not written");
         }
         finally
         {
             sensor.Dispose();
             Directory.Delete(evidence, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The parsers' own long buffers: IMAP sessions that each hold an endless 64 KiB server line and TLS
+    /// handshakes cut mid-certificate, which unbounded would take over 300 MiB, share the plan's parser
+    /// budget; what it refuses is a line-too-long or a handshake-too-large anomaly. Every reservation is given back.
+    /// </summary>
+    [Fact]
+    public void EndlessImapServerLines_AndTlsHandshakesCutMidCertificate_StayUnderTheBudget_AndARealStripIsStillReported()
+    {
+        long baseline = GC.GetTotalMemory(forceFullCollection: true);
+        var evidence = Directory.CreateTempSubdirectory("sensor-flood-").FullName;
+        var options = new LiveSensorOptions { Workers = 2, MemoryBudgetBytes = Budget, EvidenceDirectory = evidence, EvidenceBytesTotal = 16 << 20 };
+        var sink = new FindingsOnly();
+        var sensor = LiveHarness.NewSensor(options, sink);
+        var real = ReplayHarness.Segments(Path.Combine(Manifest.CapturesDirectory, "smtp-strip-mangled.pcap"));
+        long start = real[0].Ticks - TimeSpan.FromSeconds(60).Ticks;
+        var peak = new PeakHeap(baseline);
+        var clock = Stopwatch.StartNew();
+        sensor.Start();
+        try
+        {
+            EndlessImapServerLines(sensor, flows: 3_000, start, peak);
+            output.WriteLine($"after endless IMAP server lines: peak {peak.Bytes >> 20} MiB, parser budget {sensor.ParserBuffers.ReservedBytes >> 20} of {sensor.ParserBuffers.LimitBytes >> 20} MiB reserved");
+            HandshakesCutMidCertificate(sensor, flows: 3_000, start + TimeSpan.FromSeconds(10).Ticks, peak);
+            output.WriteLine($"after TLS handshakes cut mid-certificate: peak {peak.Bytes >> 20} MiB, parser budget {sensor.ParserBuffers.ReservedBytes >> 20} MiB reserved");
+            var stats = FeedTheRealStripAndFinish(sensor, real, peak);
+
+            Report(sensor, stats, peak, clock.Elapsed);
+            Assert.True(peak.Bytes <= Budget, $"peak heap {peak.Bytes >> 20} MiB over the {Budget >> 20} MiB budget");
+            Assert.Equal(0, sensor.ParserBuffers.ReservedBytes); // every flow ended and gave its buffers back
+            AssertTheRealStripIsReported(sink);
+        }
+        finally
+        {
+            sensor.Dispose();
+            Directory.Delete(evidence, recursive: true);
+        }
+    }
+
+    /// <summary>IMAP sessions whose server sends a response line of 64000 bytes that never ends, all open at once.</summary>
+    private static void EndlessImapServerLines(LiveSensor sensor, int flows, long start, PeakHeap peak)
+    {
+        var imap = Endpoint.Parse("198.51.100.143:143");
+        var chunk = Enumerable.Repeat((byte)'x', 8000).ToArray();
+        for (int i = 0; i < flows; i++)
+        {
+            var client = new Endpoint(new NetAddress(0x0C000000u + (uint)i, false), 40000);
+            var talk = new TcpTalk(client, imap, (t, f) => OfferWaiting(sensor, t, f), start + i * 1000L).Handshake()
+                .Server("* OK IMAP4rev1 ready\r\n").Client("a1 FETCH 1 BODY\r\n").Server("* 1 FETCH (BODY ");
+            for (int sent = 0; sent < 64000; sent += chunk.Length)
+                talk.Server(chunk);
+            if (i % 500 == 0)
+                peak.Sample(sensor);
+        }
+    }
+
+    /// <summary>IMAPS sessions whose server's Certificate message stops after two full 16 KiB records of its 60000 bytes.</summary>
+    private static void HandshakesCutMidCertificate(LiveSensor sensor, int flows, long start, PeakHeap peak)
+    {
+        var imaps = Endpoint.Parse("198.51.100.143:993");
+        var first = new byte[5 + 16384];
+        first[0] = 0x16;
+        (first[1], first[2], first[3], first[4]) = (0x03, 0x03, 0x40, 0x00);
+        (first[5], first[6], first[7], first[8]) = (0x0b, 0x00, 0xea, 0x60);
+        var second = first.ToArray();
+        second.AsSpan(5, 4).Clear();
+        for (int i = 0; i < flows; i++)
+        {
+            var client = new Endpoint(new NetAddress(0x0D000000u + (uint)i, false), 40000);
+            new TcpTalk(client, imaps, (t, f) => OfferWaiting(sensor, t, f), start + i * 1000L).Handshake().Server(first).Server(second);
+            if (i % 500 == 0)
+                peak.Sample(sensor);
+        }
+    }
+
+    private static LiveStats FeedTheRealStripAndFinish(LiveSensor sensor, List<SegmentSpec> real, PeakHeap peak)
+    {
+        foreach (var segment in real)
+            OfferWaiting(sensor, segment.Ticks, segment.ToRawIpFrame());
+        peak.Sample(sensor);
+        sensor.Finish();
+        peak.Sample(sensor);
+        return sensor.Snapshot();
+    }
+
+    private static void AssertTheRealStripIsReported(FindingsOnly sink)
+    {
+        var strip = Assert.Single(sink.Findings, f => f.Kind == FindingKinds.StartTlsStripped);
+        // A mangled capability is a strip whatever the workers know; "removed" across workers is LiveEngineTests' subject.
+        Assert.Equal((StripVariants.Mangled, "127.0.0.1:48850"), (strip.Variant, strip.Client));
+        Assert.True(File.Exists(strip.Evidence["pcap"]), "the strip's evidence pcap was not written");
     }
 
     /// <summary>SYNs from a million distinct clients to a mail port: each one a new flow and a new session.</summary>
@@ -129,7 +213,7 @@ public class FloodTests(ITestOutputHelper output)
     {
         var plan = sensor.Plan;
         output.WriteLine($"budget {Budget >> 20} MiB: queues {plan.QueueBytes >> 20} MiB, batches {plan.BatchBytes >> 20} MiB, evidence {plan.EvidenceBytes >> 20} MiB, " +
-                         $"buffers {plan.BufferedBytesPerWorker >> 20} MiB x {sensor.Options.Workers}, flows {plan.FlowsPerWorker} x {sensor.Options.Workers}");
+                         $"buffers {plan.BufferedBytesPerWorker >> 20} MiB x {sensor.Options.Workers}, parser buffers {plan.ParserBufferBytes >> 20} MiB, flows {plan.FlowsPerWorker} x {sensor.Options.Workers}");
         output.WriteLine($"peak managed heap after full GC: {peak.Bytes >> 20} MiB ({peak.Bytes * 100 / Budget}% of budget), peak working set {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB (whole test process)");
         output.WriteLine($"packets {stats.Packets}, bytes {stats.Bytes}, flows created {stats.FlowsCreated}, evicted {stats.FlowsEvicted}, buffer cap hits {stats.BufferCapHits}, " +
                          $"sessions {stats.Sessions}, findings {stats.Findings}, retried offers (queue full) {stats.SensorDropped}, evidence files {stats.EvidenceFiles}, in {elapsed.TotalSeconds:F1} s");

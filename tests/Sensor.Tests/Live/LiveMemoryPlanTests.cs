@@ -16,7 +16,8 @@ public class LiveMemoryPlanTests
         long rest = (1L << 30) - queues - batches;
         Assert.Equal((queues, batches, 0L), (plan.QueueBytes, plan.BatchBytes, plan.EvidenceBytes));
         Assert.Equal(Math.Min(ReassemblyLimits.Default.MaxTotalBufferedBytes, rest / 4 / 2), plan.BufferedBytesPerWorker); // 64 MiB: the reassembly default is the ceiling
-        Assert.Equal((int)((rest - plan.BufferedBytesPerWorker * 2) / LiveMemoryPlan.BytesPerFlow / 2), plan.FlowsPerWorker);
+        Assert.Equal(rest / 8, plan.ParserBufferBytes); // the parsers' long lines, TLS handshakes and literals, all workers together
+        Assert.Equal((int)((rest - plan.BufferedBytesPerWorker * 2 - rest / 8) / LiveMemoryPlan.BytesPerFlow / 2), plan.FlowsPerWorker);
         Assert.Equal(11264, LiveMemoryPlan.BytesPerFlow);
         var limits = plan.LimitsFor(ReassemblyLimits.Default);
         Assert.Equal((plan.FlowsPerWorker, plan.BufferedBytesPerWorker), (limits.MaxFlows, limits.MaxTotalBufferedBytes));

@@ -129,7 +129,7 @@ public sealed partial class ImapSessionParser
             return;
         _literalRemaining = 0;
         _literalAwaitsGoAhead = false;
-        _literal = null;
+        DropLiteral();
         _command = null;
     }
 
@@ -154,7 +154,7 @@ public sealed partial class ImapSessionParser
     {
         _literalRemaining = 0;
         _literalAwaitsGoAhead = false;
-        _literal = null;
+        DropLiteral();
         _command = null;
         CloseAuth(sink);
     }
@@ -166,7 +166,7 @@ public sealed partial class ImapSessionParser
         _serverLiteralRemaining = 0;
         _serverLineContinues = false;
         _literalRemaining = 0;
-        _literal = null;
+        DropLiteral();
         _command = null;
         _pending.Clear();
     }

@@ -31,16 +31,20 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
         public List<byte[]?> Arguments { get; } = [];
     }
 
-    private readonly LineFramer _clientLines = new(DefaultMaxClientLineBytes);
-    private readonly LineFramer _serverLines = new(DefaultMaxServerLineBytes);
+    private readonly LineFramer _clientLines;
+    private readonly LineFramer _serverLines;
     private readonly List<(byte[] Tag, Pending Kind)> _pending = [];
     private Command? _command;
     private long _literalRemaining;
     private List<byte>? _literal;
+    private int _literalReserved;
     private bool _literalAwaitsGoAhead;
 
-    public ImapSessionParser(bool implicitTls = false) : base(implicitTls)
+    /// <param name="budget">what the line, literal and TLS buffers may hold past their free size; null: unlimited</param>
+    public ImapSessionParser(bool implicitTls = false, BufferBudget? budget = null) : base(implicitTls, budget)
     {
+        _clientLines = new LineFramer(DefaultMaxClientLineBytes, Budget);
+        _serverLines = new LineFramer(DefaultMaxServerLineBytes, Budget);
     }
 
     public override MailProtocol Protocol => MailProtocol.Imap;
@@ -113,9 +117,12 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
     {
         _literalRemaining = count;
         _literalAwaitsGoAhead = !nonSync;
-        _literal = null;
-        if (command.KeepArguments && count <= MaxBufferedLiteralBytes)
+        DropLiteral();
+        if (command.KeepArguments && count <= MaxBufferedLiteralBytes && Budget.TryReserve(count))
+        {
             _literal = new List<byte>((int)count);
+            _literalReserved = (int)count;
+        }
         else if (command.KeepArguments)
         {
             command.Arguments.Add(null);
@@ -140,7 +147,15 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
     {
         if (_literal is not null)
             _command?.Arguments.Add(_literal.ToArray());
+        DropLiteral();
+    }
+
+    /// <summary>Lets go of the buffered literal and gives its reservation back.</summary>
+    private void DropLiteral()
+    {
         _literal = null;
+        Budget.Release(_literalReserved);
+        _literalReserved = 0;
     }
 
     private void CompleteCommand(Command command, IMailEventSink sink)

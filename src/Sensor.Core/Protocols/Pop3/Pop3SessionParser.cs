@@ -15,8 +15,8 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
 
     private enum ServerMode : byte { Responses, CapaList, Body }
 
-    private readonly LineFramer _clientLines = new();
-    private readonly LineFramer _serverLines = new();
+    private readonly LineFramer _clientLines;
+    private readonly LineFramer _serverLines;
     private readonly PendingQueue<Pop3Command> _pending = new(DefaultMaxPendingCommands);
     private readonly List<string> _capabilities = [];
     private ServerMode _mode;
@@ -24,7 +24,12 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
     private string? _timestamp;
     private string? _user;
 
-    public Pop3SessionParser(bool implicitTls = false) : base(implicitTls) => _pending.Enqueue(Pop3Command.Greeting);
+    public Pop3SessionParser(bool implicitTls = false, BufferBudget? budget = null) : base(implicitTls, budget)
+    {
+        _clientLines = new LineFramer(budget: Budget);
+        _serverLines = new LineFramer(budget: Budget);
+        _pending.Enqueue(Pop3Command.Greeting);
+    }
 
     public override MailProtocol Protocol => MailProtocol.Pop3;
 

@@ -25,11 +25,12 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
     private bool _bdatLast, _dataAccepted;
     private int _recipients;
 
-    public SmtpSessionParser(bool implicitTls = false, int maxLineBytes = LineFramer.DefaultMaxLineBytes, int maxPendingCommands = DefaultMaxPendingCommands)
-        : base(implicitTls)
+    public SmtpSessionParser(bool implicitTls = false, int maxLineBytes = LineFramer.DefaultMaxLineBytes, int maxPendingCommands = DefaultMaxPendingCommands,
+        BufferBudget? budget = null)
+        : base(implicitTls, budget)
     {
-        _clientLines = new LineFramer(maxLineBytes);
-        _serverLines = new LineFramer(maxLineBytes);
+        _clientLines = new LineFramer(maxLineBytes, Budget);
+        _serverLines = new LineFramer(maxLineBytes, Budget);
         _pending = new PendingQueue<SmtpCommand>(maxPendingCommands);
         _pending.Enqueue(SmtpCommand.Greeting);
     }

@@ -16,6 +16,9 @@ public enum FrameStatus : byte
 /// stripped (RFC 5321 §2.3.8 wants CRLF, but bare LF is common enough on the wire to accept).
 /// A line that arrives in one span is returned as a slice of it (no copy); only a line split across
 /// calls is copied into a buffer, which grows up to <see cref="MaxLineBytes"/> and no further.
+/// The first <see cref="FreeBytes"/> of that buffer are free (the live memory plan counts them per
+/// flow); growing past them reserves the rest from a <see cref="BufferBudget"/>, and a refusal drops the
+/// line as too long. Once the line is out (or dropped) the buffer is let go and the reservation released.
 /// </summary>
 public sealed class LineFramer
 {
@@ -26,11 +29,23 @@ public sealed class LineFramer
     private int _length;
     private bool _discarding;
     private bool _afterGap;
+    private readonly BufferBudget _budget;
+    private int _reserved;
 
-    public LineFramer(int maxLineBytes = DefaultMaxLineBytes) => MaxLineBytes = Math.Max(16, maxLineBytes);
+    public LineFramer(int maxLineBytes = DefaultMaxLineBytes, BufferBudget? budget = null)
+    {
+        MaxLineBytes = Math.Max(16, maxLineBytes);
+        _budget = budget ?? BufferBudget.Unlimited;
+    }
 
     /// <summary>The cap on a line's length, terminator included.</summary>
     public int MaxLineBytes { get; }
+
+    /// <summary>How much of the buffer needs no reservation: an SMTP-sized line.</summary>
+    public int FreeBytes => Math.Min(MaxLineBytes, DefaultMaxLineBytes);
+
+    /// <summary>True when the last <see cref="FrameStatus.TooLong"/> came from the budget, not from <see cref="MaxLineBytes"/>.</summary>
+    public bool BudgetRefused { get; private set; }
 
     /// <summary>True when part of a line is held (or being discarded).</summary>
     public bool MidLine => _length > 0 || _discarding;
@@ -60,10 +75,10 @@ public sealed class LineFramer
         return FrameStatus.NeedMore;
     }
 
-    /// <summary>Bytes were lost: drop the partial line; the next line may be the tail of a lost one (see <see cref="TakeGapFlag"/>).</summary>
+    /// <summary>Bytes were lost (or the session is over): drop the partial line and let go of a long buffer; the next line may be the tail of a lost one (see <see cref="TakeGapFlag"/>).</summary>
     public void Gap()
     {
-        _length = 0;
+        DropLine();
         _discarding = false;
         _afterGap = true;
     }
@@ -88,16 +103,12 @@ public sealed class LineFramer
 
     private FrameStatus Hold(ref ReadOnlySpan<byte> data)
     {
-        if (_length + data.Length > MaxLineBytes)
-        {
-            _length = 0;
-            _discarding = true;
-            data = default;
-            return FrameStatus.TooLong;
-        }
-        Append(data);
+        bool fits = Append(data);
         data = default;
-        return FrameStatus.NeedMore;
+        if (fits)
+            return FrameStatus.NeedMore;
+        _discarding = true;
+        return FrameStatus.TooLong;
     }
 
     private FrameStatus Complete(ref ReadOnlySpan<byte> data, int lf, out ReadOnlySpan<byte> line)
@@ -105,28 +116,57 @@ public sealed class LineFramer
         line = default;
         var body = data[..lf];
         data = data[(lf + 1)..];
-        if (_length + body.Length > MaxLineBytes)
-        {
-            _length = 0;
-            return FrameStatus.TooLong;
-        }
-        if (_length == 0)
+        if (_length == 0 && body.Length <= MaxLineBytes)
         {
             line = TrimCr(body);
             return FrameStatus.Line;
         }
-        Append(body);
-        line = TrimCr(_buffer.AsSpan(0, _length));
-        _length = 0;
+        if (!Append(body))
+            return FrameStatus.TooLong;
+        line = TrimCr(_buffer.AsSpan(0, _length)); // stays valid after DropLine: the span holds the array
+        DropLine();
         return FrameStatus.Line;
     }
 
-    private void Append(ReadOnlySpan<byte> bytes)
+    /// <summary>False, with the partial line dropped, when the line would pass the cap or the budget refuses the room.</summary>
+    private bool Append(ReadOnlySpan<byte> bytes)
     {
-        if (_buffer.Length < _length + bytes.Length)
-            Array.Resize(ref _buffer, Math.Min(MaxLineBytes, Math.Max(256, (_length + bytes.Length) * 2)));
+        int needed = _length + bytes.Length;
+        BudgetRefused = false;
+        if (needed > MaxLineBytes || (_buffer.Length < needed && !Grow(needed)))
+        {
+            DropLine();
+            return false;
+        }
         bytes.CopyTo(_buffer.AsSpan(_length));
-        _length += bytes.Length;
+        _length = needed;
+        return true;
+    }
+
+    private bool Grow(int needed)
+    {
+        // Doubling, but a line that fits the free size never reserves.
+        int size = Math.Min(needed <= FreeBytes ? FreeBytes : MaxLineBytes, Math.Max(256, needed * 2));
+        int reserve = Math.Max(0, size - FreeBytes);
+        if (reserve > _reserved && !_budget.TryReserve(reserve - _reserved))
+        {
+            BudgetRefused = true;
+            return false;
+        }
+        _reserved = Math.Max(_reserved, reserve);
+        Array.Resize(ref _buffer, size);
+        return true;
+    }
+
+    /// <summary>Forgets the partial line; a buffer grown past the free size is let go, so a long line costs only while it is held.</summary>
+    private void DropLine()
+    {
+        _length = 0;
+        if (_buffer.Length <= FreeBytes)
+            return;
+        _buffer = [];
+        _budget.Release(_reserved);
+        _reserved = 0;
     }
 
     private static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) =>

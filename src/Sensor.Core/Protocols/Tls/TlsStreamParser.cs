@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using Sensor.Core.Protocols.Text;
 using Sensor.Core.Reassembly;
 
 namespace Sensor.Core.Protocols.Tls;
@@ -11,7 +13,8 @@ namespace Sensor.Core.Protocols.Tls;
 /// ServerHello: everything after that is encrypted. Garbage is an anomaly, never an exception.
 /// The record and handshake buffers are rented from <see cref="ArrayPool{T}.Shared"/> at the size the
 /// records need and returned as soon as the parser stops (or at <see cref="End"/>): a session
-/// holds them only for its few plaintext handshake records.
+/// holds them only for its few plaintext handshake records. Their bytes are reserved from a
+/// <see cref="BufferBudget"/> first; a refusal stops the parser as a handshake too large would.
 /// </summary>
 public sealed class TlsStreamParser
 {
@@ -24,16 +27,18 @@ public sealed class TlsStreamParser
     private readonly Direction _direction;
     private readonly byte[] _header = new byte[5];
     private readonly TlsHandshakeDecoder _decoder;
+    private readonly BufferBudget _budget;
     private int _headerFill;
     private byte[] _record = [];
-    private int _recordLength, _recordFill;
+    private int _recordLength, _recordFill, _recordReserved;
     private byte[] _handshake = [];
-    private int _handshakeFill;
+    private int _handshakeFill, _handshakeReserved;
     private bool _sawRecord;
 
-    public TlsStreamParser(Direction direction, int maxHandshakeBytes = DefaultMaxHandshakeBytes)
+    public TlsStreamParser(Direction direction, int maxHandshakeBytes = DefaultMaxHandshakeBytes, BufferBudget? budget = null)
     {
         _direction = direction;
+        _budget = budget ?? BufferBudget.Unlimited;
         MaxHandshakeBytes = maxHandshakeBytes;
         _decoder = new TlsHandshakeDecoder(direction);
     }
@@ -72,8 +77,8 @@ public sealed class TlsStreamParser
     public void End()
     {
         Stopped = true;
-        Return(ref _record);
-        Return(ref _handshake);
+        Return(ref _record, ref _recordReserved);
+        Return(ref _handshake, ref _handshakeReserved);
         _recordFill = _handshakeFill = 0;
     }
 
@@ -109,8 +114,12 @@ public sealed class TlsStreamParser
         }
         if (_record.Length < _recordLength)
         {
-            Return(ref _record);
-            _record = ArrayPool<byte>.Shared.Rent(_recordLength);
+            Return(ref _record, ref _recordReserved);
+            if (!Rent(_recordLength, out _record, out _recordReserved))
+            {
+                Stop(sink, AnomalyNames.TlsHandshakeTooLarge, "record over the buffer budget");
+                return;
+            }
         }
         _recordFill = 0;
     }
@@ -148,8 +157,11 @@ public sealed class TlsStreamParser
             Stop(sink, AnomalyNames.TlsHandshakeTooLarge, $"over {MaxHandshakeBytes} bytes");
             return;
         }
-        if (_handshake.Length < _handshakeFill + fragment.Length)
-            GrowHandshake(_handshakeFill + fragment.Length);
+        if (_handshake.Length < _handshakeFill + fragment.Length && !GrowHandshake(_handshakeFill + fragment.Length))
+        {
+            Stop(sink, AnomalyNames.TlsHandshakeTooLarge, "over the buffer budget");
+            return;
+        }
         fragment.CopyTo(_handshake.AsSpan(_handshakeFill));
         _handshakeFill += fragment.Length;
         DrainMessages(sink);
@@ -178,19 +190,36 @@ public sealed class TlsStreamParser
         _handshakeFill -= offset;
     }
 
-    private void GrowHandshake(int needed)
+    private bool GrowHandshake(int needed)
     {
-        var grown = ArrayPool<byte>.Shared.Rent(needed);
+        if (!Rent(needed, out var grown, out int reserved))
+            return false;
         _handshake.AsSpan(0, _handshakeFill).CopyTo(grown);
-        Return(ref _handshake);
-        _handshake = grown;
+        Return(ref _handshake, ref _handshakeReserved);
+        (_handshake, _handshakeReserved) = (grown, reserved);
+        return true;
     }
 
-    private static void Return(ref byte[] buffer)
+    /// <summary>Reserves the size the pool hands out (a power of two) and rents it; false, with nothing rented, when the budget refuses.</summary>
+    private bool Rent(int needed, out byte[] buffer, out int reserved)
+    {
+        reserved = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, needed));
+        if (!_budget.TryReserve(reserved))
+        {
+            (buffer, reserved) = ([], 0);
+            return false;
+        }
+        buffer = ArrayPool<byte>.Shared.Rent(needed);
+        return true;
+    }
+
+    private void Return(ref byte[] buffer, ref int reserved)
     {
         if (buffer.Length > 0)
             ArrayPool<byte>.Shared.Return(buffer);
         buffer = [];
+        _budget.Release(reserved);
+        reserved = 0;
     }
 
     private void Stop(IMailEventSink sink, string anomaly, string detail)
