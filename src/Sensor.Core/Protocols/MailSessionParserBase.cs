@@ -31,8 +31,8 @@ public abstract class MailSessionParserBase : IMailSessionParser
     // Created on the first TLS byte of their direction: most sessions never get there (per-session cost, bench/README.md).
     private TlsStreamParser? _clientTls;
     private TlsStreamParser? _serverTls;
-    private readonly HeldBytes _heldClient = new();
-    private readonly HeldBytes _heldServer = new();
+    private readonly HeldBytes _heldClient;
+    private readonly HeldBytes _heldServer;
     private Upgrade _upgrade;
 
     /// <summary>Called for every line taken after a gap: true when it plainly starts a protocol line.</summary>
@@ -42,6 +42,8 @@ public abstract class MailSessionParserBase : IMailSessionParser
     {
         _upgrade = implicitTls ? Upgrade.Tls : Upgrade.None;
         Budget = budget ?? BufferBudget.Unlimited;
+        _heldClient = new HeldBytes(budget: Budget);
+        _heldServer = new HeldBytes(budget: Budget);
     }
 
     /// <summary>Where the parser's line, literal and TLS buffers reserve what they hold past their free size.</summary>
