@@ -28,39 +28,19 @@ public class FloodTests(ITestOutputHelper output)
     [Fact]
     public void AMillionNewFlows_EndlessLines_AndAHugeData_StayUnderTheBudget_AndARealStripIsStillReported()
     {
-        long baseline = GC.GetTotalMemory(forceFullCollection: true);
-        var evidence = Directory.CreateTempSubdirectory("sensor-flood-").FullName;
-        var options = new LiveSensorOptions { Workers = 2, MemoryBudgetBytes = Budget, EvidenceDirectory = evidence, EvidenceBytesTotal = 16 << 20 };
-        var sink = new FindingsOnly();
-        var sensor = LiveHarness.NewSensor(options, sink);
-        var real = ReplayHarness.Segments(Path.Combine(Manifest.CapturesDirectory, "smtp-strip-mangled.pcap"));
-        long start = real[0].Ticks - TimeSpan.FromSeconds(60).Ticks;
-        var peak = new PeakHeap(baseline);
-        var clock = Stopwatch.StartNew();
-        sensor.Start();
-        peak.Sample(sensor);
-        output.WriteLine($"engine built, nothing fed: {peak.Bytes >> 20} MiB");
-        try
+        var (stats, sink) = RunFlood((sensor, start, peak) =>
         {
+            peak.Sample(sensor);
+            output.WriteLine($"engine built, nothing fed: {peak.Bytes >> 20} MiB");
             FloodOfSyns(sensor, 1_000_000, start, peak);
             output.WriteLine($"after the SYN flood: peak {peak.Bytes >> 20} MiB");
             EndlessLines(sensor, flows: 20_000, lineBytes: 8000, start + TimeSpan.FromSeconds(10).Ticks, peak);
             output.WriteLine($"after endless lines: peak {peak.Bytes >> 20} MiB");
             HugeData(sensor, 100 << 20, start + TimeSpan.FromSeconds(20).Ticks, peak);
             output.WriteLine($"after the huge DATA: peak {peak.Bytes >> 20} MiB");
-            var stats = FeedTheRealStripAndFinish(sensor, real, peak);
-
-            Report(sensor, stats, peak, clock.Elapsed);
-            Assert.True(peak.Bytes <= Budget, $"peak heap {peak.Bytes >> 20} MiB over the {Budget >> 20} MiB budget");
-            Assert.True(stats.FlowsEvicted > 900_000, $"only {stats.FlowsEvicted} flows evicted: the flow cap did not hold");
-            AssertTheRealStripIsReported(sink);
-            Assert.Contains(sink.Findings, f => f.Kind == FindingKinds.CleartextMail && f.Evidence["bytes"] is { Length: >= 9 });
-        }
-        finally
-        {
-            sensor.Dispose();
-            Directory.Delete(evidence, recursive: true);
-        }
+        });
+        Assert.True(stats.FlowsEvicted > 900_000, $"only {stats.FlowsEvicted} flows evicted: the flow cap did not hold");
+        Assert.Contains(sink.Findings, f => f.Kind == FindingKinds.CleartextMail && f.Evidence["bytes"] is { Length: >= 9 });
     }
 
     /// <summary>
@@ -69,7 +49,21 @@ public class FloodTests(ITestOutputHelper output)
     /// budget; what it refuses is a line-too-long or a handshake-too-large anomaly. Every reservation is given back.
     /// </summary>
     [Fact]
-    public void EndlessImapServerLines_AndTlsHandshakesCutMidCertificate_StayUnderTheBudget_AndARealStripIsStillReported()
+    public void EndlessImapServerLines_AndTlsHandshakesCutMidCertificate_StayUnderTheBudget_AndARealStripIsStillReported() =>
+        RunFlood((sensor, start, peak) =>
+        {
+            EndlessImapServerLines(sensor, flows: 3_000, start, peak);
+            output.WriteLine($"after endless IMAP server lines: peak {peak.Bytes >> 20} MiB, parser budget {sensor.ParserBuffers.ReservedBytes >> 20} of {sensor.ParserBuffers.LimitBytes >> 20} MiB reserved");
+            HandshakesCutMidCertificate(sensor, flows: 3_000, start + TimeSpan.FromSeconds(10).Ticks, peak);
+            output.WriteLine($"after TLS handshakes cut mid-certificate: peak {peak.Bytes >> 20} MiB, parser budget {sensor.ParserBuffers.ReservedBytes >> 20} MiB reserved");
+        }, sensor => Assert.Equal(0, sensor.ParserBuffers.ReservedBytes)); // every flow ended and gave its buffers back
+
+    /// <summary>
+    /// One flood: two workers under <see cref="Budget"/>, with evidence rings. <paramref name="flood"/> feeds them
+    /// (given the start time), then a real strip goes through and every flow ends: the peak heap must stay under
+    /// the budget and the strip must still be reported; <paramref name="afterwards"/> checks the rest.
+    /// </summary>
+    private (LiveStats Stats, FindingsOnly Sink) RunFlood(Action<LiveSensor, long, PeakHeap> flood, Action<LiveSensor>? afterwards = null)
     {
         long baseline = GC.GetTotalMemory(forceFullCollection: true);
         var evidence = Directory.CreateTempSubdirectory("sensor-flood-").FullName;
@@ -83,16 +77,13 @@ public class FloodTests(ITestOutputHelper output)
         sensor.Start();
         try
         {
-            EndlessImapServerLines(sensor, flows: 3_000, start, peak);
-            output.WriteLine($"after endless IMAP server lines: peak {peak.Bytes >> 20} MiB, parser budget {sensor.ParserBuffers.ReservedBytes >> 20} of {sensor.ParserBuffers.LimitBytes >> 20} MiB reserved");
-            HandshakesCutMidCertificate(sensor, flows: 3_000, start + TimeSpan.FromSeconds(10).Ticks, peak);
-            output.WriteLine($"after TLS handshakes cut mid-certificate: peak {peak.Bytes >> 20} MiB, parser budget {sensor.ParserBuffers.ReservedBytes >> 20} MiB reserved");
+            flood(sensor, start, peak);
             var stats = FeedTheRealStripAndFinish(sensor, real, peak);
-
             Report(sensor, stats, peak, clock.Elapsed);
             Assert.True(peak.Bytes <= Budget, $"peak heap {peak.Bytes >> 20} MiB over the {Budget >> 20} MiB budget");
-            Assert.Equal(0, sensor.ParserBuffers.ReservedBytes); // every flow ended and gave its buffers back
             AssertTheRealStripIsReported(sink);
+            afterwards?.Invoke(sensor);
+            return (stats, sink);
         }
         finally
         {
