@@ -166,8 +166,8 @@ public static class ViaAgent
     /// <summary>Records, or one error line (no agent, connection refused, bad credentials, the agent refused the request).</summary>
     public static async Task<(List<ProbeRecord> Records, string? Error)> ProbeAsync(ParseResult result, string via, BusOptions bus, CancellationToken token)
     {
-        if (!AgentSubjects.IsValidName(via))
-            return ([], $"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{via}'");
+        if (NameError(via) is { } nameError)
+            return ([], nameError);
         if (result.GetValue<string?>("--vantage") is not null)
             return ([], "--vantage does not go with --via: the records carry the agent's name");
         var timeoutText = result.GetValue<string?>("--timeout");
@@ -191,6 +191,10 @@ public static class ViaAgent
         };
         return await AskAsync(opts, via, request, wait, token);
     }
+
+    /// <summary>Why <paramref name="via"/> is not an agent name, or null when it is one.</summary>
+    public static string? NameError(string via) =>
+        AgentSubjects.IsValidName(via) ? null : $"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{via}'";
 
     /// <summary>One request to one agent: its records (their vantage set to its name), or one error line.</summary>
     public static async Task<(List<ProbeRecord> Records, string? Error)> AskAsync(NatsOpts opts, string via, AgentRequest request, TimeSpan wait, CancellationToken token)

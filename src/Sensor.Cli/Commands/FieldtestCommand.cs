@@ -20,7 +20,7 @@ public static class FieldtestCommand
     private static readonly Argument<string[]> Targets = new("targets")
     {
         Arity = ArgumentArity.OneOrMore,
-        Description = "mail domain, host or address, optionally with :PORT (without a port: 25, 587, 465, 143, 993, 110 and 995); a domain is probed as a host until MX lookups land",
+        Description = "mail domain, host or address, optionally with :PORT (without a port: 25, 587, 465, 143, 993, 110 and 995); a mail domain is probed through its MX hosts",
     };
     private static readonly Option<string?> Report = new("--report") { Description = "HTML report to write (default: sensor-fieldtest-<UTC time>.html here; with --json, only when given)" };
     private static readonly Option<bool> Json = new("--json") { Description = "write one JSON Lines fieldtest record per port to stdout instead of the text" };
@@ -132,8 +132,8 @@ public static class FieldtestCommand
         if (names.Count == 0)
             return null;
         foreach (var name in names)
-            if (!Sensor.Core.Agents.AgentSubjects.IsValidName(name))
-                throw new UsageException($"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{name}'");
+            if (ViaAgent.NameError(name) is { } error)
+                throw new UsageException(error);
         return new AgentsToAsk(names, ViaBus.Read(result, "sensor-fieldtest", step < TimeSpan.FromSeconds(10) ? step : TimeSpan.FromSeconds(10)));
     }
 

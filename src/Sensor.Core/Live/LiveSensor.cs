@@ -120,6 +120,8 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
         // with what the others' sessions taught the shared knowledge (a server seen offering STARTTLS).
         foreach (var worker in _workers)
             worker.Drain();
+        // As replay does: the probes still running get their bounded wait before the waiting sessions are judged.
+        _crossCheck?.Settle();
         List<Exception> failures = [];
         foreach (var worker in _workers)
         {
@@ -137,12 +139,11 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
         EmitVerdicts();
     }
 
-    /// <summary>Every worker has ended its flows: wait (bounded) for the probes on the fly, then one verdict per server.</summary>
+    /// <summary>Every worker has ended its flows: one verdict per server the capture raised a question about.</summary>
     private void EmitVerdicts()
     {
         if (_crossCheck is null)
             return;
-        _crossCheck.Settle();
         foreach (var verdict in _crossCheck.Verdicts())
         {
             Verdicts++;

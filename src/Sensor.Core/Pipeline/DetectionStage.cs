@@ -71,6 +71,8 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
     /// <summary>Live mode: the verdicts whose grace has passed are given now.</summary>
     public void OnBatchReplayed()
     {
+        if (_inGrace.Count == 0)
+            return; // replay, and a live worker with nothing waiting: no clock read per batch
         long now = Clock.GetTimestamp();
         while (_inGrace.TryPeek(out var waiting) && waiting.Until <= now)
             Emit(detector.JudgeMissingStartTls(_inGrace.Dequeue().Session));
