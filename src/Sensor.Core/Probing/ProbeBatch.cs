@@ -25,6 +25,7 @@ public static class ProbeBatch
     public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, int concurrency = DefaultConcurrency,
         CancellationToken cancellationToken = default, Lazy<MailDns>? dns = null, Func<IPAddress, CancellationToken, Task<IDisposable>>? acquireAddress = null)
     {
+        TrustStoreWarmUp.Start();
         using var gate = new SemaphoreSlim(concurrency);
         var checks = new PlanChecks(options, cancellationToken, dns, acquireAddress);
         var tasks = targets.Select(async target =>
