@@ -24,10 +24,14 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
     private readonly LiveEvidenceSink?[] _evidence;
     private readonly CrossChecker? _crossCheck;
     private readonly SerializedOutputs _outputs;
+    private readonly VerdictUpdates _verdictUpdates = new();
+    private readonly Lock _verdictGate = new();
+    private Timer? _verdictTimer;
+    private Exception? _verdictFailure;
 
     /// <param name="sinks">where sessions and findings go; called under one lock, from the workers' sessions threads</param>
     /// <param name="history">the store's server history, read under the same lock</param>
-    /// <param name="crossCheck">probes to compare with: one cross-check for every worker (its passive side behind the outputs' lock), verdicts when capture stops</param>
+    /// <param name="crossCheck">probes to compare with: one cross-check for every worker (its passive side behind the outputs' lock); a verdict is reported as soon as it is decided or changes, and every last one when capture stops</param>
     public LiveSensor(IReadOnlyList<LiveCapture> captures, RuleSetHolder rules, IServerHistory? history, RecordMapper mapper,
         IReadOnlyList<IRecordSink> sinks, LiveSensorOptions? options = null, ReassemblyLimits? limits = null, CrossCheckSetup? crossCheck = null)
     {
@@ -96,6 +100,8 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
     {
         foreach (var worker in _workers)
             worker.Start();
+        if (_crossCheck is not null)
+            _verdictTimer = new Timer(_ => ReportVerdicts(final: false), null, Options.VerdictInterval, Options.VerdictInterval);
     }
 
     /// <summary>
@@ -118,6 +124,7 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
     {
         // Every worker catches up before any ends its flows: a session ended on one worker is judged
         // with what the others' sessions taught the shared knowledge (a server seen offering STARTTLS).
+        StopVerdictTimer();
         foreach (var worker in _workers)
             worker.Drain();
         // As replay does: the probes still running get their bounded wait before the waiting sessions are judged.
@@ -134,21 +141,50 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
                 failures.Add(e);
             }
         }
+        if (_verdictFailure is not null)
+            failures.Add(_verdictFailure);
         if (failures.Count > 0)
             throw new AggregateException(failures);
-        EmitVerdicts();
+        ReportVerdicts(final: true);
     }
 
-    /// <summary>Every worker has ended its flows: one verdict per server the capture raised a question about.</summary>
-    private void EmitVerdicts()
+    /// <summary>
+    /// The verdicts decided or changed since the last look (<see cref="VerdictUpdates"/>); at the end,
+    /// once every worker has ended its flows, also those still inconclusive. Runs on a timer while
+    /// capture goes on: a failure stops the timer and is thrown when capture stops.
+    /// </summary>
+    private void ReportVerdicts(bool final)
     {
         if (_crossCheck is null)
             return;
-        foreach (var verdict in _crossCheck.Verdicts())
+        lock (_verdictGate)
         {
-            Verdicts++;
-            _outputs.OnVerdict(verdict);
+            try
+            {
+                // The passive side and the store are written under the outputs' lock by the sessions threads.
+                foreach (var verdict in _outputs.Read(() => _verdictUpdates.Select(_crossCheck.Verdicts(), final)))
+                {
+                    Verdicts++;
+                    _outputs.OnVerdict(verdict);
+                }
+            }
+            catch (Exception e) when (!final)
+            {
+                _verdictFailure ??= e;
+                _verdictTimer?.Change(Timeout.Infinite, Timeout.Infinite);
+            }
         }
+    }
+
+    /// <summary>Stops the timer and waits for a look still running, so none comes after the last one.</summary>
+    private void StopVerdictTimer()
+    {
+        if (_verdictTimer is null)
+            return;
+        using var stopped = new ManualResetEvent(false);
+        if (_verdictTimer.Dispose(stopped))
+            stopped.WaitOne();
+        _verdictTimer = null;
     }
 
     public LiveStats Snapshot()
@@ -179,6 +215,7 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
 
     public void Dispose()
     {
+        StopVerdictTimer();
         foreach (var worker in _workers)
             worker.Dispose();
     }

@@ -38,6 +38,9 @@ public sealed record LiveSensorOptions
     /// <summary>How long a quiet worker waits before moving its clock on (idle flows expire, finished sessions are reported).</summary>
     public TimeSpan IdleTick { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>With a cross-check, how often the verdicts are looked at while capture goes on; a new or changed one is reported then.</summary>
+    public TimeSpan VerdictInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     public void Validate()
     {
         if (Workers is < 1 or > 256)
@@ -50,5 +53,7 @@ public sealed record LiveSensorOptions
             throw new ArgumentException("evidence rings need at least one packet and 2 KiB per flow, and a total of at least one flow's ring");
         if (IdleTick <= TimeSpan.Zero)
             throw new ArgumentException("the idle tick must be positive");
+        if (VerdictInterval <= TimeSpan.Zero)
+            throw new ArgumentException("the verdict interval must be positive");
     }
 }

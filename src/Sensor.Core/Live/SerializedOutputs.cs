@@ -36,6 +36,13 @@ internal sealed class SerializedOutputs(IReadOnlyList<IRecordSink> sinks, IServe
                 sink.OnVerdict(record);
     }
 
+    /// <summary>Reads what the sinks gathered (the cross-check's passive side) while no session is being reported.</summary>
+    public T Read<T>(Func<T> read)
+    {
+        lock (_gate)
+            return read();
+    }
+
     public bool SawStartTlsOffered(string serverKey)
     {
         lock (_gate)

@@ -12,14 +12,15 @@ namespace Sensor.Tests.CrossCheck;
 /// <summary>
 /// `sensor live --crosscheck` on lo: a session through a proxy that strips STARTTLS in front of the
 /// loopback postfix (so, seen from anywhere on this machine, the server offers none) is probed from
-/// here and through the in-process agent "lab" while capture goes on; the verdict comes at SIGINT.
+/// here and through the in-process agent "lab" while capture goes on; the verdict is reported while
+/// capture still runs (the engine looks every 5 s) and not again at SIGINT.
 /// </summary>
 public class LiveCrossCheckTests(AgentFixture agents) : IClassFixture<AgentFixture>
 {
     private const string ProxyAddress = "127.0.0.42";
 
     [Fact]
-    public void TheServersProbedWhileCapturingAreJudgedWhenTheCaptureStops()
+    public void TheServersProbedWhileCapturingAreJudgedWhileItRuns()
     {
         int port = ProbeTestSupport.FreePort(IPAddress.Parse(ProxyAddress));
         using var proxy = new StripProxy("smtp", "strip", "127.0.0.1:25", ProxyAddress, port);
@@ -37,6 +38,8 @@ public class LiveCrossCheckTests(AgentFixture agents) : IClassFixture<AgentFixtu
             Assert.StartsWith("221", reader.ReadLine());
         }
         Assert.True(sensor.WaitForStdout(l => l.Contains("\"starttls-absent\""), TimeSpan.FromSeconds(20)), "no finding while running; stderr: " + sensor.Stderr);
+        Assert.True(sensor.WaitForStdout(l => l.StartsWith("{\"type\":\"verdict\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30)),
+            "no verdict while running; stderr: " + sensor.Stderr);
         Assert.Equal(0, sensor.Interrupt());
 
         var verdict = JsonSerializer.Deserialize(Assert.Single(sensor.StdoutLines, l => l.StartsWith("{\"type\":\"verdict\"", StringComparison.Ordinal)),
