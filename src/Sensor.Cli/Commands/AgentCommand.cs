@@ -19,25 +19,35 @@ public sealed class BusOptions
     public IEnumerable<Option> All => [Bus, Creds, User, PasswordFile, TokenFile];
 
     /// <summary>The NATS options, or a UsageException with one line: a server and exactly one credential are required.</summary>
-    public NatsOpts Read(ParseResult result, string clientName, TimeSpan connectTimeout)
+    public NatsOpts Read(ParseResult result, string clientName, TimeSpan connectTimeout) => Build(Values(result), clientName, connectTimeout);
+
+    /// <summary>What the command line says about the bus.</summary>
+    public BusValues Values(ParseResult result) =>
+        new(result.GetValue(Bus), result.GetValue(Creds), result.GetValue(User), result.GetValue(PasswordFile), result.GetValue(TokenFile));
+
+    /// <summary>The NATS options of these values, or a UsageException with one line: a server and exactly one credential are required.</summary>
+    public static NatsOpts Build(BusValues values, string clientName, TimeSpan connectTimeout)
     {
-        var url = result.GetValue(Bus) ?? throw new UsageException("--bus nats://HOST:PORT is required");
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("nats" or "tls" or "ws" or "wss") || uri.Host.Length == 0)
-            throw new UsageException($"--bus takes nats://HOST:PORT (or tls://, ws://, wss://), not '{url}'");
-        if (uri.UserInfo.Length > 0)
-            throw new UsageException("--bus must not carry credentials in the URL (they would show in ps); use --creds, --user with --password-file, or --token-file");
-        var (creds, user, passwordFile, tokenFile) = (result.GetValue(Creds), result.GetValue(User), result.GetValue(PasswordFile), result.GetValue(TokenFile));
-        var given = (creds is null ? 0 : 1) + (user is null && passwordFile is null ? 0 : 1) + (tokenFile is null ? 0 : 1);
-        if (given == 0)
-            throw new UsageException("NATS credentials are required: give --creds FILE, --user NAME with --password-file FILE, or --token-file FILE");
-        if (given > 1)
-            throw new UsageException("give one kind of NATS credential: --creds, --user with --password-file, or --token-file");
-        if ((user is null) != (passwordFile is null))
-            throw new UsageException("--user and --password-file go together");
+        var url = values.Url ?? throw new UsageException("--bus nats://HOST:PORT is required");
+        if (UrlProblem(url) is { } problem)
+            throw new UsageException($"--bus {problem}");
+        if (values.CredentialProblem() is { } missing)
+            throw new UsageException(missing);
+        var (creds, user, passwordFile, tokenFile) = (values.Creds, values.User, values.PasswordFile, values.TokenFile);
         if (creds is not null && !File.Exists(creds))
             throw new UsageException($"--creds: cannot read {creds}");
         var credentials = new BusCredentials(creds, user, passwordFile is null ? null : Secret(passwordFile, "--password-file"), tokenFile is null ? null : Secret(tokenFile, "--token-file"));
         return AgentBus.Options(url, credentials, clientName, connectTimeout);
+    }
+
+    /// <summary>What is wrong with a bus URL, or null.</summary>
+    public static string? UrlProblem(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("nats" or "tls" or "ws" or "wss") || uri.Host.Length == 0)
+            return $"takes nats://HOST:PORT (or tls://, ws://, wss://), not '{url}'";
+        return uri.UserInfo.Length > 0
+            ? "must not carry credentials in the URL (they would show in ps); use --creds, --user with --password-file, or --token-file"
+            : null;
     }
 
     private static string Secret(string path, string option)
@@ -227,3 +237,30 @@ public static class ViaAgent
         }
     }
 }
+
+/// <summary>The bus as given: a server and the credential files; null where not given.</summary>
+public sealed record BusValues(string? Url, string? Creds, string? User, string? PasswordFile, string? TokenFile)
+{
+    private bool HasCredential => Creds is not null || User is not null || PasswordFile is not null || TokenFile is not null;
+
+    /// <summary>Unless exactly one kind of credential is given (a credentials file, a user with a password file, or a token file), what is wrong.</summary>
+    public string? CredentialProblem()
+    {
+        var given = (Creds is null ? 0 : 1) + (User is null && PasswordFile is null ? 0 : 1) + (TokenFile is null ? 0 : 1);
+        if (given == 0)
+            return "NATS credentials are required: give --creds FILE, --user NAME with --password-file FILE, or --token-file FILE";
+        if (given > 1)
+            return "give one kind of NATS credential: --creds, --user with --password-file, or --token-file";
+        return (User is null) != (PasswordFile is null) ? "--user and --password-file go together" : null;
+    }
+
+    /// <summary>
+    /// These values over the config file's: the command line's server wins, and its credential, when it
+    /// gives one, replaces the file's whole (two kinds of credential are an error, never a mix).
+    /// </summary>
+    public BusValues Over(Service.BusSettings config) =>
+        HasCredential
+            ? this with { Url = Url ?? config.Url }
+            : new(Url ?? config.Url, config.Creds, config.User, config.PasswordFile, config.TokenFile);
+}
+

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NATS.Client.Core;
+using Sensor.Cli.Service;
 using Sensor.Core.Agents;
 using Sensor.Core.CrossCheck;
 using Sensor.Core.Probing;
@@ -32,34 +33,42 @@ public sealed class CrossCheckCli
     public BusOptions Bus => _bus;
 
     /// <summary>The vantage names whose probes cross the capture's own path.</summary>
-    public IReadOnlySet<string> SamePathVantages(ParseResult result) =>
-        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { CrossCheckOptions.LocalVantage, LocalVantage(result) };
+    public IReadOnlySet<string> SamePathVantages(ParseResult result, CrossCheckSettings? config = null) =>
+        new HashSet<string>(StringComparer.OrdinalIgnoreCase) { CrossCheckOptions.LocalVantage, LocalVantage(result, config) };
 
-    /// <summary>What --crosscheck asks for, or null without it; a UsageException with one line for bad values.</summary>
-    public OnTheFlyPlan? Read(ParseResult result)
+    /// <summary>
+    /// What --crosscheck asks for, or null without it; a UsageException with one line for bad values.
+    /// A live sensor's config file (<paramref name="config"/>, <paramref name="configBus"/>) may ask for it
+    /// too; each option given on the command line wins over its key there.
+    /// </summary>
+    public OnTheFlyPlan? Read(ParseResult result, CrossCheckSettings? config = null, BusSettings? configBus = null)
     {
-        var via = result.GetValue(_via) ?? [];
+        var cliVia = result.GetValue(_via) ?? [];
         // --bus alone is fleet mode (FleetOptions), so only the cross-check's own options need --crosscheck
-        if (!result.GetValue(_crossCheck))
+        if (!result.GetValue(_crossCheck) && config?.Enabled != true)
         {
-            if (via.Length > 0 || result.GetResult(_ttl) is not null || result.GetResult(_timeout) is not null || result.GetResult(_wait) is not null)
+            if (cliVia.Length > 0 || result.GetResult(_ttl) is not null || result.GetResult(_timeout) is not null || result.GetResult(_wait) is not null)
                 throw new UsageException("--via, --crosscheck-ttl, --crosscheck-timeout and --crosscheck-wait go with --crosscheck");
             return null;
         }
+        var via = cliVia.Length > 0 ? cliVia : config?.Via ?? [];
         foreach (var name in via)
             if (!AgentSubjects.IsValidName(name))
                 throw new UsageException($"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{name}'");
-        var step = Seconds(result.GetValue(_timeout));
+        var step = result.GetValue(_timeout) is { } timeout ? Seconds(timeout) : config?.StepTimeout ?? DefaultStep;
         var settings = new OnTheFlySettings
         {
-            Ttl = result.GetValue(_ttl) is { } ttl ? ReplayCommand.ParseAge(ttl, "--crosscheck-ttl") : new OnTheFlySettings().Ttl,
-            EndWait = result.GetValue(_wait) is { } wait ? ReplayCommand.ParseAge(wait, "--crosscheck-wait") : _defaultWait,
+            Ttl = result.GetValue(_ttl) is { } ttl ? ReplayCommand.ParseAge(ttl, "--crosscheck-ttl") : config?.Ttl ?? new OnTheFlySettings().Ttl,
+            EndWait = result.GetValue(_wait) is { } wait ? ReplayCommand.ParseAge(wait, "--crosscheck-wait") : config?.Wait ?? _defaultWait,
             ProbeTimeout = AgentVantage.WaitFor(step) + TimeSpan.FromSeconds(5),
         };
-        var bus = via.Length == 0 ? null : _bus.Read(result, "sensor-crosscheck", TimeSpan.FromSeconds(10));
+        var busValues = configBus is null ? _bus.Values(result) : _bus.Values(result).Over(configBus);
+        if (via.Length > 0 && busValues.Url is null && cliVia.Length == 0)
+            throw new UsageException("CrossCheck:Via needs the bus: Bus:Url in the config file, or --bus");
+        var bus = via.Length == 0 ? null : BusOptions.Build(busValues, "sensor-crosscheck", TimeSpan.FromSeconds(10));
         if (via.Length == 0)
             Serilog.Log.Warning("--crosscheck without --via probes only from here: those probes cross the capture's own path, so they show what the path does now but settle no verdict");
-        return new OnTheFlyPlan([.. via.Distinct(StringComparer.Ordinal)], bus, settings, step, LocalVantage(result));
+        return new OnTheFlyPlan([.. via.Distinct(StringComparer.Ordinal)], bus, settings, step, LocalVantage(result, config));
     }
 
     /// <summary>Probe results in the store (own probes and imported ones), and with --crosscheck probes made now, are compared with the capture.</summary>
@@ -71,14 +80,19 @@ public sealed class CrossCheckCli
         return new CrossCheckSetup((IProbeHistory?)store ?? NoProbeHistory.Instance, TimeProvider.System, options, onTheFly?.Prober, store is null ? null : store.AddProbes);
     }
 
-    private string LocalVantage(ParseResult result) => ProbeOptionText.Vantage(result.GetValue(_localVantage), CrossCheckOptions.LocalVantage);
+    private string LocalVantage(ParseResult result, CrossCheckSettings? config) =>
+        ProbeOptionText.Vantage(result.GetValue(_localVantage) ?? config?.LocalVantage, CrossCheckOptions.LocalVantage);
 
-    private static TimeSpan Seconds(string? text)
+    /// <summary>Each step of a probe on the fly, unless --crosscheck-timeout or the config file say otherwise.</summary>
+    public static readonly TimeSpan DefaultStep = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest step of a probe --crosscheck-timeout and CrossCheck:StepTimeout allow.</summary>
+    public static readonly TimeSpan MaxStep = TimeSpan.FromMinutes(10);
+
+    private static TimeSpan Seconds(string text)
     {
-        if (text is null)
-            return TimeSpan.FromSeconds(10);
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > 600)
-            throw new UsageException($"--crosscheck-timeout takes a number of seconds above 0 (at most 600), not '{text}'");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > MaxStep.TotalSeconds)
+            throw new UsageException($"--crosscheck-timeout takes a number of seconds above 0 (at most {MaxStep.TotalSeconds:0}), not '{text}'");
         return TimeSpan.FromSeconds(seconds);
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sensor.Cli.Service;
 using Sensor.Core.Fleet;
 using Sensor.Core.Storage;
 using Serilog;
@@ -24,10 +25,14 @@ public static class FleetOptions
         command.Options.Add(OutboxCap);
     }
 
-    /// <summary>The fleet settings when --bus was given, else null; a UsageException for a bad combination.</summary>
-    public static FleetSettings? Read(ParseResult result, BusOptions bus, string? dbPath, bool showSecrets)
+    /// <summary>
+    /// The fleet settings when --bus was given (or a live sensor's config file says Fleet:Publish), else
+    /// null; a UsageException for a bad combination. Options on the command line win over the file's keys.
+    /// </summary>
+    public static FleetSettings? Read(ParseResult result, BusOptions bus, string? dbPath, bool showSecrets,
+        FleetPublishSettings? config = null, BusSettings? configBus = null)
     {
-        if (result.GetValue(bus.Bus) is null)
+        if (result.GetValue(bus.Bus) is null && config?.Publish != true)
         {
             if (result.GetResult(SensorName) is not null || result.GetResult(OutboxCap) is { Implicit: false })
                 throw new UsageException("--sensor-name and --bus-outbox-max go with --bus");
@@ -35,13 +40,16 @@ public static class FleetOptions
         }
         if (showSecrets)
             throw new UsageException("--show-secrets does not go with --bus: secrets never leave this machine over the bus");
-        var name = result.GetValue(SensorName) ?? FleetSubjects.DefaultSensorName();
+        var name = result.GetValue(SensorName) ?? config?.SensorName ?? FleetSubjects.DefaultSensorName();
         if (!FleetSubjects.IsValidName(name))
             throw new UsageException($"--sensor-name takes 1-64 letters, digits, '-' or '_', not '{name}'");
-        var cap = result.GetValue(OutboxCap);
+        var cap = result.GetResult(OutboxCap) is { Implicit: false } ? result.GetValue(OutboxCap) : config?.OutboxMax ?? FleetSettings.DefaultOutboxCap;
         if (cap is < 1 or > 10_000_000)
             throw new UsageException("--bus-outbox-max takes 1 to 10000000 records");
-        var opts = bus.Read(result, $"sensor-{name}", TimeSpan.FromSeconds(5));
+        var values = configBus is null ? bus.Values(result) : bus.Values(result).Over(configBus);
+        if (values.Url is null && config?.Publish == true)
+            throw new UsageException("Fleet:Publish needs the bus: Bus:Url in the config file, or --bus");
+        var opts = BusOptions.Build(values, $"sensor-{name}", TimeSpan.FromSeconds(5));
         // beside the store (or in the default data folder with --no-db), like the fingerprint key
         var folder = Path.GetDirectoryName(Path.GetFullPath(dbPath ?? SensorStore.DefaultPath()))!;
         return new FleetSettings(opts, name, folder, cap);

@@ -60,10 +60,13 @@ public static class LiveCommand
             SettingsValidator.Validate(config.Settings, config.Sources);
             Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile), config.Configuration);
             bool interfacesFromConfig = result.GetValue(Interfaces) is not { Length: > 0 };
-            // --crosscheck: servers are probed as sessions happen; a verdict is reported once decided or changed, the rest when the capture stops
-            var crossCheck = CrossCheck.Read(result) is { } plan ? new LiveCrossCheck(plan, CrossCheck.SamePathVantages(result)) : null;
-            // --bus: fleet mode, the records also go to the bus (the outbox beside the store)
-            var fleet = FleetOptions.Read(result, CrossCheck.Bus, config.Settings.Storage.Enabled ? config.Settings.Storage.Db : null, config.Settings.Sinks.ShowSecrets);
+            var settings = config.Settings;
+            // --crosscheck (or CrossCheck:Enabled): servers are probed as sessions happen; a verdict is reported once decided or changed, the rest when the capture stops
+            var crossCheck = CrossCheck.Read(result, settings.CrossCheck, settings.Bus) is { } plan
+                ? new LiveCrossCheck(plan, CrossCheck.SamePathVantages(result, settings.CrossCheck)) : null;
+            // --bus (or Fleet:Publish): fleet mode, the records also go to the bus (the outbox beside the store)
+            var fleet = FleetOptions.Read(result, CrossCheck.Bus, settings.Storage.Enabled ? settings.Storage.Db : null, settings.Sinks.ShowSecrets,
+                settings.Fleet, settings.Bus);
             using var runtime = LiveRuntime.Open(config.Settings,
                 index => interfacesFromConfig ? config.Sources.Where($"Capture:Interfaces:{index}") : null, crossCheck, fleet);
             return LiveHost.Run(runtime, () => Console.Error.WriteLine(

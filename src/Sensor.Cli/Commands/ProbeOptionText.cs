@@ -36,8 +36,10 @@ internal static class ProbeOptionText
     public static string Vantage(string? text, string fallback = "local")
     {
         var vantage = text ?? fallback;
-        if (vantage.Length is 0 or > 64 || vantage.Any(char.IsControl))
+        if (!IsValidVantage(vantage))
             throw new UsageException("--vantage takes a name of 1 to 64 printable characters");
         return vantage;
     }
+
+    public static bool IsValidVantage(string name) => name.Length is > 0 and <= 64 && !name.Any(char.IsControl);
 }

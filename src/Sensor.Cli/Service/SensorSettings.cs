@@ -14,6 +14,9 @@ public sealed class SensorSettings
     public SinkSettings Sinks { get; set; } = new();
     public CapsSettings Caps { get; set; } = new();
     public MetricsSettings Metrics { get; set; } = new();
+    public BusSettings Bus { get; set; } = new();
+    public FleetPublishSettings Fleet { get; set; } = new();
+    public CrossCheckSettings CrossCheck { get; set; } = new();
 }
 
 public sealed class CaptureSettings
@@ -86,4 +89,43 @@ public sealed class MetricsSettings
     public string? Prometheus { get; set; }
     /// <summary>How often the stats line is logged (Information); 0: never.</summary>
     public TimeSpan StatsInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>The NATS server the --via agents answer on and fleet records go to, and one kind of credential.</summary>
+public sealed class BusSettings
+{
+    /// <summary>nats://HOST:PORT (tls://, ws://, wss://), without credentials in it; null: no bus.</summary>
+    public string? Url { get; set; }
+    /// <summary>NATS credentials file (JWT + NKey seed).</summary>
+    public string? Creds { get; set; }
+    /// <summary>NATS user name, with <see cref="PasswordFile"/>.</summary>
+    public string? User { get; set; }
+    public string? PasswordFile { get; set; }
+    public string? TokenFile { get; set; }
+}
+
+/// <summary>Fleet mode: sessions, findings and verdicts also published on the bus.</summary>
+public sealed class FleetPublishSettings
+{
+    public bool Publish { get; set; }
+    /// <summary>This sensor's name on the bus; null: the host name.</summary>
+    public string? SensorName { get; set; }
+    /// <summary>Records kept on disk while the bus is away; null: Sensor.Core.Fleet.FleetSettings.DefaultOutboxCap.</summary>
+    public int? OutboxMax { get; set; }
+}
+
+/// <summary>Probing on the fly (--crosscheck): the agents asked besides here, and the bounds.</summary>
+public sealed class CrossCheckSettings
+{
+    public bool Enabled { get; set; }
+    /// <summary>Agent names (sensor agent --name) asked over the bus.</summary>
+    public string[] Via { get; set; } = [];
+    /// <summary>A server:port is probed from one vantage at most once in this time; null: one hour.</summary>
+    public TimeSpan? Ttl { get; set; }
+    /// <summary>Each step of a probe (the whole probe gets five times that); null: 10 s.</summary>
+    public TimeSpan? StepTimeout { get; set; }
+    /// <summary>How long the stop waits for probes still running; null: 20 s.</summary>
+    public TimeSpan? Wait { get; set; }
+    /// <summary>The vantage name of probes made from here; null: "local".</summary>
+    public string? LocalVantage { get; set; }
 }

@@ -1,4 +1,7 @@
 using System.Net;
+using Sensor.Cli.Commands;
+using Sensor.Core.Agents;
+using Sensor.Core.Fleet;
 
 namespace Sensor.Cli.Service;
 
@@ -19,6 +22,34 @@ public static class SettingsValidator
         Require(settings.Metrics.StatsInterval >= TimeSpan.Zero, "Metrics:StatsInterval", "cannot be negative (0: no stats line)", sources);
         if (settings.Metrics.Prometheus is { } endpoint)
             Require(PrometheusEndpoint(endpoint) is not null, "Metrics:Prometheus", $"must be a loopback address and port like 127.0.0.1:9464 or [::1]:9464, not '{endpoint}'", sources);
+        ValidateBus(settings, sources);
+        ValidateCrossCheck(settings.CrossCheck, sources);
+    }
+
+    private static void ValidateBus(SensorSettings settings, ConfigSources sources)
+    {
+        var bus = settings.Bus;
+        if (bus.Url is { } url && BusOptions.UrlProblem(url) is { } problem)
+            throw sources.Error("Bus:Url", problem);
+        if (bus.Creds is not null || bus.User is not null || bus.PasswordFile is not null || bus.TokenFile is not null)
+            Require(new BusValues(bus.Url, bus.Creds, bus.User, bus.PasswordFile, bus.TokenFile).CredentialProblem() is null, "Bus",
+                "takes one kind of credential: Creds, User with PasswordFile, or TokenFile", sources);
+        var fleet = settings.Fleet;
+        if (fleet.SensorName is { } name)
+            Require(FleetSubjects.IsValidName(name), "Fleet:SensorName", $"takes 1-64 letters, digits, '-' or '_', not '{name}'", sources);
+        Require(fleet.OutboxMax is null or >= 1 and <= 10_000_000, "Fleet:OutboxMax", "takes 1 to 10000000 records", sources);
+    }
+
+    private static void ValidateCrossCheck(CrossCheckSettings crossCheck, ConfigSources sources)
+    {
+        for (int i = 0; i < crossCheck.Via.Length; i++)
+            Require(AgentSubjects.IsValidName(crossCheck.Via[i]), $"CrossCheck:Via:{i}", $"takes an agent name (1-64 letters, digits, '-' or '_'), not '{crossCheck.Via[i]}'", sources);
+        Require(crossCheck.Ttl is null || crossCheck.Ttl > TimeSpan.Zero, "CrossCheck:Ttl", "must be above zero", sources);
+        Require(crossCheck.StepTimeout is null || (crossCheck.StepTimeout > TimeSpan.Zero && crossCheck.StepTimeout <= CrossCheckCli.MaxStep),
+            "CrossCheck:StepTimeout", $"must be above zero and at most {CrossCheckCli.MaxStep}", sources);
+        Require(crossCheck.Wait is null || crossCheck.Wait >= TimeSpan.Zero, "CrossCheck:Wait", "cannot be negative", sources);
+        if (crossCheck.LocalVantage is { } vantage)
+            Require(ProbeOptionText.IsValidVantage(vantage), "CrossCheck:LocalVantage", "takes a name of 1 to 64 printable characters", sources);
     }
 
     /// <summary>The loopback address and port of "address:port", or null when it is not one.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Sensor.Core.Output;
 using Sensor.Tests.Agents;
+using Sensor.Tests.Cli;
 using Sensor.Tests.Live;
 using Sensor.Tests.Probing;
 
@@ -23,9 +24,34 @@ public class LiveCrossCheckTests(AgentFixture agents) : IClassFixture<AgentFixtu
     public void TheServersProbedWhileCapturingAreJudgedWhileItRuns()
     {
         int port = ProbeTestSupport.FreePort(IPAddress.Parse(ProxyAddress));
-        using var proxy = new StripProxy("smtp", "strip", "127.0.0.1:25", ProxyAddress, port);
-        using var sensor = LiveSensorProcess.Start(["live", "-i", "lo", "--json", "--no-db", "--bpf", $"tcp port {port}",
+        StripAndJudge(port, ["live", "-i", "lo", "--json", "--no-db", "--bpf", $"tcp port {port}",
             "--crosscheck", "--crosscheck-timeout", "5", "--crosscheck-wait", "30s", "--via", "lab", .. agents.Nats.CredentialArgs()]);
+    }
+
+    [Fact]
+    public void TheConfigFileCanAskForTheCrossCheckAndItsAgents()
+    {
+        int port = ProbeTestSupport.FreePort(IPAddress.Parse(ProxyAddress));
+        var nats = agents.Nats;
+        var config = Path.Combine(SensorProcess.TempDir(), "sensor.json");
+        File.WriteAllText(config, $$"""
+            {
+              "Capture": { "Interfaces": ["lo"], "Bpf": "tcp port {{port}}" },
+              "Storage": { "Enabled": false },
+              "Sinks": { "Console": true },
+              // the bus's credentials stay out of the command line (ps) and in the file
+              "Bus": { "Url": "{{nats.Url}}", "User": "{{NatsServer.User}}", "PasswordFile": "{{nats.PasswordFile}}" },
+              "CrossCheck": { "Enabled": true, "Via": ["lab"], "StepTimeout": "00:00:05", "Wait": "00:00:30" },
+            }
+            """);
+        StripAndJudge(port, ["live", "--config", config]);
+    }
+
+    /// <summary>One session through a stripping proxy; the verdict must come while capture runs, and once.</summary>
+    private static void StripAndJudge(int port, string[] args)
+    {
+        using var proxy = new StripProxy("smtp", "strip", "127.0.0.1:25", ProxyAddress, port);
+        using var sensor = LiveSensorProcess.Start(args);
 
         using (var client = new TcpClient(ProxyAddress, port))
         {

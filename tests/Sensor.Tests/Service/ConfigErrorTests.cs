@@ -48,7 +48,33 @@ public class ConfigErrorTests
     {
         var path = ConfigFile("{ \"Capture\": { \"Interfaces\": [\"lo\"] },\n\"Storge\": { \"Enabled\": false } }");
         AssertOneLineExit2(SensorProcess.Run("live", "--config", path),
-            $"sensor: error: {path}:2: Storge: unknown key (known here: Capture, Rules, Storage, Sinks, Caps, Metrics)");
+            $"sensor: error: {path}:2: Storge: unknown key (known here: Capture, Rules, Storage, Sinks, Caps, Metrics, Bus, Fleet, CrossCheck)");
+    }
+
+    [Fact]
+    public void BadCrossCheckAndBusValues_GiveTheirLines()
+    {
+        var agent = ConfigFile("{ \"Capture\": { \"Interfaces\": [\"lo\"] },\n  \"CrossCheck\": { \"Enabled\": true,\n \"Via\": [\"lab\", \"no such agent\"] } }");
+        AssertOneLineExit2(SensorProcess.Run("live", "--config", agent, "--no-db"),
+            $"sensor: error: {agent}:3: CrossCheck:Via:1: takes an agent name (1-64 letters, digits, '-' or '_'), not 'no such agent'");
+
+        var url = ConfigFile("{ \"Capture\": { \"Interfaces\": [\"lo\"] },\n  \"Bus\": {\n \"Url\": \"nats://user:secret@127.0.0.1:4222\" } }");
+        AssertOneLineExit2(SensorProcess.Run("live", "--config", url, "--no-db"),
+            $"sensor: error: {url}:3: Bus:Url: must not carry credentials in the URL (they would show in ps); use --creds, --user with --password-file, or --token-file");
+
+        var step = ConfigFile("{ \"Capture\": { \"Interfaces\": [\"lo\"] },\n  \"CrossCheck\": { \"StepTimeout\": \"00:20:00\" } }");
+        AssertOneLineExit2(SensorProcess.Run("live", "--config", step, "--no-db"),
+            $"sensor: error: {step}:2: CrossCheck:StepTimeout: must be above zero and at most 00:10:00");
+    }
+
+    [Fact]
+    public void AgentsOrPublishingWithoutABus_IsOneLine()
+    {
+        var via = ConfigFile("{ \"Capture\": { \"Interfaces\": [\"lo\"] }, \"CrossCheck\": { \"Enabled\": true, \"Via\": [\"lab\"] } }");
+        AssertOneLineExit2(SensorProcess.Run("live", "--config", via, "--no-db"), "sensor: error: CrossCheck:Via needs the bus: Bus:Url in the config file, or --bus");
+
+        var publish = ConfigFile("{ \"Capture\": { \"Interfaces\": [\"lo\"] }, \"Fleet\": { \"Publish\": true } }");
+        AssertOneLineExit2(SensorProcess.Run("live", "--config", publish, "--no-db"), "sensor: error: Fleet:Publish needs the bus: Bus:Url in the config file, or --bus");
     }
 
     [Fact]
