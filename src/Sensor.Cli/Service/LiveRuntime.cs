@@ -27,6 +27,8 @@ public sealed class LiveRuntime : IDisposable
     private LiveRuntime(SensorSettings settings, LiveCrossCheck? crossCheck, FleetSettings? fleet) => (Settings, _crossCheck, _fleet) = (settings, crossCheck, fleet);
 
     private readonly LiveCrossCheck? _crossCheck;
+    private FleetPublisher? _publisher;
+    private OnTheFlyProber? _prober;
     private readonly FleetSettings? _fleet;
 
     public SensorSettings Settings { get; }
@@ -67,6 +69,10 @@ public sealed class LiveRuntime : IDisposable
         var mapper = new RecordMapper(new SecretRedactor(Settings.Sinks.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath(dbPath))));
         Sensor = StartEngine(mapper, [.. BuildSinks(), metrics]);
         metrics.Observe(Sensor);
+        if (_publisher is not null)
+            metrics.ObserveBus(_publisher);
+        if (_prober is not null)
+            metrics.ObserveCrossCheck(_prober);
         if (Settings.Metrics.Prometheus is { } endpoint)
             Own(StartPrometheus(endpoint));
     }
@@ -81,6 +87,7 @@ public sealed class LiveRuntime : IDisposable
         if (_crossCheck is null)
             return null;
         var onTheFly = Own(_crossCheck.Plan.Start(TimeProvider.System));
+        _prober = onTheFly.Prober;
         return CrossCheckCli.Setup(Store, onTheFly, CrossCheckOptions.DefaultMaxAge, _crossCheck.SamePathVantages);
     }
 
@@ -116,7 +123,7 @@ public sealed class LiveRuntime : IDisposable
         if (Store is not null)
             sinks.Add(new LiveStoreSink(Store));
         if (FleetOptions.Start(_fleet) is { } fleet)
-            sinks.Add(new FleetSink(Own(fleet)));
+            sinks.Add(new FleetSink(_publisher = Own(fleet)));
         return sinks;
     }
 

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
+using Sensor.Core.CrossCheck;
 using Sensor.Core.Detection;
+using Sensor.Core.Fleet;
 using Sensor.Core.Live;
 using Sensor.Core.Output;
 using Sensor.Core.Sessions;
@@ -18,9 +20,13 @@ public sealed class SensorMetrics : IRecordSink, IDisposable
 
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _findings;
+    private readonly Counter<long> _verdicts;
 
-    public SensorMetrics() =>
+    public SensorMetrics()
+    {
         _findings = _meter.CreateCounter<long>("sensor.findings", "{finding}", "findings made, by kind");
+        _verdicts = _meter.CreateCounter<long>("sensor.verdicts", "{verdict}", "cross-check verdicts reported, by verdict");
+    }
 
     /// <summary>Registers the instruments read from the engine's counts (once the engine exists: it is made after its sinks).</summary>
     public void Observe(ILiveStatsSource source)
@@ -35,9 +41,28 @@ public sealed class SensorMetrics : IRecordSink, IDisposable
         _meter.CreateObservableGauge("sensor.memory", () => source.Snapshot().ManagedBytes, "By", "managed heap in use");
     }
 
+    /// <summary>Fleet mode: what the bus acknowledged, what waits for it (memory and outbox), what the outbox cap dropped.</summary>
+    public void ObserveBus(FleetPublisher publisher)
+    {
+        _meter.CreateObservableCounter("sensor.bus.published", () => publisher.Published, "{record}", "records the bus acknowledged");
+        _meter.CreateObservableCounter("sensor.bus.dropped", () => publisher.Dropped, "{record}", "records dropped past the outbox cap");
+        _meter.CreateObservableGauge("sensor.bus.waiting", () => publisher.Waiting, "{record}", "records waiting for the bus");
+    }
+
+    /// <summary>Probing on the fly: probe requests by what became of them, and the probes queued now.</summary>
+    public void ObserveCrossCheck(OnTheFlyProber prober)
+    {
+        _meter.CreateObservableCounter("sensor.crosscheck.requests", () => Requests(prober.Stats), "{request}",
+            "probe requests: probed, answered by a recent probe (cache) or the store, dropped when full, unanswered");
+        _meter.CreateObservableGauge("sensor.crosscheck.waiting", () => prober.Waiting, "{probe}", "probes queued for a worker");
+    }
+
     public void OnSession(MailSession session, SessionRecord record)
     {
     }
+
+    public void OnVerdict(VerdictRecord record) =>
+        _verdicts.Add(1, new KeyValuePair<string, object?>("verdict", record.Verdict));
 
     public void OnFinding(Finding finding, FindingRecord record) =>
         _findings.Add(1, new KeyValuePair<string, object?>("kind", finding.Kind));
@@ -47,6 +72,15 @@ public sealed class SensorMetrics : IRecordSink, IDisposable
         new(stats.KernelDropped, new KeyValuePair<string, object?>("source", "kernel")),
         new(stats.InterfaceDropped, new KeyValuePair<string, object?>("source", "interface")),
         new(stats.SensorDropped, new KeyValuePair<string, object?>("source", "sensor")),
+    ];
+
+    private static IEnumerable<Measurement<long>> Requests(OnTheFlyStats stats) =>
+    [
+        new(stats.Probed, new KeyValuePair<string, object?>("result", "probed")),
+        new(stats.CacheHits, new KeyValuePair<string, object?>("result", "cache")),
+        new(stats.StoreHits, new KeyValuePair<string, object?>("result", "store")),
+        new(stats.Dropped, new KeyValuePair<string, object?>("result", "dropped")),
+        new(stats.Unanswered, new KeyValuePair<string, object?>("result", "unanswered")),
     ];
 
     private static IEnumerable<Measurement<int>> QueueDepths(LiveStats stats) =>

@@ -3,6 +3,7 @@ using Sensor.Tests.Agents;
 using Sensor.Tests.Cli;
 using Sensor.Tests.Live;
 using Sensor.Tests.Probing;
+using Sensor.Tests.Service;
 using static Sensor.Tests.Fleet.FleetTestSupport;
 
 namespace Sensor.Tests.Fleet;
@@ -23,7 +24,9 @@ public class FleetLiveTests
         var port = ProbeTestSupport.FreePort(IPAddress.Parse(ProxyAddress));
         using var proxy = new StripProxy("smtp", "strip", "127.0.0.1:587", ProxyAddress, port);
         var db = Path.Combine(SensorProcess.TempDir(), "sensor.db");
-        using var sensor = LiveSensorProcess.Start(["live", "-i", "lo", "--json", "--db", db, "--bpf", $"tcp port {port}", "--sensor-name", Sensor, .. nats.CredentialArgs()]);
+        var metricsPort = ProbeTestSupport.FreePort(IPAddress.Loopback);
+        using var sensor = LiveSensorProcess.StartWith(new Dictionary<string, string> { ["SENSOR__Metrics__Prometheus"] = $"127.0.0.1:{metricsPort}" },
+            ["live", "-i", "lo", "--json", "--db", db, "--bpf", $"tcp port {port}", "--sensor-name", Sensor, .. nats.CredentialArgs()]);
         int Credentials() => sensor.StdoutLines.Count(l => l.Contains("\"plaintext-credential\""));
         void Session(int expected)
         {
@@ -44,6 +47,12 @@ public class FleetLiveTests
         var ids = FindingIds(new SensorRun(0, sensor.Stdout, ""));
         Assert.True(SpinWait.SpinUntil(() => Tail(nats, "--sensor", Sensor).Findings.Count >= ids.Count, TimeSpan.FromSeconds(60)),
             "the sensor did not catch up; stderr: " + sensor.Stderr);
+        // every record made so far was acknowledged: the metrics say so too
+        Assert.True(SpinWait.SpinUntil(() => MetricsScrape.Sample(MetricsScrape.From(metricsPort), "sensor_bus_published_total") == sensor.StdoutLines.Length,
+            TimeSpan.FromSeconds(20)), MetricsScrape.From(metricsPort));
+        var metrics = MetricsScrape.From(metricsPort);
+        Assert.Equal(0, MetricsScrape.Sample(metrics, "sensor_bus_waiting"));
+        Assert.Equal(0, MetricsScrape.Sample(metrics, "sensor_bus_dropped_total"));
         Assert.Equal(0, sensor.Interrupt());
         ids = FindingIds(new SensorRun(0, sensor.Stdout, "")); // what the shutdown flushed goes out before the exit
 

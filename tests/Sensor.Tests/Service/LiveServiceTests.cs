@@ -55,23 +55,23 @@ public class LiveServiceTests
         LiveCommandTests.SmtpAuthPlainDialogue(ProxyAddress, port);
         Assert.True(sensor.WaitForStdout(l => l.Contains("\"starttls-absent\""), TimeSpan.FromSeconds(20)), "no finding; stderr: " + sensor.Stderr);
         Thread.Sleep(1000); // the last segments (FIN/ACK) of the closed connection
-        var metrics = Scrape(metricsPort);
+        var metrics = MetricsScrape.From(metricsPort);
         var statsLine = new System.Text.RegularExpressions.Regex(@"^stats: \d+ packets, \d+ bytes; dropped 0 by the kernel, 0 by the interface, 0 by the sensor; 1 flows \(\d active\), 1 sessions, 2 findings; queues \[.*\]; heap \d+ MiB$", System.Text.RegularExpressions.RegexOptions.Multiline);
         Assert.True(SpinWait.SpinUntil(() => statsLine.IsMatch(sensor.Stderr), TimeSpan.FromSeconds(10)), "no stats line: " + sensor.Stderr);
         Assert.Equal(0, sensor.Interrupt());
 
-        Assert.Equal(1, Sample(metrics, "sensor_sessions_total"));
-        Assert.Equal(1, Sample(metrics, "sensor_findings_total", "kind=\"plaintext-credential\""));
-        Assert.Equal(1, Sample(metrics, "sensor_findings_total", "kind=\"starttls-absent\""));
-        Assert.Equal(1, Sample(metrics, "sensor_flows_total"));
-        Assert.Equal(0, Sample(metrics, "sensor_drops_total", "source=\"sensor\""));
-        Assert.True(Sample(metrics, "sensor_memory_bytes") > 1_000_000);
+        Assert.Equal(1, MetricsScrape.Sample(metrics, "sensor_sessions_total"));
+        Assert.Equal(1, MetricsScrape.Sample(metrics, "sensor_findings_total", "kind=\"plaintext-credential\""));
+        Assert.Equal(1, MetricsScrape.Sample(metrics, "sensor_findings_total", "kind=\"starttls-absent\""));
+        Assert.Equal(1, MetricsScrape.Sample(metrics, "sensor_flows_total"));
+        Assert.Equal(0, MetricsScrape.Sample(metrics, "sensor_drops_total", "source=\"sensor\""));
+        Assert.True(MetricsScrape.Sample(metrics, "sensor_memory_bytes") > 1_000_000);
         // Every frame on the proxy's port was counted by the scrape: the capture's own total says the same.
         var captured = System.Text.RegularExpressions.Regex.Match(sensor.Stderr, @"lo: (\d+) packets, (\d+) bytes");
         Assert.True(captured.Success, sensor.Stderr);
-        Assert.Equal(long.Parse(captured.Groups[1].Value), Sample(metrics, "sensor_packets_total"));
-        Assert.Equal(long.Parse(captured.Groups[2].Value), Sample(metrics, "sensor_bytes_total"));
-        Assert.True(Sample(metrics, "sensor_packets_total") >= 10);
+        Assert.Equal(long.Parse(captured.Groups[1].Value), MetricsScrape.Sample(metrics, "sensor_packets_total"));
+        Assert.Equal(long.Parse(captured.Groups[2].Value), MetricsScrape.Sample(metrics, "sensor_bytes_total"));
+        Assert.True(MetricsScrape.Sample(metrics, "sensor_packets_total") >= 10);
     }
 
     [Fact]
@@ -229,16 +229,4 @@ public class LiveServiceTests
         return Encoding.ASCII.GetString(buffer, 0, n).TrimEnd('\n');
     }
 
-    private static string Scrape(int port)
-    {
-        using var http = new HttpClient();
-        return http.GetStringAsync($"http://127.0.0.1:{port}/metrics").GetAwaiter().GetResult();
-    }
-
-    /// <summary>The value of the sample named <paramref name="name"/> whose labels contain <paramref name="label"/>.</summary>
-    private static long Sample(string metrics, string name, string label = "")
-    {
-        var line = Assert.Single(metrics.Split('\n'), l => l.StartsWith(name + "{") && l.Contains(label));
-        return (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
 }
