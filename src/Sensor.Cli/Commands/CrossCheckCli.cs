@@ -32,6 +32,9 @@ public sealed class CrossCheckCli
     /// <summary>The bus and its credentials: the --via agents' and, in fleet mode, where records are published.</summary>
     public BusOptions Bus => _bus;
 
+    /// <summary>Whether --via names agents on the command line (then --bus is theirs, and publishes only with --publish).</summary>
+    public bool NamesAgents(ParseResult result) => result.GetValue(_via) is { Length: > 0 };
+
     /// <summary>The vantage names whose probes cross the capture's own path.</summary>
     public IReadOnlySet<string> SamePathVantages(ParseResult result, CrossCheckSettings? config = null) =>
         new HashSet<string>(StringComparer.OrdinalIgnoreCase) { CrossCheckOptions.LocalVantage, LocalVantage(result, config) };

@@ -19,23 +19,31 @@ public static class FleetOptions
         DefaultValueFactory = _ => FleetSettings.DefaultOutboxCap,
     };
 
+    private static readonly Option<bool> Publish = new("--publish") { Description = "with --bus and --crosscheck --via: also publish the records (fleet mode); --bus without --via publishes anyway" };
+
     public static void AddTo(Command command)
     {
         command.Options.Add(SensorName);
         command.Options.Add(OutboxCap);
+        command.Options.Add(Publish);
     }
 
     /// <summary>
-    /// The fleet settings when --bus was given (or a live sensor's config file says Fleet:Publish), else
-    /// null; a UsageException for a bad combination. Options on the command line win over the file's keys.
+    /// The fleet settings when the records are to be published, else null; a UsageException for a bad
+    /// combination. --bus publishes unless it is there for the --via agents (then --publish says so too);
+    /// a live sensor's config file says Fleet:Publish. Options on the command line win over the file's keys.
     /// </summary>
-    public static FleetSettings? Read(ParseResult result, BusOptions bus, string? dbPath, bool showSecrets,
+    public static FleetSettings? Read(ParseResult result, CrossCheckCli crossCheck, string? dbPath, bool showSecrets,
         FleetPublishSettings? config = null, BusSettings? configBus = null)
     {
-        if (result.GetValue(bus.Bus) is null && config?.Publish != true)
+        var bus = crossCheck.Bus;
+        var cliBus = result.GetValue(bus.Bus) is not null;
+        if (result.GetValue(Publish) && !cliBus && configBus?.Url is null)
+            throw new UsageException("--publish goes with --bus");
+        if (!(cliBus && (!crossCheck.NamesAgents(result) || result.GetValue(Publish))) && config?.Publish != true)
         {
             if (result.GetResult(SensorName) is not null || result.GetResult(OutboxCap) is { Implicit: false })
-                throw new UsageException("--sensor-name and --bus-outbox-max go with --bus");
+                throw new UsageException("--sensor-name and --bus-outbox-max go with fleet mode (--bus; with --via, --bus and --publish)");
             return null;
         }
         if (showSecrets)

@@ -65,7 +65,7 @@ public static class LiveCommand
             var crossCheck = CrossCheck.Read(result, settings.CrossCheck, settings.Bus) is { } plan
                 ? new LiveCrossCheck(plan, CrossCheck.SamePathVantages(result, settings.CrossCheck)) : null;
             // --bus (or Fleet:Publish): fleet mode, the records also go to the bus (the outbox beside the store)
-            var fleet = FleetOptions.Read(result, CrossCheck.Bus, settings.Storage.Enabled ? settings.Storage.Db : null, settings.Sinks.ShowSecrets,
+            var fleet = FleetOptions.Read(result, CrossCheck, settings.Storage.Enabled ? settings.Storage.Db : null, settings.Sinks.ShowSecrets,
                 settings.Fleet, settings.Bus);
             using var runtime = LiveRuntime.Open(config.Settings,
                 index => interfacesFromConfig ? config.Sources.Where($"Capture:Interfaces:{index}") : null, crossCheck, fleet);

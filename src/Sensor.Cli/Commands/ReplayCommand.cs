@@ -84,7 +84,7 @@ public static class ReplayCommand
             CrossCheckMaxAge: result.GetValue(CrossCheckMaxAge) is { } age ? ParseAge(age, "--crosscheck-max-age") : Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge,
             OnTheFly: OnTheFly.Read(result),
             SamePathVantages: OnTheFly.SamePathVantages(result),
-            Fleet: FleetOptions.Read(result, OnTheFly.Bus, dbPath, result.GetValue(ShowSecrets)));
+            Fleet: FleetOptions.Read(result, OnTheFly, dbPath, result.GetValue(ShowSecrets)));
     }
 
     /// <summary>A positive age: a number and d, h, m or s.</summary>

@@ -196,6 +196,23 @@ public class FleetTests
         Assert.True(File.Exists(Path.Combine(folder, "fleet-outbox-edge-a.db")));
     }
 
+    [Fact]
+    public void ABusGivenForTheAgents_PublishesOnlyWithPublish()
+    {
+        using var nats = new NatsServer(jetStream: true);
+        string[] forAgents = ["--crosscheck", "--crosscheck-timeout", "2", "--via", "nobody", .. nats.CredentialArgs()];
+        var (quiet, loud) = (SensorProcess.TempDir(), SensorProcess.TempDir());
+
+        var probesOnly = SensorProcess.Run(["replay", "--json", "--db", Path.Combine(quiet, "sensor.db"), .. forAgents, SensorProcess.BundledCapture(CaptureA)]);
+        Assert.True(probesOnly.ExitCode == 0, probesOnly.Stderr);
+        Assert.Empty(Tail(nats).Findings);
+        Assert.Empty(Directory.GetFiles(quiet, "fleet-outbox-*"));
+
+        var published = ReplayAs([.. forAgents, "--publish"], EdgeB, loud, CaptureA);
+        Assert.True(published.ExitCode == 0, published.Stderr);
+        Assert.Equal(FindingIds(published), Tail(nats, "--sensor", EdgeB).Findings.Select(f => f.Record.Id).ToList());
+    }
+
     private static bool NotVerdict(string line) => !line.StartsWith("{\"type\":\"verdict\"", StringComparison.Ordinal);
 
     [Theory]
@@ -215,7 +232,7 @@ public class FleetTests
     {
         var run = SensorProcess.Run("replay", "--no-db", "--sensor-name", "edge-a", SensorProcess.BundledCapture(CaptureA));
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("sensor: error: --sensor-name and --bus-outbox-max go with --bus", Assert.Single(run.StderrLines));
+        Assert.Equal("sensor: error: --sensor-name and --bus-outbox-max go with fleet mode (--bus; with --via, --bus and --publish)", Assert.Single(run.StderrLines));
     }
 
     [Fact]
