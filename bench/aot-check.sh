@@ -90,6 +90,13 @@ fi
 # The AOT-written store read by the JIT build: a field the AOT build lost would change this run.
 BIN[aot]=$JIT; check "the JIT build's 2nd run over the AOT-written store" json replay $REST --json --db "$W/@B-store.db"; BIN[aot]=$AOT
 check "replay, summary tables" text replay $ALL --no-db
+printf '{"policies": {"example.test": {"mode": "enforce", "mxs": [".example.test"]}}}' > "$W/policy.json"
+check "replay --policy (EFF policy.json)" json replay $ALL --json --no-db --policy "$W/policy.json"
+check "replay --evidence (one pcap per finding)" json replay $ALL --json --no-db --evidence ev
+for b in aot jit; do (cd "$W/$b/ev" && md5sum * 2>/dev/null) > "$W/$b.ev"; done
+if [[ -s $W/jit.ev ]] && diff -q "$W/aot.ev" "$W/jit.ev" > /dev/null; then
+  echo "ok   the evidence pcaps are the same ($(wc -l < "$W/jit.ev") files, md5)"; PASSED=$((PASSED + 1))
+else echo "FAIL the evidence pcaps differ:"; diff "$W/aot.ev" "$W/jit.ev" | head -10; FAILED=$((FAILED + 1)); fi
 
 echo "# rules, probes, import, fieldtest"
 check "rules check rules/default.yaml" text rules check "$ROOT/rules/default.yaml"
@@ -99,6 +106,7 @@ check "probe 127.0.0.1:25 --json (store)" json probe 127.0.0.1:25 --json
 check "probe 127.0.0.1:143 --proto imap --json (store)" json probe 127.0.0.1:143 --proto imap --json
 check "import (probe records from elsewhere)" text import "$W/elsewhere.jsonl"
 check "replay with stored and imported probes: cross-check verdicts" json replay $ALL --json
+check "replay --crosscheck (servers probed on the fly from here)" json replay $REST --json --no-db --crosscheck --crosscheck-timeout 3
 check "fieldtest 127.0.0.1:25 --json (compares with the stored probes)" json fieldtest 127.0.0.1:25 --json
 check "fieldtest 127.0.0.1:25 --report F.html" text fieldtest 127.0.0.1:25 --report F.html --no-db
 for b in aot jit; do sed -E 's/[0-9]+ ms/N ms/g' "$W/$b/F.html" | normalise_text > "$W/$b.html" 2>/dev/null; done
