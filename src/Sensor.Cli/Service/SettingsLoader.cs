@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -22,7 +23,17 @@ public static partial class SettingsLoader
     /// <summary>Serilog's section (Serilog.Settings.Configuration syntax), not bound to the settings.</summary>
     public const string LoggingSection = "Logging";
 
+    /// <summary>The key check reads these classes' properties by reflection; trimming (Native AOT) keeps them for it.</summary>
+    private const DynamicallyAccessedMemberTypes Keys = DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties;
+
     /// <param name="path">--config; null: <see cref="DefaultPath"/> when it exists, else defaults and the environment only</param>
+    [DynamicDependency(Keys, typeof(CaptureSettings))]
+    [DynamicDependency(Keys, typeof(RulesSettings))]
+    [DynamicDependency(Keys, typeof(StorageSettings))]
+    [DynamicDependency(Keys, typeof(SinkSettings))]
+    [DynamicDependency(Keys, typeof(JsonLinesFileSettings))]
+    [DynamicDependency(Keys, typeof(CapsSettings))]
+    [DynamicDependency(Keys, typeof(MetricsSettings))]
     public static LoadedConfig Load(string? path)
     {
         path ??= File.Exists(DefaultPath) ? DefaultPath : null;
@@ -73,7 +84,12 @@ public static partial class SettingsLoader
         }
     }
 
-    /// <summary>Serilog skips a sink it does not know without a word, and WriteTo replaces the default: a typo would silence every log.</summary>
+    /// <summary>
+    /// Serilog skips a sink it does not know without a word, and WriteTo replaces the default: a typo would silence every log.
+    /// Serilog.Settings.Configuration finds each sink's WriteTo method by reflection: trimming (Native AOT) keeps them for it.
+    /// </summary>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Serilog.ConsoleLoggerConfigurationExtensions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Serilog.FileLoggerConfigurationExtensions))]
     private static void CheckSinkNames(IConfigurationSection logging, ConfigSources sources)
     {
         foreach (var sink in logging.GetSection("WriteTo").GetChildren())
@@ -82,14 +98,16 @@ public static partial class SettingsLoader
     }
 
     /// <summary>Checks a key against the property of <paramref name="owner"/> it must match, and what is under it.</summary>
-    private static void CheckKey(IConfigurationSection section, Type owner, ConfigSources sources)
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "A property's type is a settings section class (each kept by Load's DynamicDependency), an array of strings or a scalar.")]
+    private static void CheckKey(IConfigurationSection section, [DynamicallyAccessedMembers(Keys)] Type owner, ConfigSources sources)
     {
         var property = owner.GetProperty(section.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)
             ?? throw sources.Error(section.Path, $"unknown key (known here: {string.Join(", ", owner.GetProperties().Select(p => p.Name))})");
         CheckValue(section, property.PropertyType, sources);
     }
 
-    private static void CheckValue(IConfigurationSection section, Type type, ConfigSources sources)
+    [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "Arrays in the settings hold strings: no properties to check.")]
+    private static void CheckValue(IConfigurationSection section, [DynamicallyAccessedMembers(Keys)] Type type, ConfigSources sources)
     {
         var children = section.GetChildren().ToList();
         if (type.IsArray)
@@ -121,15 +139,30 @@ public static partial class SettingsLoader
                 throw sources.Error(section.Path, $"expected {Describe(type)}, not an empty value");
             return;
         }
+        var converter = ConverterFor(underlying ?? type);
         try
         {
-            TypeDescriptor.GetConverter(underlying ?? type).ConvertFromInvariantString(section.Value);
+            converter?.ConvertFromInvariantString(section.Value);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException or OverflowException)
         {
             throw sources.Error(section.Path, $"expected {Describe(type)}, not '{section.Value}'");
         }
     }
+
+    /// <summary>
+    /// The converters TypeDescriptor.GetConverter gives for the scalar types the settings use, named
+    /// so that trimming keeps them (GetConverter finds them by reflection); null for a string.
+    /// </summary>
+    private static TypeConverter? ConverterFor(Type type) => type switch
+    {
+        _ when type == typeof(string) => null,
+        _ when type == typeof(int) => new Int32Converter(),
+        _ when type == typeof(long) => new Int64Converter(),
+        _ when type == typeof(bool) => new BooleanConverter(),
+        _ when type == typeof(TimeSpan) => new TimeSpanConverter(),
+        _ => throw new NotSupportedException($"settings of type {type} have no converter here: add one"),
+    };
 
     private static string Describe(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {

@@ -38,6 +38,7 @@ public sealed class SurveyJournal : IDisposable
     {
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
+        Storage.LiteDbTypes.Keep();
         var mapper = new BsonMapper { ResolveFieldName = name => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name) };
         return new SurveyJournal(new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper));
     }
