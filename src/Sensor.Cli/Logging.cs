@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Sensor.Cli.Service;
 using Serilog;
@@ -38,6 +39,9 @@ public static class Logging
         (previous as IDisposable)?.Dispose();
     }
 
+    // Serilog.Settings.Configuration finds each sink's WriteTo method by reflection: trimming (Native AOT) keeps them for it.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(ConsoleLoggerConfigurationExtensions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(FileLoggerConfigurationExtensions))]
     private static LoggerConfiguration ReadSection(LoggerConfiguration setup, IConfiguration config)
     {
         var options = new ConfigurationReaderOptions(

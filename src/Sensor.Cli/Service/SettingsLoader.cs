@@ -34,6 +34,9 @@ public static partial class SettingsLoader
     [DynamicDependency(Keys, typeof(JsonLinesFileSettings))]
     [DynamicDependency(Keys, typeof(CapsSettings))]
     [DynamicDependency(Keys, typeof(MetricsSettings))]
+    [DynamicDependency(Keys, typeof(BusSettings))]
+    [DynamicDependency(Keys, typeof(FleetPublishSettings))]
+    [DynamicDependency(Keys, typeof(CrossCheckSettings))]
     public static LoadedConfig Load(string? path)
     {
         path ??= File.Exists(DefaultPath) ? DefaultPath : null;
@@ -84,12 +87,7 @@ public static partial class SettingsLoader
         }
     }
 
-    /// <summary>
-    /// Serilog skips a sink it does not know without a word, and WriteTo replaces the default: a typo would silence every log.
-    /// Serilog.Settings.Configuration finds each sink's WriteTo method by reflection: trimming (Native AOT) keeps them for it.
-    /// </summary>
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Serilog.ConsoleLoggerConfigurationExtensions))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(Serilog.FileLoggerConfigurationExtensions))]
+    /// <summary>Serilog skips a sink it does not know without a word, and WriteTo replaces the default: a typo would silence every log.</summary>
     private static void CheckSinkNames(IConfigurationSection logging, ConfigSources sources)
     {
         foreach (var sink in logging.GetSection("WriteTo").GetChildren())
