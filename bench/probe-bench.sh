@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# One full probe of one server, whole process, side by side: `sensor probe` against posttls-finger
-# and testssl.sh --starttls smtp, all against the loopback postfix on 127.0.0.1:25, plus two
-# partial sensor runs that show what the time is made of. See bench/README.md.
+# One full probe of one server, whole process, side by side: `sensor probe` (the native build of
+# bench/publish-sensor-aot.sh, the ReadyToRun one and the `dotnet build` one) against posttls-finger
+# (as the issue runs it, with no CA list, and with the system CA bundle, as the sensor checks trust)
+# and testssl.sh --starttls smtp, all against the loopback postfix on 127.0.0.1:25, plus partial
+# sensor runs that show what the time is made of. See bench/README.md.
 #
 #   bench/probe-bench.sh
 #   env: REPS (default 21) interleaved runs of each fast command, median reported;
@@ -20,6 +22,7 @@ TESTSSL=$(command -v testssl || command -v testssl.sh)
 [ -x /usr/sbin/posttls-finger ] || { apt-get update -qq && apt-get install -y -qq postfix >/dev/null; }
 
 R2R=$(bash "$ROOT/bench/publish-sensor.sh" "$OUT/sensor-r2r")
+AOT=$(bash "$ROOT/bench/publish-sensor-aot.sh" "$OUT/sensor-aot")
 dotnet build -c Release "$ROOT/src/Sensor.Cli/Sensor.Cli.csproj" -v q -nologo >&2
 JIT="$ROOT/src/Sensor.Cli/bin/Release/net10.0/sensor"
 TARGET=127.0.0.1:25
@@ -27,13 +30,17 @@ TARGET=127.0.0.1:25
 
 declare -A CMDS=(
   [posttls-finger]="/usr/sbin/posttls-finger -c [127.0.0.1]:25"
+  [posttls-finger-cafile]="/usr/sbin/posttls-finger -c -F /etc/ssl/certs/ca-certificates.crt [127.0.0.1]:25"
+  [sensor-aot]="$AOT probe $TARGET --no-db"
+  [sensor-aot-store]="$AOT probe $TARGET --db $OUT/bench-aot.db"
+  [aot-startup-only]="$AOT --version"
   [sensor-r2r]="$R2R probe $TARGET --no-db"
   [sensor-r2r-store]="$R2R probe $TARGET --db $OUT/bench.db"
   [sensor-jit]="$JIT probe $TARGET --no-db"
   [r2r-startup-only]="$R2R --version"
   [r2r-no-tls]="$R2R probe 127.0.0.1:9 --proto smtp --no-db"
 )
-ORDER=(posttls-finger sensor-r2r sensor-r2r-store sensor-jit r2r-startup-only r2r-no-tls)
+ORDER=(posttls-finger posttls-finger-cafile sensor-aot sensor-aot-store sensor-r2r sensor-r2r-store sensor-jit aot-startup-only r2r-startup-only r2r-no-tls)
 for name in "${ORDER[@]}"; do : > "$OUT/walls-$name"; done
 for _ in $(seq "$REPS"); do
   for name in "${ORDER[@]}"; do

@@ -9,6 +9,8 @@
 #        (ratios are taken per round, then the median); the median wall and CPU time and the highest
 #        peak RSS are reported. WITH_DB (default 1): also the default run with a fresh LiteDB store.
 #        OUT (default /work/bench-data/results) where outputs and the table go.
+#        SENSOR (default: the `dotnet build -c Release` CLI) the sensor executable to measure, e.g. the
+#        native one of bench/publish-sensor-aot.sh or the ReadyToRun one of bench/publish-sensor.sh.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,7 +29,8 @@ need jq jq
 echo "== build (Release)" >&2
 dotnet build -c Release "$ROOT/src/Sensor.Cli/Sensor.Cli.csproj" -v q -nologo >&2
 dotnet build -c Release "$ROOT/bench/Sensor.CaptureGen/Sensor.CaptureGen.csproj" -v q -nologo >&2
-SENSOR="$ROOT/src/Sensor.Cli/bin/Release/net10.0/sensor"
+SENSOR=${SENSOR:-$ROOT/src/Sensor.Cli/bin/Release/net10.0/sensor}
+echo "== sensor: $SENSOR" >&2
 GEN="$ROOT/bench/Sensor.CaptureGen/bin/Release/net10.0/sensor-capturegen"
 
 if [ ! -f "$FILE" ]; then

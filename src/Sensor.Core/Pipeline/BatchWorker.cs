@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
 namespace Sensor.Core.Pipeline;
@@ -10,7 +9,7 @@ namespace Sensor.Core.Pipeline;
 /// </summary>
 internal sealed class BatchWorker<T> : IDisposable
 {
-    private readonly BlockingCollection<T> _queue;
+    private readonly HandoffQueue<T> _queue;
     private readonly Action<T> _process;
     private readonly Action? _onFailure;
     private readonly Thread _thread;
@@ -19,7 +18,7 @@ internal sealed class BatchWorker<T> : IDisposable
     /// <param name="onFailure">run on the worker after a failure, e.g. to wake a sender waiting for something only the worker gives back</param>
     public BatchWorker(string name, int capacity, Action<T> process, Action? onFailure = null)
     {
-        _queue = new BlockingCollection<T>(capacity);
+        _queue = new HandoffQueue<T>(capacity);
         _process = process;
         _onFailure = onFailure;
         _thread = new Thread(Work) { IsBackground = true, Name = name };
@@ -58,7 +57,7 @@ internal sealed class BatchWorker<T> : IDisposable
     {
         try
         {
-            foreach (var batch in _queue.GetConsumingEnumerable())
+            while (_queue.TryTake(out var batch))
                 _process(batch);
         }
         catch (Exception e)
@@ -75,6 +74,5 @@ internal sealed class BatchWorker<T> : IDisposable
         if (!_queue.IsAddingCompleted)
             _queue.CompleteAdding();
         _thread.Join();
-        _queue.Dispose();
     }
 }

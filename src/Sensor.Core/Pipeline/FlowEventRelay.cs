@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Collections.Concurrent;
 using Sensor.Core.Reassembly;
 using Sensor.Core.Sessions;
 
@@ -20,7 +19,7 @@ public sealed class FlowEventRelay : IFlowObserver, IDisposable
     private readonly SessionTracker _tracker;
     private readonly NonMailScreen _screen = new();
     // Replayed batches come back here to be filled again; a worker failure completes it, so a sender waiting for one wakes.
-    private readonly BlockingCollection<FlowEventBatch> _free = new();
+    private readonly HandoffQueue<FlowEventBatch> _free = new();
     private readonly BatchWorker<FlowEventBatch> _worker;
     private FlowEventBatch _filling;
 
@@ -122,9 +121,5 @@ public sealed class FlowEventRelay : IFlowObserver, IDisposable
     }
 
     /// <summary>Stops the worker even when the run failed before <see cref="Finish"/>.</summary>
-    public void Dispose()
-    {
-        _worker.Dispose();
-        _free.Dispose();
-    }
+    public void Dispose() => _worker.Dispose();
 }
