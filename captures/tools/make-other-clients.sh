@@ -1,0 +1,48 @@
+#!/bin/bash
+# Captures made with clients and servers other than swaks/curl/s_client against Postfix/Dovecot:
+# fetchmail, msmtp, python's imaplib, openssl s_client with a TLS version the server refuses, and
+# aiosmtpd as a second SMTP server. Loopback only; Postfix/Dovecot from setup-servers.sh.
+source "$(dirname "$0")/lib.sh"
+cd /tmp
+need=()
+for pkg in fetchmail msmtp python3-aiosmtpd; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+if ((${#need[@]})); then apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; fi
+SERVER_PID=
+stop_server() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; }
+trap 'stop_server; cleanup' EXIT
+
+# fetchmail (OpenSSL, certificate checking on by default) upgrades with STARTTLS, gets Dovecot's
+# ServerHello, refuses the self-signed certificate with a fatal unknown_ca alert and resets.
+RC=$(mktemp); chmod 600 "$RC"
+printf 'poll 127.0.0.1 proto imap user "%s" password "%s"\n' "$BOB" "$BOB_PW" > "$RC"
+cap_start imap-starttls-cert-refused 'tcp port 143'
+fetchmail -v -k --nosyslog -f "$RC" --mda "cat >/dev/null" || true   # exits 2: the TLS error
+cap_stop
+rm -f "$RC"
+
+# openssl s_client offers only TLSv1.3 to Postfix's TLSv1-only listener: the server answers the
+# ClientHello with a fatal protocol_version alert and closes.
+cap_start smtp-starttls-version-refused 'tcp port 2625'
+(sleep 1; printf 'QUIT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls smtp -connect 127.0.0.1:2625 -tls1_3 || true
+cap_stop
+
+# msmtp (GnuTLS build, no TLS): EHLO, AUTH PLAIN, then MAIL/RCPT/RCPT/DATA pipelined in one write.
+cap_start smtp-msmtp-pipelined 'tcp port 587'
+printf 'From: %s\nTo: %s\nSubject: msmtp capture\n\nHello Bob and Carol.\n' "$ALICE" "bob@example.test" \
+  | msmtp --host=127.0.0.1 --port=587 --tls=off --auth=plain --user="$ALICE" --passwordeval="echo $ALICE_PW" \
+      --from="$ALICE" --domain=client.example.test bob@example.test carol@example.test
+cap_stop
+
+# python imaplib: LOGIN with a wrong password (NO [AUTHENTICATIONFAILED]), then the right one.
+cap_start imap-login-failed-then-ok 'tcp port 143'
+"$PY" "$TOOLS/imaplib_client.py" login-retry 127.0.0.1 143 "$ALICE" "wrong pass" "$ALICE_PW"
+cap_stop
+
+# aiosmtpd on 127.0.0.1:2525 (no STARTTLS at all): swaks AUTH LOGIN and a message in the clear.
+"$PY" "$TOOLS/aiosmtpd_server.py" 127.0.0.1 2525 > /tmp/aiosmtpd.out 2>/tmp/aiosmtpd.log &
+SERVER_PID=$!
+for i in $(seq 1 50); do grep -q READY /tmp/aiosmtpd.out 2>/dev/null && break; sleep 0.1; done
+cap_start smtp-aiosmtpd-no-starttls 'tcp port 2525'
+swaks --server 127.0.0.1:2525 --auth LOGIN --auth-user "$ALICE" --auth-password "$ALICE_PW" "${SWAKS_COMMON[@]}" >/dev/null
+cap_stop
+stop_server
