@@ -44,7 +44,7 @@ def F(session, kind, variant=None, user=None):
 
 
 def cred(session, variant, user):
-    kind = "crackable-credential" if any(k in variant for k in ("cram-md5", "digest-md5", "apop")) \
+    kind = "crackable-credential" if any(k in variant for k in ("cram-md5", "digest-md5", "apop", "scram", "ntlm")) \
         else "plaintext-credential"
     return F(session, kind, variant, user)
 
@@ -214,6 +214,14 @@ SPEC = [
      "A server other than Postfix (aiosmtpd 1.4.3, '220 mx.aiosmtpd.test Python SMTP 1.4.3') that offers no STARTTLS: AUTH LOGIN and a message in the clear.",
      [dict(smtp(2525, offered=False, auth=[("LOGIN", ALICE)], messages=1), server_name="mx.aiosmtpd.test")],
      [cred(0, "smtp-auth-login", ALICE), MAIL(0), F(0, "starttls-absent")]),
+    ("smtp-auth-ntlm.pcap", "tools/make-other-clients.sh: msmtp --auth=ntlm --user=alice to aiosmtpd offering NTLM (tools/aiosmtpd_server.py ... ntlm) on 127.0.0.1:2527",
+     "AUTH NTLM as Exchange takes it: NEGOTIATE, the server's CHALLENGE (0123456789abcdef), then libntlm's AUTHENTICATE with NetNTLMv1 responses for 'alice': crackable offline (hashcat 5500 form); one message in the clear; no STARTTLS offered.",
+     [dict(smtp(2527, offered=False, auth=[("NTLM", "alice")], messages=1), server_name="mx.aiosmtpd.test")],
+     [cred(0, "smtp-auth-ntlm", "alice"), MAIL(0), F(0, "starttls-absent")]),
+    ("imap-authenticate-scram-sha-256.pcap", "tools/make-other-clients.sh: gsasl --imap --mechanism=SCRAM-SHA-256 to a second Dovecot on 127.0.0.1:20143 (auth_mechanisms = plain scram-sha-1 scram-sha-256)",
+     "AUTHENTICATE SCRAM-SHA-256 in the clear (empty '+' first, no SASL-IR): client-first n=bob, server-first salt and 4096 iterations, client-final proof; with the three messages a password guess can be checked offline (RFC 5802 section 9).",
+     [imap(20143, auth=[("SCRAM-SHA-256", BOB)])],
+     [cred(0, "imap-authenticate-scram-sha-256", BOB)]),
     # ------------------------------------------------------------------ other
     ("no-mail.pcap", "tools/make-formats.sh: python3 -m http.server 8080 on 127.0.0.1 and curl http://127.0.0.1:8080/index.html",
      "One HTTP transfer and nothing else.", [], []),

@@ -1,11 +1,12 @@
 #!/bin/bash
 # Captures made with clients and servers other than swaks/curl/s_client against Postfix/Dovecot:
-# fetchmail, msmtp, python's imaplib, openssl s_client with a TLS version the server refuses, and
-# aiosmtpd as a second SMTP server. Loopback only; Postfix/Dovecot from setup-servers.sh.
+# fetchmail, msmtp, python's imaplib, GNU SASL's gsasl, openssl s_client with a TLS version the
+# server refuses, aiosmtpd as a second SMTP server and a second Dovecot instance offering SCRAM.
+# Loopback only; Postfix/Dovecot from setup-servers.sh.
 source "$(dirname "$0")/lib.sh"
 cd /tmp
 need=()
-for pkg in fetchmail msmtp python3-aiosmtpd; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+for pkg in fetchmail msmtp python3-aiosmtpd gsasl; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 if ((${#need[@]})); then apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; fi
 SERVER_PID=
 stop_server() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=; }
@@ -46,3 +47,65 @@ cap_start smtp-aiosmtpd-no-starttls 'tcp port 2525'
 swaks --server 127.0.0.1:2525 --auth LOGIN --auth-user "$ALICE" --auth-password "$ALICE_PW" "${SWAKS_COMMON[@]}" >/dev/null
 cap_stop
 stop_server
+
+# msmtp AUTH NTLM (GNU SASL/libntlm: NetNTLMv1) to aiosmtpd offering NTLM as Exchange does, on 127.0.0.1:2527.
+"$PY" "$TOOLS/aiosmtpd_server.py" 127.0.0.1 2527 ntlm > /tmp/aiosmtpd.out 2>/tmp/aiosmtpd.log &
+SERVER_PID=$!
+for i in $(seq 1 50); do grep -q READY /tmp/aiosmtpd.out 2>/dev/null && break; sleep 0.1; done
+cap_start smtp-auth-ntlm 'tcp port 2527'
+printf 'From: %s\nTo: %s\nSubject: ntlm capture\n\nHello Bob.\n' "$ALICE" "bob@example.test" \
+  | msmtp --host=127.0.0.1 --port=2527 --tls=off --auth=ntlm --user=alice --passwordeval="echo $ALICE_PW" \
+      --from="$ALICE" --domain=client.example.test bob@example.test
+cap_stop
+stop_server
+
+# A second Dovecot (own base_dir, IMAP on 127.0.0.1:20143 only) offering SCRAM-SHA-1/-256 in the
+# clear; gsasl --imap logs in with SCRAM-SHA-256 (no SASL-IR: an empty "+" comes first).
+DC2=$(mktemp -d); chmod 755 "$DC2"
+cat > "$DC2/dovecot.conf" <<CONF
+base_dir = $DC2/run
+instance_name = dovecot-scram
+protocols = imap
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = </etc/sensor-test/mail.pem
+ssl_key = </etc/sensor-test/mail.key
+disable_plaintext_auth = no
+auth_mechanisms = plain scram-sha-1 scram-sha-256
+log_path = $DC2/dovecot.log
+mail_location = mbox:~/mail:INBOX=/var/mail/sensor-test/%n.mbox
+mail_privileged_group = mail
+first_valid_uid = 8
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u /etc/dovecot/sensor-users
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u /etc/dovecot/sensor-users
+}
+service imap-login {
+  inet_listener imap {
+    port = 20143
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = 0
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+CONF
+dovecot -c "$DC2/dovecot.conf"
+for i in $(seq 1 50); do ss -ltn | grep -q '127.0.0.1:20143 ' && break; sleep 0.1; done
+cap_start imap-authenticate-scram-sha-256 'tcp port 20143'
+gsasl --imap --connect=127.0.0.1:20143 --no-starttls --mechanism=SCRAM-SHA-256 \
+  --authentication-id="$BOB" --password="$BOB_PW" </dev/null >/dev/null
+cap_stop
+doveadm -c "$DC2/dovecot.conf" stop
+rm -rf "$DC2"
