@@ -214,6 +214,11 @@ SPEC = [
      "A server other than Postfix (aiosmtpd 1.4.3, '220 mx.aiosmtpd.test Python SMTP 1.4.3') that offers no STARTTLS: AUTH LOGIN and a message in the clear.",
      [dict(smtp(2525, offered=False, auth=[("LOGIN", ALICE)], messages=1), server_name="mx.aiosmtpd.test")],
      [cred(0, "smtp-auth-login", ALICE), MAIL(0), F(0, "starttls-absent")]),
+    ("smtp-two-interfaces.pcapng", "tools/make-other-clients.sh: dumpcap -i lo -f 'tcp port 2525' -i any -f 'tcp port 2600' during swaks --auth PLAIN to aiosmtpd :2525 and swaks --auth LOGIN --quit-after AUTH to postfix :2600",
+     "A pcapng with two interfaces of different link types (lo: Ethernet, any: Linux cooked v1), written in per-interface chunks; libpcap and tcpdump stop at the second link type, the sensor reads both sessions.",
+     [dict(smtp(2525, offered=False, auth=[("PLAIN", ALICE)], messages=1), server_name="mx.aiosmtpd.test"),
+      smtp(2600, auth=[("LOGIN", ALICE)])],
+     [cred(0, "smtp-auth-plain", ALICE), MAIL(0), F(0, "starttls-absent"), cred(1, "smtp-auth-login", ALICE)]),
     ("smtp-auth-ntlm.pcap", "tools/make-other-clients.sh: msmtp --auth=ntlm --user=alice to aiosmtpd offering NTLM (tools/aiosmtpd_server.py ... ntlm) on 127.0.0.1:2527",
      "AUTH NTLM as Exchange takes it: NEGOTIATE, the server's CHALLENGE (0123456789abcdef), then libntlm's AUTHENTICATE with NetNTLMv1 responses for 'alice': crackable offline (hashcat 5500 form); one message in the clear; no STARTTLS offered.",
      [dict(smtp(2527, offered=False, auth=[("NTLM", "alice")], messages=1), server_name="mx.aiosmtpd.test")],
@@ -250,7 +255,10 @@ for suffix, how, desc in [
 
 
 def connections(path):
-    out = subprocess.run(["tcpdump", "-nr", path], capture_output=True, text=True).stdout
+    run = subprocess.run(["tcpdump", "-nr", path], capture_output=True, text=True)
+    if "different from the type of the first interface" in run.stderr:
+        return mixed_link_connections(path)
+    out = run.stdout
     conns = []
     for line in out.splitlines():
         if "Flags [S]," not in line:
@@ -258,6 +266,14 @@ def connections(path):
         m = re.search(r" IP6? (\S+) > (\S+): ", line)
         conns.append(tuple(endpoint(x) for x in m.groups()))
     return conns
+
+
+def mixed_link_connections(path):
+    """libpcap (so tcpdump) stops at a pcapng's second link type; tshark reads every interface."""
+    out = subprocess.run(["tshark", "-r", path, "-Y", "tcp.flags.syn==1 && tcp.flags.ack==0", "-T", "fields",
+                          "-e", "ip.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "tcp.dstport"],
+                         capture_output=True, text=True).stdout
+    return [(f"{c}:{cp}", f"{s}:{sp}") for c, cp, s, sp in (line.split("\t") for line in out.splitlines())]
 
 
 def endpoint(s):

@@ -46,6 +46,24 @@ for i in $(seq 1 50); do grep -q READY /tmp/aiosmtpd.out 2>/dev/null && break; s
 cap_start smtp-aiosmtpd-no-starttls 'tcp port 2525'
 swaks --server 127.0.0.1:2525 --auth LOGIN --auth-user "$ALICE" --auth-password "$ALICE_PW" "${SWAKS_COMMON[@]}" >/dev/null
 cap_stop
+
+# dumpcap on two interfaces into one pcapng: lo (Ethernet) filtered to the aiosmtpd session on
+# 2525, any (Linux cooked v1) to a Postfix session on 2600. libpcap (tcpdump too) stops at the first
+# frame of the second link type; dumpcap writes each interface's frames in chunks.
+rm -f "$CAPDIR/smtp-two-interfaces.pcapng"
+dumpcap -q -i lo -f 'tcp port 2525' -i any -f 'tcp port 2600' -w "$CAPDIR/smtp-two-interfaces.pcapng" 2>/tmp/dumpcap.log &
+DUMPCAP_PID=$!
+for i in $(seq 1 50); do grep -q "^File:" /tmp/dumpcap.log 2>/dev/null && break; sleep 0.1; done
+sleep 1
+swaks --server 127.0.0.1:2525 --auth PLAIN --auth-user "$ALICE" --auth-password "$ALICE_PW" "${SWAKS_COMMON[@]}" >/dev/null
+swaks --server 127.0.0.1:2600 --auth LOGIN --auth-user "$ALICE" --auth-password "$ALICE_PW" --quit-after AUTH \
+  --ehlo client.example.test >/dev/null
+sleep 1
+kill -INT "$DUMPCAP_PID"; wait "$DUMPCAP_PID" || true
+chmod 644 "$CAPDIR/smtp-two-interfaces.pcapng"
+echo "== smtp-two-interfaces.pcapng: $(stat -c %s "$CAPDIR/smtp-two-interfaces.pcapng") bytes; connections (interface client > server):"
+tshark -r "$CAPDIR/smtp-two-interfaces.pcapng" -Y 'tcp.flags.syn==1 && tcp.flags.ack==0' \
+  -T fields -e frame.interface_name -e ip.src -e tcp.srcport -e ip.dst -e tcp.dstport 2>/dev/null | sed 's/^/    /'
 stop_server
 
 # msmtp AUTH NTLM (GNU SASL/libntlm: NetNTLMv1) to aiosmtpd offering NTLM as Exchange does, on 127.0.0.1:2527.
