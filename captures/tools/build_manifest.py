@@ -44,7 +44,7 @@ def F(session, kind, variant=None, user=None):
 
 
 def cred(session, variant, user):
-    kind = "crackable-credential" if any(k in variant for k in ("cram-md5", "digest-md5", "apop")) \
+    kind = "crackable-credential" if any(k in variant for k in ("cram-md5", "digest-md5", "apop", "scram", "ntlm")) \
         else "plaintext-credential"
     return F(session, kind, variant, user)
 
@@ -195,6 +195,42 @@ SPEC = [
      "STLS overwritten with XXXA in the CAPA list; USER/PASS in the clear.",
      [pop3(110, offered=False, auth=[("USER", BOB)])],
      [STRIP(0, "mangled"), cred(0, "pop3-user-pass", BOB)]),
+    # ------------------------------------------------------------------ other clients and servers
+    ("imap-starttls-cert-refused.pcap", "tools/make-other-clients.sh: fetchmail (certificate checks on) proto imap to 127.0.0.1:143",
+     "fetchmail upgrades with STARTTLS, gets Dovecot's TLSv1.3 ServerHello, refuses the self-signed certificate with a plaintext fatal unknown_ca alert (48) and resets: no TLS session, nothing else sent.",
+     [dict(imap(143, attempted=True, tls="TLSv1.3"), tls_established=False)], []),
+    ("smtp-starttls-version-refused.pcap", "tools/make-other-clients.sh: openssl s_client -starttls smtp -tls1_3 to postfix 127.0.0.1:2625 (smtpd_tls_protocols=TLSv1)",
+     "Postfix accepts STARTTLS, then answers the TLSv1.3-only ClientHello with a fatal protocol_version alert (70): the server's own TLS refused the client, nothing was stripped on the path.",
+     [smtp(2625, attempted=True)], []),
+    ("smtp-msmtp-pipelined.pcap", "tools/make-other-clients.sh: msmtp --auth=plain --tls=off to 127.0.0.1:587, two recipients",
+     "msmtp (GnuTLS build): AUTH PLAIN, MAIL, then RCPT, RCPT and DATA pipelined in one write; one message in the clear.",
+     [smtp(587, auth=[("PLAIN", ALICE)], messages=1)],
+     [cred(0, "smtp-auth-plain", ALICE), MAIL(0)]),
+    ("imap-login-failed-then-ok.pcap", "tools/make-other-clients.sh: tools/imaplib_client.py login-retry 127.0.0.1 143 (python imaplib)",
+     "LOGIN with a wrong password (NO [AUTHENTICATIONFAILED]), then LOGIN with the right one: both passwords crossed in the clear, so both are findings.",
+     [imap(143, auth=[("LOGIN", ALICE), ("LOGIN", ALICE)])],
+     [cred(0, "imap-login", ALICE), cred(0, "imap-login", ALICE)]),
+    ("smtp-aiosmtpd-no-starttls.pcap", "tools/make-other-clients.sh: swaks --auth LOGIN to aiosmtpd (tools/aiosmtpd_server.py) on 127.0.0.1:2525",
+     "A server other than Postfix (aiosmtpd 1.4.3, '220 mx.aiosmtpd.test Python SMTP 1.4.3') that offers no STARTTLS: AUTH LOGIN and a message in the clear.",
+     [dict(smtp(2525, offered=False, auth=[("LOGIN", ALICE)], messages=1), server_name="mx.aiosmtpd.test")],
+     [cred(0, "smtp-auth-login", ALICE), MAIL(0), F(0, "starttls-absent")]),
+    ("smtp-two-interfaces.pcapng", "tools/make-other-clients.sh: dumpcap -i lo -f 'tcp port 2525' -i any -f 'tcp port 2600' during swaks --auth PLAIN to aiosmtpd :2525 and swaks --auth LOGIN --quit-after AUTH to postfix :2600",
+     "A pcapng with two interfaces of different link types (lo: Ethernet, any: Linux cooked v1), written in per-interface chunks; libpcap and tcpdump stop at the second link type, the sensor reads both sessions.",
+     [dict(smtp(2525, offered=False, auth=[("PLAIN", ALICE)], messages=1), server_name="mx.aiosmtpd.test"),
+      smtp(2600, auth=[("LOGIN", ALICE)])],
+     [cred(0, "smtp-auth-plain", ALICE), MAIL(0), F(0, "starttls-absent"), cred(1, "smtp-auth-login", ALICE)]),
+    ("smtp-exim-pipeconnect-bdat.pcap", "tools/make-exim.sh: exim 4.96 (dpkg -x, beside Postfix) as client and server on 127.0.0.5:2525, two messages",
+     "Exim to Exim: a three-line 220- greeting, EHLO with PIPECONNECT and CHUNKING, MAIL/RCPT/'BDAT n LAST'/QUIT pipelined; the second connection uses PIPECONNECT, sending EHLO, MAIL, RCPT and BDAT before the greeting arrives.",
+     [dict(smtp(2525, messages=1), server_name="exim.example.test"), dict(smtp(2525, messages=1), server_name="exim.example.test")],
+     [MAIL(0), MAIL(1)]),
+    ("smtp-auth-ntlm.pcap", "tools/make-other-clients.sh: msmtp --auth=ntlm --user=alice to aiosmtpd offering NTLM (tools/aiosmtpd_server.py ... ntlm) on 127.0.0.1:2527",
+     "AUTH NTLM as Exchange takes it: NEGOTIATE, the server's CHALLENGE (0123456789abcdef), then libntlm's AUTHENTICATE with NetNTLMv1 responses for 'alice': crackable offline (hashcat 5500 form); one message in the clear; no STARTTLS offered.",
+     [dict(smtp(2527, offered=False, auth=[("NTLM", "alice")], messages=1), server_name="mx.aiosmtpd.test")],
+     [cred(0, "smtp-auth-ntlm", "alice"), MAIL(0), F(0, "starttls-absent")]),
+    ("imap-authenticate-scram-sha-256.pcap", "tools/make-other-clients.sh: gsasl --imap --mechanism=SCRAM-SHA-256 to a second Dovecot on 127.0.0.1:20143 (auth_mechanisms = plain scram-sha-1 scram-sha-256)",
+     "AUTHENTICATE SCRAM-SHA-256 in the clear (empty '+' first, no SASL-IR): client-first n=bob, server-first salt and 4096 iterations, client-final proof; with the three messages a password guess can be checked offline (RFC 5802 section 9).",
+     [imap(20143, auth=[("SCRAM-SHA-256", BOB)])],
+     [cred(0, "imap-authenticate-scram-sha-256", BOB)]),
     # ------------------------------------------------------------------ other
     ("no-mail.pcap", "tools/make-formats.sh: python3 -m http.server 8080 on 127.0.0.1 and curl http://127.0.0.1:8080/index.html",
      "One HTTP transfer and nothing else.", [], []),
@@ -223,7 +259,10 @@ for suffix, how, desc in [
 
 
 def connections(path):
-    out = subprocess.run(["tcpdump", "-nr", path], capture_output=True, text=True).stdout
+    run = subprocess.run(["tcpdump", "-nr", path], capture_output=True, text=True)
+    if "different from the type of the first interface" in run.stderr:
+        return mixed_link_connections(path)
+    out = run.stdout
     conns = []
     for line in out.splitlines():
         if "Flags [S]," not in line:
@@ -231,6 +270,14 @@ def connections(path):
         m = re.search(r" IP6? (\S+) > (\S+): ", line)
         conns.append(tuple(endpoint(x) for x in m.groups()))
     return conns
+
+
+def mixed_link_connections(path):
+    """libpcap (so tcpdump) stops at a pcapng's second link type; tshark reads every interface."""
+    out = subprocess.run(["tshark", "-r", path, "-Y", "tcp.flags.syn==1 && tcp.flags.ack==0", "-T", "fields",
+                          "-e", "ip.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "tcp.dstport"],
+                         capture_output=True, text=True).stdout
+    return [(f"{c}:{cp}", f"{s}:{sp}") for c, cp, s, sp in (line.split("\t") for line in out.splitlines())]
 
 
 def endpoint(s):

@@ -10,6 +10,8 @@ namespace Sensor.Core.Capture;
 /// One pcap or pcapng file read through libpcap (SharpPcap's CaptureFileReaderDevice), which handles
 /// both byte orders, micro- and nanosecond classic pcap, and pcapng. Frames come out of
 /// <see cref="PcapFrameReader"/> as a span over libpcap's own buffer: nothing is copied or allocated.
+/// A pcapng file whose interfaces differ in link type, which libpcap refuses at the first frame of
+/// the second type, goes on from there through <see cref="PcapngMixedReader"/>.
 /// </summary>
 internal sealed class CaptureFileSource : IDisposable
 {
@@ -19,6 +21,7 @@ internal sealed class CaptureFileSource : IDisposable
 
     private readonly CaptureFileReaderDevice _device;
     private readonly bool _nanosecond;
+    private PcapngMixedReader? _mixed;
 
     private CaptureFileSource(string path, int index, CaptureFormat format, CaptureFileReaderDevice device)
     {
@@ -28,6 +31,7 @@ internal sealed class CaptureFileSource : IDisposable
         _device = device;
         _nanosecond = device.TimestampResolution == TimestampResolution.Nanosecond;
         LinkType = (int)device.LinkType;
+        CurrentLinkType = LinkType;
         FileSize = new FileInfo(path).Length;
         RecordBytes = format == CaptureFormat.ClassicPcap ? ClassicFileHeader : 0;
     }
@@ -35,7 +39,10 @@ internal sealed class CaptureFileSource : IDisposable
     public string Path { get; }
     public int Index { get; }
     public CaptureFormat Format { get; }
+    /// <summary>The first interface's link type (the file's, for libpcap).</summary>
     public int LinkType { get; }
+    /// <summary>The link type of the frame <see cref="TryRead"/> returned last.</summary>
+    public int CurrentLinkType { get; private set; }
     public long FileSize { get; }
     public long Packets { get; private set; }
     public long Bytes { get; private set; }
@@ -73,21 +80,53 @@ internal sealed class CaptureFileSource : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(out CapturedFrame frame, out long recordBytes)
     {
-        var status = PcapFrameReader.NextFromFile(_device, _nanosecond, out frame);
         recordBytes = 0;
+        if (_mixed is not null)
+            return TryReadMixed(out frame, out recordBytes);
+        var status = PcapFrameReader.NextFromFile(_device, _nanosecond, out frame);
         if (status == GetPacketStatus.PacketRead)
         {
-            recordBytes = Format == CaptureFormat.ClassicPcap
-                ? ClassicRecordHeader + frame.Data.Length
-                : PcapngPacketOverhead + ((frame.Data.Length + 3) & ~3);
-            Packets++;
-            Bytes += frame.Data.Length;
-            RecordBytes += recordBytes;
+            Count(frame.Data.Length, out recordBytes);
             return true;
+        }
+        if (status == GetPacketStatus.Error && Format == CaptureFormat.Pcapng && IsMixedLinkTypes(_device.LastError))
+        {
+            _mixed = new PcapngMixedReader(Path);
+            _mixed.Skip(Packets);
+            return TryReadMixed(out frame, out recordBytes);
         }
         if (status == GetPacketStatus.Error)
             Truncation = NoteTruncation(_device.LastError);
         return false;
+    }
+
+    /// <summary>libpcap's refusal of a second link type (pcap-ng.c: "an interface has a type N different from the type of the first interface").</summary>
+    private static bool IsMixedLinkTypes(string error) => error.Contains("different from the type of the first interface", StringComparison.Ordinal);
+
+    private bool TryReadMixed(out CapturedFrame frame, out long recordBytes)
+    {
+        recordBytes = 0;
+        if (!_mixed!.TryRead(out long ticks, out int linkType, out int originalLength, out var data))
+        {
+            frame = default;
+            if (_mixed.Error is { } error)
+                Truncation = NoteTruncation(error);
+            return false;
+        }
+        frame = new CapturedFrame(ticks, originalLength, data);
+        CurrentLinkType = linkType;
+        Count(data.Length, out recordBytes);
+        return true;
+    }
+
+    private void Count(int length, out long recordBytes)
+    {
+        recordBytes = Format == CaptureFormat.ClassicPcap
+            ? ClassicRecordHeader + length
+            : PcapngPacketOverhead + ((length + 3) & ~3);
+        Packets++;
+        Bytes += length;
+        RecordBytes += recordBytes;
     }
 
     private TruncationNote NoteTruncation(string detail)
@@ -98,5 +137,9 @@ internal sealed class CaptureFileSource : IDisposable
         return new TruncationNote(Path, Index, walked ?? RecordBytes, walked.HasValue, Packets, detail);
     }
 
-    public void Dispose() => _device.Dispose();
+    public void Dispose()
+    {
+        _device.Dispose();
+        _mixed?.Dispose();
+    }
 }

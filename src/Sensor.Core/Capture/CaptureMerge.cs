@@ -14,6 +14,7 @@ internal static class CaptureMerge
         public int Length;
         public int OriginalLength;
         public long Ticks;
+        public int LinkType;
     }
 
     /// <summary>Returns true when cancelled.</summary>
@@ -34,7 +35,7 @@ internal static class CaptureMerge
                 if (cancellation.IsCancellationRequested)
                     return true;
                 ref var next = ref pending[i];
-                var packet = new RawPacket(next.Ticks, sources[i].LinkType, next.Buffer.AsSpan(0, next.Length), next.OriginalLength, i);
+                var packet = new RawPacket(next.Ticks, next.LinkType, next.Buffer.AsSpan(0, next.Length), next.OriginalLength, i);
                 handler.OnPacket(packet);
                 if (Fill(sources[i], ref next, progress))
                     queue.Enqueue(i, (next.Ticks, i));
@@ -70,6 +71,7 @@ internal static class CaptureMerge
         slot.Length = data.Length;
         slot.OriginalLength = frame.OriginalLength;
         slot.Ticks = frame.Ticks;
+        slot.LinkType = source.CurrentLinkType;
         return true;
     }
 }

@@ -48,7 +48,7 @@ public sealed class CaptureReader
             if (cancellation.IsCancellationRequested)
                 return true;
             Progress.Add(recordBytes);
-            var packet = new RawPacket(frame.Ticks, source.LinkType, frame.Data, frame.OriginalLength, source.Index);
+            var packet = new RawPacket(frame.Ticks, source.CurrentLinkType, frame.Data, frame.OriginalLength, source.Index);
             handler.OnPacket(packet);
         }
         Progress.Add(source.FileSize - source.RecordBytes);

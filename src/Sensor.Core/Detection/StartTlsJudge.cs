@@ -16,7 +16,9 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
             yield return Mangled(session, mangled);
         else if (IsRejected(session, out var why))
             yield return Rejected(session, why);
-        if (session.StartTlsReply is { Accepted: true } && !session.TlsEstablished)
+        // A server whose TLS answered (ServerHello, or an alert refusing the client's offer) was
+        // reached: a handshake that failed then is a TLS disagreement, shown in the anomalies.
+        if (session.StartTlsReply is { Accepted: true } && !session.TlsEstablished && !session.TlsServerAnswered)
             yield return NotCompleted(session);
         if (session.Injections.Count > 0)
             yield return Injected(session);

@@ -41,7 +41,7 @@ public enum CredentialKind : byte
 {
     /// <summary>A reusable secret (password, bearer token) crossed in the clear.</summary>
     Reusable,
-    /// <summary>A challenge/response an observer can attack offline (CRAM-MD5, APOP, DIGEST-MD5).</summary>
+    /// <summary>A challenge/response an observer can attack offline (CRAM-MD5, APOP, DIGEST-MD5, SCRAM, NTLM).</summary>
     Crackable,
 }
 

@@ -13,6 +13,7 @@ public sealed partial class FlowTable
     private readonly Dictionary<FlowKey, TcpFlow> _flows = new();
     // Least recently active first: timeouts and evictions look only at the head, never scan the table.
     private readonly LinkedList<TcpFlow> _idle = new();
+    private readonly ClosedFlows _closed = new();
     private readonly ReassemblyContext _context;
     private readonly long _idleTicks;
     private long _now = long.MinValue;
@@ -43,11 +44,14 @@ public sealed partial class FlowTable
         if (!_flows.TryGetValue(key, out var flow))
         {
             // A late ACK or a stray FIN/RST after the flow ended must not start a phantom flow.
-            if (!segment.Has(TcpFlags.Syn) && segment.Payload.IsEmpty)
+            // So must a retransmission of a closed flow's last bytes.
+            if ((!segment.Has(TcpFlags.Syn) && segment.Payload.IsEmpty) || _closed.IsRetransmission(key, segment))
             {
                 Stats.UntrackedSegments++;
                 return;
             }
+            if (segment.Has(TcpFlags.Syn))
+                _closed.Forget(key);
             flow = Create(key, segment);
         }
         else if (IsNewConnection(flow, segment))
@@ -69,6 +73,7 @@ public sealed partial class FlowTable
         if (timestampTicks <= _now)
             return;
         _now = timestampTicks;
+        _closed.Expire(_now);
         while (_idle.First is { } oldest && _now - oldest.Value.LastTicks >= _idleTicks)
         {
             Stats.FlowsTimedOut++;
@@ -99,7 +104,10 @@ public sealed partial class FlowTable
         if (segment.Has(TcpFlags.Rst))
             End(flow, FlowEndReason.Reset);
         else if (stream.Complete && peer.Complete)
+        {
+            _closed.Remember(flow, _now);
             End(flow, FlowEndReason.Closed);
+        }
     }
 
     /// <summary>Not mail: no buffering, no delivery; only watch for the end so the entry goes away.</summary>

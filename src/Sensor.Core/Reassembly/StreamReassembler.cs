@@ -34,6 +34,8 @@ internal sealed partial class StreamReassembler
     /// <summary>The sequence number of the next byte to deliver.</summary>
     public uint NextSequence { get; private set; }
     public bool FinSeen { get; private set; }
+    /// <summary>The sequence number the FIN occupies (the end of the data), once <see cref="FinSeen"/>.</summary>
+    public uint FinSequence => _finSequence;
     /// <summary>True once everything up to the FIN has been delivered (or skipped).</summary>
     public bool Complete => FinSeen && SequenceNumber.AtOrBefore(_finSequence, NextSequence);
 

@@ -71,7 +71,17 @@ public sealed class MailSession
     public long StartTlsTicks { get; set; }
     public bool TlsNotStarted { get; set; }
 
+    /// <summary>A ServerHello was seen and no fatal alert crossed in the clear: the handshake went through.</summary>
     public bool TlsEstablished { get; set; }
+
+    /// <summary>
+    /// The server's side spoke TLS after the upgrade (a ServerHello or an alert of its own), so a
+    /// handshake that then failed was refused by a TLS stack, not cut off on the path.
+    /// </summary>
+    public bool TlsServerAnswered { get; set; }
+
+    /// <summary>A fatal alert crossed in the clear (RFC 8446 §6.2, RFC 5246 §7.2.2): the handshake was abandoned.</summary>
+    public bool TlsAborted { get; set; }
     public string? TlsVersion { get; set; }
     public string? TlsCipher { get; set; }
     public string? TlsServerNameIndication { get; set; }

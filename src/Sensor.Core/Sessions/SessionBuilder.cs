@@ -29,7 +29,7 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
             case TlsClientHelloEvent hello: Session.TlsServerNameIndication ??= hello.ServerNameIndication; break;
             case TlsServerHelloEvent hello: OnServerHello(hello); break;
             case TlsCertificateEvent certificate: Session.Certificate ??= certificate; break;
-            case TlsAlertEvent alert: Session.AddAnomaly($"tls-alert-{alert.Level}-{alert.Description}"); break;
+            case TlsAlertEvent alert: OnAlert(alert); break;
             case AuthResultEvent result: OnAuthResult(result); break;
             case ProtocolAnomalyEvent anomaly: Session.AddAnomaly(anomaly.Name); break;
         }
@@ -81,9 +81,27 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
         Session.MessageBytes += message.Bytes;
     }
 
+    /// <summary>
+    /// Plaintext alerts come only before the handshake is encrypted, so a fatal one means it failed:
+    /// a server refusing the client's versions or ciphers, or a client refusing the certificate.
+    /// </summary>
+    private void OnAlert(TlsAlertEvent alert)
+    {
+        Session.AddAnomaly($"tls-alert-{alert.Level}-{alert.Description}");
+        if (alert.Direction == Reassembly.Direction.ServerToClient)
+            Session.TlsServerAnswered = true;
+        if (alert.Level != FatalAlertLevel)
+            return;
+        Session.TlsAborted = true;
+        Session.TlsEstablished = false;
+    }
+
+    private const byte FatalAlertLevel = 2;
+
     private void OnServerHello(TlsServerHelloEvent hello)
     {
-        Session.TlsEstablished = true;
+        Session.TlsServerAnswered = true;
+        Session.TlsEstablished = !Session.TlsAborted;
         Session.TlsVersion ??= hello.Version;
         Session.TlsCipher ??= hello.CipherName;
     }

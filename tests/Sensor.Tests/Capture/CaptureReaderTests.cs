@@ -139,4 +139,38 @@ public class CaptureReaderTests
                 onFirst();
         }
     }
+    [Fact]
+    public void PcapngWithTwoLinkTypes_IsReadPastWhereLibpcapStops_EachFrameWithItsInterfacesLinkType()
+    {
+        // libpcap refuses the file at the second interface ("an interface has a type 101 different from the type of the first interface").
+        long t0 = new DateTime(2026, 11, 29, 17, 0, 0, DateTimeKind.Utc).Ticks;
+        (int, TestFrame)[] frames =
+        [
+            (0, new TestFrame(t0, Enumerable.Repeat((byte)1, 54).ToArray())),
+            (1, new TestFrame(t0 + 123, Enumerable.Repeat((byte)2, 41).ToArray(), 1500)),
+            (0, new TestFrame(t0 + 250, Enumerable.Repeat((byte)3, 60).ToArray())),
+        ];
+        using var file = new TempFile(TestCaptureFiles.PcapngTwoLinkTypes(1, 101, frames), ".pcapng");
+
+        var (result, packets) = Read(file.Path);
+
+        Assert.Empty(result.Truncations);
+        Assert.Equal([(t0, 1, 54, 54), (t0 + 123, 101, 41, 1500), (t0 + 250, 1, 60, 60)],
+            packets.Select(p => (p.Ticks, p.LinkType, p.Data.Length, p.OriginalLength)));
+        Assert.Equal((byte)2, packets[1].Data[0]);
+    }
+
+    [Fact]
+    public void PcapngWithTwoLinkTypes_CutInItsLastBlock_KeepsTheWholeFramesAndSaysWhereItStops()
+    {
+        long t0 = new DateTime(2026, 11, 29, 17, 0, 0, DateTimeKind.Utc).Ticks;
+        var bytes = TestCaptureFiles.PcapngTwoLinkTypes(1, 113, [(1, new TestFrame(t0, new byte[40])), (0, new TestFrame(t0 + 10, new byte[50]))]);
+        using var file = new TempFile(bytes[..^20], ".pcapng");
+
+        var (result, packets) = Read(file.Path);
+
+        Assert.Equal([113], packets.Select(p => p.LinkType));
+        var truncation = Assert.Single(result.Truncations);
+        Assert.Equal(1, truncation.PacketsRead);
+    }
 }

@@ -72,20 +72,42 @@ internal static class TestCaptureFiles
         Block(output, 0x0A0D0D0A, [.. U32(0x1A2B3C4D, false), .. U16(1, false), .. U16(0, false), .. U64(ulong.MaxValue)]);
         Block(output, 1, [.. U16((ushort)linkType, false), .. U16(0, false), .. U32(65535, false)]);
         foreach (var frame in frames)
+            EnhancedPacket(output, 0, (ulong)((frame.Ticks - DateTime.UnixEpoch.Ticks) / 10), frame);
+        return output.ToArray();
+    }
+
+    /// <summary>
+    /// pcapng with two interfaces of different link types, as dumpcap writes for "-i lo -i any": each
+    /// frame names its interface; the second interface has nanosecond timestamps (if_tsresol 9).
+    /// </summary>
+    public static byte[] PcapngTwoLinkTypes(int firstLinkType, int secondLinkType, IEnumerable<(int Interface, TestFrame Frame)> frames)
+    {
+        var output = new List<byte>();
+        Block(output, 0x0A0D0D0A, [.. U32(0x1A2B3C4D, false), .. U16(1, false), .. U16(0, false), .. U64(ulong.MaxValue)]);
+        Block(output, 1, [.. U16((ushort)firstLinkType, false), .. U16(0, false), .. U32(65535, false)]);
+        Block(output, 1, [.. U16((ushort)secondLinkType, false), .. U16(0, false), .. U32(65535, false),
+            .. U16(9, false), .. U16(1, false), 9, 0, 0, 0, .. U16(0, false), .. U16(0, false)]);
+        foreach (var (iface, frame) in frames)
         {
-            ulong micros = (ulong)((frame.Ticks - DateTime.UnixEpoch.Ticks) / 10);
-            var body = new List<byte>();
-            body.AddRange(U32(0, false));
-            body.AddRange(U32((uint)(micros >> 32), false));
-            body.AddRange(U32((uint)micros, false));
-            body.AddRange(U32((uint)frame.Data.Length, false));
-            body.AddRange(U32((uint)(frame.OriginalLength ?? frame.Data.Length), false));
-            body.AddRange(frame.Data);
-            while (body.Count % 4 != 0)
-                body.Add(0);
-            Block(output, 6, body.ToArray());
+            ulong ticks = (ulong)(frame.Ticks - DateTime.UnixEpoch.Ticks);
+            EnhancedPacket(output, iface, iface == 0 ? ticks / 10 : ticks * 100, frame);
         }
         return output.ToArray();
+    }
+
+    /// <summary>An Enhanced Packet Block: interface, 64-bit timestamp in the interface's units, lengths, padded data.</summary>
+    private static void EnhancedPacket(List<byte> output, int iface, ulong stamp, TestFrame frame)
+    {
+        var body = new List<byte>();
+        body.AddRange(U32((uint)iface, false));
+        body.AddRange(U32((uint)(stamp >> 32), false));
+        body.AddRange(U32((uint)stamp, false));
+        body.AddRange(U32((uint)frame.Data.Length, false));
+        body.AddRange(U32((uint)(frame.OriginalLength ?? frame.Data.Length), false));
+        body.AddRange(frame.Data);
+        while (body.Count % 4 != 0)
+            body.Add(0);
+        Block(output, 6, body.ToArray());
     }
 
     private static void Block(List<byte> output, uint type, byte[] body)

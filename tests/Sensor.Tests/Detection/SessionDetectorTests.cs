@@ -138,6 +138,54 @@ public class SessionDetectorTests
     }
 
     [Fact]
+    public void ServerRefusingTheClientHelloWithAnAlertIsNoStrip()
+    {
+        // Postfix limited to TLSv1 answering a TLSv1.3-only ClientHello with protocol_version (70).
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("STARTTLS"),
+            new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "220", "go"),
+            new TlsAlertEvent(Direction.ServerToClient, 2, 70));
+        Assert.Equal((false, true, true), (session.TlsEstablished, session.TlsServerAnswered, session.TlsAborted));
+        Assert.Empty(JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
+    public void ClientAlertAfterServerHelloMeansNoTlsButNoStrip()
+    {
+        // fetchmail refusing a self-signed certificate: ServerHello, then the client's unknown_ca (48).
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Imap, "127.0.0.1:143", new GreetingEvent("* OK ready", null),
+            new CapabilitiesEvent(["IMAP4rev1", "STARTTLS"], CapabilitySource.ImapGreeting),
+            new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "OK", "Begin TLS"),
+            new TlsServerHelloEvent("TLSv1.3", 0x1302, "TLS_AES_256_GCM_SHA384"), new TlsAlertEvent(Direction.ClientToServer, 2, 48));
+        Assert.Equal((false, "TLSv1.3"), (session.TlsEstablished, session.TlsVersion));
+        Assert.Equal(["tls-alert-2-48"], session.Anomalies);
+        Assert.Empty(JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
+    public void ClientAlertWithNoServerAnswerIsStillNotCompleted()
+    {
+        // The proxy that says 220 and closes: the client's decode_error (50) is the only TLS record.
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("STARTTLS"),
+            new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "220", "go"),
+            new TlsAlertEvent(Direction.ClientToServer, 2, 50));
+        Assert.Equal([("starttls-stripped", "not-completed", null)], JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
+    public void WarningAlertLeavesTheHandshakeStanding()
+    {
+        var (detector, knowledge) = Make();
+        var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("STARTTLS"),
+            new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "220", "go"),
+            new TlsServerHelloEvent("TLSv1.2", 0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"), new TlsAlertEvent(Direction.ServerToClient, 1, 112));
+        Assert.True(session.TlsEstablished);
+        Assert.Empty(JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
     public void PipelinedBytesAfterStartTlsAreInjected()
     {
         var (detector, knowledge) = Make();

@@ -85,7 +85,9 @@ public partial class TcpreplayTests
     /// <summary>The bundled captures in time order, and the same files framed for a veth.</summary>
     private static (IReadOnlyList<VethFraming.CaptureInfo> Captures, string[] Framed) BundledCaptures()
     {
-        var captures = VethFraming.InTimeOrder(Manifest.Load().Captures.Select(c => c.Path));
+        // A pcapng whose interfaces differ in link type ("per-packet") has no one framing tcpreplay could send.
+        var captures = VethFraming.InTimeOrder(Manifest.Load().Captures.Select(c => c.Path))
+            .Where(c => c.Encapsulation != "per-packet").ToList();
         var workDir = SensorProcess.TempDir();
         return (captures, captures.Select(c => VethFraming.ForVeth(c, workDir)).ToArray());
     }

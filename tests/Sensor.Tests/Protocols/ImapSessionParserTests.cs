@@ -103,6 +103,38 @@ public class ImapSessionParserTests
     }
 
     [Fact]
+    public void Authenticate_scram_sha_256_is_crackable_with_all_three_messages()
+    {
+        // RFC 7677 §3's exchange, sent the way GNU SASL's gsasl --imap does (no SASL-IR, empty first "+").
+        string first = "n,,n=user,r=rOprNGfwEbeRWgbNEkqO";
+        string server = "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
+        string final = "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
+        var t = new Transcript().S(DovecotGreeting)
+            .C(". AUTHENTICATE SCRAM-SHA-256\r\n").S("+ \r\n").C(B64(first) + "\r\n").S($"+ {B64(server)}\r\n")
+            .C(B64(final) + "\r\n").S($"+ {B64("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")}\r\n").C("\r\n").S(". OK Logged in\r\n");
+
+        var events = TranscriptFeeder.EverySplit(Imap, t);
+
+        Assert.Contains($"CredentialEvent {{ Mechanism = SCRAM-SHA-256, Variant = imap-authenticate-scram-sha-256, Kind = Crackable, User = user, Secret = $scram$SCRAM-SHA-256${B64(first)}${B64(server)}${B64(final)} }}", events);
+        Assert.Contains("AuthResultEvent { Success = True, Status = OK }", events);
+    }
+
+    [Fact]
+    public void Authenticate_scram_decodes_the_saslname_and_waits_for_the_proof()
+    {
+        var t = new Transcript().S(DovecotGreeting)
+            .C($"1 AUTHENTICATE SCRAM-SHA-1 {B64("n,a=admin,n=al=2Cice=3D,r=abc")}\r\n").S($"+ {B64("r=abcdef,s=c2FsdA==,i=4096")}\r\n")
+            .C("*\r\n").S("1 BAD Authentication aborted by client.\r\n")
+            .C($"2 AUTHENTICATE SCRAM-SHA-1 {B64("n,,n=al=2Cice=3D,r=abc")}\r\n").S($"+ {B64("r=abcdef,s=c2FsdA==,i=4096")}\r\n")
+            .C(B64("c=biws,r=abcdef,p=cHJvb2Y=") + "\r\n").S("2 NO [AUTHENTICATIONFAILED] failed\r\n");
+
+        var events = TranscriptFeeder.EverySplit(Imap, t);
+
+        Assert.Single(events, e => e.StartsWith("CredentialEvent", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Contains("Variant = imap-authenticate-scram-sha-1, Kind = Crackable, User = al,ice=,", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Authenticate_login_cram_md5_and_xoauth2()
     {
         string challenge = "<1896.697170952@postoffice.example.net>";

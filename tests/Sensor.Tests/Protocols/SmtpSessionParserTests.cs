@@ -119,6 +119,64 @@ public class SmtpSessionParserTests
     }
 
     [Fact]
+    public void Auth_ntlm_v1_from_msmtp_is_crackable_in_hashcat_5500_form()
+    {
+        // msmtp 1.8.23 (GNU SASL/libntlm) against an Exchange-style AUTH NTLM, bytes as captured.
+        var t = Postfix().C("AUTH NTLM\r\n").S("334 \r\n")
+            .C("TlRMTVNTUAABAAAAB7IAAAUABQAgAAAAAAAAACUAAABhbGljZQ==\r\n")
+            .S("334 TlRMTVNTUAACAAAAAAAAADAAAAAFggAAASNFZ4mrze8AAAAAAAAAAAAAAAAwAAAA\r\n")
+            .C("TlRMTVNTUAADAAAAGAAYAFQAAAAYABgAbAAAAAAAAABAAAAACgAKAEAAAAAKAAoASgAAAAAAAACEAAAABYIAAGEAbABpAGMAZQBhAGwAaQBjAGUAoj1BeYbms4EFHb9FqGwQZLvGvkSXvnzQB+OQKpFwxOJPs2RgtWN0vFEs0fEEhcJC\r\n")
+            .S("235 2.7.0 Authentication successful\r\n");
+
+        var events = EventText.Events(new SmtpSessionParser(), t);
+
+        Assert.Contains(new CredentialEvent("NTLM", "smtp-auth-ntlm", CredentialKind.Crackable, "alice",
+            "alice:::a23d417986e6b381051dbf45a86c1064bbc6be4497be7cd0:07e3902a9170c4e24fb36460b56374bc512cd1f10485c242:0123456789abcdef"), events);
+    }
+
+    [Fact]
+    public void Auth_ntlm_v2_names_the_domain_and_splits_the_proof()
+    {
+        byte[] challenge = Convert.FromHexString("1122334455667788");
+        byte[] type2 = [.. "NTLMSSP\0"u8, 2, 0, 0, 0, .. new byte[12], .. challenge, .. new byte[8]];
+        byte[] nt = Convert.FromHexString("00112233445566778899aabbccddeeff010100000000000011223344");
+        byte[] domain = Encoding.Unicode.GetBytes("CORP"), user = Encoding.Unicode.GetBytes("bob");
+        var type3 = new List<byte>([.. "NTLMSSP\0"u8, 3, 0, 0, 0]);
+        int offset = 64;
+        foreach (var field in new[] { new byte[24], nt, domain, user, Array.Empty<byte>() })
+        {
+            type3.AddRange(BitConverter.GetBytes((ushort)field.Length));
+            type3.AddRange(BitConverter.GetBytes((ushort)field.Length));
+            type3.AddRange(BitConverter.GetBytes(offset));
+            offset += field.Length;
+        }
+        type3.AddRange(new byte[8]); // session key field
+        type3.AddRange(BitConverter.GetBytes(0x00000001)); // NTLMSSP_NEGOTIATE_UNICODE
+        foreach (var field in new[] { new byte[24], nt, domain, user })
+            type3.AddRange(field);
+        var t = Postfix().C($"AUTH NTLM {Convert.ToBase64String("NTLMSSP\0\u0001\0\0\0\0\0\0\0"u8)}\r\n")
+            .S($"334 {Convert.ToBase64String(type2)}\r\n").C($"{Convert.ToBase64String([.. type3])}\r\n").S("535 5.7.8 failed\r\n");
+
+        var events = EventText.Events(new SmtpSessionParser(), t);
+
+        Assert.Contains(new CredentialEvent("NTLM", "smtp-auth-ntlm", CredentialKind.Crackable, "CORP\\bob",
+            "bob::CORP:1122334455667788:00112233445566778899aabbccddeeff:010100000000000011223344"), events);
+    }
+
+    [Fact]
+    public void Auth_ntlm_with_a_field_outside_the_message_is_an_anomaly_not_a_credential()
+    {
+        byte[] type3 = [.. "NTLMSSP\0"u8, 3, 0, 0, 0, 24, 0, 24, 0, 0xff, 0xff, 0, 0, .. new byte[52]];
+        var t = Postfix().C("AUTH NTLM\r\n").S("334 \r\n").C("TlRMTVNTUAABAAAAB7IAAA==\r\n").S("334 TlRMTVNTUAACAAAA\r\n")
+            .C($"{Convert.ToBase64String(type3)}\r\n").S("535 5.7.8 failed\r\n");
+
+        var events = EventText.Events(new SmtpSessionParser(), t);
+
+        Assert.DoesNotContain(events, e => e is CredentialEvent);
+        Assert.Contains(events, e => e is ProtocolAnomalyEvent { Name: "bad-sasl-message" });
+    }
+
+    [Fact]
     public void Auth_digest_md5_is_crackable()
     {
         string challenge = "realm=\"example.org\",nonce=\"OA6MG9tEQGm2hh\",qop=\"auth\",algorithm=md5-sess,charset=utf-8";

@@ -87,6 +87,39 @@ public class FlowLifecycleTests
     }
 
     [Fact]
+    public void RetransmittedFinWithDataAfterClose_DoesNotStartAPhantomFlow()
+    {
+        // Exim's way: the reply and the FIN in one segment, here sent again after both sides closed.
+        var s = new FlowScript().Handshake()
+            .ClientSends(1, "QUIT\r\n", TcpFlags.Fin | TcpFlags.Ack | TcpFlags.Psh)
+            .ServerSends(1, "221 bye\r\n", TcpFlags.Fin | TcpFlags.Ack | TcpFlags.Psh, ack: 1000 + 8)
+            .ClientSends(8, "", TcpFlags.Ack, ack: 5000 + 10)
+            .ServerSends(1, "221 bye\r\n", TcpFlags.Fin | TcpFlags.Ack | TcpFlags.Psh, ack: 1000 + 8);
+        Assert.Single(s.Observer.Started);
+        Assert.Equal(0, s.Table.Count);
+        Assert.Equal(2, s.Table.Stats.UntrackedSegments); // the client's last ACK and the retransmission
+    }
+
+    [Fact]
+    public void NewConnectionOnTheClosedFourTuple_IsAFlowOfItsOwn()
+    {
+        var s = new FlowScript().Handshake()
+            .ClientSends(1, "QUIT\r\n", TcpFlags.Fin | TcpFlags.Ack | TcpFlags.Psh)
+            .ServerSends(1, "221 bye\r\n", TcpFlags.Fin | TcpFlags.Ack | TcpFlags.Psh, ack: 1000 + 8)
+            .ClientSends(8, "", TcpFlags.Ack, ack: 5000 + 10);
+        // Same ports, its SYN missed, sequence numbers far from the old ones: picked up mid-stream.
+        s.Send(FlowScript.Client, FlowScript.Server, 900_000_000, 1, TcpFlags.Ack | TcpFlags.Psh, "EHLO b\r\n");
+        Assert.Equal(2, s.Observer.Started.Count);
+        // And with its SYN seen, even close to the old sequence numbers.
+        var t = new FlowScript().Handshake()
+            .ClientSends(1, "", TcpFlags.Fin | TcpFlags.Ack).ServerSends(1, "", TcpFlags.Fin | TcpFlags.Ack, ack: 1000 + 2)
+            .ClientSends(2, "", TcpFlags.Ack, ack: 5000 + 2)
+            .ClientSends(0, "", TcpFlags.Syn, ack: 0).ServerSends(0, "", TcpFlags.Syn | TcpFlags.Ack).ClientSends(1, "EHLO c\r\n");
+        Assert.Equal(2, t.Observer.Started.Count);
+        Assert.Contains("data c2s EHLO c\r\n", t.Observer.Events);
+    }
+
+    [Fact]
     public void LateAckAfterClose_DoesNotStartAPhantomFlow()
     {
         var s = new FlowScript().Handshake()

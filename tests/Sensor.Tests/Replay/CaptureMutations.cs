@@ -71,6 +71,12 @@ public static class CaptureMutations
     public static List<SegmentSpec> DropSyn(IReadOnlyList<SegmentSpec> segments) =>
         segments.Where(s => !(s.Flags.HasFlag(TcpFlags.Syn) && !s.Flags.HasFlag(TcpFlags.Ack))).ToList();
 
+    /// <summary>A piece of a segment; a FIN (and PSH) stays on the piece that ends where the segment ended, as a sender's stack puts it.</summary>
     private static SegmentSpec Piece(SegmentSpec s, int offset, int length) =>
-        s with { Sequence = unchecked(s.Sequence + (uint)offset), Payload = s.Payload.AsSpan(offset, length).ToArray() };
+        s with
+        {
+            Sequence = unchecked(s.Sequence + (uint)offset),
+            Payload = s.Payload.AsSpan(offset, length).ToArray(),
+            Flags = offset + length == s.Payload.Length ? s.Flags : s.Flags & ~(TcpFlags.Fin | TcpFlags.Psh),
+        };
 }

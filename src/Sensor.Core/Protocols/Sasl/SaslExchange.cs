@@ -15,6 +15,8 @@ internal sealed class SaslExchange
     private int _responses;
     private int _pendingChallenges;
     private byte[]? _firstChallenge;
+    private byte[]? _lastChallenge;
+    private byte[]? _scramClientFirst;
     private string? _loginUser;
     private bool _emitted;
     private bool _closed;
@@ -41,6 +43,8 @@ internal sealed class SaslExchange
     {
         "PLAIN" or "XOAUTH2" or "OAUTHBEARER" => 1,
         "LOGIN" => 2,
+        "NTLM" => 1,
+        _ when ScramMessage.IsScram(Mechanism) => 1,
         _ => 0,
     };
 
@@ -48,8 +52,10 @@ internal sealed class SaslExchange
     public void OnChallenge(ReadOnlySpan<byte> text)
     {
         _pendingChallenges++;
-        if (_firstChallenge is null && SaslText.TryDecode(text, out var decoded))
-            _firstChallenge = decoded;
+        if (!SaslText.TryDecode(text, out var decoded))
+            return;
+        _firstChallenge ??= decoded;
+        _lastChallenge = decoded;
     }
 
     /// <summary>The initial response on the command line (SMTP AUTH, IMAP SASL-IR RFC 4959, POP3 AUTH).</summary>
@@ -104,6 +110,8 @@ internal sealed class SaslExchange
             case "XOAUTH2": XOAuth2(message, sink); break;
             case "OAUTHBEARER": OAuthBearer(message, sink); break;
             case "DIGEST-MD5": DigestMd5(message, sink); break;
+            case "NTLM": Ntlm(message, sink); break;
+            case var _ when ScramMessage.IsScram(Mechanism): Scram(message, sink); break;
         }
     }
 
@@ -207,6 +215,36 @@ internal sealed class SaslExchange
         var challenge = Encoding.UTF8.GetString(_firstChallenge ?? []);
         Emit(sink, CredentialKind.Crackable, SaslText.Escape(Encoding.UTF8.GetBytes(user)),
             SaslText.Escape(Encoding.UTF8.GetBytes($"{challenge}\n{response}")));
+    }
+
+    /// <summary>SCRAM: the client-first message is kept until the client-final one brings the proof.</summary>
+    private void Scram(byte[] message, IMailEventSink sink)
+    {
+        if (_scramClientFirst is null)
+        {
+            _scramClientFirst = message;
+            return;
+        }
+        if (!ScramMessage.HasProof(message))
+            return;
+        var user = ScramMessage.User(_scramClientFirst);
+        if (user is null)
+            BadShape(sink, "SCRAM client-first message without n=");
+        Emit(sink, CredentialKind.Crackable, user, ScramMessage.Material(Mechanism, _scramClientFirst, _lastChallenge, message));
+    }
+
+    /// <summary>NTLM: the negotiate message names nobody; the authenticate message answers the last challenge.</summary>
+    private void Ntlm(byte[] message, IMailEventSink sink)
+    {
+        if (NtlmMessage.TypeOf(message) != 3)
+            return;
+        if (!NtlmMessage.TryReadAuthenticate(message, out var auth))
+        {
+            BadShape(sink, "NTLM authenticate message with a field outside it");
+            return;
+        }
+        Emit(sink, CredentialKind.Crackable, NtlmMessage.Account(auth),
+            NtlmMessage.Material(auth, NtlmMessage.ServerChallenge(_lastChallenge)));
     }
 
     private static string BearerToken(ReadOnlySpan<byte> auth)

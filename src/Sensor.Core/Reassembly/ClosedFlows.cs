@@ -1,0 +1,60 @@
+using Sensor.Core.Decoding;
+
+namespace Sensor.Core.Reassembly;
+
+/// <summary>
+/// Flows that ended with both FINs, remembered for a TIME-WAIT of capture time (RFC 9293 §3.6.1:
+/// 2 MSL) so that a retransmission of their last bytes (a FIN with data whose ACK was lost, Exim's
+/// reply-and-close) is not taken for a new flow picked up mid-stream, which would make a phantom
+/// session. Bounded: past <see cref="MaxRemembered"/> the oldest is forgotten first.
+/// </summary>
+internal sealed class ClosedFlows
+{
+    public const int MaxRemembered = 65536;
+    private static readonly long TimeWaitTicks = TimeSpan.FromMinutes(2).Ticks;
+    // Bytes may only be retransmitted from within the last window before the FIN; further back the
+    // 4-tuple is more likely a new connection whose SYN was missed.
+    private const uint MaxRetransmitDistance = 1 << 20;
+
+    private readonly record struct Closed(long Ticks, Endpoint Initiator, uint InitiatorFin, uint ResponderFin);
+
+    private readonly Dictionary<FlowKey, Closed> _closed = new();
+    private readonly Queue<(FlowKey Key, long Ticks)> _order = new();
+
+    public int Count => _closed.Count;
+
+    public void Remember(TcpFlow flow, long now)
+    {
+        var initiator = flow.InitiatorStream!;
+        var responder = flow.ResponderStream!;
+        if (!initiator.FinSeen || !responder.FinSeen)
+            return;
+        if (_closed.Count >= MaxRemembered && _order.TryDequeue(out var oldest))
+            _closed.Remove(oldest.Key);
+        _closed[flow.Key] = new Closed(now, initiator.Sender, initiator.FinSequence, responder.FinSequence);
+        _order.Enqueue((flow.Key, now));
+    }
+
+    /// <summary>True for data of a closed flow that ends at or before that side's FIN.</summary>
+    public bool IsRetransmission(FlowKey key, in TcpSegment segment)
+    {
+        if (segment.Has(TcpFlags.Syn) || !_closed.TryGetValue(key, out var closed))
+            return false;
+        uint fin = segment.Source.Equals(closed.Initiator) ? closed.InitiatorFin : closed.ResponderFin;
+        uint end = unchecked(segment.Sequence + (uint)segment.Payload.Length);
+        return unchecked(fin - end) <= MaxRetransmitDistance;
+    }
+
+    /// <summary>A SYN on the 4-tuple: a new connection, nothing of the old one to absorb.</summary>
+    public void Forget(FlowKey key) => _closed.Remove(key);
+
+    public void Expire(long now)
+    {
+        while (_order.TryPeek(out var head) && now - head.Ticks >= TimeWaitTicks)
+        {
+            _order.Dequeue();
+            if (_closed.TryGetValue(head.Key, out var closed) && closed.Ticks == head.Ticks)
+                _closed.Remove(head.Key);
+        }
+    }
+}
