@@ -32,11 +32,12 @@ cap_start smtp-auth-digest-md5 'tcp port 587'
 "${SW[@]}" --server 127.0.0.1:587 --auth DIGEST-MD5 "${AUTH_ALICE[@]}" --quit-after AUTH || true
 cap_stop
 
-# 6. STARTTLS removed by a proxy: client -> 127.0.0.1:10025 (strip) -> postfix 127.0.0.1:25, both legs.
+# 6. STARTTLS removed by a proxy on the server's own port, as an interception box answers:
+#    client -> 127.0.0.2:25 (strip) -> postfix 127.0.0.1:25, both legs (same banner, same port).
 #    swaks --tls-optional is an opportunistic client: no STARTTLS offered, so AUTH + message go in the clear.
-proxy_start smtp strip 127.0.0.1:10025 127.0.0.1:25
-cap_start smtp-strip-removed 'tcp port 10025 or tcp port 25'
-"${SW[@]}" --server 127.0.0.1:10025 --tls-optional --auth PLAIN "${AUTH_ALICE[@]}"
+proxy_start smtp strip 127.0.0.2:25 127.0.0.1:25
+cap_start smtp-strip-removed 'tcp port 25'
+"${SW[@]}" --server 127.0.0.2:25 --tls-optional --auth PLAIN "${AUTH_ALICE[@]}"
 cap_stop
 proxy_stop
 

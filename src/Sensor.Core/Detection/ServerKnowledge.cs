@@ -63,7 +63,13 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
     }
 }
 
-/// <summary>The keys a server's history is filed under.</summary>
+/// <summary>
+/// The keys a server's history is filed under: its endpoint, and the host name of its greeting on
+/// that port. The name joins the two legs of an intercepted session (the box on the path answers
+/// on the server's own port with the server's banner) and a provider's MXs that share one; the port
+/// keeps apart services of one host that differ by design (a submission port with STARTTLS beside a
+/// port 25 without is no strip on 25).
+/// </summary>
 public static class ServerKeys
 {
     public static IReadOnlyList<string> For(MailSession session)
@@ -71,7 +77,7 @@ public static class ServerKeys
         var protocol = session.Protocol.ToString().ToLowerInvariant();
         var byEndpoint = $"{protocol}|ep|{session.ServerText}";
         return session.ServerName is { Length: > 0 } name
-            ? [byEndpoint, $"{protocol}|name|{name.ToLowerInvariant()}"]
+            ? [byEndpoint, $"{protocol}|name|{name.ToLowerInvariant()}|{session.Server.Port}"]
             : [byEndpoint];
     }
 }

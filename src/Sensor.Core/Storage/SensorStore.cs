@@ -181,10 +181,14 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
         var byEndpoint = _probes.Find(p => p.Server == server).ToList();
         if (serverName is not { Length: > 0 })
             return byEndpoint;
+        // The same host name on the same port (as ServerKeys files history): a probe of its port 587 says nothing of its port 25.
+        var port = PortOf(server);
         var byName = _probes.Find(Query.EQ(ProbeNameExpression, serverName.ToLowerInvariant()))
-            .Where(p => p.Protocol == protocol && !p.ImplicitTls && p.Server != server);
+            .Where(p => p.Protocol == protocol && !p.ImplicitTls && p.Server != server && PortOf(p.Server) == port);
         return [.. byEndpoint, .. byName];
     }
+
+    private static int? PortOf(string? endpoint) => System.Net.IPEndPoint.TryParse(endpoint ?? "", out var parsed) ? parsed.Port : null;
 
     private const string ProbeNameIndex = "server_name_lower";
     private const string ProbeNameExpression = "LOWER($.server_name)";

@@ -18,7 +18,7 @@ public class ReplayCommandTests
         var removed = Assert.Single(records, r => r.GetProperty("type").GetString() == "finding" && r.GetProperty("variant").GetString() == "removed");
         Assert.Equal("starttls-stripped", removed.GetProperty("kind").GetString());
         Assert.Equal("high", removed.GetProperty("severity").GetString());
-        Assert.Equal("127.0.0.1:10025", removed.GetProperty("server").GetString());
+        Assert.Equal("127.0.0.2:25", removed.GetProperty("server").GetString());
         var session = records.First(r => r.GetProperty("type").GetString() == "session" && r.GetProperty("server").GetString() == "127.0.0.1:25");
         Assert.True(session.GetProperty("starttls_offered").GetBoolean());
         Assert.Equal("mail.example.test", session.GetProperty("server_name").GetString());

@@ -105,7 +105,7 @@ public class CrossCheckReplayTests
     [Fact]
     public void ProbesAreFoundByHostNameAsWellAsByEndpoint()
     {
-        var run = Replay("smtp-tls-weak.pcap", Ok("abroad", "192.0.2.25:25", protocol: "smtp", cert: CertA, name: "MAIL.example.test"));
+        var run = Replay("smtp-tls-weak.pcap", Ok("abroad", "192.0.2.25:2625", protocol: "smtp", cert: CertA, name: "MAIL.example.test"));
         Assert.Equal("certificate-substituted", Assert.Single(run.Verdicts).Verdict);
     }
 
@@ -118,8 +118,16 @@ public class CrossCheckReplayTests
     {
         var run = Replay("smtp-strip-removed.pcap", Ok("abroad", "192.0.2.25:25", protocol: "smtp", name: "mail.example.test"));
         var verdict = Assert.Single(run.Verdicts);
-        Assert.Equal(("interference-on-path", "127.0.0.1:10025"), (verdict.Verdict, verdict.Server));
+        Assert.Equal(("interference-on-path", "127.0.0.2:25"), (verdict.Verdict, verdict.Server));
         Assert.Equal(["starttls-stripped/removed"], verdict.Passive.Findings);
+    }
+
+    [Fact]
+    public void AProbeOfTheSameNameOnAnotherPortSettlesNothing()
+    {
+        var run = Replay("smtp-strip-removed.pcap", Ok("abroad", "192.0.2.25:587", protocol: "smtp", name: "mail.example.test"));
+        var verdict = Assert.Single(run.Verdicts);
+        Assert.Equal(("inconclusive", "127.0.0.2:25", 0), (verdict.Verdict, verdict.Server, verdict.Total));
     }
 
     [Fact]

@@ -72,9 +72,19 @@ public class SessionDetectorTests
     public void RemovedWhenTheSameBannerHostOfferedItInAnotherLegEvenLater()
     {
         var (detector, knowledge) = Make();
-        var downstream = Build(MailProtocol.Smtp, "127.0.0.1:10025", SmtpGreeting(), Ehlo("PIPELINING", "AUTH PLAIN"));
+        var downstream = Build(MailProtocol.Smtp, "127.0.0.2:25", SmtpGreeting(), Ehlo("PIPELINING", "AUTH PLAIN"));
         var upstream = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("PIPELINING", "STARTTLS", "AUTH PLAIN"));
         Assert.Equal([("starttls-stripped", "removed", null)], JudgeAll(detector, knowledge, downstream, upstream));
+    }
+
+    [Fact]
+    public void TheSameBannerHostOfferingItOnAnotherPortSaysNothingOfThisOne()
+    {
+        // aiosmtpd-style: submission on 587 with STARTTLS, port 25 of the same host without, by design
+        var (detector, knowledge) = Make();
+        var submission = Build(MailProtocol.Smtp, "127.0.0.1:587", SmtpGreeting(), Ehlo("PIPELINING", "STARTTLS", "AUTH PLAIN"));
+        var relay = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("PIPELINING"));
+        Assert.Equal([("starttls-absent", null, null)], JudgeAll(detector, knowledge, submission, relay));
     }
 
     [Fact]
