@@ -76,12 +76,22 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
             [new("reply", $"{reply.Status} {reply.Text}".Trim()), new("known_from", why)]);
     }
 
-    private Finding NotCompleted(MailSession session) =>
-        Stripped(session, StripVariants.NotCompleted, session.TlsNotStarted ? 0.8 : 0.6, session.StartTlsTicks,
-            session.TlsNotStarted
-                ? $"{session.ServerText} accepted {StartTlsKeyword.For(session.Protocol)} but the session went on in plaintext"
-                : $"{session.ServerText} accepted {StartTlsKeyword.For(session.Protocol)} but no TLS handshake completed",
-            [new("reply", session.StartTlsReply!.Status)]);
+    private Finding NotCompleted(MailSession session)
+    {
+        var accepted = $"{session.ServerText} accepted {StartTlsKeyword.For(session.Protocol)}";
+        if (session.TlsNotStarted)
+            return Stripped(session, StripVariants.NotCompleted, 0.8, session.StartTlsTicks,
+                $"{accepted} but the session went on in plaintext", [new("reply", session.StartTlsReply!.Status)]);
+        // Many servers refuse a client that offers nothing newer than TLS 1.1 by closing without a word
+        // (Dovecot does): on the wire that looks like a box that accepts STARTTLS and hangs up.
+        var legacyOnly = session.TlsClientVersions.Count > 0 && session.TlsClientVersions.All(v => v is "SSLv2" or "SSLv3" or "TLSv1.0" or "TLSv1.1");
+        return Stripped(session, StripVariants.NotCompleted, legacyOnly ? 0.3 : 0.6, session.StartTlsTicks,
+            legacyOnly
+                ? $"{accepted} but no TLS handshake completed; the client offered only {string.Join(", ", session.TlsClientVersions)}, which the server may have refused by closing"
+                : $"{accepted} but no TLS handshake completed",
+            session.TlsClientVersions.Count == 0 ? [new("reply", session.StartTlsReply!.Status)]
+                : [new("reply", session.StartTlsReply!.Status), new("client_versions", string.Join(" ", session.TlsClientVersions))]);
+    }
 
     private Finding Injected(MailSession session)
     {

@@ -85,6 +85,8 @@ public sealed class MailSession
     public string? TlsVersion { get; set; }
     public string? TlsCipher { get; set; }
     public string? TlsServerNameIndication { get; set; }
+    /// <summary>The versions the client's first ClientHello offered (supported_versions, else its legacy version).</summary>
+    public IReadOnlyList<string> TlsClientVersions { get; set; } = [];
     public TlsCertificateEvent? Certificate { get; set; }
 
     public List<ObservedCredential> Credentials { get; } = [];

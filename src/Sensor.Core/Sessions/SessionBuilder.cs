@@ -26,7 +26,7 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
             case InjectedBytesEvent injected: Session.Injections.Add(injected); break;
             case CredentialEvent credential: Session.Credentials.Add(new ObservedCredential(credential, CurrentTicks)); break;
             case MessageEvent message: OnMessage(message); break;
-            case TlsClientHelloEvent hello: Session.TlsServerNameIndication ??= hello.ServerNameIndication; break;
+            case TlsClientHelloEvent hello: OnClientHello(hello); break;
             case TlsServerHelloEvent hello: OnServerHello(hello); break;
             case TlsCertificateEvent certificate: Session.Certificate ??= certificate; break;
             case TlsAlertEvent alert: OnAlert(alert); break;
@@ -40,6 +40,13 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
         Session.GreetingSeen = true;
         Session.Banner ??= greeting.Banner;
         Session.ServerName ??= greeting.ServerName;
+    }
+
+    private void OnClientHello(TlsClientHelloEvent hello)
+    {
+        Session.TlsServerNameIndication ??= hello.ServerNameIndication;
+        if (Session.TlsClientVersions.Count == 0)
+            Session.TlsClientVersions = hello.OfferedVersions;
     }
 
     private void OnCapabilities(CapabilitiesEvent capabilities)

@@ -148,6 +148,27 @@ public class SessionDetectorTests
     }
 
     [Fact]
+    public void AServerClosingOnALegacyOnlyClientHelloIsALowConfidenceNotCompleted()
+    {
+        // openssl s_client -tls1 to Dovecot: 220-style OK, a TLS 1.0-only ClientHello, the server closes.
+        var (detector, knowledge) = Make();
+        var legacy = Build(MailProtocol.Imap, "127.0.0.1:143", new GreetingEvent("* OK ready", null),
+            new CapabilitiesEvent(["IMAP4rev1", "STARTTLS"], CapabilitySource.ImapGreeting),
+            new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "OK", "Begin TLS"),
+            new TlsClientHelloEvent(null, ["TLSv1.0"], [0x002f]));
+        var finding = Assert.Single(detector.Judge(legacy));
+        Assert.Equal(("not-completed", 0.3), (finding.Variant, finding.Confidence));
+        Assert.Contains("offered only TLSv1.0", finding.Summary);
+
+        var modern = Build(MailProtocol.Imap, "127.0.0.1:143", new GreetingEvent("* OK ready", null),
+            new CapabilitiesEvent(["IMAP4rev1", "STARTTLS"], CapabilitySource.ImapGreeting),
+            new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "OK", "Begin TLS"),
+            new TlsClientHelloEvent(null, ["TLSv1.3", "TLSv1.2"], [0x1301]));
+        var other = Assert.Single(detector.Judge(modern));
+        Assert.Equal(("not-completed", 0.6), (other.Variant, other.Confidence));
+    }
+
+    [Fact]
     public void ServerRefusingTheClientHelloWithAnAlertIsNoStrip()
     {
         // Postfix limited to TLSv1 answering a TLSv1.3-only ClientHello with protocol_version (70).
