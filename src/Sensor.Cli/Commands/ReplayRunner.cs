@@ -45,7 +45,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         if (evidence is not null)
             WriteEvidence(evidence);
 
-        var warnings = read.Truncations.Select(t => t.Message).ToList();
+        List<string> warnings = [.. read.Truncations.Select(t => t.Message), .. read.Files.Select(f => f.CutWarning).OfType<string>()];
         foreach (var warning in warnings)
             Log.Warning("{Warning}", warning);
         LogStats(pipeline, read);

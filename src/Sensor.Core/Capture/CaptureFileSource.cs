@@ -48,6 +48,10 @@ internal sealed class CaptureFileSource : IDisposable
     public long Bytes { get; private set; }
     /// <summary>Bytes of the file consumed by the records read so far (exact for classic pcap).</summary>
     public long RecordBytes { get; private set; }
+    /// <summary>Frames the capture's snap length cut short (captured fewer bytes than were on the wire).</summary>
+    public long CutFrames { get; private set; }
+    /// <summary>The most bytes kept of a cut frame: the snap length the capture was taken with, as far as the frames show.</summary>
+    public int LongestCut { get; private set; }
     public TruncationNote? Truncation { get; private set; }
 
     /// <summary>Opens and checks one file; every reason it cannot be read is a <see cref="CaptureException"/>.</summary>
@@ -86,7 +90,7 @@ internal sealed class CaptureFileSource : IDisposable
         var status = PcapFrameReader.NextFromFile(_device, _nanosecond, out frame);
         if (status == GetPacketStatus.PacketRead)
         {
-            Count(frame.Data.Length, out recordBytes);
+            Count(frame.Data.Length, frame.OriginalLength, out recordBytes);
             return true;
         }
         if (status == GetPacketStatus.Error && Format == CaptureFormat.Pcapng && IsMixedLinkTypes(_device.LastError))
@@ -115,12 +119,17 @@ internal sealed class CaptureFileSource : IDisposable
         }
         frame = new CapturedFrame(ticks, originalLength, data);
         CurrentLinkType = linkType;
-        Count(data.Length, out recordBytes);
+        Count(data.Length, originalLength, out recordBytes);
         return true;
     }
 
-    private void Count(int length, out long recordBytes)
+    private void Count(int length, int originalLength, out long recordBytes)
     {
+        if (length < originalLength)
+        {
+            CutFrames++;
+            LongestCut = Math.Max(LongestCut, length);
+        }
         recordBytes = Format == CaptureFormat.ClassicPcap
             ? ClassicRecordHeader + length
             : PcapngPacketOverhead + ((length + 3) & ~3);

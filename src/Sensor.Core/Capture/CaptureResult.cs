@@ -14,8 +14,14 @@ public sealed record TruncationNote(string Path, int FileIndex, long ByteOffset,
         $"{Path}: truncated at byte {ByteOffset}{(OffsetIsExact ? "" : " (estimated)")} after {PacketsRead} packets ({Detail})";
 }
 
-/// <summary>What one file contributed.</summary>
-public sealed record CaptureFileSummary(string Path, int LinkType, long Packets, long Bytes, long FileSize);
+/// <summary>What one file contributed; <paramref name="CutFrames"/> frames were cut to at most <paramref name="SnapLength"/> bytes.</summary>
+public sealed record CaptureFileSummary(string Path, int LinkType, long Packets, long Bytes, long FileSize, long CutFrames = 0, int SnapLength = 0)
+{
+    /// <summary>Null unless the snap length cut frames short: then what that costs the analysis.</summary>
+    public string? CutWarning => CutFrames == 0 ? null
+        : $"{Path}: {CutFrames} of {Packets} frames were cut short by the capture's snap length ({SnapLength} bytes kept): "
+          + "what they carried beyond that is missing, so sessions have gaps and may lack commands, credentials and findings (capture with -s 0)";
+}
 
 /// <summary>What a read produced: counts, per-file summaries and truncation notes.</summary>
 public sealed record CaptureResult(long Packets, long Bytes, IReadOnlyList<CaptureFileSummary> Files,

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Sensor.Tests.Capture;
 
@@ -32,6 +33,27 @@ internal static class TestCaptureFiles
             output.AddRange(U32((uint)frame.Data.Length, bigEndian));
             output.AddRange(U32((uint)(frame.OriginalLength ?? frame.Data.Length), bigEndian));
             output.AddRange(frame.Data);
+        }
+        return output.ToArray();
+    }
+
+    /// <summary>
+    /// A little-endian classic pcap as `tcpdump -s SNAP` would have written it: every frame cut to at
+    /// most <paramref name="snap"/> bytes, its length on the wire kept, the header's snaplen set.
+    /// </summary>
+    public static byte[] CutToSnapLength(byte[] classic, int snap)
+    {
+        var output = new List<byte>(classic.AsSpan(0, 24).ToArray());
+        BinaryPrimitives.WriteUInt32LittleEndian(CollectionsMarshal.AsSpan(output).Slice(16, 4), (uint)snap);
+        for (int at = 24; at + 16 <= classic.Length;)
+        {
+            int captured = (int)BinaryPrimitives.ReadUInt32LittleEndian(classic.AsSpan(at + 8));
+            int kept = Math.Min(captured, snap);
+            var header = classic.AsSpan(at, 16).ToArray();
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), (uint)kept);
+            output.AddRange(header);
+            output.AddRange(classic.AsSpan(at + 16, kept).ToArray());
+            at += 16 + captured;
         }
         return output.ToArray();
     }

@@ -99,6 +99,21 @@ public class ReplayCommandTests
     }
 
     [Fact]
+    public void ACaptureCutByItsSnapLengthSaysSoOnce()
+    {
+        // The real AUTH PLAIN session as `tcpdump -s 96` would have kept it.
+        var path = Sensor.Tests.Capture.TestCaptureFiles.TempPath(".pcap");
+        File.WriteAllBytes(path, Sensor.Tests.Capture.TestCaptureFiles.CutToSnapLength(File.ReadAllBytes(BundledCapture("smtp-auth-plain-cleartext.pcap")), 96));
+        var run = Run("replay", path, "--json", "--no-db");
+        Assert.Equal(0, run.ExitCode);
+        var warning = Assert.Single(run.StderrLines);
+        Assert.Matches(@"^sensor: warning: .*: \d+ of 23 frames were cut short by the capture's snap length \(96 bytes kept\): ", warning);
+
+        // an uncut capture says nothing
+        Assert.Empty(Run("replay", BundledCapture("smtp-auth-plain-cleartext.pcap"), "--json", "--no-db").StderrLines);
+    }
+
+    [Fact]
     public void UnwritableDatabaseIsOneLineAndExitTwo()
     {
         var run = Run("replay", BundledCapture("no-mail.pcap"), "--db", "/proc/sensor-cannot-write/s.db");
