@@ -97,6 +97,19 @@ public class SessionDetectorTests
     }
 
     [Fact]
+    public void Pop3CapaRefusedIsAbsent_AndRemovedWhenTheServerIsKnownToOfferStls()
+    {
+        var (detector, knowledge) = Make();
+        var refused = Build(MailProtocol.Pop3, "127.0.0.1:110", new GreetingEvent("+OK ready", null), new CapabilitiesEvent([], CapabilitySource.Pop3Capa));
+        Assert.Equal([("starttls-absent", null, null)], JudgeAll(detector, knowledge, refused));
+
+        (detector, knowledge) = Make();
+        var earlier = Build(MailProtocol.Pop3, "127.0.0.1:110", new GreetingEvent("+OK ready", null), new CapabilitiesEvent(["USER", "STLS"], CapabilitySource.Pop3Capa));
+        var hidden = Build(MailProtocol.Pop3, "127.0.0.1:110", new GreetingEvent("+OK ready", null), new CapabilitiesEvent([], CapabilitySource.Pop3Capa));
+        Assert.Equal([("starttls-stripped", "removed", null)], JudgeAll(detector, knowledge, earlier, hidden));
+    }
+
+    [Fact]
     public void NoVerdictWithoutCapabilitiesSeen()
     {
         var (detector, knowledge) = Make();

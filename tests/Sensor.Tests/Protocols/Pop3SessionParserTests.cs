@@ -41,6 +41,17 @@ public class Pop3SessionParserTests
     }
 
     [Fact]
+    public void Capa_refused_is_an_empty_capability_list()
+    {
+        var t = new Transcript().S("+OK POP3 ready\r\n").C("CAPA\r\n").S("-ERR unknown command\r\n")
+            .C("USER alice\r\n").S("+OK\r\n");
+
+        var events = TranscriptFeeder.EverySplit(Pop3, t);
+
+        Assert.Equal(["GreetingEvent { Banner = +OK POP3 ready, ServerName =  }", "Capabilities Pop3Capa: "], events);
+    }
+
+    [Fact]
     public void Apop_is_crackable_with_the_greeting_timestamp()
     {
         var t = new Transcript().S("+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n")

@@ -69,6 +69,11 @@ public sealed partial class Pop3SessionParser
             case Pop3Command.Capa when ok:
                 _mode = ServerMode.CapaList;
                 break;
+            case Pop3Command.Capa:
+                // RFC 2449 §5: a server that answers CAPA with -ERR lists no extension, so no client can
+                // learn of STLS there (RFC 2595 §4); a box on the path can answer so to hide it.
+                sink.Emit(new CapabilitiesEvent([], CapabilitySource.Pop3Capa));
+                break;
             case Pop3Command.MultiLine when ok:
                 _mode = ServerMode.Body;
                 _body.Start();
