@@ -32,10 +32,10 @@ out="fuzz/findings/$target"
 mkdir -p "$out"
 # AFL_SKIP_BIN_CHECK: the target is dotnet, not an AFL-compiled binary (SharpFuzz speaks the fork-server protocol itself).
 # DOTNET_GCHeapHardLimit: 1 GiB; the parsers' caps keep them far below, so an OutOfMemoryException is unbounded growth.
-# -t 2000+: an input that runs over 2 s is a hang (seeds that do are skipped, not fatal); -m none: .NET reserves much address space.
+# -t 5000: an input that runs over 5 s is a hang; -m none: .NET reserves much address space.
 AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
 AFL_AUTORESUME=1 DOTNET_GCHeapHardLimit=0x40000000 DOTNET_TieredPGO=0 \
-  nice -n 19 afl-fuzz -i "fuzz/corpus/$target" -o "$out" -t 2000+ -m none -V "$seconds" \
+  nice -n 19 afl-fuzz -i "fuzz/corpus/$target" -o "$out" -t 5000 -m none -V "$seconds" \
   -- dotnet "$work/build/Sensor.Fuzz.dll" afl "$target" > "$out/afl.log" 2>&1 || true
 
 stats="$out/default/fuzzer_stats"

@@ -42,7 +42,8 @@ public static class Program
         switch (args[0])
         {
             case "afl":
-                Fuzzer.Run(stream =>
+                // Out of process: a hang or an uncatchable crash (stack overflow) is saved as a finding instead of ending the run.
+                Fuzzer.OutOfProcess.Run(stream =>
                 {
                     using var buffer = new MemoryStream();
                     stream.CopyTo(buffer);
