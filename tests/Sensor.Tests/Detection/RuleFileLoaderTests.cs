@@ -56,6 +56,18 @@ public class RuleFileLoaderTests
         Assert.True(error.Line >= 2);
     }
 
+    /// <summary>
+    /// Found by fuzz/ (target rules): a comment right after a flow sequence's '[' makes YamlDotNet 18.1.0's
+    /// scanner throw InvalidOperationException instead of a YamlException; it escaped the loader.
+    /// </summary>
+    [Fact]
+    public void YamlReaderFailureOutsideYamlExceptionIsOneError()
+    {
+        var e = Assert.Throws<RuleFileException>(() => RuleFileLoader.Parse("a: [#\nb: 3\n", "r.yaml", null));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal("r.yaml:1:1: not valid YAML: the YAML reader failed (InvalidOperationException)", error.ToString());
+    }
+
     [Fact]
     public void MissingSectionsComeFromDefaults()
     {
