@@ -85,4 +85,29 @@ public class RuleFileLoaderTests
         Assert.Equal(["*.mail.example.org", "mx.example.org"], entries.Select(e => e.ServerNamePattern));
         File.Delete(path);
     }
+
+    /// <summary>
+    /// Found by fuzz/ (target eff): a domain whose value is not an object, or an MX that is not a string,
+    /// threw InvalidOperationException out of the loader. Such entries are skipped, as ones without "mxs" are.
+    /// </summary>
+    [Fact]
+    public void EffPolicyListSkipsEntriesOfTheWrongShape()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, """{"policies": {"mode": "ece", "a.example": {"mxs": [1, null, ".mx.example.org", ["x"]]}, "b.example": []}}""");
+        var entries = EffPolicyListLoader.Load(path);
+        Assert.Equal(["*.mx.example.org"], entries.Select(e => e.ServerNamePattern));
+        File.Delete(path);
+    }
+
+    /// <summary>Found by fuzz/ (target eff): bytes that are not UTF-8 inside a JSON string threw InvalidOperationException when read.</summary>
+    [Fact]
+    public void EffPolicyListWithInvalidUtf8IsOneRuleError()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllBytes(path, [.. "{\"policies\": {\"er"u8, 0x88, .. "\": {\"mxs\": [\"mx\"]}}}"u8]);
+        var error = Assert.Single(Assert.Throws<RuleFileException>(() => EffPolicyListLoader.Load(path)).Errors);
+        Assert.Equal($"{path}:1:1: not valid JSON: a string is not UTF-8", error.ToString());
+        File.Delete(path);
+    }
 }
