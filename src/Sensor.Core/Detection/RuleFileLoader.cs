@@ -83,9 +83,9 @@ public sealed class RuleFileLoader
             _errors.Add(new RuleError(_name, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML: {e.InnerException?.Message ?? e.Message}"));
             return null;
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this on some broken input ("a: [#" then a key on the next line),
+            // YamlDotNet throws these on some broken input ("a: [#" then a key on the next line; " : 1"),
             // with no position: still one rule error, never a crash (found by fuzz/, target rules).
             _errors.Add(new RuleError(_name, 1, 1, $"not valid YAML: the YAML reader failed ({e.GetType().Name})"));
             return null;
