@@ -42,10 +42,28 @@ internal static unsafe class PcapFrameReader
             return (GetPacketStatus)result;
         }
         var h = (PcapHeader64*)header;
-        long fraction = nanosecond ? h->Fraction / 100 : h->Fraction * 10;
-        long ticks = DateTime.UnixEpoch.Ticks + h->Seconds * TimeSpan.TicksPerSecond + fraction;
-        frame = new CapturedFrame(ticks, (int)h->Length, new ReadOnlySpan<byte>((void*)data, (int)h->CapturedLength));
+        frame = new CapturedFrame(TicksOf(h->Seconds, h->Fraction, nanosecond), (int)h->Length, new ReadOnlySpan<byte>((void*)data, (int)h->CapturedLength));
         return GetPacketStatus.PacketRead;
+    }
+
+    private const long MinUnixSeconds = -62135596800;  // 0001-01-01T00:00:00Z, DateTime.MinValue
+    private const long MaxUnixSeconds = 253402300799;  // 9999-12-31T23:59:59Z, DateTime.MaxValue
+
+    /// <summary>
+    /// UTC ticks of a pcap timestamp, pinned to <see cref="DateTime"/>'s range. A pcapng timestamp is 64 bits
+    /// in any unit, so a hostile or corrupt file can name a second past year 9999 (or, through a signed
+    /// time_t, before year 1). Unpinned, such a time (or the wrapped product of one) made the session record's
+    /// time formatting throw ArgumentOutOfRangeException on the sessions thread, ending the whole replay
+    /// (found by fuzz/, target replay; HostileTimestampTests).
+    /// </summary>
+    internal static long TicksOf(long seconds, long fraction, bool nanosecond)
+    {
+        if (seconds < MinUnixSeconds)
+            return DateTime.MinValue.Ticks;
+        if (seconds > MaxUnixSeconds)
+            return DateTime.MaxValue.Ticks;
+        long subsecond = nanosecond ? Math.Clamp(fraction, 0, 999_999_999) / 100 : Math.Clamp(fraction, 0, 999_999) * 10;
+        return Math.Min(DateTime.UnixEpoch.Ticks + seconds * TimeSpan.TicksPerSecond + subsecond, DateTime.MaxValue.Ticks);
     }
 
     /// <summary>Through SharpPcap's frame objects, which honour a live device's read timeout.</summary>

@@ -17,6 +17,11 @@ public static class EffPolicyListLoader
             using var document = JsonDocument.Parse(stream);
             return Read(document.RootElement, path);
         }
+        catch (InvalidOperationException e) when (e.InnerException is System.Text.DecoderFallbackException)
+        {
+            // JsonDocument checks UTF-8 only when a string is read (found by fuzz/, target eff).
+            throw new RuleFileException([new RuleError(path, 1, 1, "not valid JSON: a string is not UTF-8")]);
+        }
         catch (JsonException e)
         {
             throw new RuleFileException([new RuleError(path, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, $"not valid JSON: {e.Message}")]);
@@ -34,10 +39,11 @@ public static class EffPolicyListLoader
         var entries = new List<PolicyEntry>();
         foreach (var domain in policies.EnumerateObject())
         {
-            if (!domain.Value.TryGetProperty("mxs", out var mxs) || mxs.ValueKind != JsonValueKind.Array)
+            // Entries of another shape are skipped like ones without "mxs": reading them as objects and strings threw (found by fuzz/, target eff).
+            if (domain.Value.ValueKind != JsonValueKind.Object || !domain.Value.TryGetProperty("mxs", out var mxs) || mxs.ValueKind != JsonValueKind.Array)
                 continue;
             foreach (var mx in mxs.EnumerateArray())
-                if (mx.GetString() is { Length: > 0 } pattern)
+                if (mx.ValueKind == JsonValueKind.String && mx.GetString() is { Length: > 0 } pattern)
                     entries.Add(new PolicyEntry(ToPattern(pattern), null, $"eff:{domain.Name}"));
         }
         return entries;

@@ -83,6 +83,13 @@ public sealed class RuleFileLoader
             _errors.Add(new RuleError(_name, (int)e.Start.Line, (int)e.Start.Column, $"not valid YAML: {e.InnerException?.Message ?? e.Message}"));
             return null;
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet throws these on some broken input ("a: [#" then a key on the next line; " : 1"),
+            // with no position: still one rule error, never a crash (found by fuzz/, target rules).
+            _errors.Add(new RuleError(_name, 1, 1, $"not valid YAML: the YAML reader failed ({e.GetType().Name})"));
+            return null;
+        }
     }
 
     private T? Section<T>(YamlMappingNode map, string key, Func<YamlNode, T> read) where T : class =>

@@ -56,6 +56,20 @@ public class RuleFileLoaderTests
         Assert.True(error.Line >= 2);
     }
 
+    /// <summary>
+    /// Found by fuzz/ (target rules): on these YamlDotNet 18.1.0 throws InvalidOperationException (a comment
+    /// right after a flow sequence's '[') or ArgumentException (an empty key) instead of a YamlException; they escaped the loader.
+    /// </summary>
+    [Theory]
+    [InlineData("a: [#\nb: 3\n", "InvalidOperationException")]
+    [InlineData(" : 1", "ArgumentException")]
+    public void YamlReaderFailureOutsideYamlExceptionIsOneError(string text, string thrown)
+    {
+        var e = Assert.Throws<RuleFileException>(() => RuleFileLoader.Parse(text, "r.yaml", null));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal($"r.yaml:1:1: not valid YAML: the YAML reader failed ({thrown})", error.ToString());
+    }
+
     [Fact]
     public void MissingSectionsComeFromDefaults()
     {
@@ -71,6 +85,31 @@ public class RuleFileLoaderTests
         File.WriteAllText(path, """{"timestamp":"2020","version":"0.1","policies":{"example.org":{"mode":"enforce","mxs":[".mail.example.org","mx.example.org"]}}}""");
         var entries = EffPolicyListLoader.Load(path);
         Assert.Equal(["*.mail.example.org", "mx.example.org"], entries.Select(e => e.ServerNamePattern));
+        File.Delete(path);
+    }
+
+    /// <summary>
+    /// Found by fuzz/ (target eff): a domain whose value is not an object, or an MX that is not a string,
+    /// threw InvalidOperationException out of the loader. Such entries are skipped, as ones without "mxs" are.
+    /// </summary>
+    [Fact]
+    public void EffPolicyListSkipsEntriesOfTheWrongShape()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, """{"policies": {"mode": "ece", "a.example": {"mxs": [1, null, ".mx.example.org", ["x"]]}, "b.example": []}}""");
+        var entries = EffPolicyListLoader.Load(path);
+        Assert.Equal(["*.mx.example.org"], entries.Select(e => e.ServerNamePattern));
+        File.Delete(path);
+    }
+
+    /// <summary>Found by fuzz/ (target eff): bytes that are not UTF-8 inside a JSON string threw InvalidOperationException when read.</summary>
+    [Fact]
+    public void EffPolicyListWithInvalidUtf8IsOneRuleError()
+    {
+        var path = Path.GetTempFileName();
+        File.WriteAllBytes(path, [.. "{\"policies\": {\"er"u8, 0x88, .. "\": {\"mxs\": [\"mx\"]}}}"u8]);
+        var error = Assert.Single(Assert.Throws<RuleFileException>(() => EffPolicyListLoader.Load(path)).Errors);
+        Assert.Equal($"{path}:1:1: not valid JSON: a string is not UTF-8", error.ToString());
         File.Delete(path);
     }
 }
