@@ -37,4 +37,9 @@ public static class MailProtocolDetector
             return MailProtocol.Pop3;
         return null;
     }
+
+    /// <summary>A client's EHLO, HELO or LHLO line (RFC 5321 §4.1.1.1, RFC 2033): SMTP from the client's side.</summary>
+    public static bool IsSmtpHello(ReadOnlySpan<byte> line) =>
+        line.Length > 5 && line[4] == (byte)' '
+        && (Ascii.StartsWithIgnoreCase(line, "EHLO") || Ascii.StartsWithIgnoreCase(line, "HELO") || Ascii.StartsWithIgnoreCase(line, "LHLO"));
 }

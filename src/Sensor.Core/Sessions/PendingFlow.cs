@@ -6,13 +6,24 @@ namespace Sensor.Core.Sessions;
 /// <summary>
 /// A flow on a port that is not a mail port, waiting for its first line to say what it is.
 /// Holds at most <see cref="MaxProbeBytes"/> bytes of whoever spoke first: a greeting line is short.
+/// An SMTP client that speaks first (EHLO before the 220: Exim's PIPECONNECT, or a client that does
+/// not wait) is held with its line until the server's first line, which then decides.
 /// </summary>
 internal sealed class PendingFlow
 {
     public const int MaxProbeBytes = 512;
 
+    /// <summary>
+    /// What a client that spoke first with its hello may send before the server's first line is in:
+    /// a pipelining client sends its whole transaction (Exim: EHLO, MAIL, RCPT, BDAT and the body).
+    /// Past it the flow is given up as not mail, so a silent server cannot make this grow.
+    /// </summary>
+    public const int MaxEarlyClientBytes = 16 << 10;
+
     private byte[] _buffer = [];
     private int _length;
+    private byte[] _answer = [];
+    private int _answerLength;
 
     public bool SawGap { get; set; }
 
@@ -21,22 +32,34 @@ internal sealed class PendingFlow
 
     public ReadOnlySpan<byte> Buffered => _buffer.AsSpan(0, _length);
 
+    /// <summary>The other side's first bytes, kept only when a client's hello came first.</summary>
+    public ReadOnlySpan<byte> Answer => _answer.AsSpan(0, _answerLength);
+
     /// <summary>
-    /// Takes the first speaker's bytes; true once a whole first line (or the probe cap) is in hand,
-    /// or once the other side speaks. <paramref name="consumed"/> is how much of data was buffered.
+    /// Takes the first speaker's bytes (and, after a client's hello, the server's); true once a whole
+    /// first line (or the probe cap) that can decide is in hand, or once the other side speaks.
+    /// <paramref name="consumed"/> is how much of data was buffered.
     /// </summary>
     public bool Collect(Direction direction, ReadOnlySpan<byte> data, out int consumed)
     {
         Speaker ??= direction;
-        consumed = 0;
-        if (direction != Speaker)
+        if (direction == Speaker)
+        {
+            consumed = Take(ref _buffer, ref _length, data, ClientHelloFirst ? MaxEarlyClientBytes : MaxProbeBytes);
+            if (!ClientHelloFirst)
+                return HasLine(Buffered) || _length == MaxProbeBytes;
+            // the hello may have just completed in this chunk: what follows it waits with it
+            consumed += Take(ref _buffer, ref _length, data[consumed..], MaxEarlyClientBytes);
+            return consumed < data.Length; // past the early cap: given up
+
+        }
+        if (!ClientHelloFirst)
+        {
+            consumed = 0;
             return true;
-        if (_buffer.Length == 0)
-            _buffer = new byte[MaxProbeBytes];
-        consumed = Math.Min(data.Length, MaxProbeBytes - _length);
-        data[..consumed].CopyTo(_buffer.AsSpan(_length));
-        _length += consumed;
-        return Buffered.Contains((byte)'\n') || _length == MaxProbeBytes;
+        }
+        consumed = Take(ref _answer, ref _answerLength, data, MaxProbeBytes);
+        return HasLine(Answer) || _answerLength == MaxProbeBytes;
     }
 
     /// <summary>
@@ -46,17 +69,35 @@ internal sealed class PendingFlow
     /// </summary>
     public MailProtocol? Identify(bool sawHandshake, out bool reversed)
     {
+        if (ClientHelloFirst)
+        {
+            reversed = false;
+            return MailProtocolDetector.ByServerGreeting(FirstLine(Answer)) == MailProtocol.Smtp ? MailProtocol.Smtp : null;
+        }
         reversed = Speaker == Direction.ClientToServer;
-        var protocol = MailProtocolDetector.ByServerGreeting(FirstLine);
+        var protocol = MailProtocolDetector.ByServerGreeting(FirstLine(Buffered));
         return reversed && sawHandshake ? null : protocol;
     }
 
-    private ReadOnlySpan<byte> FirstLine
+    /// <summary>The client spoke first with a whole EHLO/HELO/LHLO line: its server's first line decides.</summary>
+    private bool ClientHelloFirst => Speaker == Direction.ClientToServer && HasLine(Buffered) && MailProtocolDetector.IsSmtpHello(FirstLine(Buffered));
+
+    /// <summary>Appends what fits under <paramref name="cap"/>; the buffer grows by doubling from one probe's size.</summary>
+    private static int Take(ref byte[] buffer, ref int length, ReadOnlySpan<byte> data, int cap)
     {
-        get
-        {
-            int newline = Buffered.IndexOf((byte)'\n');
-            return newline >= 0 ? Buffered[..(newline + 1)] : Buffered;
-        }
+        int taken = Math.Min(data.Length, cap - length);
+        if (length + taken > buffer.Length)
+            Array.Resize(ref buffer, Math.Min(cap, Math.Max(Math.Max(MaxProbeBytes, buffer.Length * 2), length + taken)));
+        data[..taken].CopyTo(buffer.AsSpan(length));
+        length += taken;
+        return taken;
+    }
+
+    private static bool HasLine(ReadOnlySpan<byte> bytes) => bytes.Contains((byte)'\n');
+
+    private static ReadOnlySpan<byte> FirstLine(ReadOnlySpan<byte> bytes)
+    {
+        int newline = bytes.IndexOf((byte)'\n');
+        return newline >= 0 ? bytes[..(newline + 1)] : bytes;
     }
 }
