@@ -42,26 +42,36 @@ declare -A CMDS=(
 )
 ORDER=(posttls-finger posttls-finger-cafile sensor-aot sensor-aot-store sensor-r2r sensor-r2r-store sensor-jit aot-startup-only r2r-startup-only r2r-no-tls)
 for name in "${ORDER[@]}"; do : > "$OUT/walls-$name"; done
+# wall from bash's EPOCHREALTIME (microseconds: /usr/bin/time's %e has 10 ms steps, as long as a
+# whole posttls-finger run), CPU and peak RSS from /usr/bin/time; one line "wall user sys maxrss_kb"
+timed() {
+  local out=$1; shift
+  local start=$EPOCHREALTIME
+  /usr/bin/time -f "%U %S %M" -o "$OUT/time.tmp" "$@" > /dev/null 2>&1 || true
+  local end=$EPOCHREALTIME
+  echo "$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.4f", b - a}') $(grep -E '^[0-9.]+ ' "$OUT/time.tmp")" >> "$out"
+}
 for _ in $(seq "$REPS"); do
   for name in "${ORDER[@]}"; do
-    /usr/bin/time -f "%e %U %S %M" -a -o "$OUT/walls-$name" ${CMDS[$name]} > /dev/null 2>&1 || true
+    timed "$OUT/walls-$name" ${CMDS[$name]}
   done
 done
 : > "$OUT/walls-testssl"
 for _ in $(seq "$TESTSSL_REPS"); do
-  /usr/bin/time -f "%e %U %S %M" -a -o "$OUT/walls-testssl" "$TESTSSL" --quiet --color 0 --starttls smtp "$TARGET" > "$OUT/testssl.txt" 2>&1 || true
+  timed "$OUT/walls-testssl" "$TESTSSL" --quiet --color 0 --starttls smtp "$TARGET"
 done
 
 # /usr/bin/time adds "Command exited with non-zero status N" lines: keep the number lines only
 col() { grep -E '^[0-9.]+ ' "$1" | awk -v c="$2" '{print (c == "cpu") ? $2 + $3 : $c}' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.1fx", a / b; else print "-"}'; }
 base=$(col "$OUT/walls-posttls-finger" 1)
+cafile=$(col "$OUT/walls-posttls-finger-cafile" 1)
 basecpu=$(col "$OUT/walls-posttls-finger" cpu)
 {
-  printf "| run | median wall (s) | wall vs posttls-finger | median CPU user+sys (s) | median peak RSS (MB) |\n| --- | ---: | ---: | ---: | ---: |\n"
+  printf "| run | median wall (s) | wall vs posttls-finger | vs posttls-finger -F CA bundle | median CPU user+sys (s) | median peak RSS (MB) |\n| --- | ---: | ---: | ---: | ---: | ---: |\n"
   for name in "${ORDER[@]}" testssl; do
     m=$(col "$OUT/walls-$name" 1)
-    printf "| %s | %s | %s | %s | %.0f |\n" "$name" "$m" "$(ratio "$m" "$base")" "$(col "$OUT/walls-$name" cpu)" "$(awk -v k="$(col "$OUT/walls-$name" 4)" 'BEGIN {print k / 1024}')"
+    printf "| %s | %s | %s | %s | %s | %.0f |\n" "$name" "$m" "$(ratio "$m" "$base")" "$(ratio "$m" "$cafile")" "$(col "$OUT/walls-$name" cpu)" "$(awk -v k="$(col "$OUT/walls-$name" 4)" 'BEGIN {print k / 1024}')"
   done
   printf "\nposttls-finger median CPU: %s s. Runs: %s each (testssl.sh: %s), interleaved; load average at the end: %s\n" "$basecpu" "$REPS" "$TESTSSL_REPS" "$(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/table.md"
