@@ -155,12 +155,16 @@ internal sealed class PcapngMixedReader : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Pinned to DateTime's range as libpcap's frames are (<see cref="PcapFrameReader.TicksOf"/>): the
+    /// stamp and the interface's if_tsoffset are the file's to choose, and an unpinned time ended a replay.
+    /// </summary>
     private static long Ticks(ulong stamp, Interface iface)
     {
         ulong units = (ulong)iface.UnitsPerSecond;
-        ulong seconds = stamp / units, fraction = stamp % units;
-        long fractionTicks = (long)((UInt128)fraction * TimeSpan.TicksPerSecond / units);
-        return DateTime.UnixEpoch.Ticks + ((long)seconds + iface.OffsetSeconds) * TimeSpan.TicksPerSecond + fractionTicks;
+        long nanoseconds = (long)((UInt128)(stamp % units) * 1_000_000_000 / units);
+        long seconds = (long)Int128.Clamp((Int128)(stamp / units) + iface.OffsetSeconds, long.MinValue, long.MaxValue);
+        return PcapFrameReader.TicksOf(seconds, nanoseconds, nanosecond: true);
     }
 
     private bool Fail(string why)

@@ -23,15 +23,17 @@ internal sealed class ClosedFlows
 
     public int Count => _closed.Count;
 
+    /// <summary>Entries in the expiry queue: what <see cref="MaxRemembered"/> bounds.</summary>
+    public int Queued => _order.Count;
+
+    /// <summary>A flow whose two sides both delivered everything up to their FIN.</summary>
     public void Remember(TcpFlow flow, long now)
     {
         var initiator = flow.InitiatorStream!;
-        var responder = flow.ResponderStream!;
-        if (!initiator.FinSeen || !responder.FinSeen)
-            return;
-        if (_closed.Count >= MaxRemembered && _order.TryDequeue(out var oldest))
-            _closed.Remove(oldest.Key);
-        _closed[flow.Key] = new Closed(now, initiator.Sender, initiator.FinSequence, responder.FinSequence);
+        // The queue holds every entry, forgotten ones too until they expire: it is what must be bounded.
+        while (_order.Count >= MaxRemembered && _order.TryDequeue(out var oldest))
+            Drop(oldest);
+        _closed[flow.Key] = new Closed(now, initiator.Sender, initiator.FinSequence, flow.ResponderStream!.FinSequence);
         _order.Enqueue((flow.Key, now));
     }
 
@@ -51,10 +53,13 @@ internal sealed class ClosedFlows
     public void Expire(long now)
     {
         while (_order.TryPeek(out var head) && now - head.Ticks >= TimeWaitTicks)
-        {
-            _order.Dequeue();
-            if (_closed.TryGetValue(head.Key, out var closed) && closed.Ticks == head.Ticks)
-                _closed.Remove(head.Key);
-        }
+            Drop(_order.Dequeue());
+    }
+
+    /// <summary>Removes the entry a queue item stands for, unless the flow was remembered again since (or forgotten).</summary>
+    private void Drop((FlowKey Key, long Ticks) entry)
+    {
+        if (_closed.TryGetValue(entry.Key, out var closed) && closed.Ticks == entry.Ticks)
+            _closed.Remove(entry.Key);
     }
 }

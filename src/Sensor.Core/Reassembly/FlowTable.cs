@@ -14,6 +14,9 @@ public sealed partial class FlowTable
     // Least recently active first: timeouts and evictions look only at the head, never scan the table.
     private readonly LinkedList<TcpFlow> _idle = new();
     private readonly ClosedFlows _closed = new();
+
+    /// <summary>Closed flows remembered against retransmissions of their last bytes.</summary>
+    internal ClosedFlows Closed => _closed;
     private readonly ReassemblyContext _context;
     private readonly long _idleTicks;
     private long _now = long.MinValue;

@@ -24,6 +24,7 @@ internal sealed class PendingFlow
     private int _length;
     private byte[] _answer = [];
     private int _answerLength;
+    private bool? _clientHello;
 
     public bool SawGap { get; set; }
 
@@ -79,8 +80,16 @@ internal sealed class PendingFlow
         return reversed && sawHandshake ? null : protocol;
     }
 
-    /// <summary>The client spoke first with a whole EHLO/HELO/LHLO line: its server's first line decides.</summary>
-    private bool ClientHelloFirst => Speaker == Direction.ClientToServer && HasLine(Buffered) && MailProtocolDetector.IsSmtpHello(FirstLine(Buffered));
+    /// <summary>The client spoke first with a whole EHLO/HELO/LHLO line: its server's first line decides. Known once that line is whole.</summary>
+    private bool ClientHelloFirst
+    {
+        get
+        {
+            if (_clientHello is null && HasLine(Buffered))
+                _clientHello = Speaker == Direction.ClientToServer && MailProtocolDetector.IsSmtpHello(FirstLine(Buffered));
+            return _clientHello == true;
+        }
+    }
 
     /// <summary>Appends what fits under <paramref name="cap"/>; the buffer grows by doubling from one probe's size.</summary>
     private static int Take(ref byte[] buffer, ref int length, ReadOnlySpan<byte> data, int cap)

@@ -120,6 +120,30 @@ public class FlowLifecycleTests
     }
 
     [Fact]
+    public void ClosedFlowsReopenedBySyn_StayWithinTheBound()
+    {
+        // Each 4-tuple closes, opens again with a SYN (which forgets it) and closes again: every close
+        // queues an entry, half are forgotten. The queue, not only the table, must stay bounded.
+        var s = new FlowScript();
+        var server = FlowScript.Server;
+        for (int i = 0; i < 40_000; i++)
+        {
+            var client = new Endpoint(FlowScript.Client.Address, (ushort)(1024 + i % 60_000));
+            for (int round = 0; round < 2; round++)
+            {
+                uint c = (uint)(round * 100_000), v = (uint)(round * 100_000 + 50_000);
+                s.Send(client, server, c, 0, TcpFlags.Syn, "");
+                s.Send(server, client, v, c + 1, TcpFlags.Syn | TcpFlags.Ack, "");
+                s.Send(client, server, c + 1, v + 1, TcpFlags.Fin | TcpFlags.Ack, "");
+                s.Send(server, client, v + 1, c + 2, TcpFlags.Fin | TcpFlags.Ack, "");
+            }
+        }
+        Assert.Equal(0, s.Table.Count);
+        Assert.Equal(ClosedFlows.MaxRemembered, s.Table.Closed.Queued);
+        Assert.True(s.Table.Closed.Count <= ClosedFlows.MaxRemembered);
+    }
+
+    [Fact]
     public void LateAckAfterClose_DoesNotStartAPhantomFlow()
     {
         var s = new FlowScript().Handshake()

@@ -51,6 +51,41 @@ public class HostileTimestampTests
         Assert.Equal("2024-05-01T12:00:00.123456Z", Assert.Single(sink.Sessions).Start);
     }
 
+    [Fact]
+    public void A_hostile_timestamp_past_libpcaps_stop_in_a_two_link_type_pcapng_is_pinned_too()
+    {
+        // libpcap gives up at the second link type and the sensor's own pcapng reader goes on: its
+        // times come from the file as well, so they are pinned the same way. The last frame (interface
+        // 0, microseconds) names a time near 2^64 microseconds.
+        var file = TestCaptureFiles.PcapngTwoLinkTypes(LinkType.Raw, LinkType.Null,
+        [
+            (0, new TestFrame(T0, GreetingFrame())),
+            (1, new TestFrame(T0 + TimeSpan.TicksPerSecond, [2, 0, 0, 0, .. ServerSegment(1026, "250 ok\r\n")])),
+            (0, new TestFrame(T0 + 2 * TimeSpan.TicksPerSecond, ServerSegment(1034, "250 again\r\n"))),
+        ]);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(LastEnhancedPacketBlock(file) + 12), 0xFFFFFFFF);
+        using var temp = new TempFile(file, ".pcapng");
+
+        var (sink, read) = ReplayHarness.RunFiles(temp.Path);
+
+        Assert.Equal(3, read.Packets);
+        Assert.Equal("9999-12-31T23:59:59.999999Z", sink.Sessions.Max(s => s.End));
+    }
+
+    private static byte[] ServerSegment(uint sequence, string text) => new SegmentSpec(T0,
+        new Endpoint(NetAddress.FromIPAddress(System.Net.IPAddress.Parse("192.0.2.25")), 25),
+        new Endpoint(NetAddress.FromIPAddress(System.Net.IPAddress.Parse("192.0.2.1")), 40000),
+        sequence, 2000, TcpFlags.Ack | TcpFlags.Psh, Encoding.ASCII.GetBytes(text)).ToRawIpFrame();
+
+    private static int LastEnhancedPacketBlock(byte[] pcapng)
+    {
+        int last = -1;
+        for (int at = 0; at + 8 <= pcapng.Length; at += (int)BinaryPrimitives.ReadUInt32LittleEndian(pcapng.AsSpan(at + 4)))
+            if (BinaryPrimitives.ReadUInt32LittleEndian(pcapng.AsSpan(at)) == 6)
+                last = at;
+        return last;
+    }
+
     [Theory]
     [InlineData(0L, 0L, false, 621355968000000000L)]                   // the Unix epoch
     [InlineData(1L, 500_000L, false, 621355968015000000L)]             // 1.5 s, microseconds
