@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Sensor.Cli;
 using Sensor.Cli.Commands;
+using Sensor.Core.Probing.Trust;
+
+RuntimeStoreIsolation.Apply();
 
 var root = new RootCommand("Sensor: catches attacks on email transport security (STARTTLS stripping, cleartext credentials) in SMTP, IMAP and POP3 traffic.")
 {

@@ -21,6 +21,13 @@ public static class AgentBus
             Name = clientName,
             ConnectTimeout = connectTimeout,
             RetryOnInitialConnect = false,
+            // a TLS server's certificate is judged by the system store as the probes judge it (RuntimeStoreIsolation);
+            // Mode stays what the URL says (Auto would make any configured TLS option mean Require)
+            TlsOpts = NatsTlsOpts.Default with
+            {
+                Mode = url.StartsWith("tls://", StringComparison.OrdinalIgnoreCase) ? TlsMode.Require : TlsMode.Prefer,
+                ConfigureClientAuthentication = ValidateWithSystemTrust,
+            },
             AuthOpts = NatsAuthOpts.Default with
             {
                 CredsFile = credentials.CredsFile,
@@ -29,6 +36,12 @@ public static class AgentBus
                 Token = credentials.Token,
             },
         };
+    }
+
+    private static ValueTask ValidateWithSystemTrust(System.Net.Security.SslClientAuthenticationOptions options)
+    {
+        options.RemoteCertificateValidationCallback ??= Probing.Trust.SystemTrust.Default.ValidateServer;
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Opens the connection now, so a wrong URL or a refused credential is one clear error at start.</summary>

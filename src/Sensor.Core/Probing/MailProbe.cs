@@ -47,7 +47,7 @@ public static class MailProbe
         var dialogue = ProbeDialogue.For(target.Protocol, options);
         if (target.ImplicitTls)
         {
-            var (tls, facts) = await TlsProbe.HandshakeAsync(stream, target.Host, options.HandshakeTimeout, token);
+            var (tls, facts) = await TlsProbe.HandshakeAsync(stream, target.Host, options, token);
             result.Tls = facts;
             await using (tls)
             {
@@ -75,7 +75,7 @@ public static class MailProbe
         }
         if (plain.Buffered > 0)
             throw ProbeStepException.Protocol("the server sent data after its STARTTLS answer, before the TLS handshake");
-        var (ssl, tlsFacts) = await TlsProbe.HandshakeAsync(stream, target.Host, options.HandshakeTimeout, token);
+        var (ssl, tlsFacts) = await TlsProbe.HandshakeAsync(stream, target.Host, options, token);
         result.Tls = tlsFacts;
         await using (ssl)
         {

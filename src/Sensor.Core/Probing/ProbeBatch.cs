@@ -25,7 +25,7 @@ public static class ProbeBatch
     public static async Task<IReadOnlyList<ProbeResult>> RunAsync(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, int concurrency = DefaultConcurrency,
         CancellationToken cancellationToken = default, Lazy<MailDns>? dns = null, Func<IPAddress, CancellationToken, Task<IDisposable>>? acquireAddress = null)
     {
-        TrustStoreWarmUp.Start();
+        options.Trust.WarmUp();
         using var gate = new SemaphoreSlim(concurrency);
         var checks = new PlanChecks(options, cancellationToken, dns, acquireAddress);
         var tasks = targets.Select(async target =>
@@ -138,7 +138,7 @@ public static class ProbeBatch
         if (id is not null)
         {
             string? fetchError;
-            (policy, fetchError) = await new MtaStsFetcher(dns, options.ReplyTimeout, options.MtaSts).FetchAsync(domain, token);
+            (policy, fetchError) = await new MtaStsFetcher(dns, options.ReplyTimeout, options.MtaSts, options.Trust).FetchAsync(domain, token);
             if (fetchError is not null)
                 notes.Add(fetchError);
         }

@@ -30,6 +30,9 @@ public sealed record ProbeOptions
     /// <summary>After the probe, enumerate the versions and cipher classes accepted (--enumerate): about a dozen more connections.</summary>
     public bool Enumerate { get; init; }
 
+    /// <summary>The trust store certificates are checked against; tests give their own.</summary>
+    public Trust.SystemTrust Trust { get; init; } = Sensor.Core.Probing.Trust.SystemTrust.Default;
+
     /// <summary>Name given in EHLO.</summary>
     public string EhloName { get; init; } = "sensor.invalid";
 

@@ -7,9 +7,9 @@ namespace Sensor.Core.Probing;
 
 /// <summary>
 /// A real TLS handshake with SslStream that accepts any certificate but records whether its chain
-/// validates against the system store (no revocation check, no certificate downloads: the probe
-/// talks to the server only) and whether it matches the host name probed. The certificates the
-/// server sent after its leaf are kept for DANE-TA(2).
+/// validates against the system store (<see cref="Trust.SystemTrust"/>: no revocation check, no
+/// certificate downloads, the probe talks to the server only) and whether it matches the host name
+/// probed. The certificates the server sent after its leaf are kept for DANE-TA(2).
 /// </summary>
 internal static class TlsProbe
 {
@@ -17,12 +17,11 @@ internal static class TlsProbe
     private const SslProtocols Offered = SslProtocols.Tls | SslProtocols.Tls11 | SslProtocols.Tls12 | SslProtocols.Tls13;
 #pragma warning restore SYSLIB0039
 
-    public static async Task<(SslStream Stream, TlsFacts Facts)> HandshakeAsync(Stream inner, string host, TimeSpan timeout, CancellationToken probeToken)
+    public static async Task<(SslStream Stream, TlsFacts Facts)> HandshakeAsync(Stream inner, string host, ProbeOptions probeOptions, CancellationToken probeToken)
     {
         X509Certificate2? certificate = null;
-        List<byte[]> sentChain = [];
-        var errors = SslPolicyErrors.None;
-        string? chainError = null;
+        List<X509Certificate2> sent = [];
+        var timeout = probeOptions.HandshakeTimeout;
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         var options = new SslClientAuthenticationOptions
         {
@@ -30,13 +29,11 @@ internal static class TlsProbe
             EnabledSslProtocols = Offered,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             CertificateChainPolicy = new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck, DisableCertificateDownloads = true },
-            RemoteCertificateValidationCallback = (_, cert, chain, policyErrors) =>
+            RemoteCertificateValidationCallback = (_, cert, chain, _) =>
             {
                 certificate = cert is null ? null : new X509Certificate2(cert);
                 // SslStream puts the certificates the server sent (beyond the leaf) into ExtraStore
-                sentChain = chain is null ? [] : [.. chain.ChainPolicy.ExtraStore.Select(c => c.RawData).Where(d => certificate is null || !d.AsSpan().SequenceEqual(certificate.RawData))];
-                errors = policyErrors;
-                chainError = chain?.ChainStatus.Select(s => s.StatusInformation.Trim()).FirstOrDefault(s => s.Length > 0);
+                sent = chain is null ? [] : [.. chain.ChainPolicy.ExtraStore.Where(c => certificate is null || !c.RawData.AsSpan().SequenceEqual(certificate.RawData)).Select(c => new X509Certificate2(c))];
                 return true;
             },
         };
@@ -63,7 +60,7 @@ internal static class TlsProbe
         }
         var suite = ssl.NegotiatedCipherSuite.ToString();
         var (keyAlgorithm, keyBits) = KeyOf(certificate);
-        var trusted = (errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0 && (errors & SslPolicyErrors.RemoteCertificateNotAvailable) == 0;
+        var trust = probeOptions.Trust.Evaluate(certificate, sent);
         var facts = new TlsFacts(
             VersionName(ssl.SslProtocol),
             suite,
@@ -77,11 +74,13 @@ internal static class TlsProbe
             certificate.NotAfter.ToUniversalTime(),
             keyAlgorithm,
             keyBits,
-            trusted,
-            trusted ? null : chainError ?? errors.ToString(),
+            trust.Trusted,
+            trust.Error,
             certificate.MatchesHostname(host),
             certificate.RawData,
-            sentChain);
+            [.. sent.Select(c => c.RawData)]);
+        foreach (var c in sent)
+            c.Dispose();
         return (ssl, facts);
     }
 

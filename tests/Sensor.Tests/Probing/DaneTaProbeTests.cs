@@ -14,32 +14,16 @@ namespace Sensor.Tests.Probing;
 public sealed class DaneTaFixture : IDisposable
 {
     public static readonly IPAddress Address = IPAddress.Parse("127.0.0.89");
-    private readonly string _dir = Directory.CreateTempSubdirectory("sensor-dane-ta-").FullName;
 
     public int Port { get; }
     public UnboundServer Dns { get; }
-    public string LeafPem => Path.Combine(_dir, "leaf.pem");
-    public string LeafKey => Path.Combine(_dir, "leaf.key");
-    /// <summary>What the server sends after its leaf: the intermediate, then the root.</summary>
-    public string ChainPem => Path.Combine(_dir, "chain.pem");
+    public OpensslTestChain Chain { get; } = new("ta.signed.test", "tainter.signed.test");
 
     public DaneTaFixture()
     {
-        Openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "root.key", "-out", "root.pem", "-days", "30",
-            "-subj", "/CN=Sensor Test Root", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        Openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "other.key", "-out", "other.pem", "-days", "30",
-            "-subj", "/CN=Sensor Other Root", "-addext", "basicConstraints=critical,CA:TRUE");
-        File.WriteAllText(Path.Combine(_dir, "ca.ext"), "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
-        File.WriteAllText(Path.Combine(_dir, "leaf.ext"), "subjectAltName=DNS:ta.signed.test,DNS:tainter.signed.test\nextendedKeyUsage=serverAuth\n");
-        Openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "inter.key", "-out", "inter.csr", "-subj", "/CN=Sensor Test Intermediate");
-        Openssl("x509", "-req", "-in", "inter.csr", "-CA", "root.pem", "-CAkey", "root.key", "-set_serial", "2", "-out", "inter.pem", "-days", "30", "-extfile", "ca.ext");
-        Openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=ta.signed.test");
-        Openssl("x509", "-req", "-in", "leaf.csr", "-CA", "inter.pem", "-CAkey", "inter.key", "-set_serial", "3", "-out", "leaf.pem", "-days", "30", "-extfile", "leaf.ext");
-        File.WriteAllText(ChainPem, File.ReadAllText(Path.Combine(_dir, "inter.pem")) + File.ReadAllText(Path.Combine(_dir, "root.pem")));
-
-        using var root = Load("root.pem");
-        using var inter = Load("inter.pem");
-        using var other = Load("other.pem");
+        using var root = Chain.Load(Chain.RootPem);
+        using var inter = Chain.Load(Chain.IntermediatePem);
+        using var other = Chain.Load(Chain.OtherRootPem);
         string Spki256(X509Certificate2 c) => Convert.ToHexStringLower(SHA256.HashData(c.PublicKey.ExportSubjectPublicKeyInfo()));
         Port = ProbeTestSupport.FreePort(Address);
         Dns = new UnboundServer(
@@ -59,42 +43,27 @@ public sealed class DaneTaFixture : IDisposable
         ]);
     }
 
-    private X509Certificate2 Load(string name) => X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_dir, name)));
-
-    private void Openssl(params string[] args)
-    {
-        var start = new ProcessStartInfo("openssl") { WorkingDirectory = _dir, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"openssl {string.Join(' ', args)}: {stderr.Result}");
-    }
-
     public void Dispose()
     {
         Dns.Dispose();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+        Chain.Dispose();
     }
 }
 
 /// <summary>
 /// A real `openssl s_server` speaking SMTP over implicit TLS, for one connection: OpenSSL sends the
-/// configured chain (not .NET on both ends). s_server has no STARTTLS of its own, so the TLS starts
-/// at connect, and the SMTP replies are written to its stdin (the probe reads the greeting, the EHLO
-/// answer and the QUIT answer from them in turn).
+/// chain's leaf, intermediate and root (not .NET on both ends). s_server has no STARTTLS of its
+/// own, so the TLS starts at connect, and the SMTP replies are written to its stdin (the probe reads
+/// the greeting, the EHLO answer and the QUIT answer from them in turn).
 /// </summary>
 internal sealed class OpensslSmtpsServer : IDisposable
 {
     private readonly Process _process;
 
-    public OpensslSmtpsServer(DaneTaFixture ta)
+    public OpensslSmtpsServer(IPAddress address, int port, OpensslTestChain chain, string name = "ta.signed.test")
     {
         var start = new ProcessStartInfo("openssl") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "s_server", "-accept", $"{DaneTaFixture.Address}:{ta.Port}", "-cert", ta.LeafPem, "-key", ta.LeafKey, "-cert_chain", ta.ChainPem, "-naccept", "1" })
+        foreach (var arg in new[] { "s_server", "-accept", $"{address}:{port}", "-cert", chain.LeafPem, "-key", chain.LeafKey, "-cert_chain", chain.ChainPem, "-naccept", "1" })
             start.ArgumentList.Add(arg);
         _process = Process.Start(start)!;
         using var accepting = new ManualResetEventSlim();
@@ -106,7 +75,7 @@ internal sealed class OpensslSmtpsServer : IDisposable
         {
             if (!accepting.Wait(TimeSpan.FromSeconds(10)))
                 throw new InvalidOperationException("openssl s_server did not start");
-            _process.StandardInput.Write("220 ta.signed.test ESMTP openssl s_server\r\n250-ta.signed.test\r\n250 8BITMIME\r\n221 2.0.0 bye\r\n");
+            _process.StandardInput.Write($"220 {name} ESMTP openssl s_server\r\n250-{name}\r\n250 8BITMIME\r\n221 2.0.0 bye\r\n");
             _process.StandardInput.Flush();
         }
         catch
@@ -130,7 +99,7 @@ public class DaneTaProbeTests(DaneTaFixture ta) : IClassFixture<DaneTaFixture>
 {
     private async Task<ProbeResult> ProbeTa(string host)
     {
-        using var server = new OpensslSmtpsServer(ta);
+        using var server = new OpensslSmtpsServer(DaneTaFixture.Address, ta.Port, ta.Chain);
         var target = new ProbeTarget(host, ta.Port, ProbeProtocol.Smtp, ImplicitTls: true) { PortGiven = true };
         var options = ProbeTestSupport.Quick with { Resolver = ta.Dns.Endpoint };
         return Assert.Single(await ProbeBatch.RunAsync([target], options));

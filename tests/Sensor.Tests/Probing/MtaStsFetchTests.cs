@@ -120,7 +120,19 @@ public class MtaStsFetchTests(UnboundServer dns) : IClassFixture<UnboundServer>
         using var server = new HttpsServer(Ok(Policy));
         var (policy, error) = await new MtaStsFetcher(Dns, TimeSpan.FromSeconds(5), new MtaStsFetchSettings { Port = server.Port }).FetchAsync("example.test", default);
         Assert.Null(policy);
-        Assert.Contains("The remote certificate is invalid", error);
+        Assert.Equal($"https://mta-sts.example.test:{server.Port}/.well-known/mta-sts.txt: the certificate is not trusted: self-signed certificate", error);
+    }
+
+    [Fact]
+    public async Task CertificateInTheSystemStoreIsTrustedWithoutTheTestCallback()
+    {
+        var bundle = Path.Combine(Directory.CreateTempSubdirectory("sensor-mtasts-store-").FullName, "bundle.pem");
+        File.WriteAllText(bundle, Cert.ExportCertificatePem());
+        using var server = new HttpsServer(Ok(Policy));
+        var trust = new Sensor.Core.Probing.Trust.SystemTrust(new Sensor.Core.Probing.Trust.TrustSources(bundle, []));
+        var (policy, error) = await new MtaStsFetcher(Dns, TimeSpan.FromSeconds(5), new MtaStsFetchSettings { Port = server.Port }, trust).FetchAsync("example.test", default);
+        Assert.Null(error);
+        Assert.Equal("enforce", policy!.Mode);
     }
 
     [Fact]

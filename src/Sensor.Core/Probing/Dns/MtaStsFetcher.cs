@@ -8,7 +8,7 @@ namespace Sensor.Core.Probing.Dns;
 public sealed record MtaStsFetchSettings
 {
     public int Port { get; init; } = 443;
-    /// <summary>Null: PKIX against the system store with the name checked (RFC 8461 §3.3). Tests only.</summary>
+    /// <summary>Null: PKIX against the system store (<see cref="Trust.SystemTrust"/>) with the name checked (RFC 8461 §3.3). Tests only.</summary>
     public RemoteCertificateValidationCallback? CertificateValidation { get; init; }
     public int MaxBytes { get; init; } = 64 * 1024;
     /// <summary>Why an address of the policy host may not be connected to (an agent's target policy), or null when it may.</summary>
@@ -21,7 +21,7 @@ public sealed record MtaStsFetchSettings
 /// followed, a valid PKIX certificate for the name required, 200 with text/plain required, the
 /// body capped, the whole fetch bounded. Failures come back as a one-line reason.
 /// </summary>
-public sealed class MtaStsFetcher(MailDns dns, TimeSpan timeout, MtaStsFetchSettings? settings = null)
+public sealed class MtaStsFetcher(MailDns dns, TimeSpan timeout, MtaStsFetchSettings? settings = null, Trust.SystemTrust? trust = null)
 {
     private readonly MtaStsFetchSettings _settings = settings ?? new();
 
@@ -54,8 +54,12 @@ public sealed class MtaStsFetcher(MailDns dns, TimeSpan timeout, MtaStsFetchSett
                 }
             },
         };
-        if (_settings.CertificateValidation is { } validation)
-            handler.SslOptions.RemoteCertificateValidationCallback = validation;
+        string? certificateProblem = null;
+        handler.SslOptions.RemoteCertificateValidationCallback = _settings.CertificateValidation ?? ((_, certificate, chain, errors) =>
+        {
+            certificateProblem = (trust ?? Trust.SystemTrust.Default).Problem(certificate, chain, errors);
+            return certificateProblem is null;
+        });
         using var client = new HttpClient(handler) { Timeout = timeout, MaxResponseContentBufferSize = _settings.MaxBytes };
         var url = _settings.Port == 443 ? $"https://{host}/.well-known/mta-sts.txt" : $"https://{host}:{_settings.Port}/.well-known/mta-sts.txt";
         try
@@ -81,7 +85,7 @@ public sealed class MtaStsFetcher(MailDns dns, TimeSpan timeout, MtaStsFetchSett
         }
         catch (HttpRequestException e)
         {
-            return (null, $"{url}: {TlsProbe.Describe(e)}");
+            return (null, $"{url}: {certificateProblem ?? TlsProbe.Describe(e)}");
         }
     }
 

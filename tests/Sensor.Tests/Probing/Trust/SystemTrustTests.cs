@@ -1,0 +1,97 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Sensor.Core.Probing.Trust;
+
+namespace Sensor.Tests.Probing.Trust;
+
+public sealed class TrustChainFixture : IDisposable
+{
+    public OpensslTestChain Chain { get; } = new("trust.signed.test");
+
+    /// <summary>A new directory holding copies of <paramref name="pems"/>, hash-linked by `openssl rehash` as in /etc/ssl/certs.</summary>
+    public string HashedDirectory(params string[] pems)
+    {
+        var dir = Path.Combine(Chain.Directory, $"store-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        foreach (var pem in pems)
+            File.Copy(pem, Path.Combine(dir, Path.GetFileName(pem)));
+        Chain.Openssl("rehash", dir);
+        return dir;
+    }
+
+    public void Dispose() => Chain.Dispose();
+}
+
+/// <summary>
+/// Trust decisions against stores made for the test: a bundle file, hashed directories as
+/// Debian's /etc/ssl/certs is laid out, with the anchor, an intermediate, or neither.
+/// </summary>
+public class SystemTrustTests(TrustChainFixture f) : IClassFixture<TrustChainFixture>
+{
+    private OpensslTestChain C => f.Chain;
+
+    private TrustVerdict Evaluate(TrustSources sources, bool sendIntermediate = true, string? leafPem = null)
+    {
+        using var leaf = C.Load(leafPem ?? C.LeafPem);
+        using var inter = C.Load(C.IntermediatePem);
+        return new SystemTrust(sources).Evaluate(leaf, sendIntermediate ? [inter] : []);
+    }
+
+    [Fact]
+    public void RootInTheBundleTrustsTheChainTheServerSent() =>
+        Assert.Equal(new TrustVerdict(true, null), Evaluate(new TrustSources(C.RootPem, [])));
+
+    [Fact]
+    public void RootInAHashedDirectoryIsReadOnceAndTrusted()
+    {
+        var sources = new TrustSources(null, [f.HashedDirectory(C.RootPem)]);
+        Assert.Equal(1, TrustAnchorIndex.Load(sources).Count);
+        Assert.Equal(new TrustVerdict(true, null), Evaluate(sources));
+    }
+
+    [Fact]
+    public void IntermediateTheServerDidNotSendIsTakenFromTheStore() =>
+        Assert.Equal(new TrustVerdict(true, null), Evaluate(new TrustSources(null, [f.HashedDirectory(C.RootPem, C.IntermediatePem)]), sendIntermediate: false));
+
+    [Fact]
+    public void MissingIntermediateIsNotTrusted() =>
+        Assert.Equal(new TrustVerdict(false, "unable to get local issuer certificate"), Evaluate(new TrustSources(C.RootPem, []), sendIntermediate: false));
+
+    [Fact]
+    public void AnotherRootDoesNotTrustTheChain() =>
+        Assert.Equal(new TrustVerdict(false, "unable to get local issuer certificate"), Evaluate(new TrustSources(C.OtherRootPem, [f.HashedDirectory(C.OtherRootPem)])));
+
+    [Fact]
+    public void SelfSignedServerCertificateIsNotTrustedUnlessTheStoreHoldsIt()
+    {
+        Assert.Equal(new TrustVerdict(false, "self-signed certificate"), Evaluate(new TrustSources(C.RootPem, []), false, C.OtherRootPem));
+        Assert.Equal(new TrustVerdict(true, null), Evaluate(new TrustSources(C.OtherRootPem, []), false, C.OtherRootPem));
+    }
+
+    [Fact]
+    public void CertificatesWithOpenSslTrustDataAreSkippedAsDotNetSkipsThem()
+    {
+        var trusted = C.File("root-trusted.pem");
+        C.Openssl("x509", "-in", C.RootPem, "-addtrust", "serverAuth", "-out", trusted);
+        Assert.Contains("BEGIN TRUSTED CERTIFICATE", File.ReadAllText(trusted));
+        Assert.Equal(0, TrustAnchorIndex.Load(new TrustSources(trusted, [])).Count);
+        Assert.False(Evaluate(new TrustSources(trusted, [])).Trusted);
+    }
+
+    [Fact]
+    public void NoStoreAtAllTrustsNothing() =>
+        Assert.Equal(new TrustVerdict(false, "unable to get local issuer certificate"), Evaluate(new TrustSources("/nonexistent/bundle.pem", ["/nonexistent"])));
+
+    [Fact]
+    public void HttpsValidationNeedsTheNameAndJudgesTheChainByTheStore()
+    {
+        var trust = new SystemTrust(new TrustSources(C.RootPem, []));
+        using var leaf = C.Load(C.LeafPem);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.ExtraStore.Add(C.Load(C.IntermediatePem));
+        Assert.True(trust.ValidateServer(this, leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.False(trust.ValidateServer(this, leaf, chain, SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.False(trust.ValidateServer(this, null, chain, SslPolicyErrors.RemoteCertificateNotAvailable));
+        Assert.False(new SystemTrust(new TrustSources(C.OtherRootPem, [])).ValidateServer(this, leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
+    }
+}
