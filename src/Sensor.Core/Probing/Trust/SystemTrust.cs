@@ -12,7 +12,8 @@ public sealed record TrustVerdict(bool Trusted, string? Error);
 /// server-authentication usage, no revocation and no downloads: a probe talks to the server only),
 /// but builds the chain only from the anchors and intermediates its issuers lead to. .NET loads
 /// and parses the whole store (about 440 certificates on Debian) before it builds any chain; here
-/// the store is indexed by subject on a pool thread and the chain gets the few that matter. With
+/// the bundle is indexed by subject on a pool thread, hashed directories are looked up by subject
+/// hash as OpenSSL looks them up, and the chain gets the few certificates that matter. With
 /// <see cref="RuntimeStoreIsolation"/> the runtime's own copy of the store is left empty, so the
 /// handshake's chain build is cheap and this is the one trust decision in the process.
 /// </summary>
@@ -90,17 +91,17 @@ public sealed class SystemTrust(TrustSources sources)
     {
         var index = _index.Value;
         List<X509Certificate2> anchors = [], intermediates = [];
-        var wanted = new Queue<string>(presented.Select(c => CertificateNames.Key(c.IssuerName.RawData)));
+        var wanted = new Queue<ReadOnlyMemory<byte>>(presented.Select(c => (ReadOnlyMemory<byte>)c.IssuerName.RawData));
         var asked = new HashSet<string>(StringComparer.Ordinal);
         for (var steps = 0; wanted.TryDequeue(out var issuer) && steps < MaxDepth * 4; steps++)
         {
-            if (!asked.Add(issuer))
+            if (!asked.Add(CertificateNames.Key(issuer)))
                 continue;
             foreach (var found in index.WithSubject(issuer))
             {
                 (found.SelfIssued ? anchors : intermediates).Add(X509CertificateLoader.LoadCertificate(found.Der));
                 if (!found.SelfIssued)
-                    wanted.Enqueue(found.IssuerKey);
+                    wanted.Enqueue(found.IssuerName);
             }
         }
         return (anchors, intermediates);

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Sensor.Core.Probing.Trust;
 
 /// <summary>
@@ -22,28 +20,11 @@ public sealed record TrustSources(string? BundleFile, IReadOnlyList<string> Dire
     /// <summary>The sources this process was started with.</summary>
     public static TrustSources FromEnvironment()
     {
-        var defaults = OpenSslDefaults.Value;
-        var file = StartBundle ?? defaults.File;
+        var file = StartBundle ?? LibCrypto.Instance?.DefaultCertFile;
         var directories = StartDirectories;
         return new TrustSources(
             string.IsNullOrEmpty(file) ? null : Path.GetFullPath(file),
-            [.. (directories ?? defaults.Directory ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)],
+            [.. (directories ?? LibCrypto.Instance?.DefaultCertDir ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)],
             directories is null);
-    }
-
-    private static readonly Lazy<(string? File, string? Directory)> OpenSslDefaults = new(ReadOpenSslDefaults);
-
-    /// <summary>libcrypto's compiled-in paths (OPENSSLDIR/cert.pem and OPENSSLDIR/certs); none when it cannot be loaded.</summary>
-    private static unsafe (string? File, string? Directory) ReadOpenSslDefaults()
-    {
-        foreach (var name in (string[])["libcrypto.so.3", "libcrypto.so.1.1", "libcrypto.so"])
-        {
-            if (!NativeLibrary.TryLoad(name, out var library))
-                continue;
-            if (NativeLibrary.TryGetExport(library, "X509_get_default_cert_file", out var file)
-                && NativeLibrary.TryGetExport(library, "X509_get_default_cert_dir", out var dir))
-                return (Marshal.PtrToStringUTF8(((delegate* unmanaged<nint>)file)()), Marshal.PtrToStringUTF8(((delegate* unmanaged<nint>)dir)()));
-        }
-        return (null, null);
     }
 }

@@ -11,11 +11,18 @@ public sealed class TrustChainFixture : IDisposable
     /// <summary>A new directory holding copies of <paramref name="pems"/>, hash-linked by `openssl rehash` as in /etc/ssl/certs.</summary>
     public string HashedDirectory(params string[] pems)
     {
+        var dir = PlainDirectory(pems);
+        Chain.Openssl("rehash", dir);
+        return dir;
+    }
+
+    /// <summary>A new directory holding copies of <paramref name="pems"/>, no hash links.</summary>
+    public string PlainDirectory(params string[] pems)
+    {
         var dir = Path.Combine(Chain.Directory, $"store-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         foreach (var pem in pems)
             File.Copy(pem, Path.Combine(dir, Path.GetFileName(pem)));
-        Chain.Openssl("rehash", dir);
         return dir;
     }
 
@@ -42,11 +49,32 @@ public class SystemTrustTests(TrustChainFixture f) : IClassFixture<TrustChainFix
         Assert.Equal(new TrustVerdict(true, null), Evaluate(new TrustSources(C.RootPem, [])));
 
     [Fact]
-    public void RootInAHashedDirectoryIsReadOnceAndTrusted()
+    public void RootInAHashedDirectoryIsLookedUpByItsSubjectOnceAndTrusted()
     {
-        var sources = new TrustSources(null, [f.HashedDirectory(C.RootPem)]);
-        Assert.Equal(1, TrustAnchorIndex.Load(sources).Count);
+        var sources = new TrustSources(null, [f.HashedDirectory(C.RootPem, C.OtherRootPem)]);
+        var index = TrustAnchorIndex.Load(sources);
+        Assert.Equal(0, index.Count);
+        using var root = C.Load(C.RootPem);
+        Assert.Equal(root.RawData, Assert.Single(index.WithSubject(root.SubjectName.RawData)).Der);
+        Assert.Single(index.WithSubject(root.SubjectName.RawData));
+        Assert.Equal(1, index.Count);
         Assert.Equal(new TrustVerdict(true, null), Evaluate(sources));
+    }
+
+    [Fact]
+    public void ADirectoryWithoutHashLinksIsReadWholeAsDotNetReadsIt()
+    {
+        var sources = new TrustSources(null, [f.PlainDirectory(C.RootPem, C.OtherRootPem)]);
+        Assert.Equal(2, TrustAnchorIndex.Load(sources).Count);
+        Assert.Equal(new TrustVerdict(true, null), Evaluate(sources));
+    }
+
+    [Fact]
+    public void InAHashedDirectoryAFileAddedWithoutRehashIsNotFoundAsOpenSslWouldNotFindIt()
+    {
+        var dir = f.HashedDirectory(C.OtherRootPem);
+        File.Copy(C.RootPem, Path.Combine(dir, "root.pem"));
+        Assert.Equal(new TrustVerdict(false, "unable to get local issuer certificate"), Evaluate(new TrustSources(null, [dir])));
     }
 
     [Fact]
@@ -76,6 +104,22 @@ public class SystemTrustTests(TrustChainFixture f) : IClassFixture<TrustChainFix
         Assert.Contains("BEGIN TRUSTED CERTIFICATE", File.ReadAllText(trusted));
         Assert.Equal(0, TrustAnchorIndex.Load(new TrustSources(trusted, [])).Count);
         Assert.False(Evaluate(new TrustSources(trusted, [])).Trusted);
+    }
+
+    [Fact]
+    public void TheMachineBundleIsReadWholeAndItsRootsAreFoundInTheHashedDirectoryToo()
+    {
+        // Debian's layout, whether named by OpenSSL's defaults (/usr/lib/ssl) or by SSL_CERT_FILE and SSL_CERT_DIR
+        var sources = new TrustSources("/usr/lib/ssl/cert.pem", ["/usr/lib/ssl/certs"]);
+        var bundle = File.ReadAllText(sources.BundleFile!);
+        var index = TrustAnchorIndex.Load(sources);
+        var inBundle = bundle.Split("-----BEGIN CERTIFICATE-----").Length - 1;
+        Assert.Equal(inBundle, index.Count);
+        using var first = X509Certificate2.CreateFromPem(bundle);
+        var found = Assert.Single(index.WithSubject(first.SubjectName.RawData));
+        Assert.Equal(first.RawData, found.Der);
+        Assert.True(found.SelfIssued);
+        Assert.Equal(inBundle, index.Count); // the hash link's certificate is the bundle's: kept once
     }
 
     [Fact]
