@@ -45,6 +45,18 @@ public class ProbeCommandTests
     }
 
     [Fact]
+    public void AStoreThatCannotBeOpenedIsOneLineAndExitTwo_AndNoResult()
+    {
+        // the store opens beside the probe: its failure stops the probe and is the one thing said
+        var notADirectory = Path.Combine(TempDir(), "file");
+        File.WriteAllText(notADirectory, "");
+        var run = Run("probe", "127.0.0.1:25", "--json", "--db", Path.Combine(notADirectory, "s.db"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Stdout);
+        Assert.StartsWith($"sensor: error: cannot open the database '{Path.Combine(notADirectory, "s.db")}'", Assert.Single(run.StderrLines));
+    }
+
+    [Fact]
     public void HumanTableNamesOutcomeAndGrade()
     {
         var run = Run("probe", "127.0.0.1:110", "--no-db", "--timeout", "5");
