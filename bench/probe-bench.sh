@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One full probe of one server, whole process, side by side: `sensor probe` (the native build of
 # bench/publish-sensor-aot.sh, the ReadyToRun one and the `dotnet build` one) against posttls-finger
-# (as the issue runs it, with no CA list, and with the system CA bundle, as the sensor checks trust)
+# (as the issue runs it, with no CA list; with the system CA bundle, -F; with the hashed CA directory,
+# -P: the sensor checks trust against both, reading the bundle's names and the directory on demand)
 # and testssl.sh --starttls smtp, all against the loopback postfix on 127.0.0.1:25, plus partial
 # sensor runs that show what the time is made of. See bench/README.md.
 #
@@ -31,6 +32,7 @@ TARGET=127.0.0.1:25
 declare -A CMDS=(
   [posttls-finger]="/usr/sbin/posttls-finger -c [127.0.0.1]:25"
   [posttls-finger-cafile]="/usr/sbin/posttls-finger -c -F /etc/ssl/certs/ca-certificates.crt [127.0.0.1]:25"
+  [posttls-finger-capath]="/usr/sbin/posttls-finger -c -P /etc/ssl/certs [127.0.0.1]:25"
   [sensor-aot]="$AOT probe $TARGET --no-db"
   [sensor-aot-store]="$AOT probe $TARGET --db $OUT/bench-aot.db"
   [aot-startup-only]="$AOT --version"
@@ -40,7 +42,7 @@ declare -A CMDS=(
   [r2r-startup-only]="$R2R --version"
   [r2r-no-tls]="$R2R probe 127.0.0.1:9 --proto smtp --no-db"
 )
-ORDER=(posttls-finger posttls-finger-cafile sensor-aot sensor-aot-store sensor-r2r sensor-r2r-store sensor-jit aot-startup-only r2r-startup-only r2r-no-tls)
+ORDER=(posttls-finger posttls-finger-cafile posttls-finger-capath sensor-aot sensor-aot-store sensor-r2r sensor-r2r-store sensor-jit aot-startup-only r2r-startup-only r2r-no-tls)
 for name in "${ORDER[@]}"; do : > "$OUT/walls-$name"; done
 # wall from bash's EPOCHREALTIME (microseconds: /usr/bin/time's %e has 10 ms steps, as long as a
 # whole posttls-finger run), CPU and peak RSS from /usr/bin/time; one line "wall user sys maxrss_kb"
@@ -63,7 +65,7 @@ done
 
 # /usr/bin/time adds "Command exited with non-zero status N" lines: keep the number lines only
 col() { grep -E '^[0-9.]+ ' "$1" | awk -v c="$2" '{print (c == "cpu") ? $2 + $3 : $c}' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.1fx", a / b; else print "-"}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "-"}'; }
 base=$(col "$OUT/walls-posttls-finger" 1)
 cafile=$(col "$OUT/walls-posttls-finger-cafile" 1)
 basecpu=$(col "$OUT/walls-posttls-finger" cpu)
