@@ -47,6 +47,8 @@ public class TlsStreamParserTests
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(capture.Certificate.RawData)), certificate.Sha256);
         Assert.Equal($"CN={TlsHandshakeCapture.HostName}", certificate.Subject);
         Assert.Equal(capture.Certificate.NotAfter.ToUniversalTime(), certificate.NotAfter);
+        Assert.Equal([new TlsRecordEvent(Direction.ClientToServer, 20), new TlsRecordEvent(Direction.ServerToClient, 20)],
+            events.OfType<TlsRecordEvent>().Where(r => r.ContentType == 20)); // both Finished follow (RFC 5246 §7.1)
         Assert.DoesNotContain(events, e => e is CredentialEvent or AuthResultEvent or ProtocolAnomalyEvent);
     }
 
@@ -66,18 +68,56 @@ public class TlsStreamParserTests
 
         Assert.Equal("TLSv1.3", Assert.Single(events.OfType<TlsServerHelloEvent>()).Version);
         Assert.Contains("TLSv1.3", Assert.Single(events.OfType<TlsClientHelloEvent>()).OfferedVersions);
+        Assert.Contains(new TlsRecordEvent(Direction.ClientToServer, 23), events); // the client's Finished
         Assert.DoesNotContain(events, e => e is TlsCertificateEvent or CredentialEvent or ProtocolAnomalyEvent);
     }
 
     [Fact]
-    public void Plaintext_alert_is_reported_then_encrypted_records_stop_parsing()
+    public void Plaintext_alert_is_reported_then_encrypted_records_are_only_walked()
     {
         var parser = new TlsStreamParser(Direction.ServerToClient);
         var sink = new MailEventList();
 
         parser.Feed([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28, 0x14, 0x03, 0x03, 0x00, 0x01, 0x01, 0x16, 0x03, 0x03, 0xff, 0xff], sink);
 
-        Assert.Equal([new TlsAlertEvent(Direction.ServerToClient, 2, 40)], sink);
+        Assert.Equal([new TlsAlertEvent(Direction.ServerToClient, 2, 40), new TlsRecordEvent(Direction.ServerToClient, 20)], sink);
+        Assert.False(parser.Stopped); // the 0x16 header after the CCS is walked past, its body skipped
+    }
+
+    /// <summary>
+    /// OpenSMTPD 6.8 on OpenSSL 3 (captures/smtp-opensmtpd-tls-alert.pcap, frame 13): ServerHello,
+    /// CCS, one encrypted record (EncryptedExtensions and Certificate) and a 19-byte encrypted alert
+    /// (internal_error: its signing process fails), all in one segment.
+    /// </summary>
+    public const string OpenSmtpdFailedFlight = "FgMDAHoCAAB2AwPlamGlQfXA11FFZ9VGyYJA8/FS5xQ1KEl9AspvPqTTRSBAEiCP5zKXDn7bz4UnmJx5Dj+Yk8xgeyV75Yl0pXM4VBMCAAAuACsAAgMEADMAJAAdACBkzBlaIK6zVrG8hDjA1RH1rAR7FmwdDMefgJBi5aY5GxQDAwABARcDAwAXvgemAC3hbAIZbfCvWz+TpqPeuGi2dkgXAwMDWR297evPXBfOnu8HrnTMnDUC6GVyGNkrZfioYQ9C6gWqhv7WuyrwPjmHg3amhp+H81f/EM9MLMO4xEKWfdDrCOVc8Z62/5wgwF5F8oBtVLBRACg7RyZ29GQkKsHlWdQ+oYpMwLZaMN0YcDFS3/tVZEOzl5reEfBUEDDqYgssoFqd8Vz6HwnPUi/RKi5p8BdbACG6WOyG1brs3YtOK4uo+QlrHNn4smlWZloSRrThb3y5X9ar4t/SautK9yC/1Bk/xspENDsaymjV4CN3LuJYRXech1e8pgeW0fWkhvPyt1Kn9ZMfbHxJXwX59eAZghf8QnUQMKTLNNBG0bkeAPpkwVAOBmSUFQ4XbMF9od289tJVXG5sAVTGeRe1j7bBWXVN1Hyw9TG65ER3rChwQGL4LMs2ze+c2VyZj2bqZO1ey5C3T00Qevvzx8uOX5W4H3xEW/8GMHpvTQl7Y17Qs/f9sJkUxvES77O/QTdRGcy0uC0RsnxBrKxJCMLSVTl+8uZiCZKLgKofbzwaLC3BJu1qn22XsSa3bZamXuraJJamWpqiVYFIx+smvtAXXtvBQqQ4gxaO7W/deSiZI/Z5m7c4rGJm5vQTwVDDu1f+1wZgBGpT4BdTH3EMW3MutXYkL2NiPN7TdE4n6uVLnW0y2SbY6FEYAo8dIyru0285QoVNJCI8aiaD44gIwpkxsAkYED4YdgaXSsn1lipZORN9eYO0OamYDs8c3kg7lTJvP5MjWeglJdX05lGllXV6FlY5ncHn5DyVh4frzqdnJF/AssTdrzeFk8wux/tk0p6pIjTimCjDfMwMlTFpKKTksltmHIHsw6SZhUlzQuNpSmC14MQNkGAbfIOX/UM+6IUS/YUD+oIYD7BJMyzmuxuafLeG6tjK+A4tr3XA932i7aAXdPSwrWko4wk85BXr2rDMYozQJfzpiASZqjGRSfsBOEGn4BzZbP0m2c/zydF+a/J+Ket/tAWV3frdmaZgI5ZBPy7xrb1Va78Oj3+zKn+mVloX37vEGqKcc+EW/9e0s4/0Y4B8ae2z5UmbqYw47U6AzyFCOeDv/dtdsIc4umefBjyh3ymKlC/Td6XW5HO2SpgfZteMHJG9isBIrxf0k0q06TC9CgKMNAd+CZAFutYXFwMDABOky72trHf53fn0+BKTnu1vk0Sz";
+
+    [Fact]
+    public void Tls13_server_flight_reports_its_ccs_and_first_encrypted_record_at_any_split()
+    {
+        var flight = Convert.FromBase64String(OpenSmtpdFailedFlight);
+        var expected = new MailEvent[] { new TlsRecordEvent(Direction.ServerToClient, 20), new TlsRecordEvent(Direction.ServerToClient, 23) };
+        foreach (int chunk in new[] { flight.Length, 1, 5, 7, 128 })
+        {
+            var parser = new TlsStreamParser(Direction.ServerToClient);
+            var sink = new MailEventList();
+            for (int i = 0; i < flight.Length; i += chunk)
+                parser.Feed(flight.AsSpan(i, Math.Min(chunk, flight.Length - i)), sink);
+
+            Assert.Equal("TLSv1.3", Assert.IsType<TlsServerHelloEvent>(sink[0]).Version);
+            Assert.Equal(expected, sink.Skip(1));
+            Assert.True(parser.Stopped);
+        }
+    }
+
+    [Fact]
+    public void A_broken_record_header_after_encryption_stops_the_walk_silently()
+    {
+        var parser = new TlsStreamParser(Direction.ClientToServer);
+        var sink = new MailEventList();
+
+        parser.Feed([0x14, 0x03, 0x03, 0x00, 0x01, 0x01, 0x47, 0x45, 0x54, 0x20, 0x2f, 0x17, 0x03, 0x03, 0x00, 0x10], sink);
+
+        Assert.Equal([new TlsRecordEvent(Direction.ClientToServer, 20)], sink);
         Assert.True(parser.Stopped);
     }
 
