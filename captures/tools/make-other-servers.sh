@@ -1,0 +1,321 @@
+#!/bin/bash
+# Captures made against servers none of the other scripts use: OpenSMTPD 6.8, Cyrus IMAP/POP3 3.6 and
+# Courier IMAP/POP3 5.0/1.0, with clients not used elsewhere (isync's mbsync, offlineimap3) beside
+# curl, swaks and openssl s_client. Each server's Debian package conflicts with Postfix or Dovecot
+# (mail-transport-agent, imap-server, pop3-server), so none is installed: apt-get download + dpkg -x
+# into a temp dir (as make-exim.sh does), only their libraries come from apt. Non-default ports on
+# 127.0.0.1, so other captures filtered on 25/143/110 never see this traffic:
+#   OpenSMTPD 2526, Cyrus IMAP 2143 / POP3 2110, Courier IMAP 3143 / POP3 3110.
+source "$(dirname "$0")/lib.sh"
+cd /tmp
+need=()
+for pkg in isync offlineimap3 sasl2-bin libical3 courier-authdaemon courier-authlib-userdb libcourier-unicode4 \
+           libgamin0 gnutls-bin libevent-2.1-7 libdb5.3; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if ((${#need[@]})); then apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; fi
+WORK=$(mktemp -d); chmod 755 "$WORK"
+PIDS=()
+stop_all() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$WORK/cyrus/master.pid" ] && kill "$(cat "$WORK/cyrus/master.pid")" 2>/dev/null || true
+  for f in "$WORK"/courier/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  [ -n "${AUTHDAEMON:-}" ] && authdaemond stop >/dev/null 2>&1 || true
+  sleep 0.5; rm -rf "$WORK"
+}
+trap 'stop_all; cleanup' EXIT
+(cd "$WORK" && apt-get download -q opensmtpd cyrus-common cyrus-imapd cyrus-pop3d courier-base courier-imap courier-pop >/dev/null \
+  && for f in *.deb; do dpkg -x "$f" root; done)
+ROOT=$WORK/root
+wait_port() { for i in $(seq 1 50); do ss -ltn | grep -q "127.0.0.1:$1 " && return; sleep 0.1; done; echo "port $1 not listening" >&2; exit 1; }
+SWAKS_MSG=(--ehlo client.example.test --from "$ALICE" --to bob@example.test
+           --header "Subject: sensor capture test" --body "Hello Bob, this is a capture test.")
+
+# ------------------------------------------------------------------------------------ OpenSMTPD
+# Debian's OpenSMTPD 6.8 signs in a separate privsep process through an engine OpenSSL 3 no longer
+# calls: every handshake ends with the server's internal_error alert (RSA and ECDSA keys alike).
+# AUTH is offered only inside TLS (OpenSMTPD never lists it in the clear).
+for name in opensmtpd opensmtpq; do id -g $name >/dev/null 2>&1 || addgroup --system $name >/dev/null; done
+for name in opensmtpd opensmtpq; do
+  id $name >/dev/null 2>&1 || adduser --system --home /var/lib/opensmtpd/empty --no-create-home \
+    --disabled-password --ingroup $name $name >/dev/null 2>&1
+done
+mkdir -p /var/lib/opensmtpd/empty "$WORK/smtpd"
+printf '%s %s\n' "$ALICE" "$("$ROOT/usr/libexec/opensmtpd/encrypt" "$ALICE_PW")" > "$WORK/smtpd/creds"
+cat > "$WORK/smtpd/smtpd.conf" <<CONF
+pki smtpd.example.test cert "/etc/sensor-test/mail.pem"
+pki smtpd.example.test key "/etc/sensor-test/mail.key"
+table creds file:$WORK/smtpd/creds
+table vusers { "@" = nobody }
+listen on 127.0.0.1 port 2526 tls pki smtpd.example.test hostname smtpd.example.test auth-optional <creds>
+action "sink" mda "/bin/cat > /dev/null" virtual <vusers>
+match from any for any action "sink"
+CONF
+"$ROOT/usr/sbin/smtpd" -d -f "$WORK/smtpd/smtpd.conf" >"$WORK/smtpd/log" 2>&1 &
+PIDS+=($!)
+wait_port 2526
+
+# A message in the clear (STARTTLS offered, not used), then a client that sends AUTH PLAIN although
+# the server lists no AUTH before TLS: 503, but the password has crossed all the same.
+cap_start smtp-opensmtpd-cleartext 'tcp port 2526'
+swaks --server 127.0.0.1:2526 "${SWAKS_MSG[@]}" >/dev/null
+"$PY" "$TOOLS/smtp_client.py" blind-auth 127.0.0.1 2526 2>/dev/null
+cap_stop
+
+# swaks --tls and openssl s_client -starttls smtp: 220 to STARTTLS, ClientHello, then the server's
+# fatal internal_error alert in the clear.
+cap_start smtp-opensmtpd-tls-alert 'tcp port 2526'
+swaks --server 127.0.0.1:2526 --tls "${SWAKS_MSG[@]}" >/dev/null 2>&1 || true
+(sleep 1; printf 'QUIT\r\n') | openssl s_client -quiet -starttls smtp -connect 127.0.0.1:2526 >/dev/null 2>&1 || true
+cap_stop
+
+# A proxy on the server's own port (127.0.0.2:2526, as an intercepting box answers) deletes STARTTLS
+# from OpenSMTPD's EHLO reply, both legs captured: the opportunistic client sends its message in the clear.
+proxy_start smtp strip 127.0.0.2:2526 127.0.0.1:2526
+cap_start smtp-opensmtpd-strip-removed 'tcp port 2526'
+swaks --server 127.0.0.2:2526 --tls-optional "${SWAKS_MSG[@]}" >/dev/null
+cap_stop
+proxy_stop
+
+# ------------------------------------------------------------------------------------ Cyrus
+# Cyrus 3.6 under its own master process, SASL users in a sasldb (sasl2-bin's saslpasswd2, realm =
+# servername), APOP allowed. The greeting names the host and lists capabilities; after login the
+# tagged OK carries a new [CAPABILITY ...] list.
+id cyrus >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /var/spool/cyrus --gid mail \
+  --shell /usr/sbin/nologin cyrus
+CY=$WORK/cyrus
+mkdir -p "$CY/conf" "$CY/spool"
+# Its own self-signed certificate with the address as a name: mbsync checks the host name even for
+# a certificate it was told to trust, and only against DNS names (hence DNS:127.0.0.1).
+openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=cyrus.example.test \
+  -addext "subjectAltName=DNS:cyrus.example.test,DNS:127.0.0.1,IP:127.0.0.1" -keyout "$CY/mail.key" -out "$CY/mail.pem" 2>/dev/null
+cat > "$CY/imapd.conf" <<CONF
+configdirectory: $CY/conf
+partition-default: $CY/spool
+defaultpartition: default
+servername: cyrus.example.test
+admins: cyrus
+allowplaintext: yes
+allowapop: yes
+unixhierarchysep: yes
+sasl_pwcheck_method: auxprop
+sasl_auxprop_plugin: sasldb
+sasl_sasldb_path: $CY/sasldb2
+sasl_mech_list: PLAIN LOGIN CRAM-MD5 DIGEST-MD5 SCRAM-SHA-1
+tls_server_cert: $CY/mail.pem
+tls_server_key: $CY/mail.key
+CONF
+BIN=$ROOT/usr/lib/cyrus/bin
+cat > "$CY/cyrus.conf" <<CONF
+START {
+  recover cmd="$BIN/ctl_cyrusdb -r -C $CY/imapd.conf"
+}
+SERVICES {
+  imap cmd="$BIN/imapd -C $CY/imapd.conf" listen="127.0.0.1:2143" prefork=0
+  pop3 cmd="$BIN/pop3d -C $CY/imapd.conf" listen="127.0.0.1:2110" prefork=0
+}
+EVENTS {
+}
+CONF
+for u in "$BOB:$BOB_PW" "alice:$ALICE_PW" "cyrus:cyrus-admin-pw"; do
+  printf '%s' "${u#*:}" | saslpasswd2 -p -c -f "$CY/sasldb2" -u cyrus.example.test "${u%%:*}"
+done
+chown -R cyrus:mail "$CY"; chmod 600 "$CY/mail.key"
+LD_LIBRARY_PATH=$ROOT/usr/lib/x86_64-linux-gnu "$BIN/master" -C "$CY/imapd.conf" -M "$CY/cyrus.conf" \
+  -p "$CY/master.pid" -d -L "$CY/master.log"
+wait_port 2143; wait_port 2110
+"$PY" - <<PYEOF
+import imaplib
+m = imaplib.IMAP4("127.0.0.1", 2143)
+m.login("cyrus", "cyrus-admin-pw")
+for u in ("bob", "alice"):
+    m.create("user/" + u)
+m.logout()
+PYEOF
+
+# mbsync (isync) configuration: remote INBOX on a server, local Maildir; SSLType None|STARTTLS.
+MB=$WORK/mbsync
+mbsync_run() {  # PORT USER PASS SSLTYPE AUTHMECHS (the server's certificate in $SERVER_CERT)
+  rm -rf "$MB"; mkdir -p "$MB/mail"; cp "$SERVER_CERT" "$MB/cert.pem"
+  cat > "$MB/rc" <<CONF
+IMAPAccount acct
+Host 127.0.0.1
+Port $1
+User $2
+Pass $3
+SSLType $4
+AuthMechs $5
+CertificateFile $MB/cert.pem
+
+IMAPStore remote
+Account acct
+
+MaildirStore local
+Path $MB/mail/
+Inbox $MB/mail/INBOX
+
+Channel ch
+Far :remote:
+Near :local:
+Patterns INBOX
+Create Near
+SyncState *
+CONF
+  mbsync -q -c "$MB/rc" -a
+}
+# offlineimap3 (imaplib2): one IMAP -> Maildir sync; STARTTLS yes|no, one SASL mechanism.
+OI=$WORK/offlineimap
+offlineimap_run() {  # PORT USER PASS STARTTLS MECH
+  rm -rf "$OI"; mkdir -p "$OI/mail"
+  cat > "$OI/rc" <<CONF
+[general]
+accounts = acct
+metadata = $OI/meta
+[Account acct]
+localrepository = L
+remoterepository = R
+[Repository L]
+type = Maildir
+localfolders = $OI/mail
+[Repository R]
+type = IMAP
+remotehost = 127.0.0.1
+remoteport = $1
+remoteuser = $2
+remotepass = $3
+ssl = no
+starttls = $4
+sslcacertfile = $SERVER_CERT
+auth_mechanisms = $5
+CONF
+  offlineimap -c "$OI/rc" -o -u quiet
+}
+
+SERVER_CERT=$CY/mail.pem
+# Clean STARTTLS: mbsync (AUTHENTICATE PLAIN inside TLS), curl --ssl-reqd, openssl s_client.
+cap_start imap-cyrus-starttls-clean 'tcp port 2143'
+mbsync_run 2143 "$BOB" "$BOB_PW" STARTTLS PLAIN
+curl -s --ssl-reqd -k "imap://127.0.0.1:2143/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
+(sleep 1; printf 'a1 LOGOUT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls imap -connect 127.0.0.1:2143 >/dev/null 2>&1 || true
+cap_stop
+
+# mbsync with SSLType None and AuthMechs LOGIN: the LOGIN command in the clear.
+cap_start imap-cyrus-mbsync-login 'tcp port 2143'
+mbsync_run 2143 "$BOB" "$BOB_PW" None LOGIN
+cap_stop
+
+# offlineimap3 without STARTTLS, AUTHENTICATE CRAM-MD5.
+cap_start imap-cyrus-offlineimap-cram-md5 'tcp port 2143'
+offlineimap_run 2143 alice "$ALICE_PW" no CRAM-MD5
+cap_stop
+
+# curl AUTHENTICATE LOGIN (no SASL-IR for LOGIN) and DIGEST-MD5 in the clear.
+cap_start imap-cyrus-authenticate-login-digest 'tcp port 2143'
+curl -s "imap://127.0.0.1:2143/" -u "$BOB:$BOB_PW" --login-options AUTH=LOGIN >/dev/null
+curl -s "imap://127.0.0.1:2143/" -u "alice:$ALICE_PW" --login-options AUTH=DIGEST-MD5 >/dev/null
+cap_stop
+
+# A proxy that deletes STARTTLS from Cyrus's greeting and CAPABILITY: curl --ssl (opportunistic)
+# logs in in the clear; mbsync (SSLType STARTTLS) refuses to go on without it.
+proxy_start imap strip 127.0.0.1:12143 127.0.0.1:2143
+cap_start imap-cyrus-strip-removed 'tcp port 12143'
+curl -s --ssl "imap://127.0.0.1:12143/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
+mbsync_run 12143 "$BOB" "$BOB_PW" STARTTLS PLAIN 2>/dev/null || true
+cap_stop
+proxy_stop
+
+# POP3: clean STLS (curl, s_client), APOP, USER/PASS, AUTH LOGIN.
+cap_start pop3-cyrus-stls-clean 'tcp port 2110'
+curl -s --ssl-reqd -k "pop3://127.0.0.1:2110/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
+(sleep 1; printf 'QUIT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls pop3 -connect 127.0.0.1:2110 >/dev/null 2>&1 || true
+cap_stop
+cap_start pop3-cyrus-apop 'tcp port 2110'
+curl -s "pop3://127.0.0.1:2110/" -u "$BOB:$BOB_PW" --login-options AUTH=+APOP >/dev/null
+cap_stop
+cap_start pop3-cyrus-user-login 'tcp port 2110'
+"$PY" "$TOOLS/mailbox_client.py" pop3-user 127.0.0.1 2110 "$BOB" "$BOB_PW" 2>/dev/null
+curl -s "pop3://127.0.0.1:2110/" -u "alice:$ALICE_PW" --login-options AUTH=LOGIN >/dev/null
+cap_stop
+# A proxy that answers STLS itself with -ERR: curl --ssl carries on with AUTH PLAIN in the clear.
+proxy_start pop3 reject 127.0.0.1:12110 127.0.0.1:2110
+cap_start pop3-cyrus-stls-rejected 'tcp port 12110'
+curl -s --ssl "pop3://127.0.0.1:12110/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
+cap_stop
+proxy_stop
+
+# ------------------------------------------------------------------------------------ Courier
+# Courier-IMAP 5.0.13 and Courier POP3 1.0.16 under couriertcpd, STARTTLS through couriertls
+# (GnuTLS), users in a userdb (crypt and HMAC-MD5 secrets, so CRAM-MD5 works) served by the packaged
+# courier-authdaemon with authmodulelist="authuserdb". The greeting lists capabilities without a
+# host name; AUTH=PLAIN is offered only after STARTTLS.
+CO=$WORK/courier
+mkdir -p "$CO"
+sed -i 's/^authmodulelist=.*/authmodulelist="authuserdb"/' /etc/courier/authdaemonrc
+for u in "$BOB:$BOB_PW" "alice:$ALICE_PW"; do
+  n=${u%%:*}; p=${u#*:}
+  mkdir -p "$CO/home/$n"; "$ROOT/usr/bin/maildirmake.courier" "$CO/home/$n/Maildir"
+  userdb "$n" set uid=8 gid=8 home="$CO/home/$n" mail="$CO/home/$n/Maildir"
+  printf '%s\n%s\n' "$p" "$p" | userdbpw | userdb "$n" set systempw
+  printf '%s\n%s\n' "$p" "$p" | userdbpw -hmac-md5 | userdb "$n" set hmac-md5pw
+done
+chown -R 8:8 "$CO/home"; makeuserdb
+authdaemond stop >/dev/null 2>&1 || true; authdaemond start; AUTHDAEMON=1
+# couriertls runs unprivileged and wants key and certificate in one file; a throw-away pair.
+openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=courier.example.test \
+  -addext "subjectAltName=DNS:courier.example.test,DNS:127.0.0.1,IP:127.0.0.1" -keyout "$CO/key.pem" -out "$CO/cert.pem" 2>/dev/null
+cat "$CO/key.pem" "$CO/cert.pem" > "$CO/server.pem"; chmod 644 "$CO/server.pem"
+openssl dhparam -dsaparam -out "$CO/dh.pem" 2048 2>/dev/null
+export TLS_CERTFILE=$CO/server.pem TLS_DHPARAMS=$CO/dh.pem COURIERTLS=$ROOT/usr/bin/couriertls MAILDIRPATH=Maildir
+(
+  export IMAP_CAPABILITY="IMAP4rev1 UIDPLUS CHILDREN NAMESPACE THREAD=ORDEREDSUBJECT THREAD=REFERENCES SORT QUOTA IDLE AUTH=CRAM-MD5"
+  export IMAP_CAPABILITY_TLS="$IMAP_CAPABILITY AUTH=PLAIN" IMAP_STARTTLS=YES IMAP_TLS_REQUIRED=0
+  "$ROOT/usr/sbin/couriertcpd" -address=127.0.0.1 -pid="$CO/imapd.pid" -stderr=syslog -maxprocs=20 3143 \
+    "$ROOT/usr/lib/courier/courier/imaplogin" "$ROOT/usr/bin/imapd" Maildir &
+  export POP3AUTH="LOGIN CRAM-MD5" POP3AUTH_TLS="LOGIN PLAIN CRAM-MD5" POP3_STARTTLS=YES POP3_TLS_REQUIRED=0
+  "$ROOT/usr/sbin/couriertcpd" -address=127.0.0.1 -pid="$CO/pop3d.pid" -stderr=syslog -maxprocs=20 3110 \
+    "$ROOT/usr/lib/courier/courier/courierpop3login" "$ROOT/usr/lib/courier/courier/courierpop3d" Maildir &
+)
+wait_port 3143; wait_port 3110
+SERVER_CERT=$CO/cert.pem
+
+# Clean STARTTLS: mbsync (AUTHENTICATE PLAIN, offered only inside TLS), curl, openssl s_client.
+cap_start imap-courier-starttls-clean 'tcp port 3143'
+mbsync_run 3143 "$BOB" "$BOB_PW" STARTTLS PLAIN
+curl -s --ssl-reqd -k "imap://127.0.0.1:3143/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
+(sleep 1; printf 'a1 LOGOUT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls imap -connect 127.0.0.1:3143 >/dev/null 2>&1 || true
+cap_stop
+
+# In the clear: curl AUTHENTICATE CRAM-MD5, then mbsync's LOGIN command.
+cap_start imap-courier-cram-md5-login 'tcp port 3143'
+curl -s "imap://127.0.0.1:3143/" -u "$BOB:$BOB_PW" --login-options AUTH=CRAM-MD5 >/dev/null
+mbsync_run 3143 alice "$ALICE_PW" None LOGIN
+cap_stop
+
+# A proxy that overwrites STARTTLS with XXXXXXXA: offlineimap3 (starttls = yes, which it only
+# uses when offered) carries on in the clear with CRAM-MD5.
+proxy_start imap mangle 127.0.0.1:13143 127.0.0.1:3143
+cap_start imap-courier-strip-mangled 'tcp port 13143'
+offlineimap_run 13143 "$BOB" "$BOB_PW" yes CRAM-MD5
+cap_stop
+proxy_stop
+
+# POP3: clean STLS (curl, s_client); CRAM-MD5 and USER/PASS in the clear.
+cap_start pop3-courier-stls-clean 'tcp port 3110'
+curl -s --ssl-reqd -k "pop3://127.0.0.1:3110/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
+(sleep 1; printf 'QUIT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls pop3 -connect 127.0.0.1:3110 >/dev/null 2>&1 || true
+cap_stop
+cap_start pop3-courier-cram-md5-user 'tcp port 3110'
+curl -s "pop3://127.0.0.1:3110/" -u "$BOB:$BOB_PW" --login-options AUTH=CRAM-MD5 >/dev/null
+"$PY" "$TOOLS/mailbox_client.py" pop3-user 127.0.0.1 3110 alice "$ALICE_PW" 2>/dev/null
+cap_stop
+
+# A proxy on 127.0.0.2:3110: relays a clean STLS session, then (restarted to strip) deletes STLS
+# from CAPA; curl --ssl falls back to AUTH LOGIN in the clear.
+cap_start pop3-courier-stls-stripped 'tcp port 3110 and host 127.0.0.2'
+proxy_start pop3 pass 127.0.0.2:3110 127.0.0.1:3110
+curl -s --ssl-reqd -k "pop3://127.0.0.2:3110/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
+proxy_stop
+proxy_start pop3 strip 127.0.0.2:3110 127.0.0.1:3110
+curl -s --ssl "pop3://127.0.0.2:3110/" -u "$BOB:$BOB_PW" --login-options AUTH=LOGIN >/dev/null
+cap_stop
+proxy_stop
