@@ -19,6 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CAPDIR = os.path.dirname(HERE)
 NAME = "mail.example.test"
 OPENSMTPD = "smtpd.example.test"
+SUBMISSION = "submission.example.test"
 ALICE, BOB = "alice@example.test", "bob"
 
 
@@ -297,6 +298,15 @@ SPEC = [
      "A clean STLS session through the box, then the same box deletes STLS from CAPA: curl sends AUTH LOGIN in the clear, and the endpoint offered STLS in the first session, so it is a removal.",
      [pop3(3110, **CLEAN_TLS13), pop3(3110, offered=False, auth=[("LOGIN", BOB)])],
      [cred(1, "pop3-auth-login", BOB), STRIP(1, "removed")]),
+    ("imap-courier-starttls-server-failed.pcap", "tools/make-other-servers.sh: openssl s_client -starttls imap to a Courier-IMAP on 127.0.0.1:3144 whose couriertls cannot read its key file",
+     "Courier accepts STARTTLS ('. OK Begin SSL/TLS negotiation now.'), reads the ClientHello, and its couriertls fails: a close_notify alert (warning), then '. NO STARTTLS failed: ... Permission denied' in plaintext. The server's own TLS answered: not established, no stripping.",
+     [imap(3144, attempted=True)], []),
+    ("smtp-dovecot-submission.pcap", "tools/make-other-servers.sh: swaks --auth PLAIN with a message, swaks --auth CRAM-MD5 --quit-after AUTH, swaks --tls --auth PLAIN with a message, to Dovecot 2.3 submission on 127.0.0.1:2587 (relaying to OpenSMTPD)",
+     "Dovecot's submission service greets '220 submission.example.test Dovecot (Debian) ready.' (no 'SMTP' word) on a port nothing names: the clients' EHLO says it is SMTP. AUTH PLAIN and a message in the clear, AUTH CRAM-MD5 in the clear, then a clean STARTTLS session (TLSv1.3).",
+     [dict(smtp(2587, auth=[("PLAIN", ALICE)], messages=1), server_name=SUBMISSION),
+      dict(smtp(2587, auth=[("CRAM-MD5", BOB)]), server_name=SUBMISSION),
+      dict(smtp(2587, **CLEAN_TLS13), server_name=SUBMISSION)],
+     [cred(0, "smtp-auth-plain", ALICE), MAIL(0), cred(1, "smtp-auth-cram-md5", BOB)]),
     # ------------------------------------------------------------------ other
     ("no-mail.pcap", "tools/make-formats.sh: python3 -m http.server 8080 on 127.0.0.1 and curl http://127.0.0.1:8080/index.html",
      "One HTTP transfer and nothing else.", [], []),

@@ -1,16 +1,17 @@
 #!/bin/bash
-# Captures made against servers none of the other scripts use: OpenSMTPD 6.8, Cyrus IMAP/POP3 3.6 and
-# Courier IMAP/POP3 5.0/1.0, with clients not used elsewhere (isync's mbsync, offlineimap3) beside
+# Captures made against servers none of the other scripts use: OpenSMTPD 6.8, Cyrus IMAP/POP3 3.6,
+# Courier IMAP/POP3 5.0/1.0 and Dovecot's submission service, with clients not used elsewhere (isync's mbsync, offlineimap3) beside
 # curl, swaks and openssl s_client. Each server's Debian package conflicts with Postfix or Dovecot
 # (mail-transport-agent, imap-server, pop3-server), so none is installed: apt-get download + dpkg -x
 # into a temp dir (as make-exim.sh does), only their libraries come from apt. Non-default ports on
 # 127.0.0.1, so other captures filtered on 25/143/110 never see this traffic:
-#   OpenSMTPD 2526, Cyrus IMAP 2143 / POP3 2110, Courier IMAP 3143 / POP3 3110.
+#   OpenSMTPD 2526, Cyrus IMAP 2143 / POP3 2110, Courier IMAP 3143 (3144 broken TLS) / POP3 3110,
+#   Dovecot submission 2587 (relaying to OpenSMTPD).
 source "$(dirname "$0")/lib.sh"
 cd /tmp
 need=()
 for pkg in isync offlineimap3 sasl2-bin libical3 courier-authdaemon courier-authlib-userdb libcourier-unicode4 \
-           libgamin0 gnutls-bin libevent-2.1-7 libdb5.3; do
+           libgamin0 gnutls-bin libevent-2.1-7 libdb5.3 dovecot-submissiond; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; fi
@@ -21,6 +22,7 @@ stop_all() {
   [ -f "$WORK/cyrus/master.pid" ] && kill "$(cat "$WORK/cyrus/master.pid")" 2>/dev/null || true
   for f in "$WORK"/courier/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
   [ -n "${AUTHDAEMON:-}" ] && authdaemond stop >/dev/null 2>&1 || true
+  [ -f "$WORK/submission/run/master.pid" ] && doveadm -c "$WORK/submission/dovecot.conf" stop 2>/dev/null || true
   sleep 0.5; rm -rf "$WORK"
 }
 trap 'stop_all; cleanup' EXIT
@@ -319,3 +321,65 @@ proxy_start pop3 strip 127.0.0.2:3110 127.0.0.1:3110
 curl -s --ssl "pop3://127.0.0.2:3110/" -u "$BOB:$BOB_PW" --login-options AUTH=LOGIN >/dev/null
 cap_stop
 proxy_stop
+
+# Courier-IMAP whose couriertls cannot read its key (root-only file): it accepts STARTTLS, reads the
+# ClientHello, then writes its failure in plaintext ("NO STARTTLS failed: ... Permission denied").
+cp "$CO/server.pem" "$CO/unreadable.pem"; chmod 600 "$CO/unreadable.pem"
+(
+  export IMAP_CAPABILITY="IMAP4rev1 UIDPLUS CHILDREN NAMESPACE IDLE AUTH=CRAM-MD5" IMAP_STARTTLS=YES IMAP_TLS_REQUIRED=0
+  export TLS_CERTFILE=$CO/unreadable.pem
+  "$ROOT/usr/sbin/couriertcpd" -address=127.0.0.1 -pid="$CO/imapd-broken.pid" -stderr=syslog -maxprocs=20 3144 \
+    "$ROOT/usr/lib/courier/courier/imaplogin" "$ROOT/usr/bin/imapd" Maildir &
+)
+wait_port 3144
+cap_start imap-courier-starttls-server-failed 'tcp port 3144'
+(sleep 1; printf 'a1 LOGOUT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls imap -connect 127.0.0.1:3144 >/dev/null 2>&1 || true
+cap_stop
+
+# ------------------------------------------------------------------------------------ Dovecot submission
+# Dovecot 2.3's submission service (dovecot-submissiond) as a second instance on 127.0.0.1:2587,
+# relaying to the OpenSMTPD above (never to Postfix's ports, which other captures filter on).
+DS=$WORK/submission
+mkdir -p "$DS"
+cat > "$DS/dovecot.conf" <<CONF
+base_dir = $DS/run
+instance_name = dovecot-submission
+protocols = submission
+listen = 127.0.0.1
+hostname = submission.example.test
+ssl = yes
+ssl_cert = </etc/sensor-test/mail.pem
+ssl_key = </etc/sensor-test/mail.key
+disable_plaintext_auth = no
+auth_mechanisms = plain login cram-md5
+log_path = $DS/dovecot.log
+submission_relay_host = 127.0.0.1
+submission_relay_port = 2526
+submission_relay_trusted = yes
+mail_location = mbox:~/mail:INBOX=/var/mail/sensor-test/%n.mbox
+mail_privileged_group = mail
+first_valid_uid = 8
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u /etc/dovecot/sensor-users
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u /etc/dovecot/sensor-users
+}
+service submission-login {
+  inet_listener submission {
+    port = 2587
+  }
+}
+CONF
+dovecot -c "$DS/dovecot.conf"
+wait_port 2587
+# AUTH PLAIN and a message in the clear; AUTH CRAM-MD5; a clean STARTTLS session with a message.
+cap_start smtp-dovecot-submission 'tcp port 2587'
+swaks --server 127.0.0.1:2587 --auth PLAIN --auth-user "$ALICE" --auth-password "$ALICE_PW" "${SWAKS_MSG[@]}" >/dev/null
+swaks --server 127.0.0.1:2587 --auth CRAM-MD5 --auth-user "$BOB" --auth-password "$BOB_PW" --quit-after AUTH \
+  --ehlo client.example.test >/dev/null
+swaks --server 127.0.0.1:2587 --tls --auth PLAIN --auth-user "$ALICE" --auth-password "$ALICE_PW" "${SWAKS_MSG[@]}" >/dev/null
+cap_stop
+doveadm -c "$DS/dovecot.conf" stop
