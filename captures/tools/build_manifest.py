@@ -55,6 +55,7 @@ MAIL = lambda s: F(s, "cleartext-mail")
 STRIP = lambda s, v: F(s, "starttls-stripped", v)
 
 CLEAN_TLS13 = dict(offered=True, attempted=True, tls="TLSv1.3")
+CLEAN_TLS12 = dict(offered=True, attempted=True, tls="TLSv1.2")
 
 SPEC = [
     # ------------------------------------------------------------------ SMTP
@@ -276,6 +277,13 @@ SPEC = [
      "The proxy answers STLS itself with -ERR; curl carries on with AUTH PLAIN in the clear.",
      [pop3(12110, attempted=True, auth=[("PLAIN", BOB)])],
      [STRIP(0, "rejected"), cred(0, "pop3-auth-plain", BOB)]),
+    ("imap-pop3-cyrus-tls12.pcap", "tools/make-other-servers.sh: openssl s_client -starttls imap -tls1_2 (-sess_out), the same resumed (-sess_in), then s_client -starttls pop3 -tls1_2 -cipher ECDHE-RSA-AES128-SHA, to Cyrus on 127.0.0.1:2143 / 2110",
+     "TLS 1.2 handshakes: a full one, an abbreviated one resumed from its session (the server's ChangeCipherSpec and Finished come before the client's), and a CBC suite on POP3 (s_client sends STLS without CAPA). All finished: both sides' ChangeCipherSpec crossed.",
+     [imap(2143, **CLEAN_TLS12), imap(2143, **CLEAN_TLS12), pop3(2110, offered=False, attempted=True, tls="TLSv1.2")], []),
+    ("imap-pop3-cyrus-sasl-ir-login.pcap", "tools/make-other-servers.sh: curl --sasl-ir AUTH=LOGIN to Cyrus IMAP 127.0.0.1:2143, then to Cyrus POP3 127.0.0.1:2110",
+     "'AUTHENTICATE LOGIN Ym9i' and 'AUTH LOGIN YWxpY2U=': the user name as the initial response, then the password after the server's 'Password:' prompt, both in the clear.",
+     [imap(2143, auth=[("LOGIN", BOB)]), pop3(2110, auth=[("LOGIN", "alice")])],
+     [cred(0, "imap-authenticate-login", BOB), cred(1, "pop3-auth-login", "alice")]),
     ("imap-courier-starttls-clean.pcap", "tools/make-other-servers.sh: mbsync (SSLType STARTTLS, AuthMechs PLAIN), curl --ssl-reqd AUTH=PLAIN, openssl s_client -starttls imap, to Courier-IMAP 5.0.13 on 127.0.0.1:3143",
      "Three clean STARTTLS sessions (couriertls/GnuTLS, TLSv1.3); AUTH=PLAIN is listed only inside TLS.",
      [imap(3143, **CLEAN_TLS13)] * 3, []),
@@ -298,6 +306,10 @@ SPEC = [
      "A clean STLS session through the box, then the same box deletes STLS from CAPA: curl sends AUTH LOGIN in the clear, and the endpoint offered STLS in the first session, so it is a removal.",
      [pop3(3110, **CLEAN_TLS13), pop3(3110, offered=False, auth=[("LOGIN", BOB)])],
      [cred(1, "pop3-auth-login", BOB), STRIP(1, "removed")]),
+    ("smtp-dovecot-submission-curl.pcap", "tools/make-other-servers.sh: curl --sasl-ir smtp://127.0.0.1:2587 AUTH=LOGIN with a message, to Dovecot 2.3 submission (relaying to OpenSMTPD)",
+     "curl's SMTP client: 'AUTH LOGIN YWxpY2VAZXhhbXBsZS50ZXN0' (user name as initial response), '334 UGFzc3dvcmQ6', the password; then one message in the clear.",
+     [dict(smtp(2587, auth=[("LOGIN", ALICE)], messages=1), server_name=SUBMISSION)],
+     [cred(0, "smtp-auth-login", ALICE), MAIL(0)]),
     ("imap-courier-starttls-server-failed.pcap", "tools/make-other-servers.sh: openssl s_client -starttls imap to a Courier-IMAP on 127.0.0.1:3144 whose couriertls cannot read its key file",
      "Courier accepts STARTTLS ('. OK Begin SSL/TLS negotiation now.'), reads the ClientHello, and its couriertls fails: a close_notify alert (warning), then '. NO STARTTLS failed: ... Permission denied' in plaintext. The server's own TLS answered: not established, no stripping.",
      [imap(3144, attempted=True)], []),

@@ -244,6 +244,22 @@ cap_start pop3-cyrus-stls-rejected 'tcp port 12110'
 curl -s --ssl "pop3://127.0.0.1:12110/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
 cap_stop
 proxy_stop
+# TLS 1.2 (openssl s_client -tls1_2): a full handshake, then one resumed from its saved session
+# (abbreviated: the server's ChangeCipherSpec comes first), then POP3 STLS with a CBC suite.
+cap_start imap-pop3-cyrus-tls12 'tcp port 2143 or tcp port 2110'
+(sleep 1; printf 'a1 LOGOUT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls imap -tls1_2 -connect 127.0.0.1:2143 \
+  -sess_out "$WORK/tls12.session" >/dev/null 2>&1 || true
+(sleep 1; printf 'a1 LOGOUT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls imap -tls1_2 -connect 127.0.0.1:2143 \
+  -sess_in "$WORK/tls12.session" >/dev/null 2>&1 || true
+(sleep 1; printf 'QUIT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls pop3 -tls1_2 -cipher ECDHE-RSA-AES128-SHA \
+  -connect 127.0.0.1:2110 >/dev/null 2>&1 || true
+cap_stop
+
+# curl --sasl-ir: AUTHENTICATE LOGIN / AUTH LOGIN with the user name as the initial response.
+cap_start imap-pop3-cyrus-sasl-ir-login 'tcp port 2143 or tcp port 2110'
+curl -s --sasl-ir "imap://127.0.0.1:2143/" -u "$BOB:$BOB_PW" --login-options AUTH=LOGIN >/dev/null
+curl -s --sasl-ir "pop3://127.0.0.1:2110/" -u "alice:$ALICE_PW" --login-options AUTH=LOGIN >/dev/null
+cap_stop
 
 # ------------------------------------------------------------------------------------ Courier
 # Courier-IMAP 5.0.13 and Courier POP3 1.0.16 under couriertcpd, STARTTLS through couriertls
@@ -381,5 +397,11 @@ swaks --server 127.0.0.1:2587 --auth PLAIN --auth-user "$ALICE" --auth-password 
 swaks --server 127.0.0.1:2587 --auth CRAM-MD5 --auth-user "$BOB" --auth-password "$BOB_PW" --quit-after AUTH \
   --ehlo client.example.test >/dev/null
 swaks --server 127.0.0.1:2587 --tls --auth PLAIN --auth-user "$ALICE" --auth-password "$ALICE_PW" "${SWAKS_MSG[@]}" >/dev/null
+cap_stop
+# curl's SMTP client: AUTH LOGIN with the user name as initial response (--sasl-ir), one message.
+printf 'From: %s\r\nTo: bob@example.test\r\nSubject: curl capture\r\n\r\nHello Bob.\r\n' "$ALICE" > "$DS/message.txt"
+cap_start smtp-dovecot-submission-curl 'tcp port 2587'
+curl -s --sasl-ir "smtp://127.0.0.1:2587/" -u "$ALICE:$ALICE_PW" --login-options AUTH=LOGIN \
+  --mail-from "$ALICE" --mail-rcpt bob@example.test -T "$DS/message.txt"
 cap_stop
 doveadm -c "$DS/dovecot.conf" stop
