@@ -404,4 +404,15 @@ cap_start smtp-dovecot-submission-curl 'tcp port 2587'
 curl -s --sasl-ir "smtp://127.0.0.1:2587/" -u "$ALICE:$ALICE_PW" --login-options AUTH=LOGIN \
   --mail-from "$ALICE" --mail-rcpt bob@example.test -T "$DS/message.txt"
 cap_stop
+# OpenSMTPD's own client, smtp(1) (opportunistic STARTTLS, -C: any certificate): a clean session,
+# then through a box on 127.0.0.2:2587 that deletes STARTTLS (both legs): smtp(1) refuses to
+# authenticate without TLS ("Authentication requires TLS") and sends nothing else.
+cap_start smtp-opensmtpd-client-stripped 'tcp port 2587'
+printf 'Subject: smtp(1) capture\n\nHello Bob.\n' | "$ROOT/usr/bin/smtp" -C -F "$ALICE" -H client.example.test \
+  -s "smtp://$BOB:$BOB_PW@127.0.0.1:2587" bob@example.test >/dev/null
+proxy_start smtp strip 127.0.0.2:2587 127.0.0.1:2587
+printf 'Subject: smtp(1) capture\n\nHello Bob.\n' | "$ROOT/usr/bin/smtp" -C -F "$ALICE" -H client.example.test \
+  -s "smtp://$BOB:$BOB_PW@127.0.0.2:2587" bob@example.test >/dev/null 2>&1 || true
+cap_stop
+proxy_stop
 doveadm -c "$DS/dovecot.conf" stop
