@@ -165,6 +165,21 @@ SyncState *
 CONF
   mbsync -q -c "$MB/rc" -a
 }
+# Clean upgrades of one server: IMAP by mbsync, curl and s_client; POP3 by curl and s_client (no CAPA).
+imap_starttls_clean() {  # NAME PORT
+  cap_start "$1" "tcp port $2"
+  mbsync_run "$2" "$BOB" "$BOB_PW" STARTTLS PLAIN
+  curl -s --ssl-reqd -k "imap://127.0.0.1:$2/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
+  (sleep 1; printf 'a1 LOGOUT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls imap -connect "127.0.0.1:$2" >/dev/null 2>&1 || true
+  cap_stop
+}
+pop3_stls_clean() {  # NAME PORT
+  cap_start "$1" "tcp port $2"
+  curl -s --ssl-reqd -k "pop3://127.0.0.1:$2/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
+  (sleep 1; printf 'QUIT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls pop3 -connect "127.0.0.1:$2" >/dev/null 2>&1 || true
+  cap_stop
+}
+
 # offlineimap3 (imaplib2): one IMAP -> Maildir sync; STARTTLS yes|no, one SASL mechanism.
 OI=$WORK/offlineimap
 offlineimap_run() {  # PORT USER PASS STARTTLS MECH
@@ -195,11 +210,7 @@ CONF
 
 SERVER_CERT=$CY/mail.pem
 # Clean STARTTLS: mbsync (AUTHENTICATE PLAIN inside TLS), curl --ssl-reqd, openssl s_client.
-cap_start imap-cyrus-starttls-clean 'tcp port 2143'
-mbsync_run 2143 "$BOB" "$BOB_PW" STARTTLS PLAIN
-curl -s --ssl-reqd -k "imap://127.0.0.1:2143/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
-(sleep 1; printf 'a1 LOGOUT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls imap -connect 127.0.0.1:2143 >/dev/null 2>&1 || true
-cap_stop
+imap_starttls_clean imap-cyrus-starttls-clean 2143
 
 # mbsync with SSLType None and AuthMechs LOGIN: the LOGIN command in the clear.
 cap_start imap-cyrus-mbsync-login 'tcp port 2143'
@@ -227,10 +238,7 @@ cap_stop
 proxy_stop
 
 # POP3: clean STLS (curl, s_client), APOP, USER/PASS, AUTH LOGIN.
-cap_start pop3-cyrus-stls-clean 'tcp port 2110'
-curl -s --ssl-reqd -k "pop3://127.0.0.1:2110/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
-(sleep 1; printf 'QUIT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls pop3 -connect 127.0.0.1:2110 >/dev/null 2>&1 || true
-cap_stop
+pop3_stls_clean pop3-cyrus-stls-clean 2110
 cap_start pop3-cyrus-apop 'tcp port 2110'
 curl -s "pop3://127.0.0.1:2110/" -u "$BOB:$BOB_PW" --login-options AUTH=+APOP >/dev/null
 cap_stop
@@ -297,11 +305,7 @@ wait_port 3143; wait_port 3110
 SERVER_CERT=$CO/cert.pem
 
 # Clean STARTTLS: mbsync (AUTHENTICATE PLAIN, offered only inside TLS), curl, openssl s_client.
-cap_start imap-courier-starttls-clean 'tcp port 3143'
-mbsync_run 3143 "$BOB" "$BOB_PW" STARTTLS PLAIN
-curl -s --ssl-reqd -k "imap://127.0.0.1:3143/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
-(sleep 1; printf 'a1 LOGOUT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls imap -connect 127.0.0.1:3143 >/dev/null 2>&1 || true
-cap_stop
+imap_starttls_clean imap-courier-starttls-clean 3143
 
 # In the clear: curl AUTHENTICATE CRAM-MD5, then mbsync's LOGIN command.
 cap_start imap-courier-cram-md5-login 'tcp port 3143'
@@ -318,10 +322,7 @@ cap_stop
 proxy_stop
 
 # POP3: clean STLS (curl, s_client); CRAM-MD5 and USER/PASS in the clear.
-cap_start pop3-courier-stls-clean 'tcp port 3110'
-curl -s --ssl-reqd -k "pop3://127.0.0.1:3110/" -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN >/dev/null
-(sleep 1; printf 'QUIT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls pop3 -connect 127.0.0.1:3110 >/dev/null 2>&1 || true
-cap_stop
+pop3_stls_clean pop3-courier-stls-clean 3110
 cap_start pop3-courier-cram-md5-user 'tcp port 3110'
 curl -s "pop3://127.0.0.1:3110/" -u "$BOB:$BOB_PW" --login-options AUTH=CRAM-MD5 >/dev/null
 "$PY" "$TOOLS/mailbox_client.py" pop3-user 127.0.0.1 3110 alice "$ALICE_PW" 2>/dev/null
@@ -372,17 +373,7 @@ log_path = $DS/dovecot.log
 submission_relay_host = 127.0.0.1
 submission_relay_port = 2526
 submission_relay_trusted = yes
-mail_location = mbox:~/mail:INBOX=/var/mail/sensor-test/%n.mbox
-mail_privileged_group = mail
-first_valid_uid = 8
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u /etc/dovecot/sensor-users
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%u /etc/dovecot/sensor-users
-}
+$DOVECOT_USERS_CONF
 service submission-login {
   inet_listener submission {
     port = 2587
