@@ -1,16 +1,16 @@
 #!/bin/bash
 # Captures made against servers none of the other scripts use: OpenSMTPD 6.8, Cyrus IMAP/POP3 3.6,
-# Courier IMAP/POP3 5.0/1.0 and Dovecot's submission service, with clients not used elsewhere (isync's mbsync, offlineimap3) beside
+# Courier IMAP/POP3 5.0/1.0, Dovecot's submission service and GNU Mailutils' imap4d/pop3d, with clients not used elsewhere (isync's mbsync, offlineimap3) beside
 # curl, swaks and openssl s_client. Each server's Debian package conflicts with Postfix or Dovecot
 # (mail-transport-agent, imap-server, pop3-server), so none is installed: apt-get download + dpkg -x
 # into a temp dir (as make-exim.sh does), only their libraries come from apt. Non-default ports on
 # 127.0.0.1, so other captures filtered on 25/143/110 never see this traffic:
 #   OpenSMTPD 2526, Cyrus IMAP 2143 / POP3 2110, Courier IMAP 3143 (3144 broken TLS) / POP3 3110,
-#   Dovecot submission 2587 (relaying to OpenSMTPD).
+#   Dovecot submission 2587 (relaying to OpenSMTPD), GNU Mailutils imap4d 4143 / pop3d 4110.
 source "$(dirname "$0")/lib.sh"
 cd /tmp
 need=()
-for pkg in isync offlineimap3 sasl2-bin libical3 courier-authdaemon courier-authlib-userdb libcourier-unicode4 \
+for pkg in mailutils-imap4d mailutils-pop3d isync offlineimap3 sasl2-bin libical3 courier-authdaemon courier-authlib-userdb libcourier-unicode4 \
            libgamin0 gnutls-bin libevent-2.1-7 libdb5.3 dovecot-submissiond; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
@@ -20,7 +20,7 @@ PIDS=()
 stop_all() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   [ -f "$WORK/cyrus/master.pid" ] && kill "$(cat "$WORK/cyrus/master.pid")" 2>/dev/null || true
-  for f in "$WORK"/courier/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  for f in "$WORK"/courier/*.pid "$WORK"/mailutils/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
   [ -n "${AUTHDAEMON:-}" ] && authdaemond stop >/dev/null 2>&1 || true
   [ -f "$WORK/submission/run/master.pid" ] && doveadm -c "$WORK/submission/dovecot.conf" stop 2>/dev/null || true
   sleep 0.5; rm -rf "$WORK"
@@ -407,3 +407,58 @@ printf 'Subject: smtp(1) capture\n\nHello Bob.\n' | "$ROOT/usr/bin/smtp" -C -F "
 cap_stop
 proxy_stop
 doveadm -c "$DS/dovecot.conf" stop
+
+# ------------------------------------------------------------------------------------ GNU Mailutils
+# imap4d and pop3d 3.15 (mailutils-imap4d/-pop3d install beside Dovecot: no conflict, started here
+# only) in daemon mode with STARTTLS/STLS, users in a virtual-domain passwd file (SHA-512 crypt,
+# "generic" authentication), logging in as user@example.test. The IMAP greeting is a bare
+# "* OK IMAP4rev1"; the POP3 greeting carries an APOP timestamp, but no APOP secrets are set up.
+MU=$WORK/mailutils
+mkdir -p "$MU/vdomain" "$MU/home/$BOB" "$MU/home/alice"; chown 8:8 "$MU/home/$BOB" "$MU/home/alice"
+{ echo "$BOB:$(openssl passwd -6 "$BOB_PW"):8:8::$MU/home/$BOB:/bin/false"
+  echo "alice:$(openssl passwd -6 "$ALICE_PW"):8:8::$MU/home/alice:/bin/false"; } > "$MU/vdomain/example.test"
+for d in imap4d:4143 pop3d:4110; do
+  cat > "$MU/${d%%:*}.conf" <<CONF
+logging { syslog no; }
+mode daemon;
+foreground yes;
+pidfile $MU/${d%%:*}.pid;
+auth {
+  authorization virtdomain;
+  authentication generic;
+}
+virtdomain {
+  passwd-dir $MU/vdomain;
+}
+tls-file-checks {
+  key-file none;
+  cert-file none;
+  ca-file none;
+}
+tls {
+  ssl-certificate-file /etc/sensor-test/mail.pem;
+  ssl-key-file /etc/sensor-test/mail.key;
+}
+mailbox {
+  mailbox-pattern "mbox://$MU/home/\${user}/inbox";
+}
+server 127.0.0.1:${d#*:} {
+  tls-mode stls;
+}
+CONF
+  "${d%%:*}" --config-file="$MU/${d%%:*}.conf" >"$MU/${d%%:*}.log" 2>&1 &
+  wait_port "${d#*:}"
+done
+# IMAP: the LOGIN command in the clear, then clean STARTTLS (curl AUTHENTICATE LOGIN inside, s_client).
+cap_start imap-mailutils 'tcp port 4143'
+"$PY" "$TOOLS/mailbox_client.py" imap-quoted 127.0.0.1 4143 "$BOB@example.test" "$BOB_PW" 2>/dev/null
+curl -s --ssl-reqd -k "imap://127.0.0.1:4143/" -u "$BOB@example.test:$BOB_PW" --login-options AUTH=LOGIN >/dev/null
+(sleep 1; printf 'a1 LOGOUT\r\n'; sleep 0.5) | openssl s_client -quiet -starttls imap -connect 127.0.0.1:4143 >/dev/null 2>&1 || true
+cap_stop
+# POP3: USER/PASS in the clear; APOP in the clear, refused (no APOP secret); clean STLS (curl, whose
+# APOP inside TLS is refused too; curl 7.88 takes no AUTH=+LOGIN for USER/PASS).
+cap_start pop3-mailutils 'tcp port 4110'
+"$PY" "$TOOLS/mailbox_client.py" pop3-user 127.0.0.1 4110 "alice@example.test" "$ALICE_PW" 2>/dev/null
+curl -s "pop3://127.0.0.1:4110/" -u "$BOB@example.test:$BOB_PW" --login-options AUTH=+APOP >/dev/null || true
+curl -s --ssl-reqd -k "pop3://127.0.0.1:4110/" -u "$BOB@example.test:$BOB_PW" >/dev/null || true
+cap_stop
