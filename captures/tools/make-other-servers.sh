@@ -328,6 +328,16 @@ curl -s "pop3://127.0.0.1:3110/" -u "$BOB:$BOB_PW" --login-options AUTH=CRAM-MD5
 "$PY" "$TOOLS/mailbox_client.py" pop3-user 127.0.0.1 3110 alice "$ALICE_PW" 2>/dev/null
 cap_stop
 
+# RFC 2449 PIPELINING (Courier offers it): USER and PASS in one write, then STAT, LIST, RETR 1 and
+# QUIT in one (Courier loses commands pipelined behind PASS: its pop3d starts afresh after login).
+# The message in bob's Maildir has lines that look like POP3 replies and a dot-stuffed line.
+printf 'From: alice@example.test\nTo: bob@example.test\nSubject: pipelined\n\n+OK not a reply\n-ERR nor this\n.\n..two dots\nend\n' \
+  > "$CO/home/$BOB/Maildir/new/1700000000.M1P1.capture"
+chown 8:8 "$CO/home/$BOB/Maildir/new/1700000000.M1P1.capture"
+cap_start pop3-courier-pipelined 'tcp port 3110'
+"$PY" "$TOOLS/mailbox_client.py" pop3-pipelined 127.0.0.1 3110 "$BOB" "$BOB_PW" 2>/dev/null
+cap_stop
+
 # A proxy on 127.0.0.2:3110: relays a clean STLS session, then (restarted to strip) deletes STLS
 # from CAPA; curl --ssl falls back to AUTH LOGIN in the clear.
 cap_start pop3-courier-stls-stripped 'tcp port 3110 and host 127.0.0.2'
