@@ -6,6 +6,7 @@
   mailbox_client.py imap-literal-plus HOST PORT USER PASS  LOGIN with non-synchronizing literals {N+} (RFC 7888), one write
   mailbox_client.py pop3-user    HOST PORT USER PASS   CAPA, USER, PASS, STAT, QUIT
   mailbox_client.py pop3-apop    HOST PORT USER PASS   APOP user md5(<timestamp>+pass), STAT, QUIT
+  mailbox_client.py pop3-pipelined HOST PORT USER PASS CAPA, USER+PASS in one write, then STAT, LIST, RETR 1, QUIT in one (RFC 2449 PIPELINING)
 """
 import hashlib
 import re
@@ -96,8 +97,22 @@ def pop3_apop(c, user, pw):
     c.send(b"QUIT\r\n"); c.line()
 
 
+def pop3_pipelined(c, user, pw):
+    c.line()
+    c.send(b"CAPA\r\n")
+    c.pop_multiline()
+    # Courier's pop3login drops what was pipelined behind PASS (its pop3d starts afresh), so the
+    # login is one write and the transaction another.
+    c.send(b"USER " + user + b"\r\nPASS " + pw + b"\r\n")
+    c.line(); c.line()
+    c.send(b"STAT\r\nLIST\r\nRETR 1\r\nQUIT\r\n")
+    while c.f.readline():  # every reply, to the server's close after QUIT
+        pass
+
+
 if __name__ == "__main__":
     cmd, host, port, user, pw = sys.argv[1:6]
     fn = {"imap-quoted": imap_quoted, "imap-literal": imap_literal, "imap-literal-plus": imap_literal_plus,
-          "pop3-user": pop3_user, "pop3-apop": pop3_apop}[cmd]
+          "pop3-user": pop3_user, "pop3-apop": pop3_apop,
+          "pop3-pipelined": pop3_pipelined}[cmd]
     fn(Conn(host, int(port)), user.encode(), pw.encode())

@@ -91,17 +91,7 @@ ssl_key = </etc/sensor-test/mail.key
 disable_plaintext_auth = no
 auth_mechanisms = plain scram-sha-1 scram-sha-256
 log_path = $DC2/dovecot.log
-mail_location = mbox:~/mail:INBOX=/var/mail/sensor-test/%n.mbox
-mail_privileged_group = mail
-first_valid_uid = 8
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u /etc/dovecot/sensor-users
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%u /etc/dovecot/sensor-users
-}
+$DOVECOT_USERS_CONF
 service imap-login {
   inet_listener imap {
     port = 20143

@@ -10,7 +10,11 @@
       the second body about 1 MB; no TLS, no AUTH; QUIT.
   smtp_client.py bdat HOST PORT
       EHLO, MAIL, RCPT, then the message in two RFC 3030 chunks (BDAT n, BDAT m LAST); no TLS; QUIT.
+  smtp_client.py blind-auth HOST PORT
+      EHLO, then AUTH PLAIN with an initial response whether or not the server lists AUTH (as a
+      client configured to always authenticate does), then QUIT; no TLS.
 """
+import base64
 import socket
 import ssl
 import sys
@@ -108,6 +112,17 @@ def bdat(host, port):
     s.close()
 
 
+def blind_auth(host, port):
+    s = socket.create_connection((host, port))
+    f = s.makefile("rb")
+    recv_reply(f)
+    send(s, b"EHLO client.example.test\r\n"); recv_reply(f)
+    token = base64.b64encode(b"\0alice@example.test\0S3cret-Pa55")
+    send(s, b"AUTH PLAIN " + token + b"\r\n"); recv_reply(f)
+    send(s, b"QUIT\r\n"); recv_reply(f)
+    s.close()
+
+
 if __name__ == "__main__":
     cmd, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    {"inject": inject, "pipeline": pipeline, "bdat": bdat}[cmd](host, port)
+    {"inject": inject, "pipeline": pipeline, "bdat": bdat, "blind-auth": blind_auth}[cmd](host, port)

@@ -35,6 +35,8 @@ public static class AnomalyNames
     public const string TlsBadCertificate = "tls-bad-certificate";
     /// <summary>An SSLv2-compatible ClientHello (RFC 6176 prohibits SSLv2); not decoded further.</summary>
     public const string Sslv2Hello = "sslv2-client-hello";
+    /// <summary>A compressed stream (IMAP COMPRESS, RFC 4978) that could not be inflated: bytes lost, corrupt data, an unknown mechanism, or no budget left. The direction stops being parsed.</summary>
+    public const string CompressionLost = "compression-lost";
     /// <summary>A bug: the parser threw. The exception type is in the detail; the parser resets and carries on.</summary>
     public const string ParserFault = "parser-fault";
 }

@@ -70,6 +70,14 @@ public sealed record TlsServerHelloEvent(string Version, ushort CipherSuite, str
 /// <summary>The server's leaf certificate (TLS 1.2 and older send it in the clear).</summary>
 public sealed record TlsCertificateEvent(string Sha256, string Subject, string Issuer, DateTime NotBefore, DateTime NotAfter) : MailEvent;
 
+/// <summary>
+/// The first ChangeCipherSpec (20) or the first application-data record (23) of a direction, seen
+/// by its header only. They tell that the handshake finished: in TLS ≤1.2 each side sends CCS just
+/// before its Finished (RFC 5246 §7.1); in TLS 1.3 the client's flight after the ServerHello (its
+/// Finished) goes in application-data records (RFC 8446 §5.2), which a client that gives up never sends.
+/// </summary>
+public sealed record TlsRecordEvent(Direction Direction, byte ContentType) : MailEvent;
+
 public sealed record TlsAlertEvent(Direction Direction, byte Level, byte Description) : MailEvent;
 
 /// <summary>Hostile or broken input, named; the parser carries on. Names are stable kebab-case words.</summary>

@@ -38,6 +38,16 @@ public static class MailProtocolDetector
         return null;
     }
 
+    /// <summary>
+    /// A "220 "/"220-" greeting that does not say SMTP (RFC 5321 §4.3.1 asks only for the domain:
+    /// Dovecot's submission service says "220 host Dovecot (Debian) ready."). FTP greets with 220
+    /// too (RFC 959), so such a line is SMTP only if the client then says EHLO/HELO/LHLO.
+    /// </summary>
+    public static bool IsUnnamedSmtpGreeting(ReadOnlySpan<byte> firstServerLine) =>
+        (firstServerLine.StartsWith("220 "u8) || firstServerLine.StartsWith("220-"u8))
+        && firstServerLine.Length > 4 && firstServerLine[4] is not ((byte)' ' or (byte)'\r' or (byte)'\n')
+        && !Ascii.ContainsIgnoreCase(firstServerLine, "SMTP");
+
     /// <summary>A client's EHLO, HELO or LHLO line (RFC 5321 §4.1.1.1, RFC 2033): SMTP from the client's side.</summary>
     public static bool IsSmtpHello(ReadOnlySpan<byte> line) =>
         line.Length > 5 && line[4] == (byte)' '

@@ -19,6 +19,8 @@ namespace Sensor.Core.Protocols;
 /// not happen (TlsNotStartedEvent) and parsing goes on, so a later AUTH in the clear is seen.</item>
 /// <item>From the first TLS record on, both directions go to <see cref="TlsStreamParser"/> and
 /// nothing is parsed as mail again.</item>
+/// <item>After an accepted compression (IMAP COMPRESS=DEFLATE, RFC 4978) each direction is
+/// inflated (<see cref="StreamInflater"/>) before it is parsed: compressed is still cleartext.</item>
 /// </list>
 /// No exception escapes Feed, Gap or End: a throw is a bug, reported as <see cref="AnomalyNames.ParserFault"/>.
 /// </summary>
@@ -34,6 +36,15 @@ public abstract class MailSessionParserBase : IMailSessionParser
     private readonly HeldBytes _heldClient;
     private readonly HeldBytes _heldServer;
     private Upgrade _upgrade;
+    // Null while the direction is not compressed (nearly always): made only by CompressionStarted.
+    private Inflation? _clientInflation, _serverInflation;
+    private bool _inflating; // the bytes being parsed now are already inflated
+
+    /// <summary>A compressed direction: its inflater, or null once it was lost (then its bytes are dropped).</summary>
+    private sealed class Inflation(StreamInflater? inflater)
+    {
+        public StreamInflater? Inflater { get; set; } = inflater;
+    }
 
     /// <summary>Called for every line taken after a gap: true when it plainly starts a protocol line.</summary>
     protected delegate bool LineStartTest(ReadOnlySpan<byte> line);
@@ -60,9 +71,10 @@ public abstract class MailSessionParserBase : IMailSessionParser
     /// True when this direction's bytes no longer go to the protocol parser: the client's from its
     /// STARTTLS line on, the server's from an accepting answer on. A parser stops its loop when it turns true.
     /// </summary>
-    protected bool Diverted(Direction direction) => direction == Direction.ClientToServer
-        ? _upgrade != Upgrade.None
-        : _upgrade is Upgrade.AwaitingClientTls or Upgrade.ClientNotTls or Upgrade.Tls;
+    protected bool Diverted(Direction direction) => (!_inflating && InflationFor(direction) is not null)
+        || (direction == Direction.ClientToServer
+            ? _upgrade != Upgrade.None
+            : _upgrade is Upgrade.AwaitingClientTls or Upgrade.ClientNotTls or Upgrade.Tls);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Feed(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
@@ -83,8 +95,10 @@ public abstract class MailSessionParserBase : IMailSessionParser
         {
             if (_upgrade == Upgrade.Tls)
                 TlsFor(direction).Gap(sink);
-            else
+            else if (InflationFor(direction) is null)
                 OnGap(direction, sink);
+            else if (InflationFor(direction) is { Inflater: not null } inflation)
+                LoseInflation(inflation, direction, "bytes lost", sink); // the window went with them
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -100,6 +114,7 @@ public abstract class MailSessionParserBase : IMailSessionParser
             CloseAuth(sink); // an AUTH LOGIN cut short still names its user
             _clientTls?.End();
             _serverTls?.End();
+            EndInflation();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -114,6 +129,7 @@ public abstract class MailSessionParserBase : IMailSessionParser
         _serverTls?.End();
         _heldClient.Clear();
         _heldServer.Clear();
+        EndInflation();
         Reset();
     }
 
@@ -205,11 +221,99 @@ public abstract class MailSessionParserBase : IMailSessionParser
         ReplayHeldClient(sink);
     }
 
+    /// <summary>
+    /// Both sides compress from here (RFC 4978 §3: the server right after its OK, the client once it
+    /// has read it). Only DEFLATE is defined; another mechanism, or no budget for the inflaters,
+    /// leaves both directions unreadable.
+    /// </summary>
+    protected void CompressionStarted(bool deflate, IMailEventSink sink)
+    {
+        foreach (var direction in (ReadOnlySpan<Direction>)[Direction.ClientToServer, Direction.ServerToClient])
+        {
+            if (InflationFor(direction) is not null)
+                continue;
+            var inflation = new Inflation(null);
+            if (direction == Direction.ClientToServer)
+                _clientInflation = inflation;
+            else
+                _serverInflation = inflation;
+            if (!deflate)
+                sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.CompressionLost, "not DEFLATE"));
+            else if (!Budget.TryReserve(StreamInflater.ReservedBytes))
+                sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.CompressionLost, "over the buffer budget"));
+            else
+                inflation.Inflater = new StreamInflater();
+        }
+    }
+
+    /// <summary>Inflates and parses what arrived; a corrupt stream is lost for good (its window cannot be rebuilt).</summary>
+    private void Inflate(Direction direction, Inflation inflation, ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        if (inflation.Inflater is not { } inflater)
+            return;
+        inflater.Add(data);
+        _inflating = true;
+        try
+        {
+            while (inflation.Inflater is not null)
+            {
+                ReadOnlySpan<byte> plain;
+                try
+                {
+                    plain = inflater.Next();
+                }
+                catch (InvalidDataException)
+                {
+                    LoseInflation(inflation, direction, "corrupt DEFLATE data", sink);
+                    return;
+                }
+                if (plain.IsEmpty)
+                    return;
+                FeedCore(direction, plain, sink);
+            }
+        }
+        finally
+        {
+            _inflating = false;
+        }
+    }
+
+    private void LoseInflation(Inflation inflation, Direction direction, string why, IMailEventSink sink)
+    {
+        sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.CompressionLost, why));
+        ReleaseInflater(inflation);
+    }
+
+    private void ReleaseInflater(Inflation inflation)
+    {
+        if (inflation.Inflater is null)
+            return;
+        inflation.Inflater.Dispose();
+        inflation.Inflater = null;
+        Budget.Release(StreamInflater.ReservedBytes);
+    }
+
+    private Inflation? InflationFor(Direction direction) =>
+        direction == Direction.ClientToServer ? _clientInflation : _serverInflation;
+
+    private void EndInflation()
+    {
+        if (_clientInflation is not null)
+            ReleaseInflater(_clientInflation);
+        if (_serverInflation is not null)
+            ReleaseInflater(_serverInflation);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FeedCore(Direction direction, ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         while (!data.IsEmpty)
         {
+            if (!_inflating && InflationFor(direction) is { } inflation)
+            {
+                Inflate(direction, inflation, data, sink);
+                return;
+            }
             if (Divert(direction, ref data, sink))
                 continue;
             if (data.IsEmpty)

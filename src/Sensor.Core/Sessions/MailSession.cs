@@ -71,8 +71,17 @@ public sealed class MailSession
     public long StartTlsTicks { get; set; }
     public bool TlsNotStarted { get; set; }
 
-    /// <summary>A ServerHello was seen and no fatal alert crossed in the clear: the handshake went through.</summary>
+    /// <summary>
+    /// The handshake went through: a ServerHello, no fatal alert in the clear, and the records that
+    /// follow a finished handshake (TLS 1.3: the client's encrypted flight; older: both sides' ChangeCipherSpec).
+    /// </summary>
     public bool TlsEstablished { get; set; }
+
+    /// <summary>Which of the records that end a handshake were seen (<see cref="Protocols.TlsRecordEvent"/>).</summary>
+    public bool TlsClientChangeCipherSpec { get; set; }
+    public bool TlsServerChangeCipherSpec { get; set; }
+    public bool TlsClientEncrypted { get; set; }
+    public bool TlsServerHelloSeen { get; set; }
 
     /// <summary>
     /// The server's side spoke TLS after the upgrade (a ServerHello or an alert of its own), so a

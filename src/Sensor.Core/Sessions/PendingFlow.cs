@@ -7,7 +7,8 @@ namespace Sensor.Core.Sessions;
 /// A flow on a port that is not a mail port, waiting for its first line to say what it is.
 /// Holds at most <see cref="MaxProbeBytes"/> bytes of whoever spoke first: a greeting line is short.
 /// An SMTP client that speaks first (EHLO before the 220: Exim's PIPECONNECT, or a client that does
-/// not wait) is held with its line until the server's first line, which then decides.
+/// not wait) is held with its line until the server's first line, which then decides. A 220 greeting
+/// that does not say SMTP (it could be FTP's) is held until the client's first line, which then decides.
 /// </summary>
 internal sealed class PendingFlow
 {
@@ -25,6 +26,7 @@ internal sealed class PendingFlow
     private byte[] _answer = [];
     private int _answerLength;
     private bool? _clientHello;
+    private bool? _unnamedGreeting;
 
     public bool SawGap { get; set; }
 
@@ -33,7 +35,7 @@ internal sealed class PendingFlow
 
     public ReadOnlySpan<byte> Buffered => _buffer.AsSpan(0, _length);
 
-    /// <summary>The other side's first bytes, kept only when a client's hello came first.</summary>
+    /// <summary>The other side's first bytes, kept only when a client's hello came first or the greeting did not say SMTP.</summary>
     public ReadOnlySpan<byte> Answer => _answer.AsSpan(0, _answerLength);
 
     /// <summary>
@@ -48,13 +50,13 @@ internal sealed class PendingFlow
         {
             consumed = Take(ref _buffer, ref _length, data, ClientHelloFirst ? MaxEarlyClientBytes : MaxProbeBytes);
             if (!ClientHelloFirst)
-                return HasLine(Buffered) || _length == MaxProbeBytes;
+                return (HasLine(Buffered) && !WaitsForHello) || _length == MaxProbeBytes;
             // the hello may have just completed in this chunk: what follows it waits with it
             consumed += Take(ref _buffer, ref _length, data[consumed..], MaxEarlyClientBytes);
             return consumed < data.Length; // past the early cap: given up
 
         }
-        if (!ClientHelloFirst)
+        if (!ClientHelloFirst && !WaitsForHello)
         {
             consumed = 0;
             return true;
@@ -76,7 +78,9 @@ internal sealed class PendingFlow
             return MailProtocolDetector.ByServerGreeting(FirstLine(Answer)) == MailProtocol.Smtp ? MailProtocol.Smtp : null;
         }
         reversed = Speaker == Direction.ClientToServer;
-        var protocol = MailProtocolDetector.ByServerGreeting(FirstLine(Buffered));
+        var protocol = WaitsForHello
+            ? (MailProtocolDetector.IsSmtpHello(FirstLine(Answer)) ? MailProtocol.Smtp : null)
+            : MailProtocolDetector.ByServerGreeting(FirstLine(Buffered));
         return reversed && sawHandshake ? null : protocol;
     }
 
@@ -88,6 +92,17 @@ internal sealed class PendingFlow
             if (_clientHello is null && HasLine(Buffered))
                 _clientHello = Speaker == Direction.ClientToServer && MailProtocolDetector.IsSmtpHello(FirstLine(Buffered));
             return _clientHello == true;
+        }
+    }
+
+    /// <summary>The first speaker's line is a 220 greeting without "SMTP": the other side's first line decides. Known once that line is whole.</summary>
+    private bool WaitsForHello
+    {
+        get
+        {
+            if (_unnamedGreeting is null && HasLine(Buffered))
+                _unnamedGreeting = !ClientHelloFirst && MailProtocolDetector.IsUnnamedSmtpGreeting(FirstLine(Buffered));
+            return _unnamedGreeting == true;
         }
     }
 

@@ -1,4 +1,5 @@
 using Sensor.Core.Protocols;
+using Sensor.Core.Protocols.Tls;
 
 namespace Sensor.Core.Sessions;
 
@@ -30,6 +31,7 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
             case TlsServerHelloEvent hello: OnServerHello(hello); break;
             case TlsCertificateEvent certificate: Session.Certificate ??= certificate; break;
             case TlsAlertEvent alert: OnAlert(alert); break;
+            case TlsRecordEvent record: OnRecord(record); break;
             case AuthResultEvent result: OnAuthResult(result); break;
             case ProtocolAnomalyEvent anomaly: Session.AddAnomaly(anomaly.Name); break;
         }
@@ -103,13 +105,45 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
         Session.TlsEstablished = false;
     }
 
+    private const byte ChangeCipherSpec = 20, ApplicationData = 23;
+
+    private void OnRecord(TlsRecordEvent record)
+    {
+        bool client = record.Direction == Reassembly.Direction.ClientToServer;
+        if (record.ContentType == ChangeCipherSpec)
+        {
+            if (client)
+                Session.TlsClientChangeCipherSpec = true;
+            else
+                Session.TlsServerChangeCipherSpec = true;
+        }
+        else if (record.ContentType == ApplicationData && client && Session.TlsServerHelloSeen)
+            Session.TlsClientEncrypted = true; // early data (0-RTT) before the ServerHello proves nothing
+        UpdateEstablished();
+    }
+
+    /// <summary>
+    /// TLS 1.3 finishes when the client sends its encrypted flight (RFC 8446 §4.4.4, §5.2): a server
+    /// whose handshake fails after its ServerHello sends its alert encrypted, and only the client's
+    /// silence shows it. TLS ≤1.2 finishes with both sides' ChangeCipherSpec (RFC 5246 §7.1, §7.3).
+    /// </summary>
+    private void UpdateEstablished()
+    {
+        var s = Session;
+        bool finished = s.TlsVersion == TlsNames.Tls13
+            ? s.TlsClientEncrypted
+            : s.TlsClientChangeCipherSpec && s.TlsServerChangeCipherSpec;
+        s.TlsEstablished = s.TlsServerHelloSeen && !s.TlsAborted && finished;
+    }
+
     private const byte FatalAlertLevel = 2;
 
     private void OnServerHello(TlsServerHelloEvent hello)
     {
         Session.TlsServerAnswered = true;
-        Session.TlsEstablished = !Session.TlsAborted;
+        Session.TlsServerHelloSeen = true;
         Session.TlsVersion ??= hello.Version;
         Session.TlsCipher ??= hello.CipherName;
+        UpdateEstablished();
     }
 }

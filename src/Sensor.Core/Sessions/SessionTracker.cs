@@ -91,8 +91,8 @@ public sealed class SessionTracker(ISessionConsumer consumer, BufferBudget? budg
         if (pending.SawGap)
             tracked.Gap(speaker, 0);
         Feed(tracked, speaker, pending.Buffered, ticks);
-        if (!pending.Answer.IsEmpty) // the server's greeting after a client's early hello
-            Feed(tracked, Direction.ServerToClient, pending.Answer, ticks);
+        if (!pending.Answer.IsEmpty) // the greeting after a client's early hello, or the hello after a greeting that did not say SMTP
+            Feed(tracked, speaker == Direction.ClientToServer ? Direction.ServerToClient : Direction.ClientToServer, pending.Answer, ticks);
         Feed(tracked, direction, data[consumed..], ticks);
     }
 

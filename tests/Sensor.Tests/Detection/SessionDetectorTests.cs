@@ -224,7 +224,8 @@ public class SessionDetectorTests
         var (detector, knowledge) = Make();
         var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("STARTTLS"),
             new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "220", "go"),
-            new TlsServerHelloEvent("TLSv1.2", 0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"), new TlsAlertEvent(Direction.ServerToClient, 1, 112));
+            new TlsServerHelloEvent("TLSv1.2", 0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"), new TlsAlertEvent(Direction.ServerToClient, 1, 112),
+            ClientCcs, ServerCcs);
         Assert.True(session.TlsEstablished);
         Assert.Empty(JudgeAll(detector, knowledge, session));
     }
@@ -247,8 +248,39 @@ public class SessionDetectorTests
         var (detector, knowledge) = Make();
         var session = Build(MailProtocol.Smtp, "127.0.0.1:25", SmtpGreeting(), Ehlo("STARTTLS"),
             new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "220", "go"),
-            new TlsServerHelloEvent("TLSv1.0", 0x0005, "TLS_RSA_WITH_RC4_128_SHA"));
+            new TlsServerHelloEvent("TLSv1.0", 0x0005, "TLS_RSA_WITH_RC4_128_SHA"), ClientCcs, ServerCcs);
         Assert.Equal([("tls-weak", "tls1.0", null), ("tls-weak", "rc4", null)], JudgeAll(detector, knowledge, session));
+    }
+
+    private static readonly TlsRecordEvent ClientCcs = new(Direction.ClientToServer, 20), ServerCcs = new(Direction.ServerToClient, 20);
+
+    [Fact]
+    public void Tls12HandshakeEndsWithBothChangeCipherSpecs()
+    {
+        MailEvent[] upgrade = [SmtpGreeting(), Ehlo("STARTTLS"), new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "220", "go"),
+            new TlsServerHelloEvent("TLSv1.0", 0x0005, "TLS_RSA_WITH_RC4_128_SHA")];
+        Assert.False(Build(MailProtocol.Smtp, "127.0.0.1:25", [.. upgrade, ClientCcs]).TlsEstablished);
+        Assert.False(Build(MailProtocol.Smtp, "127.0.0.1:25", [.. upgrade, ServerCcs]).TlsEstablished);
+        var (detector, knowledge) = Make();
+        var unfinished = Build(MailProtocol.Smtp, "127.0.0.1:25", [.. upgrade, ClientCcs]);
+        Assert.Empty(JudgeAll(detector, knowledge, unfinished)); // a weak version never used, and the server answered with TLS: no finding
+    }
+
+    [Fact]
+    public void Tls13HandshakeEndsWithTheClientsEncryptedFlightNotTheServers()
+    {
+        MailEvent[] upgrade = [SmtpGreeting(), Ehlo("STARTTLS"), new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "220", "go"),
+            new TlsServerHelloEvent("TLSv1.3", 0x1302, "TLS_AES_256_GCM_SHA384"), ServerCcs, new TlsRecordEvent(Direction.ServerToClient, 23)];
+        var failed = Build(MailProtocol.Smtp, "127.0.0.1:2526", upgrade); // OpenSMTPD 6.8: encrypted internal_error, client silent
+        Assert.False(failed.TlsEstablished);
+        Assert.Equal("TLSv1.3", failed.TlsVersion);
+        Assert.True(failed.TlsServerAnswered);
+        var (detector, knowledge) = Make();
+        Assert.Empty(JudgeAll(detector, knowledge, failed));
+        Assert.True(Build(MailProtocol.Smtp, "127.0.0.1:2526", [.. upgrade, ClientCcs, new TlsRecordEvent(Direction.ClientToServer, 23)]).TlsEstablished);
+        // Early data (0-RTT) sent before the ServerHello is no sign of a finished handshake.
+        MailEvent[] early = [.. upgrade[..4], new TlsRecordEvent(Direction.ClientToServer, 23), .. upgrade[4..]];
+        Assert.False(Build(MailProtocol.Smtp, "127.0.0.1:2526", early).TlsEstablished);
     }
 
     [Fact]

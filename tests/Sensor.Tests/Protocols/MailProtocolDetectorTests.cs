@@ -37,6 +37,17 @@ public class MailProtocolDetectorTests
     public void Greetings(string greeting, MailProtocol? expected) =>
         Assert.Equal(expected, MailProtocolDetector.ByServerGreeting(Encoding.ASCII.GetBytes(greeting)));
 
+    [Theory]
+    [InlineData("220 submission.example.test Dovecot (Debian) ready.\r\n", true)]
+    [InlineData("220-[127.0.0.1] welcome\r\n", true)]
+    [InlineData("220 ProFTPD Server ready\r\n", true)] // FTP looks the same: the client's line decides
+    [InlineData("220 mx.example.org ESMTP Postfix\r\n", false)] // says SMTP: known at once
+    [InlineData("220 \r\n", false)]
+    [InlineData("220\r\n", false)]
+    [InlineData("250 ok\r\n", false)]
+    public void Greetings_that_do_not_say_smtp(string greeting, bool unnamed) =>
+        Assert.Equal(unnamed, MailProtocolDetector.IsUnnamedSmtpGreeting(Encoding.ASCII.GetBytes(greeting)));
+
     [Fact]
     public void Factory_makes_the_right_parser()
     {

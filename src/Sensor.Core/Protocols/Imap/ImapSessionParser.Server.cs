@@ -117,6 +117,12 @@ public sealed partial class ImapSessionParser
             StartTlsAnswered(status == "OK", status, text, sink);
             return;
         }
+        if (kind is Pending.Compress or Pending.CompressOther)
+        {
+            if (status == "OK")
+                CompressionStarted(kind == Pending.Compress, sink);
+            return;
+        }
         sink.Emit(new AuthResultEvent(status == "OK", status));
         if (kind == Pending.Authenticate)
             CloseAuth(sink);

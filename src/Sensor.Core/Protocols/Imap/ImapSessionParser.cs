@@ -5,7 +5,8 @@ using Sensor.Core.Reassembly;
 namespace Sensor.Core.Protocols.Imap;
 
 /// <summary>
-/// IMAP (RFC 3501, RFC 9051) with STARTTLS (RFC 2595), SASL-IR (RFC 4959) and LITERAL+ (RFC 7888).
+/// IMAP (RFC 3501, RFC 9051) with STARTTLS (RFC 2595), SASL-IR (RFC 4959), LITERAL+ (RFC 7888)
+/// and COMPRESS=DEFLATE (RFC 4978: both directions are inflated and read on).
 /// Tagged replies are matched by tag; literals are followed in both directions so their bytes are
 /// never read as commands or responses. Literals are buffered only for LOGIN and AUTHENTICATE
 /// (bounded by <see cref="MaxBufferedLiteralBytes"/>); all others are skipped by counting.
@@ -21,7 +22,7 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
     public const long DefaultMaxLiteralBytes = 1L << 32;
     private const int MaxPendingTags = 64;
 
-    private enum Pending : byte { StartTls, Login, Authenticate }
+    private enum Pending : byte { StartTls, Login, Authenticate, Compress, CompressOther }
 
     private sealed class Command(byte[] tag, string verb, bool keepArguments)
     {
@@ -86,7 +87,8 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
     {
         var tag = Ascii.NextToken(line, out var rest);
         var verb = Ascii.NextToken(rest, out var arguments);
-        bool keep = Ascii.EqualsIgnoreCase(verb, "LOGIN") || Ascii.EqualsIgnoreCase(verb, "AUTHENTICATE");
+        bool keep = Ascii.EqualsIgnoreCase(verb, "LOGIN") || Ascii.EqualsIgnoreCase(verb, "AUTHENTICATE")
+            || Ascii.EqualsIgnoreCase(verb, "COMPRESS");
         bool tracked = keep || Ascii.EqualsIgnoreCase(verb, "STARTTLS");
         if (!tracked && ImapSyntax.LiteralAtEnd(arguments, out _, out _, out _) == LiteralMarker.None)
             return false;
@@ -171,6 +173,10 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
             case "STARTTLS":
                 Track(command.Tag, Pending.StartTls);
                 StartTlsRequested(sink);
+                break;
+            case "COMPRESS": // RFC 4978 §3: COMPRESS mechanism; DEFLATE is the only one defined
+                bool deflate = command.Arguments is [{ } mechanism, ..] && Ascii.EqualsIgnoreCase(mechanism, "DEFLATE");
+                Track(command.Tag, deflate ? Pending.Compress : Pending.CompressOther);
                 break;
         }
     }

@@ -3,6 +3,8 @@ namespace Sensor.Core.Protocols.Tls;
 /// <summary>Protocol version names (RFC 8446 §4.2.1) and GREASE values (RFC 8701).</summary>
 public static class TlsNames
 {
+    public const string Tls13 = "TLSv1.3";
+
     public static string Version(ushort version) => version switch
     {
         0x0002 => "SSLv2",
@@ -10,7 +12,7 @@ public static class TlsNames
         0x0301 => "TLSv1.0",
         0x0302 => "TLSv1.1",
         0x0303 => "TLSv1.2",
-        0x0304 => "TLSv1.3",
+        0x0304 => Tls13,
         _ => $"0x{version:x4}",
     };
 

@@ -9,8 +9,10 @@ namespace Sensor.Core.Protocols.Tls;
 /// One direction of a TLS stream: the record layer (RFC 8446 §5.1, RFC 5246 §6.2) and the
 /// plaintext handshake messages reassembled across records and segments (bounded by
 /// <see cref="MaxHandshakeBytes"/>). It reads ClientHello, ServerHello, the TLS ≤1.2 Certificate
-/// and plaintext alerts, and stops for good at ChangeCipherSpec, application data, or a TLS 1.3
-/// ServerHello: everything after that is encrypted. Garbage is an anomaly, never an exception.
+/// and plaintext alerts, and stops reading contents at ChangeCipherSpec, application data, or a TLS 1.3
+/// ServerHello: everything after that is encrypted. It then only walks record headers up to the
+/// direction's first application-data record, reporting that one and the first ChangeCipherSpec
+/// (<see cref="TlsRecordEvent"/>): they tell whether the handshake finished. Garbage is an anomaly, never an exception.
 /// The record and handshake buffers are rented from <see cref="ArrayPool{T}.Shared"/> at the size the
 /// records need and returned as soon as the parser stops (or at <see cref="End"/>): a session
 /// holds them only for its few plaintext handshake records. Their bytes are reserved from a
@@ -22,7 +24,7 @@ public sealed class TlsStreamParser
     public const int MaxRecordBytes = 16384 + 2048;
     public const int DefaultMaxHandshakeBytes = 64 * 1024;
 
-    private const byte ChangeCipherSpec = 20, Alert = 21, Handshake = 22;
+    private const byte ChangeCipherSpec = 20, Alert = 21, Handshake = 22, ApplicationData = 23;
 
     private readonly Direction _direction;
     private readonly byte[] _header = new byte[5];
@@ -34,6 +36,10 @@ public sealed class TlsStreamParser
     private byte[] _handshake = [];
     private int _handshakeFill, _handshakeReserved;
     private bool _sawRecord;
+    // Contents are no longer read (encrypted from here): headers are walked and bodies skipped.
+    private bool _walking;
+    private bool _sawChangeCipherSpec;
+    private int _skipRemaining;
 
     public TlsStreamParser(Direction direction, int maxHandshakeBytes = DefaultMaxHandshakeBytes, BufferBudget? budget = null)
     {
@@ -55,13 +61,15 @@ public sealed class TlsStreamParser
     {
         while (!Stopped && !data.IsEmpty)
         {
-            if (_headerFill < _header.Length)
+            if (_walking)
+                Walk(ref data, sink);
+            else if (_headerFill < _header.Length)
                 FillHeader(ref data, sink);
             else
                 FillRecord(ref data, sink);
         }
-        if (Stopped)
-            End(); // here, not in Stop: spans over the buffers are live until the loop is out
+        if (Stopped || _walking)
+            ReleaseBuffers(); // here, not where the reading stops: spans over the buffers are live until the loop is out
     }
 
     /// <summary>Bytes were lost: record boundaries are unknown from here, so stop rather than guess.</summary>
@@ -77,6 +85,11 @@ public sealed class TlsStreamParser
     public void End()
     {
         Stopped = true;
+        ReleaseBuffers();
+    }
+
+    private void ReleaseBuffers()
+    {
         Return(ref _record, ref _recordReserved);
         Return(ref _handshake, ref _handshakeReserved);
         _recordFill = _handshakeFill = 0;
@@ -109,7 +122,9 @@ public sealed class TlsStreamParser
         }
         if (type is not (Alert or Handshake))
         {
-            Stopped = true; // ChangeCipherSpec, application data, heartbeat: encrypted from here (RFC 5246 §7.1)
+            // ChangeCipherSpec, application data, heartbeat: encrypted from here (RFC 5246 §7.1)
+            StartWalking(_recordLength);
+            OnWalkedHeader(sink);
             return;
         }
         if (_record.Length < _recordLength)
@@ -144,7 +159,7 @@ public sealed class TlsStreamParser
     {
         if (_recordLength != 2)
         {
-            Stopped = true;
+            StartWalking(0);
             return;
         }
         sink.Emit(new TlsAlertEvent(_direction, _record[0], _record[1]));
@@ -183,11 +198,66 @@ public sealed class TlsStreamParser
             if (pending.Length < length + 4)
                 break;
             if (_decoder.Decode(pending[0], pending.Slice(4, length), sink))
-                Stopped = true;
+            {
+                StartWalking(0); // TLS 1.3 ServerHello: whatever follows in this record is not read
+                return;
+            }
             offset += length + 4;
         }
         _handshake.AsSpan(offset, _handshakeFill - offset).CopyTo(_handshake);
         _handshakeFill -= offset;
+    }
+
+    /// <summary>
+    /// Contents are encrypted from here: only record headers are read, starting after
+    /// <paramref name="skip"/> more bytes (the body of the record just begun). Feed gives the buffers back.
+    /// </summary>
+    private void StartWalking(int skip)
+    {
+        _walking = true;
+        _skipRemaining = skip;
+        _headerFill = 0;
+    }
+
+    private void Walk(ref ReadOnlySpan<byte> data, IMailEventSink sink)
+    {
+        if (_skipRemaining > 0)
+        {
+            int skip = Math.Min(_skipRemaining, data.Length);
+            data = data[skip..];
+            _skipRemaining -= skip;
+            return;
+        }
+        int take = Math.Min(_header.Length - _headerFill, data.Length);
+        data[..take].CopyTo(_header.AsSpan(_headerFill));
+        _headerFill += take;
+        data = data[take..];
+        if (_headerFill < _header.Length)
+            return;
+        _headerFill = 0;
+        if (_header[1] != 3 || _header[0] is < ChangeCipherSpec or > 24)
+        {
+            Stopped = true; // record boundaries lost: nothing more can be told
+            return;
+        }
+        _skipRemaining = _header[3] << 8 | _header[4];
+        OnWalkedHeader(sink);
+    }
+
+    /// <summary>The first ChangeCipherSpec and the first application-data record of this direction are reported; after the latter nothing more is read.</summary>
+    private void OnWalkedHeader(IMailEventSink sink)
+    {
+        byte type = _header[0];
+        if (type == ChangeCipherSpec && !_sawChangeCipherSpec)
+        {
+            _sawChangeCipherSpec = true;
+            sink.Emit(new TlsRecordEvent(_direction, type));
+        }
+        else if (type == ApplicationData)
+        {
+            sink.Emit(new TlsRecordEvent(_direction, type));
+            Stopped = true;
+        }
     }
 
     private bool GrowHandshake(int needed)
