@@ -144,6 +144,26 @@ public class FlowLifecycleTests
     }
 
     [Fact]
+    public void ClosedAgainWithoutSyn_TheNewerCloseOutlivesTheOlderOnesExpiry()
+    {
+        // First close at about t0; the 4-tuple is picked up again mid-stream (no SYN) and closes again
+        // a minute later. When the first close's TIME-WAIT ends, the second close must still be remembered.
+        var s = new FlowScript().Handshake()
+            .ClientSends(1, "", TcpFlags.Fin | TcpFlags.Ack).ServerSends(1, "", TcpFlags.Fin | TcpFlags.Ack, ack: 1000 + 2)
+            .ClientSends(2, "", TcpFlags.Ack, ack: 5000 + 2);
+        s.Ticks += TimeSpan.FromMinutes(1).Ticks;
+        s.Send(FlowScript.Client, FlowScript.Server, 900_000_000, 7_000_000, TcpFlags.Ack | TcpFlags.Psh, "NOOP\r\n");
+        s.Send(FlowScript.Server, FlowScript.Client, 7_000_000, 900_000_006, TcpFlags.Fin | TcpFlags.Ack | TcpFlags.Psh, "250 ok\r\n");
+        s.Send(FlowScript.Client, FlowScript.Server, 900_000_006, 7_000_009, TcpFlags.Fin | TcpFlags.Ack, "");
+        Assert.Equal(2, s.Observer.Started.Count);
+        Assert.Equal(0, s.Table.Count);
+        s.Ticks += TimeSpan.FromSeconds(90).Ticks;   // past the first close's 2 minutes, within the second's
+        s.Send(FlowScript.Server, FlowScript.Client, 7_000_000, 900_000_006, TcpFlags.Fin | TcpFlags.Ack | TcpFlags.Psh, "250 ok\r\n");
+        Assert.Equal(2, s.Observer.Started.Count);   // a retransmission of the second flow, not a third flow
+        Assert.Equal(1, s.Table.Closed.Count);
+    }
+
+    [Fact]
     public void LateAckAfterClose_DoesNotStartAPhantomFlow()
     {
         var s = new FlowScript().Handshake()
