@@ -21,6 +21,8 @@ internal sealed class CaptureFileSource : IDisposable
     private const int PcapngPacketOverhead = 32;
 
     private readonly CaptureReaderDevice _device;
+    // The device's pcap_t, read directly by PcapFrameReader: this source reads and disposes the device on one thread.
+    private readonly IntPtr _pcap;
     private readonly bool _nanosecond;
     private PcapngMixedReader? _mixed;
 
@@ -30,6 +32,7 @@ internal sealed class CaptureFileSource : IDisposable
         Index = index;
         Format = format;
         _device = device;
+        _pcap = device.Handle.DangerousGetHandle();
         _nanosecond = device.TimestampResolution == TimestampResolution.Nanosecond;
         LinkType = (int)device.LinkType;
         CurrentLinkType = LinkType;
@@ -92,7 +95,7 @@ internal sealed class CaptureFileSource : IDisposable
         recordBytes = 0;
         if (_mixed is not null)
             return TryReadMixed(out frame, out recordBytes);
-        var status = PcapFrameReader.NextFromFile(_device, _nanosecond, out frame);
+        var status = PcapFrameReader.NextFromFile(_device, _pcap, _nanosecond, out frame);
         if (status == GetPacketStatus.PacketRead)
         {
             Count(frame.Data.Length, frame.OriginalLength, out recordBytes);
