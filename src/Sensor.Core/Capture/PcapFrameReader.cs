@@ -15,8 +15,8 @@ internal readonly ref struct CapturedFrame(long ticks, int originalLength, ReadO
 }
 
 /// <summary>
-/// The per-frame read, through SharpPcap's <see cref="PcapDevice.GetNextPacketPointers"/> (libpcap's
-/// pcap_next_ex): the header is read in place. SharpPcap's <see cref="PcapDevice.GetNextPacket"/>
+/// The per-frame read, through libpcap's pcap_next_ex (a file's directly on its pcap_t, a live device's
+/// through SharpPcap's <see cref="PcapDevice.GetNextPacketPointers"/>): the header is read in place. SharpPcap's <see cref="PcapDevice.GetNextPacket"/>
 /// builds a header object, a timeval and a DateTime and asks libpcap for the timestamp precision
 /// on every frame: about 300 ns and 64 bytes a packet, most of a replay's reading time
 /// (bench/README.md). The in-place read needs struct pcap_pkthdr's 64-bit Unix layout
