@@ -17,7 +17,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
     {
         var stopwatch = Stopwatch.StartNew();
         using var store = OpenStore();
-        var summary = new RunSummary();
+        // With JSON Lines no summary is printed: only the highest severity is needed (--fail-on).
+        var summary = settings.Json ? null : new RunSummary();
+        var severity = new SeverityWatermark();
         var evidence = settings.Options.EvidenceDirectory is { } dir ? new EvidencePlan(EvidenceDirectory.Prepare(dir)) : null;
         using var stdout = Console.OpenStandardOutput();
         using var json = settings.Json ? new JsonLinesWriter(stdout) : null;
@@ -25,7 +27,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
         var sinks = new List<IRecordSink>();
         if (evidence is not null)
             sinks.Add(evidence);
-        sinks.Add(summary);
+        sinks.Add(severity);
+        if (summary is not null)
+            sinks.Add(summary);
         if (jsonSink is not null)
             sinks.Add(jsonSink);
         if (store is not null)
@@ -51,9 +55,9 @@ public sealed class ReplayRunner(ReplaySettings settings)
         LogStats(pipeline, read);
         if (onTheFly is not null)
             Log.Information("cross-check probes on the fly from {Vantages}: {Stats}", string.Join(", ", onTheFly.Prober.Vantages), onTheFly.Prober.Stats);
-        if (!settings.Json)
+        if (summary is not null)
             SummaryPrinter.Print(AnsiConsole.Console, new ReplayReport(settings.Options.Files.Count, read.Packets, read.Bytes, stopwatch.Elapsed, summary, warnings));
-        return settings.FailOn is { } threshold && summary.HighestSeverity >= threshold ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
+        return settings.FailOn is { } threshold && severity.Highest >= threshold ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
     }
 
     private CaptureResult ReadCaptures(MailPipeline pipeline)

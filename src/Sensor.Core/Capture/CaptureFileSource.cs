@@ -7,8 +7,9 @@ using Sensor.Core.Decoding;
 namespace Sensor.Core.Capture;
 
 /// <summary>
-/// One pcap or pcapng file read through libpcap (SharpPcap's CaptureFileReaderDevice), which handles
-/// both byte orders, micro- and nanosecond classic pcap, and pcapng. Frames come out of
+/// One pcap or pcapng file read through libpcap (SharpPcap's CaptureHandleReaderDevice over a
+/// <see cref="StdioCaptureFile"/>, or its CaptureFileReaderDevice), which handles both byte orders,
+/// micro- and nanosecond classic pcap, and pcapng. Frames come out of
 /// <see cref="PcapFrameReader"/> as a span over libpcap's own buffer: nothing is copied or allocated.
 /// A pcapng file whose interfaces differ in link type, which libpcap refuses at the first frame of
 /// the second type, goes on from there through <see cref="PcapngMixedReader"/>.
@@ -19,16 +20,19 @@ internal sealed class CaptureFileSource : IDisposable
     // An Enhanced Packet Block without options: 28 bytes of header, the data padded to 4, 4 bytes of trailer.
     private const int PcapngPacketOverhead = 32;
 
-    private readonly CaptureFileReaderDevice _device;
+    private readonly CaptureReaderDevice _device;
+    // The device's pcap_t, read directly by PcapFrameReader: this source reads and disposes the device on one thread.
+    private readonly IntPtr _pcap;
     private readonly bool _nanosecond;
     private PcapngMixedReader? _mixed;
 
-    private CaptureFileSource(string path, int index, CaptureFormat format, CaptureFileReaderDevice device)
+    private CaptureFileSource(string path, int index, CaptureFormat format, CaptureReaderDevice device)
     {
         Path = path;
         Index = index;
         Format = format;
         _device = device;
+        _pcap = device.Handle.DangerousGetHandle();
         _nanosecond = device.TimestampResolution == TimestampResolution.Nanosecond;
         LinkType = (int)device.LinkType;
         CurrentLinkType = LinkType;
@@ -58,7 +62,7 @@ internal sealed class CaptureFileSource : IDisposable
     public static CaptureFileSource Open(string path, int index)
     {
         var format = CaptureFormatSniffer.Sniff(path);
-        var device = new CaptureFileReaderDevice(path);
+        var device = OpenDevice(path);
         try
         {
             // Nanosecond precision: libpcap scales microsecond files up, so no file loses digits.
@@ -67,6 +71,7 @@ internal sealed class CaptureFileSource : IDisposable
         catch (PcapException e)
         {
             device.Dispose();
+            (device as CaptureHandleReaderDevice)?.FileHandle.Dispose();
             string reason = e.Message.Replace("Unable to open offline adapter: ", "");
             throw new CaptureException(CaptureErrorKind.Unreadable, path, $"cannot read {path}: {reason}", e);
         }
@@ -80,6 +85,9 @@ internal sealed class CaptureFileSource : IDisposable
         return source;
     }
 
+    private static CaptureReaderDevice OpenDevice(string path) =>
+        StdioCaptureFile.IsAvailable ? StdioCaptureFile.OpenDevice(path) : new CaptureFileReaderDevice(path);
+
     /// <summary>Reads the next frame. False at the end of the file, whether clean or truncated.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryRead(out CapturedFrame frame, out long recordBytes)
@@ -87,7 +95,7 @@ internal sealed class CaptureFileSource : IDisposable
         recordBytes = 0;
         if (_mixed is not null)
             return TryReadMixed(out frame, out recordBytes);
-        var status = PcapFrameReader.NextFromFile(_device, _nanosecond, out frame);
+        var status = PcapFrameReader.NextFromFile(_device, _pcap, _nanosecond, out frame);
         if (status == GetPacketStatus.PacketRead)
         {
             Count(frame.Data.Length, frame.OriginalLength, out recordBytes);

@@ -10,7 +10,9 @@ public sealed partial class PacketDecoder
     /// the snap length; <paramref name="capturedShort"/> tells which, so a short header is reported as
     /// truncated by the capture rather than malformed by the sender.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // Inlined into the IP decoders: called, its two address arguments went through the stack and were
+    // read back wider than they were written (a store-forwarding stall per packet, seen with perf annotate).
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static DecodeResult DecodeTcp(long ticks, NetAddress source, NetAddress destination,
         ReadOnlySpan<byte> tcp, bool capturedShort, out TcpSegment segment)
     {

@@ -30,13 +30,22 @@ public sealed class RecordMapper(SecretRedactor redactor)
         TlsCertSubject = session.Certificate?.Subject,
         TlsCertIssuer = session.Certificate?.Issuer,
         TlsCertNotAfter = session.Certificate is { } cert ? Rfc3339.Format(cert.NotAfter) : null,
-        Auth = [.. session.Credentials.Select(c => new AuthRecord { Mechanism = c.Credential.Mechanism, User = c.Credential.User, Accepted = c.Accepted })],
+        Auth = AuthRecords(session.Credentials),
         Messages = session.Messages,
         BytesClient = session.BytesClient,
         BytesServer = session.BytesServer,
         MidStream = session.MidStream,
         Anomalies = new List<string>(session.Anomalies),
     };
+
+    /// <summary>A list of the exact size, made without an enumerator or a delegate (this runs for every session).</summary>
+    private static List<AuthRecord> AuthRecords(List<ObservedCredential> credentials)
+    {
+        var records = new List<AuthRecord>(credentials.Count);
+        foreach (var c in credentials)
+            records.Add(new AuthRecord { Mechanism = c.Credential.Mechanism, User = c.Credential.User, Accepted = c.Accepted });
+        return records;
+    }
 
     public FindingRecord ToRecord(Finding finding)
     {

@@ -12,11 +12,13 @@ public static class Rfc3339
     public static string Format(long utcTicks) =>
         string.Create(Length, new DateTime(utcTicks, DateTimeKind.Utc), static (text, time) =>
         {
-            Digits(text[..4], time.Year);
+            // One calendar computation for all three (each of Year, Month and Day makes its own).
+            var (year, month, day) = time;
+            Digits(text[..4], year);
             text[4] = '-';
-            Digits(text[5..7], time.Month);
+            Digits(text[5..7], month);
             text[7] = '-';
-            Digits(text[8..10], time.Day);
+            Digits(text[8..10], day);
             text[10] = 'T';
             Digits(text[11..13], time.Hour);
             text[13] = ':';

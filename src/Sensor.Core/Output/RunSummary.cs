@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Sensor.Core.Detection;
 using Sensor.Core.Sessions;
 
@@ -19,7 +20,6 @@ public sealed class RunSummary : IRecordSink
     public List<FindingRecord> Findings { get; } = [];
     public List<VerdictRecord> Verdicts { get; } = [];
     public int FindingCount { get; private set; }
-    public Severity? HighestSeverity { get; private set; }
 
     public void OnSession(MailSession session, SessionRecord record)
     {
@@ -32,8 +32,6 @@ public sealed class RunSummary : IRecordSink
         FindingCount++;
         Increment(FindingsByKind, finding.Variant is null ? finding.Kind : $"{finding.Kind}/{finding.Variant}");
         Increment(FindingsByServer, ServerLabel(record.Server, record.ServerName));
-        if (HighestSeverity is null || finding.Severity > HighestSeverity)
-            HighestSeverity = finding.Severity;
         if (Findings.Count < MaxKeptFindings)
             Findings.Add(record);
     }
@@ -46,10 +44,11 @@ public sealed class RunSummary : IRecordSink
 
     private static string ServerLabel(string server, string? name) => name is null ? server : $"{server} ({name})";
 
+    /// <summary>One lookup while the bound is not reached (this runs for every session and finding).</summary>
     private static void Increment(Dictionary<string, int> counts, string key)
     {
-        if (!counts.ContainsKey(key) && counts.Count >= MaxServersCounted)
+        if (counts.Count >= MaxServersCounted && !counts.ContainsKey(key))
             key = OtherServers;
-        counts[key] = counts.GetValueOrDefault(key) + 1;
+        CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _)++;
     }
 }

@@ -59,7 +59,8 @@ internal sealed class ClosedFlows
     /// <summary>Removes the entry a queue item stands for, unless the flow was remembered again since (or forgotten).</summary>
     private void Drop((FlowKey Key, long Ticks) entry)
     {
-        if (_closed.TryGetValue(entry.Key, out var closed) && closed.Ticks == entry.Ticks)
-            _closed.Remove(entry.Key);
+        // One lookup in the usual case; an entry remembered again since goes back (rare: a 4-tuple closed twice within 2 minutes).
+        if (_closed.Remove(entry.Key, out var closed) && closed.Ticks != entry.Ticks)
+            _closed.Add(entry.Key, closed);
     }
 }

@@ -173,4 +173,46 @@ public class CaptureReaderTests
         var truncation = Assert.Single(result.Truncations);
         Assert.Equal(1, truncation.PacketsRead);
     }
+
+    /// <summary>Frames of every size from 1 to 1,600 bytes, about three stdio buffers of them: records straddle each refill.</summary>
+    private static TestFrame[] FramesPastTheStdioBuffer()
+    {
+        var frames = new List<TestFrame>();
+        for (int total = 0, i = 0; total < 3 * StdioCaptureFile.BufferBytes; i++)
+        {
+            int length = 1 + i * 37 % 1600;
+            frames.Add(new TestFrame(T0 + 10L * i, Enumerable.Range(i, length).Select(b => (byte)b).ToArray()));
+            total += 16 + length;
+        }
+        return [.. frames];
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FilesLargerThanTheStdioBuffer_ReadWhole(bool pcapng)
+    {
+        var frames = FramesPastTheStdioBuffer();
+        using var file = pcapng ? new TempFile(Pcapng(LinkType.Ethernet, frames), ".pcapng") : new TempFile(Classic(LinkType.Ethernet, frames));
+        var (result, packets) = Read(file.Path);
+        Assert.Equal(frames.Length, packets.Count);
+        Assert.Equal(frames.Select(f => f.Ticks), packets.Select(p => p.Ticks));
+        Assert.Equal(frames.Select(f => f.Data), packets.Select(p => p.Data));
+        Assert.Empty(result.Truncations);
+    }
+
+    [Fact]
+    public void TruncationPastTheFirstStdioBuffer_KeepsTheExactOffset()
+    {
+        var frames = FramesPastTheStdioBuffer();
+        var whole = Classic(LinkType.Ethernet, frames);
+        int keep = frames.Length - 3;
+        long cut = 24 + frames.Take(keep).Sum(f => 16L + f.Data.Length);
+        using var file = new TempFile(whole[..(int)(cut + 7)]);
+        var (result, packets) = Read(file.Path);
+        Assert.Equal(keep, packets.Count);
+        var note = Assert.Single(result.Truncations);
+        Assert.Equal(cut, note.ByteOffset);
+        Assert.Equal(keep, note.PacketsRead);
+    }
 }

@@ -130,6 +130,13 @@ public class ReplayCommandTests
     }
 
     [Fact]
+    public void FailOnHighWithJsonLines_ExitsOneOnlyWhenSuchAFindingIsMade()
+    {
+        Assert.Equal(1, Run("replay", BundledCapture("smtp-auth-login-cleartext.pcap"), "--no-db", "--json", "--fail-on", "high").ExitCode);
+        Assert.Equal(0, Run("replay", BundledCapture("smtp-starttls-clean.pcap"), "--no-db", "--json", "--fail-on", "high").ExitCode);
+    }
+
+    [Fact]
     public void EvidencePcapsHoldOnlyThatSessionAndAreOwnerOnly()
     {
         var dir = Path.Combine(TempDir(), "evidence");

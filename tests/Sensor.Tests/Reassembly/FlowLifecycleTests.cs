@@ -144,6 +144,26 @@ public class FlowLifecycleTests
     }
 
     [Fact]
+    public void ClosedAgainWithoutSyn_TheNewerCloseOutlivesTheOlderOnesExpiry()
+    {
+        // First close at about t0; the 4-tuple is picked up again mid-stream (no SYN) and closes again
+        // a minute later. When the first close's TIME-WAIT ends, the second close must still be remembered.
+        var s = new FlowScript().Handshake()
+            .ClientSends(1, "", TcpFlags.Fin | TcpFlags.Ack).ServerSends(1, "", TcpFlags.Fin | TcpFlags.Ack, ack: 1000 + 2)
+            .ClientSends(2, "", TcpFlags.Ack, ack: 5000 + 2);
+        s.Ticks += TimeSpan.FromMinutes(1).Ticks;
+        s.Send(FlowScript.Client, FlowScript.Server, 900_000_000, 7_000_000, TcpFlags.Ack | TcpFlags.Psh, "NOOP\r\n");
+        s.Send(FlowScript.Server, FlowScript.Client, 7_000_000, 900_000_006, TcpFlags.Fin | TcpFlags.Ack | TcpFlags.Psh, "250 ok\r\n");
+        s.Send(FlowScript.Client, FlowScript.Server, 900_000_006, 7_000_009, TcpFlags.Fin | TcpFlags.Ack, "");
+        Assert.Equal(2, s.Observer.Started.Count);
+        Assert.Equal(0, s.Table.Count);
+        s.Ticks += TimeSpan.FromSeconds(90).Ticks;   // past the first close's 2 minutes, within the second's
+        s.Send(FlowScript.Server, FlowScript.Client, 7_000_000, 900_000_006, TcpFlags.Fin | TcpFlags.Ack | TcpFlags.Psh, "250 ok\r\n");
+        Assert.Equal(2, s.Observer.Started.Count);   // a retransmission of the second flow, not a third flow
+        Assert.Equal(1, s.Table.Closed.Count);
+    }
+
+    [Fact]
     public void LateAckAfterClose_DoesNotStartAPhantomFlow()
     {
         var s = new FlowScript().Handshake()
@@ -190,6 +210,36 @@ public class FlowLifecycleTests
         Assert.Equal(FlowKey.From(a, b), FlowKey.From(b, a));
         Assert.Equal(FlowKey.From(a, b).GetHashCode(), FlowKey.From(b, a).GetHashCode());
         Assert.NotEqual(FlowKey.From(a, b), FlowKey.From(a, Endpoint.Parse("198.51.100.25:26")));
+    }
+
+    [Theory]
+    [InlineData("192.0.2.1:1025", "198.51.100.25:25", "192.0.2.1:1025 <-> 198.51.100.25:25")]
+    [InlineData("198.51.100.25:25", "192.0.2.1:1025", "192.0.2.1:1025 <-> 198.51.100.25:25")]
+    [InlineData("[2001:db8::2]:25", "[2001:db8::1]:40000", "[2001:db8::1]:40000 <-> [2001:db8::2]:25")]
+    [InlineData("[::102:304]:25", "1.2.3.4:25", "1.2.3.4:25 <-> [::1.2.3.4]:25")]
+    public void FlowKey_KeepsBothEndpoints_LowerFirst(string a, string b, string expected) =>
+        Assert.Equal(expected, FlowKey.From(Endpoint.Parse(a), Endpoint.Parse(b)).ToString());
+
+    [Theory]
+    // the same address as IPv4 and as IPv6 (its value fits 32 bits either way)
+    [InlineData("1.2.3.4:25", "5.6.7.8:1025", "[::102:304]:25", "5.6.7.8:1025")]
+    // ports swapped between the two addresses
+    [InlineData("192.0.2.1:25", "192.0.2.2:1025", "192.0.2.1:1025", "192.0.2.2:25")]
+    // IPv6 addresses that differ only in their upper 64 bits
+    [InlineData("[2001:db8::1]:25", "[2001:db8::2]:1025", "[2001:db9::1]:25", "[2001:db8::2]:1025")]
+    public void FlowKey_TellsApartTuplesThatShareMostBits(string a1, string b1, string a2, string b2) =>
+        Assert.NotEqual(FlowKey.From(Endpoint.Parse(a1), Endpoint.Parse(b1)), FlowKey.From(Endpoint.Parse(a2), Endpoint.Parse(b2)));
+
+    [Fact]
+    public void FlowKey_HashesEveryBitOfAnIpv6Address()
+    {
+        // Halves of 2001:db8:: and ::1 whose 64-bit words fold (xor of their 32-bit halves) to the same
+        // values: a hash of folded words would give these one bucket whatever the seed. The seeded hash
+        // gives them equal codes only by a 1 in 2^32 chance.
+        var server = Endpoint.Parse("[2001:db8::25]:25");
+        var folded = Endpoint.Parse("[1:1::]:40000");
+        var other = Endpoint.Parse("[0:0:1:1::]:40000");
+        Assert.NotEqual(FlowKey.From(folded, server).GetHashCode(), FlowKey.From(other, server).GetHashCode());
     }
 }
 
