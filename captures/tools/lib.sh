@@ -56,18 +56,7 @@ proxy_stop() {
 
 # The mailbox and user settings of a second Dovecot instance (the users of setup-servers.sh), for
 # the make-*.sh scripts that start one with a config of their own.
-DOVECOT_USERS_CONF='mail_location = mbox:~/mail:INBOX=/var/mail/sensor-test/%n.mbox
-mail_privileged_group = mail
-first_valid_uid = 8
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u /etc/dovecot/sensor-users
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%u /etc/dovecot/sensor-users
-}
-'
+DOVECOT_USERS_CONF=$(cat "$TOOLS/dovecot-users.conf")
 
 cleanup() {
   [ -n "${TCPDUMP_PID:-}" ] && kill -INT "$TCPDUMP_PID" 2>/dev/null || true

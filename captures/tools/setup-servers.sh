@@ -43,7 +43,8 @@ bob:{PLAIN}hunter2:8:8::/var/mail/sensor-test/bob::
 carol:{PLAIN}pa"ss\word:8:8::/var/mail/sensor-test/carol::
 USERS
 chmod 644 /etc/dovecot/sensor-users
-cat > /etc/dovecot/dovecot.conf <<'CONF'
+{
+cat <<'CONF'
 # Sensor capture test server (written by captures/tools/setup-servers.sh)
 protocols = imap pop3
 listen = 127.0.0.1, ::1
@@ -55,17 +56,9 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login cram-md5 digest-md5 apop
 auth_verbose = yes
 log_path = /var/log/dovecot-sensor.log
-mail_location = mbox:~/mail:INBOX=/var/mail/sensor-test/%n.mbox
-mail_privileged_group = mail
-first_valid_uid = 8
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u /etc/dovecot/sensor-users
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%u /etc/dovecot/sensor-users
-}
+CONF
+cat "$HERE/dovecot-users.conf"
+cat <<'CONF'
 service imap-login {
   inet_listener imap {
     port = 143
@@ -94,6 +87,7 @@ service auth {
 }
 pop3_uidl_format = %08Xu%08Xv
 CONF
+} > /etc/dovecot/dovecot.conf
 
 # ---- postfix ---------------------------------------------------------------
 cat > /etc/postfix/main.cf <<'CONF'
