@@ -8,8 +8,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${1:-/work/bench-data/sensor-aot}
 if ! command -v clang > /dev/null || ! command -v ld.lld > /dev/null || [[ ! -e /usr/include/zlib.h ]]; then
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang lld zlib1g-dev >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq clang lld zlib1g-dev >&2
 fi
 dotnet publish "$ROOT/src/Sensor.Cli/Sensor.Cli.csproj" -c Release -r linux-x64 -p:PublishAot=true -o "$DIR" -v q -nologo >&2
 echo "$DIR/sensor"
