@@ -25,6 +25,7 @@ public static class Program
         ["rules"] = FileTargets.Rules,
         ["eff"] = FileTargets.EffPolicy,
         ["autoconfig"] = FileTargets.Autoconfig,
+        ["certnames"] = CertificateTargets.Names,
     };
 
     public static int Main(string[] args)

@@ -60,26 +60,48 @@ public static class CertificateNames
         }
     }
 
+    private static readonly UTF32Encoding Utf32BigEndian = new(bigEndian: true, byteOrderMark: false, throwOnInvalidCharacters: true);
+
     private static string ValueText(AsnReader attribute)
     {
         var tag = attribute.PeekTag();
-        if (tag.TagClass == TagClass.Universal && IsString((UniversalTagNumber)tag.TagValue))
+        if (tag.TagClass == TagClass.Universal)
         {
             try
             {
-                return attribute.ReadCharacterString((UniversalTagNumber)tag.TagValue);
+                switch ((UniversalTagNumber)tag.TagValue)
+                {
+                    case UniversalTagNumber.UTF8String or UniversalTagNumber.PrintableString or UniversalTagNumber.IA5String or UniversalTagNumber.T61String
+                        or UniversalTagNumber.BMPString or UniversalTagNumber.VisibleString or UniversalTagNumber.NumericString:
+                        return attribute.ReadCharacterString((UniversalTagNumber)tag.TagValue);
+                    case UniversalTagNumber.UniversalString when !tag.IsConstructed && Ucs4Text(attribute.PeekEncodedValue().Span) is { } text:
+                        attribute.ReadEncodedValue();
+                        return text;
+                }
             }
             catch (AsnContentException)
             {
                 // an undecodable string keys by its bytes, below
             }
         }
-        return "#" + Convert.ToHexStringLower(attribute.ReadEncodedValue().Span);
+        return Bytes(attribute);
     }
 
-    private static bool IsString(UniversalTagNumber tag) => tag is UniversalTagNumber.UTF8String or UniversalTagNumber.PrintableString
-        or UniversalTagNumber.IA5String or UniversalTagNumber.T61String or UniversalTagNumber.BMPString or UniversalTagNumber.UniversalString
-        or UniversalTagNumber.VisibleString or UniversalTagNumber.NumericString;
+    private static string Bytes(AsnReader attribute) => "#" + Convert.ToHexStringLower(attribute.ReadEncodedValue().Span);
+
+    /// <summary>A primitive UniversalString's UCS-4 text, which AsnReader cannot decode itself; null when it is not whole characters.</summary>
+    private static string? Ucs4Text(ReadOnlySpan<byte> encoded)
+    {
+        AsnDecoder.ReadEncodedValue(encoded, AsnEncodingRules.BER, out var offset, out var length, out _);
+        try
+        {
+            return Utf32BigEndian.GetString(encoded.Slice(offset, length));
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
 
     private static void AppendCanonical(StringBuilder key, string value)
     {

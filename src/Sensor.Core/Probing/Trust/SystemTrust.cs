@@ -99,11 +99,26 @@ public sealed class SystemTrust(TrustSources sources)
                 continue;
             foreach (var found in index.WithSubject(issuer))
             {
-                (found.SelfIssued ? anchors : intermediates).Add(X509CertificateLoader.LoadCertificate(found.Der));
+                if (Load(found.Der) is not { } certificate)
+                    continue;
+                (found.SelfIssued ? anchors : intermediates).Add(certificate);
                 if (!found.SelfIssued)
                     wanted.Enqueue(found.IssuerName);
             }
         }
         return (anchors, intermediates);
+    }
+
+    /// <summary>A store certificate .NET cannot load is left out, as .NET leaves it out of its own store.</summary>
+    private static X509Certificate2? Load(byte[] der)
+    {
+        try
+        {
+            return X509CertificateLoader.LoadCertificate(der);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Text;
 using System.Security.Cryptography.X509Certificates;
 using Sensor.Core.Probing.Trust;
 
@@ -43,6 +44,29 @@ public class CertificateNamesTests
         Assert.Equal(leaf.IssuerName.RawData, issuer.ToArray());
         Assert.Equal(leaf.SubjectName.RawData, subject.ToArray());
         Assert.Equal("2.5.4.3=sensor test intermediate/+", CertificateNames.Key(issuer));
+    }
+
+    [Fact]
+    public void UniversalStringIsReadAsUcs4AndKeysAsTheSameNameInUtf8()
+    {
+        // found by fuzzing (fuzz/README.md, certnames): AsnReader cannot read a UniversalString itself, and threw
+        static byte[] CommonName(byte[] ucs4)
+        {
+            var writer = new AsnWriter(AsnEncodingRules.DER);
+            using (writer.PushSequence())
+            using (writer.PushSetOf())
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier("2.5.4.3");
+                writer.WriteEncodedValue([0x1c, (byte)ucs4.Length, .. ucs4]); // UniversalString: AsnWriter will not write one
+            }
+            return writer.Encode();
+        }
+        var builder = new X500DistinguishedNameBuilder();
+        builder.AddCommonName("sensor test root");
+        Assert.Equal(CertificateNames.Key(builder.Build().RawData), CertificateNames.Key(CommonName(new UTF32Encoding(true, false).GetBytes("Sensor Test Root"))));
+        // not whole UCS-4 characters: keyed by its bytes
+        Assert.Equal("2.5.4.3=#1c03000041/+", CertificateNames.Key(CommonName([0x00, 0x00, 0x41])));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Sensor.Core.Probing.Trust;
 
@@ -120,6 +121,24 @@ public class SystemTrustTests(TrustChainFixture f) : IClassFixture<TrustChainFix
         Assert.Equal(first.RawData, found.Der);
         Assert.True(found.SelfIssued);
         Assert.Equal(inBundle, index.Count); // the hash link's certificate is the bundle's: kept once
+    }
+
+    [Fact]
+    public void AStoreCertificateDotNetCannotLoadIsLeftOutNotThrown()
+    {
+        // the names read, but the key info is tagged as a SET: OpenSSL's d2i refuses the certificate
+        using var root = C.Load(C.RootPem);
+        var broken = root.RawData.ToArray();
+        var (_, subject) = CertificateNames.IssuerAndSubject(broken)!.Value;
+        var keyInfo = root.RawData.AsSpan().IndexOf(subject.Span) + subject.Length;
+        Assert.Equal(0x30, broken[keyInfo]);
+        broken[keyInfo] = 0x31;
+        Assert.ThrowsAny<CryptographicException>(() => X509CertificateLoader.LoadCertificate(broken));
+        var pem = C.File("broken-root.pem");
+        File.WriteAllText(pem, PemEncoding.WriteString("CERTIFICATE", broken) + "\n");
+        Assert.Equal(new TrustVerdict(false, "unable to get local issuer certificate"), Evaluate(new TrustSources(pem, [])));
+        File.AppendAllText(pem, File.ReadAllText(C.RootPem));
+        Assert.Equal(new TrustVerdict(true, null), Evaluate(new TrustSources(pem, [])));
     }
 
     [Fact]
