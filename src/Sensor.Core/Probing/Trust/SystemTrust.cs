@@ -54,6 +54,11 @@ public sealed class SystemTrust(TrustSources sources)
             var reason = chain.ChainStatus.Select(s => s.StatusInformation.Trim()).FirstOrDefault(s => s.Length > 0);
             return new TrustVerdict(false, reason ?? "the chain does not validate");
         }
+        catch (CryptographicException e)
+        {
+            // a certificate OpenSSL cannot build a chain from is a result, not the end of the probe
+            return new TrustVerdict(false, $"the chain could not be built: {e.Message}");
+        }
         finally
         {
             foreach (var element in chain.ChainElements)
