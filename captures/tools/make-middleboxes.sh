@@ -1,0 +1,110 @@
+#!/bin/bash
+# Captures through real proxy software from Debian's packages (not our striptls_proxy.py):
+# stunnel4 (see below) and nginx's mail proxy (nginx-light + libnginx-mod-mail) in front of the loopback Dovecot (143, 110)
+# and Postfix (25). nginx answers with its OWN greeting and capability list, authenticates the
+# client itself (auth_http, answered here by nginx's own http block), then logs in upstream in
+# plaintext. With "starttls off" its capability list has no STARTTLS although Dovecot/Postfix behind
+# it offer one: what a client sees through such a box. Both legs are captured (nginx listens on
+# 127.0.0.4:111xx; the upstream leg is nginx -> 127.0.0.1:143/110/25), only while one client runs,
+# so the captures hold no other helper's traffic on those ports (checked by the SYN list printed).
+source "$(dirname "$0")/lib.sh"
+cd /tmp
+need=()
+for pkg in nginx-light libnginx-mod-mail; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+if ((${#need[@]})); then apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"; fi
+WORK=$(mktemp -d); chmod 755 "$WORK"
+NGINX_PID=
+trap '[ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null; sleep 0.3; rm -rf "$WORK"; cleanup' EXIT
+CURL=(curl -sS -o /dev/null)
+
+# auth_http: every login is accepted and sent to the loopback test server of its protocol.
+cat > "$WORK/nginx.conf" <<CONF
+load_module /usr/lib/nginx/modules/ngx_mail_module.so;
+daemon off;
+master_process off;
+pid $WORK/nginx.pid;
+error_log $WORK/error.log info;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $WORK; proxy_temp_path $WORK; fastcgi_temp_path $WORK; uwsgi_temp_path $WORK; scgi_temp_path $WORK;
+  server {
+    listen 127.0.0.4:18080;
+    location /imap { add_header Auth-Status OK; add_header Auth-Server 127.0.0.1; add_header Auth-Port 143; return 204; }
+    location /pop3 { add_header Auth-Status OK; add_header Auth-Server 127.0.0.1; add_header Auth-Port 110; return 204; }
+    location /smtp { add_header Auth-Status OK; add_header Auth-Server 127.0.0.1; add_header Auth-Port 25; return 204; }
+  }
+}
+mail {
+  server_name proxy.example.test;
+  ssl_certificate /etc/sensor-test/mail.pem;
+  ssl_certificate_key /etc/sensor-test/mail.key;
+  server { listen 127.0.0.4:11143; protocol imap; starttls off; auth_http 127.0.0.4:18080/imap; }
+  server { listen 127.0.0.4:11144; protocol imap; starttls on;  auth_http 127.0.0.4:18080/imap; }
+  server { listen 127.0.0.4:11110; protocol pop3; starttls off; auth_http 127.0.0.4:18080/pop3; }
+  server { listen 127.0.0.4:11025; protocol smtp; starttls off; xclient off; smtp_auth login plain; auth_http 127.0.0.4:18080/smtp; }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -p "$WORK" &
+NGINX_PID=$!
+for i in $(seq 1 50); do ss -ltn | grep -q "127.0.0.4:11025 " && break; sleep 0.1; done
+
+# starttls off: curl --ssl (opportunistic) sees no STARTTLS from nginx and sends AUTHENTICATE PLAIN
+# in the clear; nginx then sends LOGIN to Dovecot (which offered STARTTLS in its greeting) in the clear.
+cap_start imap-nginx-starttls-off 'tcp port 11143 or tcp port 143'
+"${CURL[@]}" --ssl imap://127.0.0.4:11143/ -u "$BOB:$BOB_PW"
+cap_stop
+
+# starttls on: the client leg is a clean STARTTLS session (nginx's own certificate and TLS);
+# the upstream leg is still LOGIN in the clear.
+cap_start imap-nginx-starttls-on 'tcp port 11144 or tcp port 143'
+"${CURL[@]}" --ssl-reqd -k imap://127.0.0.4:11144/ -u "$BOB:$BOB_PW"
+cap_stop
+
+# POP3, starttls off: nginx's CAPA has no STLS; USER/PASS in the clear on both legs.
+cap_start pop3-nginx-starttls-off 'tcp port 11110 or tcp port 110'
+"${CURL[@]}" --ssl pop3://127.0.0.4:11110/ -u "$BOB:$BOB_PW"
+cap_stop
+
+# SMTP, starttls off: nginx's EHLO reply has no STARTTLS; swaks --tls-optional sends AUTH PLAIN and
+# the message in the clear; nginx relays the message to Postfix on 25 (EHLO, no STARTTLS, no AUTH).
+cap_start smtp-nginx-starttls-off 'tcp port 11025 or tcp port 25'
+swaks --server 127.0.0.4:11025 --tls-optional --auth PLAIN --auth-user "$ALICE" --auth-password "$ALICE_PW" "${SWAKS_COMMON[@]}" >/dev/null
+cap_stop
+kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=
+
+# ------------------------------------------------------------------------------------ stunnel4
+# stunnel 5.68 (stunnel4): a client-mode service with "protocol = smtp" takes plaintext SMTP on
+# 127.0.0.4:11026 and does EHLO + STARTTLS itself towards Postfix on 25; a server-mode service wraps
+# the plaintext Dovecot IMAP on 143 in implicit TLS on 127.0.0.4:993.
+dpkg -s stunnel4 >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends stunnel4
+cat > "$WORK/stunnel.conf" <<CONF
+foreground = yes
+pid =
+[smtp-starttls-upstream]
+client = yes
+accept = 127.0.0.4:11026
+connect = 127.0.0.1:25
+protocol = smtp
+[imaps]
+accept = 127.0.0.4:993
+connect = 127.0.0.1:143
+cert = /etc/sensor-test/mail.pem
+key = /etc/sensor-test/mail.key
+CONF
+stunnel "$WORK/stunnel.conf" >"$WORK/stunnel.log" 2>&1 &
+NGINX_PID=$!   # the one proxy process the EXIT trap stops
+for i in $(seq 1 50); do ss -ltn | grep -q "127.0.0.4:993 " && break; sleep 0.1; done
+
+# Client leg: Postfix's own banner passed through, then the EHLO reply Postfix gives inside TLS (no
+# STARTTLS, AUTH listed): swaks --tls-optional sends AUTH PLAIN and a message in the clear to the box;
+# the upstream leg is a clean STARTTLS session from stunnel.
+cap_start smtp-stunnel-starttls-upstream 'tcp port 11026 or tcp port 25'
+swaks --server 127.0.0.4:11026 --tls-optional --auth PLAIN --auth-user "$ALICE" --auth-password "$ALICE_PW" "${SWAKS_COMMON[@]}" >/dev/null
+cap_stop
+
+# Implicit TLS (imaps) on port 993 of another address, LOGIN inside it; stunnel's upstream leg carries the
+# LOGIN to Dovecot in the clear.
+cap_start imap-stunnel-implicit-tls 'tcp port 993 or tcp port 143'
+"${CURL[@]}" -k imaps://127.0.0.4:993/ -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN
+cap_stop
