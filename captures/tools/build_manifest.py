@@ -360,6 +360,11 @@ SPEC = [
      "Implicit TLS (TLSv1.3) on the client leg, nothing visible; stunnel's upstream leg carries the AUTHENTICATE PLAIN to Dovecot in the clear.",
      [dict(imap(993, offered=False, tls="TLSv1.3")), imap(143, auth=[("PLAIN", BOB)])],
      [cred(1, "imap-authenticate-plain", BOB)]),
+    ("smtp-postscreen.pcap", "tools/make-middleboxes.sh: swaks twice in the clear, then swaks --tls, to Postfix 3.7 postscreen (pre-greet and deep protocol tests) on 127.0.0.1:11027 of a second Postfix instance",
+     "postscreen's '220-screen.example.test' pre-greeting line, then '220 ', its own EHLO reply (STARTTLS, no PIPELINING) and '450 4.3.2 Service currently unavailable' at RCPT; the second connection is handed to smtpd (single-line greeting) and sends its message in the clear; the third is a clean STARTTLS session.",
+     [dict(smtp(11027), server_name="screen.example.test"), dict(smtp(11027, messages=1), server_name="screen.example.test"),
+      dict(smtp(11027, **CLEAN_TLS13), server_name="screen.example.test")],
+     [MAIL(1)]),
     # ------------------------------------------------------------------ other
     ("no-mail.pcap", "tools/make-formats.sh: python3 -m http.server 8080 on 127.0.0.1 and curl http://127.0.0.1:8080/index.html",
      "One HTTP transfer and nothing else.", [], []),

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Captures through real proxy software from Debian's packages (not our striptls_proxy.py):
-# stunnel4 (see below) and nginx's mail proxy (nginx-light + libnginx-mod-mail) in front of the loopback Dovecot (143, 110)
+# stunnel4 and Postfix's postscreen (see below), and nginx's mail proxy (nginx-light + libnginx-mod-mail) in front of the loopback Dovecot (143, 110)
 # and Postfix (25). nginx answers with its OWN greeting and capability list, authenticates the
 # client itself (auth_http, answered here by nginx's own http block), then logs in upstream in
 # plaintext. With "starttls off" its capability list has no STARTTLS although Dovecot/Postfix behind
@@ -107,4 +107,42 @@ cap_stop
 # LOGIN to Dovecot in the clear.
 cap_start imap-stunnel-implicit-tls 'tcp port 993 or tcp port 143'
 "${CURL[@]}" -k imaps://127.0.0.4:993/ -u "$BOB:$BOB_PW" --login-options AUTH=PLAIN
+cap_stop
+kill "$NGINX_PID"; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=
+
+# ------------------------------------------------------------------------------------ postscreen
+# Postfix's postscreen in front of smtpd, in a second Postfix instance of its own (main.cf of the
+# test Postfix, own queue/data directories, banner host screen.example.test) on 127.0.0.1:11027
+# (Postfix only binds addresses an interface has). Pre-greet test (a "220-" line, 2 s wait, then
+# "220 "), and the deep protocol tests: postscreen answers EHLO itself (no PIPELINING) and, once
+# the client got past RCPT, says 450 4.3.2; the next connection goes to the real smtpd.
+PF=$WORK/postfix
+mkdir -p "$PF/conf" "$PF/spool" "$PF/data"; chown postfix "$PF/data"
+cp /etc/postfix/main.cf "$PF/conf/"
+postconf -c "$PF/conf" -e "queue_directory=$PF/spool" "data_directory=$PF/data" inet_interfaces=127.0.0.1 \
+  inet_protocols=ipv4 myhostname=screen.example.test syslog_name=postfix-screen "maillog_file=$PF/maillog" \
+  "maillog_file_prefixes=$PF" smtpd_sasl_auth_enable=no postscreen_access_list= postscreen_greet_action=enforce \
+  postscreen_greet_wait=2s postscreen_pipelining_enable=yes postscreen_non_smtp_command_enable=yes \
+  postscreen_bare_newline_enable=yes postscreen_tls_security_level=may "postscreen_cache_map=btree:$PF/data/postscreen_cache"
+{ echo "127.0.0.1:11027 inet n - n - 1 postscreen"
+  echo "smtpd pass - - n - - smtpd"
+  echo "tlsproxy unix - - n - 0 tlsproxy"
+  echo "dnsblog unix - - n - 0 dnsblog"
+  for s in "pickup unix n - n 60 1" "cleanup unix n - n - 0" "qmgr unix n - n 300 1" "tlsmgr unix - - n 1000? 1" \
+           "rewrite unix - - n - - trivial-rewrite" "bounce unix - - n - 0" "defer unix - - n - 0 bounce" \
+           "trace unix - - n - 0 bounce" "verify unix - - n - 1" "flush unix n - n 1000? 0" "proxymap unix - - n - -" \
+           "smtp unix - - n - -" "showq unix n - n - -" "error unix - - n - -" "retry unix - - n - - error" \
+           "discard unix - - n - -" "anvil unix - - n - 1" "scache unix - - n - 1" "postlog unix-dgram n - n - 1 postlogd"; do
+    set -- $s; [ $# -eq 7 ] && echo "$s $1" || echo "$s"
+  done; } > "$PF/conf/master.cf"
+postfix -c "$PF/conf" start >/dev/null
+trap 'postfix -c "$PF/conf" stop >/dev/null 2>&1; sleep 0.5; rm -rf "$WORK"; cleanup' EXIT
+for i in $(seq 1 50); do ss -ltn | grep -q "127.0.0.1:11027 " && break; sleep 0.1; done
+
+# 1) swaks in the clear: pre-greeting, postscreen's own EHLO reply (STARTTLS listed), 450 at RCPT;
+# 2) the same again, now handed to smtpd: the message in the clear; 3) swaks --tls: clean STARTTLS.
+cap_start smtp-postscreen 'tcp port 11027'
+swaks --server 127.0.0.1:11027 "${SWAKS_COMMON[@]}" >/dev/null 2>&1 || true
+swaks --server 127.0.0.1:11027 "${SWAKS_COMMON[@]}" >/dev/null
+swaks --server 127.0.0.1:11027 --tls "${SWAKS_COMMON[@]}" >/dev/null
 cap_stop
