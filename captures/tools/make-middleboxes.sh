@@ -1,6 +1,6 @@
 #!/bin/bash
 # Captures through real proxy software from Debian's packages (not our striptls_proxy.py):
-# stunnel4 and Postfix's postscreen (see below), and nginx's mail proxy (nginx-light + libnginx-mod-mail) in front of the loopback Dovecot (143, 110)
+# stunnel4, Postfix's postscreen and perdition (see below), and nginx's mail proxy (nginx-light + libnginx-mod-mail) in front of the loopback Dovecot (143, 110)
 # and Postfix (25). nginx answers with its OWN greeting and capability list, authenticates the
 # client itself (auth_http, answered here by nginx's own http block), then logs in upstream in
 # plaintext. With "starttls off" its capability list has no STARTTLS although Dovecot/Postfix behind
@@ -145,4 +145,34 @@ cap_start smtp-postscreen 'tcp port 11027'
 swaks --server 127.0.0.1:11027 "${SWAKS_COMMON[@]}" >/dev/null 2>&1 || true
 swaks --server 127.0.0.1:11027 "${SWAKS_COMMON[@]}" >/dev/null
 swaks --server 127.0.0.1:11027 --tls "${SWAKS_COMMON[@]}" >/dev/null
+cap_stop
+postfix -c "$PF/conf" stop >/dev/null 2>&1 || true
+
+# ------------------------------------------------------------------------------------ perdition
+# perdition 2.2 (IMAP4 proxy; every user to 127.0.0.1:143, no map library): greets with its own
+# "* OK [CAPABILITY IMAP4 IMAP4REV1 ...] perdition ready on 127.0.0.4 ..." and logs in upstream itself.
+dpkg -s perdition >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends perdition
+perdition_start() {  # perdition_start PORT SSL_MODE
+  perdition.imap4 -P IMAP4 -b 127.0.0.4 -l "$1" -s 127.0.0.1 -p 143 --no_daemon --pid_file "" -M "" \
+    --ssl_mode "$2" --ssl_cert_file /etc/sensor-test/mail.pem --ssl_key_file /etc/sensor-test/mail.key \
+    --ssl_no_cert_verify --ssl_no_cn_verify >"$WORK/perdition.log" 2>&1 &
+  for i in $(seq 1 50); do ss -ltn | grep -q "127.0.0.4:$1 " && break; sleep 0.1; done
+  # perdition forks its listener even with --no_daemon: stop that process, found by its port.
+  NGINX_PID=$(ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+}
+trap '[ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null; sleep 0.3; rm -rf "$WORK"; cleanup' EXIT
+
+# tls_listen: STARTTLS offered to the client (curl --ssl-reqd: TLS 1.3 after a HelloRetryRequest,
+# perdition asks for a client certificate); perdition's LOGIN to Dovecot in the clear.
+perdition_start 12143 tls_listen
+cap_start imap-perdition-starttls 'tcp port 12143 or tcp port 143'
+"${CURL[@]}" --ssl-reqd -k imap://127.0.0.4:12143/ -u "$BOB:$BOB_PW"
+cap_stop
+kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=
+
+# tls_outgoing: perdition does STARTTLS towards Dovecot and lists no STARTTLS to its client;
+# curl --ssl (opportunistic) sends LOGIN in the clear to the box.
+perdition_start 12144 tls_outgoing
+cap_start imap-perdition-tls-outgoing 'tcp port 12144 or tcp port 143'
+"${CURL[@]}" --ssl imap://127.0.0.4:12144/ -u "$BOB:$BOB_PW"
 cap_stop
