@@ -146,6 +146,25 @@ swaks --server 127.0.0.1:11027 "${SWAKS_COMMON[@]}" >/dev/null 2>&1 || true
 swaks --server 127.0.0.1:11027 "${SWAKS_COMMON[@]}" >/dev/null
 swaks --server 127.0.0.1:11027 --tls "${SWAKS_COMMON[@]}" >/dev/null
 cap_stop
+
+# A client (from 127.0.0.5, which postscreen has not seen) that sends EHLO before the greeting:
+# postscreen sends only the "220-" line, then the EHLO reply; MAIL+RCPT sent without PIPELINING
+# get "250" and "550 5.5.1 Protocol error".
+cap_start smtp-postscreen-pregreet 'tcp port 11027'
+"$PY" - <<'PY'
+import socket, time
+s = socket.create_connection(("127.0.0.1", 11027), source_address=("127.0.0.5", 0))
+s.settimeout(1)
+def send(data, wait):
+    s.sendall(data); time.sleep(wait)
+    try:
+        while s.recv(4096): pass
+    except OSError: pass
+send(b"EHLO early.example.test\r\n", 3)
+send(b"MAIL FROM:<alice@example.test>\r\nRCPT TO:<bob@example.test>\r\n", 1)
+send(b"QUIT\r\n", 0.5)
+PY
+cap_stop
 postfix -c "$PF/conf" stop >/dev/null 2>&1 || true
 
 # ------------------------------------------------------------------------------------ perdition
