@@ -3,6 +3,8 @@ namespace Sensor.Core.Protocols;
 /// <summary>The closed set of <see cref="ProtocolAnomalyEvent"/> names the parsers raise (stable kebab-case).</summary>
 public static class AnomalyNames
 {
+    /// <summary>An SMTP multi-line reply ended by a line with another code (RFC 5321 §4.2.1: one code on every line): the open reply was cut short there.</summary>
+    public const string UnterminatedReply = "unterminated-reply";
     /// <summary>A line crossed its cap and was discarded up to the next LF.</summary>
     public const string LineTooLong = "line-too-long";
     /// <summary>Bytes were lost (or the session was picked up mid-stream); parsing resumed at a line start.</summary>

@@ -352,4 +352,44 @@ public class SmtpSessionParserTests
 
         Assert.Equal("GreetingEvent { Banner = 220-mx1.example.com ESMTP, ServerName = mx1.example.com }", Assert.Single(events));
     }
+    /// <summary>Postfix 3.7 postscreen, bytes of captures/smtp-postscreen-pregreet.pcap: the client talked first, so the "220 " line never came.</summary>
+    [Fact]
+    public void Greeting_cut_short_by_postscreen_ends_at_the_next_code()
+    {
+        var t = new Transcript().C("EHLO early.example.test\r\n")
+            .S("220-screen.example.test ESMTP Postfix (Debian/GNU)\r\n")
+            .S("250-screen.example.test\r\n250-SIZE 20480000\r\n250-VRFY\r\n250-ETRN\r\n250-STARTTLS\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n")
+            .C("MAIL FROM:<alice@example.test>\r\nRCPT TO:<bob@example.test>\r\n").S("250 2.1.0 Ok\r\n").S("550 5.5.1 Protocol error\r\n")
+            .C("QUIT\r\n").S("221 2.0.0 Bye\r\n");
+
+        var events = TranscriptFeeder.EverySplit(Smtp, t);
+
+        Assert.Equal(
+        [
+            "HeloEvent { Verb = EHLO, ClientName = early.example.test }",
+            "ProtocolAnomalyEvent { Direction = ServerToClient, Name = unterminated-reply, Detail = 220- reply without its last line }",
+            "GreetingEvent { Banner = 220-screen.example.test ESMTP Postfix (Debian/GNU), ServerName = screen.example.test }",
+            "Capabilities Ehlo: SIZE 20480000 | VRFY | ETRN | STARTTLS | ENHANCEDSTATUSCODES | 8BITMIME | DSN | SMTPUTF8 | CHUNKING",
+            "MailTransactionEvent { }",
+        ], events);
+    }
+
+    [Fact]
+    public void Reply_lines_of_one_code_stay_one_reply_and_a_lone_stray_code_is_no_greeting()
+    {
+        var whole = new Transcript().S("220-mx1.example.com ESMTP\r\n220-second line\r\n220 no spam please\r\n")
+            .C("EHLO c.example.net\r\n").S("250-mx1.example.com\r\n250 STARTTLS\r\n");
+        var cut = new Transcript().S("220-mx1.example.com ESMTP\r\n554 5.7.1 go away\r\n");
+
+        var events = TranscriptFeeder.EverySplit(Smtp, whole);
+        var cutEvents = TranscriptFeeder.EverySplit(Smtp, cut);
+
+        Assert.DoesNotContain(events, e => e.Contains("unterminated-reply", StringComparison.Ordinal));
+        Assert.Contains("Capabilities Ehlo: STARTTLS", events);
+        Assert.Equal(
+        [
+            "ProtocolAnomalyEvent { Direction = ServerToClient, Name = unterminated-reply, Detail = 220- reply without its last line }",
+            "GreetingEvent { Banner = 220-mx1.example.com ESMTP, ServerName = mx1.example.com }",
+        ], cutEvents);
+    }
 }

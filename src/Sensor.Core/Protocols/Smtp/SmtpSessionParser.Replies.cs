@@ -15,14 +15,36 @@ public sealed partial class SmtpSessionParser
             sink.Emit(new ProtocolAnomalyEvent(Direction.ServerToClient, AnomalyNames.MalformedReply, WireText.Escape(line)));
             return;
         }
+        if (_openReplyCode != 0 && reply.Code != _openReplyCode)
+            EndCutShortReply(sink);
         if (_pending.Count == 0)
             return; // unsolicited (e.g. 421 on timeout): nothing to match
         var command = _pending.Peek();
         if (command is SmtpCommand.Greeting or SmtpCommand.Ehlo or SmtpCommand.StartTls)
             _reply.Add(line, reply, isGreeting: command == SmtpCommand.Greeting);
         if (reply.More)
+        {
+            _openReplyCode = reply.Code;
             return;
+        }
+        _openReplyCode = 0;
         OnReply(command, reply.Code, reply.Text, sink);
+        _reply.Clear();
+    }
+
+    /// <summary>
+    /// RFC 5321 §4.2.1: every line of a multi-line reply has the same code, so a line with another
+    /// code means the open reply was cut short and this line starts the next one. Postfix's
+    /// postscreen does that: a client that talks before the greeting is over never gets the final
+    /// "220 " line, only the "220-" one and then the reply to its EHLO.
+    /// </summary>
+    private void EndCutShortReply(IMailEventSink sink)
+    {
+        int code = _openReplyCode;
+        _openReplyCode = 0;
+        sink.Emit(new ProtocolAnomalyEvent(Direction.ServerToClient, AnomalyNames.UnterminatedReply, $"{Code(code)}- reply without its last line"));
+        if (_pending.Count > 0)
+            OnReply(_pending.Peek(), code, [], sink);
         _reply.Clear();
     }
 
@@ -91,6 +113,7 @@ public sealed partial class SmtpSessionParser
         {
             _serverLines.Gap();
             _reply.Clear();
+            _openReplyCode = 0;
             _pending.DropHead(SmtpCommand.Greeting); // picked up mid-stream or the greeting was lost
             sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.GapResync, "server"));
             return;
@@ -124,6 +147,7 @@ public sealed partial class SmtpSessionParser
         _clientLines.Gap();
         _serverLines.Gap();
         _reply.Clear();
+        _openReplyCode = 0;
         _pending.Clear();
         _mode = ClientMode.Commands;
         _dataAccepted = false;

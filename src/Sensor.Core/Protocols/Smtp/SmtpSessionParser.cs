@@ -24,6 +24,7 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
     private long _bdatRemaining, _bdatBytes;
     private bool _bdatLast, _dataAccepted;
     private int _recipients;
+    private int _openReplyCode; // code of a multi-line reply whose last line has not come yet, else 0
 
     public SmtpSessionParser(bool implicitTls = false, int maxLineBytes = LineFramer.DefaultMaxLineBytes, int maxPendingCommands = DefaultMaxPendingCommands,
         BufferBudget? budget = null)
