@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Sensor.Core.Probing.Trust;
 
 namespace Sensor.Core.Probing;
 
@@ -32,8 +33,7 @@ internal static class TlsProbe
             RemoteCertificateValidationCallback = (_, cert, chain, _) =>
             {
                 certificate = cert is null ? null : new X509Certificate2(cert);
-                // SslStream puts the certificates the server sent (beyond the leaf) into ExtraStore
-                sent = chain is null ? [] : [.. chain.ChainPolicy.ExtraStore.Where(c => certificate is null || !c.RawData.AsSpan().SequenceEqual(certificate.RawData)).Select(c => new X509Certificate2(c))];
+                sent = certificate is null ? [] : SystemTrust.SentAfter(certificate, chain);
                 return true;
             },
         };

@@ -105,19 +105,17 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
         Session.TlsEstablished = false;
     }
 
-    private const byte ChangeCipherSpec = 20, ApplicationData = 23;
-
     private void OnRecord(TlsRecordEvent record)
     {
         bool client = record.Direction == Reassembly.Direction.ClientToServer;
-        if (record.ContentType == ChangeCipherSpec)
+        if (record.ContentType == TlsContentType.ChangeCipherSpec)
         {
             if (client)
                 Session.TlsClientChangeCipherSpec = true;
             else
                 Session.TlsServerChangeCipherSpec = true;
         }
-        else if (record.ContentType == ApplicationData && client && Session.TlsServerHelloSeen)
+        else if (record.ContentType == TlsContentType.ApplicationData && client && Session.TlsServerHelloSeen)
             Session.TlsClientEncrypted = true; // early data (0-RTT) before the ServerHello proves nothing
         UpdateEstablished();
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Sensor.Core.Protocols.Tls;
 
 namespace Sensor.Core.Probing.Enumeration;
 
@@ -54,8 +55,8 @@ public static class ClientHelloBuilder
         var handshake = new List<byte>(body.Count + 4) { 1 }; // client_hello
         U24(handshake, body.Count);
         handshake.AddRange(body);
-        // record: handshake(22), version (TLS 1.0 for 1.0 and later hellos, as browsers send; SSLv3 for SSLv3), length
-        var record = new List<byte>(handshake.Count + 5) { 22 };
+        // record: handshake, version (TLS 1.0 for 1.0 and later hellos, as browsers send; SSLv3 for SSLv3), length
+        var record = new List<byte>(handshake.Count + 5) { TlsContentType.Handshake };
         U16(record, spec.LegacyVersion == Ssl3 ? Ssl3 : Tls10);
         U16(record, handshake.Count);
         record.AddRange(handshake);

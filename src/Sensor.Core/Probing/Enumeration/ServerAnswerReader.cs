@@ -32,7 +32,7 @@ public static class ServerAnswerReader
     /// <summary>Most bytes read before a ServerHello must have been seen (it is the first message; certificates come after).</summary>
     public const int MaxBytes = 64 * 1024;
 
-    private const byte Handshake = 22, AlertType = 21, ServerHelloType = 2;
+    private const byte ServerHelloType = 2;
 
     public static HelloAnswer Read(ReadOnlySpan<byte> data)
     {
@@ -45,7 +45,7 @@ public static class ServerAnswerReader
             var header = data.Slice(offset, 5);
             byte type = header[0];
             int length = header[3] << 8 | header[4];
-            if (type is not (Handshake or AlertType) || header[1] != 3)
+            if (type is not (TlsContentType.Handshake or TlsContentType.Alert) || header[1] != 3)
                 return Garbage($"not a TLS record: starts with {Hex(data.Slice(offset, Math.Min(8, data.Length - offset)))}{Text(data[offset..])}");
             if (length > MaxRecordLength)
                 return Garbage($"a TLS record of {length} bytes, above the {MaxRecordLength}-byte limit");
@@ -55,7 +55,7 @@ public static class ServerAnswerReader
                 return Incomplete(data.Length);
             var payload = data.Slice(offset + 5, length);
             offset += 5 + length;
-            if (type == AlertType)
+            if (type == TlsContentType.Alert)
             {
                 if (handshake.Count > 0 || payload.Length < 2)
                     return Garbage("a malformed alert");

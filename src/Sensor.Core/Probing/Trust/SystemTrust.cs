@@ -86,9 +86,23 @@ public sealed class SystemTrust(TrustSources sources)
         if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0)
             return null;
         using var leaf = new X509Certificate2(certificate);
-        var sent = chain?.ChainPolicy.ExtraStore.Where(c => !c.RawData.AsSpan().SequenceEqual(leaf.RawData)).ToList() ?? [];
+        var sent = SentAfter(leaf, chain);
         var verdict = Evaluate(leaf, sent);
+        foreach (var c in sent)
+            c.Dispose();
         return verdict.Trusted ? null : $"the certificate is not trusted: {verdict.Error}";
+    }
+
+    /// <summary>
+    /// Copies of the certificates the server sent after its leaf, which SslStream puts into the
+    /// ExtraStore of the chain it hands a validation callback (the chain is gone after the callback).
+    /// </summary>
+    public static List<X509Certificate2> SentAfter(X509Certificate leaf, X509Chain? chain)
+    {
+        if (chain is null)
+            return [];
+        var leafDer = leaf.GetRawCertData();
+        return [.. chain.ChainPolicy.ExtraStore.Where(c => !c.RawData.AsSpan().SequenceEqual(leafDer)).Select(c => new X509Certificate2(c))];
     }
 
     /// <summary>The store's certificates the issuers of <paramref name="presented"/> lead to, following store intermediates up to <see cref="MaxDepth"/> steps.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using Sensor.Core.Protocols.Text;
 using Sensor.Core.Reassembly;
+using static Sensor.Core.Protocols.Tls.TlsContentType;
 
 namespace Sensor.Core.Protocols.Tls;
 
@@ -24,7 +25,6 @@ public sealed class TlsStreamParser
     public const int MaxRecordBytes = 16384 + 2048;
     public const int DefaultMaxHandshakeBytes = 64 * 1024;
 
-    private const byte ChangeCipherSpec = 20, Alert = 21, Handshake = 22, ApplicationData = 23;
 
     private readonly Direction _direction;
     private readonly byte[] _header = new byte[5];
