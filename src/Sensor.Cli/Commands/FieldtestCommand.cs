@@ -182,7 +182,7 @@ public static class FieldtestCommand
         Console.WriteLine();
         if (report.NothingCompared)
             Console.WriteLine(FieldVerdict.NoComparison + ".");
-        Console.WriteLine($"Tested from '{report.Vantage}' at {Rfc3339.Format(report.TimeUtc)}; grades and DANE/MTA-STS notes are in the report.");
+        Console.WriteLine($"Tested from '{report.Vantage}' at {Rfc3339.Format(report.TimeUtc)}; grades are in the report; `sensor probe` checks DANE and MTA-STS.");
         if (reportPath is not null)
             Console.WriteLine($"Report: {reportPath}");
     }

@@ -33,7 +33,7 @@ public static class Verdicts
     public const string Inconclusive = "inconclusive";
 }
 
-/// <summary>Where probe results for a server come from (the store; later, agents asked on the fly).</summary>
+/// <summary>Where stored probe results for a server come from (agents asked on the fly go through the cross-check queue).</summary>
 public interface IProbeHistory
 {
     /// <summary>Probe records filed under this endpoint ("ip:port"), or under this host name for this protocol.</summary>

@@ -17,7 +17,7 @@ public sealed record FleetSettings(NatsOpts Bus, string SensorName, string Outbo
 /// <summary>
 /// Sends a sensor's records to JetStream without ever making capture wait for the bus.
 /// <see cref="Enqueue"/> only queues in memory; one background loop moves the queue into the on-disk
-/// <see cref="FleetOutbox"/> and publishes from it oldest first, one record at a time, each with its
+/// <see cref="FleetOutbox"/> and publishes from it oldest first, in ordered batches, each record with its
 /// Nats-Msg-Id, removing a record only once JetStream acknowledged it. While the bus is away the loop
 /// retries with a growing pause (up to 30 s), and the outbox (capped) keeps what waits.
 /// </summary>

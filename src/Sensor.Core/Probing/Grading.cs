@@ -24,7 +24,7 @@ public sealed record Grade(int Score, string Letter, int ProtocolScore, int KeyE
 /// AES-128 → 80, AES-256/ChaCha20 → 100); key exchange unchanged (the negotiated one: group and
 /// curve sizes are not enumerated), except that accepting anonymous suites makes the weakest key
 /// exchange anonymous DH (0), so the key-exchange score is the average of 0 and the negotiated one:
-/// the guide's weakest-and-strongest rule, as issue 3 asks, rather than a cap of its own.</item>
+/// the guide's weakest-and-strongest rule rather than a cap of its own.</item>
 /// </list>
 /// The guide's cap for an untrusted chain is NOT applied: for
 /// mail an unverified certificate is normal (a sending MTA does not check it unless DANE or MTA-STS

@@ -69,7 +69,7 @@ public sealed class NetnsLab : IDisposable
 }
 
 /// <summary>
-/// The interference test of issue 3, in network namespaces: "here" reaches 10.77.0.1:25 through a
+/// The interference test, in network namespaces: "here" reaches 10.77.0.1:25 through a
 /// path that strips STARTTLS, the agent reaches the same address directly; the cross-check must say
 /// interference-on-path. With the stripping in front of the server instead (its own firewall), both
 /// see no STARTTLS: server-lacks-tls. With no proxy anywhere: no verdict at all.

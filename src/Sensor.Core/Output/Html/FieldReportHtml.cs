@@ -44,7 +44,7 @@ public static class FieldReportHtml
         foreach (var target in report.Targets)
             Target(html, target);
         html.Append("<footer><p>Grades: 0\u2013100 and a letter from the negotiated TLS protocol, key exchange and cipher (30/30/40, as SSL Labs rates them); ")
-            .Append("DANE and MTA-STS, which a sending mail server really checks, are not shown in this report yet (sensor probe records them). ")
+            .Append("DANE and MTA-STS, which a sending mail server really checks, are not part of this report: `sensor probe` checks them. ")
             .Append("\u201cElsewhere\u201d is the latest result from each other vantage point that was imported into this sensor.</p>")
             .Append("<p>Made by sensor ").Append(HtmlText.Encode(report.Version)).Append(". This file holds no passwords and loads nothing from the network.</p></footer>\n");
         return HtmlPage.End(html);
