@@ -11,6 +11,7 @@ namespace Sensor.Tests.Agents;
 /// <see cref="UnboundServer"/>, named as the request's resolver), and the agent's target policy held
 /// to the MTA-STS policy host and the resolver as well as to the mail servers.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class AgentDnsTests(AgentFixture agents, UnboundServer dns) : IClassFixture<AgentFixture>, IClassFixture<UnboundServer>
 {
     [Fact]

@@ -61,6 +61,7 @@ public sealed class AgentFixture : IAsyncLifetime
     }
 }
 
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class AgentTests(AgentFixture fixture) : IClassFixture<AgentFixture>
 {
     private static ProbeRecord[] Records(SensorRun run) =>

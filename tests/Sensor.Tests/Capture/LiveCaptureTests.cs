@@ -6,6 +6,7 @@ using Sensor.Core.Decoding;
 
 namespace Sensor.Tests.Capture;
 
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class LiveCaptureTests
 {
     [Fact]

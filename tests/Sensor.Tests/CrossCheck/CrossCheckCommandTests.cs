@@ -6,6 +6,7 @@ using static Sensor.Tests.Cli.SensorProcess;
 namespace Sensor.Tests.CrossCheck;
 
 /// <summary>`sensor replay --crosscheck` on the real binary: usage errors, and an agent that is not there.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class CrossCheckCommandTests
 {
     private static VerdictRecord[] Verdicts(Sensor.Tests.Cli.SensorRun run) =>

@@ -17,6 +17,7 @@ namespace Sensor.Tests.CrossCheck;
 /// here and through the in-process agent "lab" while capture goes on; the verdict is reported while
 /// capture still runs (the engine looks every 5 s) and not again at SIGINT.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class LiveCrossCheckTests(AgentFixture agents) : IClassFixture<AgentFixture>
 {
     private const string ProxyAddress = "127.0.0.42";

@@ -74,6 +74,7 @@ public sealed class NetnsLab : IDisposable
 /// interference-on-path. With the stripping in front of the server instead (its own firewall), both
 /// see no STARTTLS: server-lacks-tls. With no proxy anywhere: no verdict at all.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class NetnsInterferenceTests
 {
     private const string Server = "10.77.0.1:25";

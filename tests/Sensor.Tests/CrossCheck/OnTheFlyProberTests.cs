@@ -21,6 +21,7 @@ public sealed class MovableClock(DateTime utc) : TimeProvider
 /// and a real nats-server with no agent behind the name asked. The clock is the test's, so the
 /// TTL is exact; the probe counts come from the prober's own statistics.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class OnTheFlyProberTests
 {
     private static readonly DateTime Start = new(2026, 11, 29, 12, 0, 0, DateTimeKind.Utc);

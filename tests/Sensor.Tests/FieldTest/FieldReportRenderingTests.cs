@@ -3,6 +3,7 @@ using Sensor.Core.Output.Html;
 namespace Sensor.Tests.FieldTest;
 
 /// <summary>The HTML report rendered by headless chromium, checked for what a person would see.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class FieldReportRenderingTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Sensor.Tests.FieldTest;
 /// strip mode on 127.0.0.5:P, "abroad" through a pass-through proxy on 127.0.0.6:P (the same port:
 /// the clean path). The abroad result is a real `sensor probe --json` run, brought in by `sensor import`.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class FieldtestCommandTests
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Sensor.Tests.FieldTest;
 /// agent agrees with here: a clean server is encrypted from both, a stripping proxy is "the server offers
 /// no encryption" rather than "your network removes it" (the namespace test covers the other case).
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class FieldtestViaAgentTests(AgentFixture agents) : IClassFixture<AgentFixture>
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Sensor.Tests.Fleet;
 /// The real `sensor live` on lo (filtered to its own proxy port), real postfix sessions through the
 /// stripping proxy, and the nats-server killed and restarted on its store while the sensor runs.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class FleetLiveTests
 {
     private const string ProxyAddress = "127.0.0.43";

@@ -9,6 +9,7 @@ using static Sensor.Tests.Fleet.FleetTestSupport;
 namespace Sensor.Tests.Fleet;
 
 /// <summary>The on-disk outbox and the publisher that drains it: order, restarts, the cap, and a retry after a lost ack.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class FleetOutboxTests
 {
     private static OutboxMessage Message(int n) => new() { Subject = $"sensor.t.finding.k{n}", MsgId = $"t-run-{n}", Data = Encoding.UTF8.GetBytes($"{{\"n\":{n}}}") };

@@ -10,6 +10,7 @@ namespace Sensor.Tests.Fleet;
 /// Two real `sensor replay` processes publishing to a real nats-server with JetStream (its store in a
 /// temp dir), and the real `sensor tail` reading the fleet's findings back.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class FleetTests
 {
     private const string EdgeA = "edge-a";

@@ -6,6 +6,7 @@ using Sensor.Core.Live;
 namespace Sensor.Tests.Live;
 
 /// <summary>Kernel drops on a real interface: read from pcap statistics while the capture runs, not only at its end.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class KernelDropTests
 {
     private const int Datagrams = 20_000;

@@ -10,6 +10,7 @@ using Sensor.Tests.Probing;
 namespace Sensor.Tests.Live;
 
 /// <summary>The real `sensor live` binary on lo, a real postfix behind the stripping proxy, SIGINT to stop it.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class LiveCommandTests
 {
     private const string ProxyAddress = "127.0.0.41";
@@ -87,11 +88,31 @@ public class LiveCommandTests
         Assert.Matches("^sensor: error: (bad capture filter \"tcp port\"|cannot capture on lo)", line);
     }
 
-    /// <summary>As root, drops to nobody without capabilities (setpriv) to see the refusal; otherwise the test user already lacks them.</summary>
+    /// <summary>
+    /// As root, drops to nobody without capabilities (setpriv) to see the refusal; otherwise the test user already lacks them.
+    /// nobody runs a copy of the build output in a folder anyone can read: the checkout may sit where only root can.
+    /// </summary>
     [Fact]
     public void NoCapturePermission_IsOneLineAndExit2()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "sensor.dll");
+        var build = WorldReadableCopy(AppContext.BaseDirectory);
+        try
+        {
+            var (exitCode, stdout, stderr) = RunAsNobody(Path.Combine(build, "sensor.dll"), "live", "-i", "lo", "--no-db");
+            Assert.Equal(2, exitCode);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("sensor: error: cannot capture on lo: ", line);
+            Assert.EndsWith("(capturing needs root or CAP_NET_RAW)", line);
+            Assert.Empty(stdout);
+        }
+        finally
+        {
+            Directory.Delete(build, recursive: true);
+        }
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) RunAsNobody(string dll, params string[] args)
+    {
         var start = new ProcessStartInfo(Environment.UserName == "root" ? "setpriv" : "dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
@@ -99,18 +120,32 @@ public class LiveCommandTests
         if (Environment.UserName == "root")
             foreach (var arg in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "dotnet" })
                 start.ArgumentList.Add(arg);
-        foreach (var arg in new[] { dll, "live", "-i", "lo", "--no-db" })
+        foreach (var arg in args.Prepend(dll))
             start.ArgumentList.Add(arg);
         start.Environment["HOME"] = start.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(60_000));
-        Assert.Equal(2, process.ExitCode);
-        var line = Assert.Single(stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith("sensor: error: cannot capture on lo: ", line);
-        Assert.EndsWith("(capturing needs root or CAP_NET_RAW)", line);
-        Assert.Empty(stdout.Result);
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static string WorldReadableCopy(string folder)
+    {
+        var copy = Directory.CreateTempSubdirectory("sensor-build-").FullName;
+        const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode Searchable = Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        foreach (var dir in Directory.GetDirectories(folder, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(copy, Path.GetRelativePath(folder, dir)));
+        foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(folder, file));
+            File.Copy(file, target);
+            File.SetUnixFileMode(target, Readable);
+        }
+        foreach (var dir in Directory.GetDirectories(copy, "*", SearchOption.AllDirectories).Append(copy))
+            File.SetUnixFileMode(dir, Searchable);
+        return copy;
     }
 
     internal static void SmtpAuthPlainDialogue(string address, int port)

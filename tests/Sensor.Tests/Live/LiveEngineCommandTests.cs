@@ -9,6 +9,7 @@ using Sensor.Tests.Replay;
 namespace Sensor.Tests.Live;
 
 /// <summary>`sensor live` with the engine's options, on lo, a real postfix behind the stripping proxy.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class LiveEngineCommandTests
 {
     private const string ProxyAddress = "127.0.0.42";

@@ -14,6 +14,7 @@ namespace Sensor.Tests.LiveNet;
 /// reads is unaddressed, and the frames carry foreign MACs, so the host's IP stack never takes them.
 /// </summary>
 [Collection(VethCollection.Name)]
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public partial class TcpreplayTests
 {
     /// <summary>One worker: every session of a server is judged in capture order, as in replay.</summary>

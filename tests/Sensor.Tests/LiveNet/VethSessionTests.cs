@@ -12,6 +12,7 @@ namespace Sensor.Tests.LiveNet;
 /// client leg, as a span port in front of a mail server would, and runs with its default filter.
 /// </summary>
 [Collection(VethCollection.Name)]
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class VethSessionTests
 {
     private const string Alice = "alice@example.test";

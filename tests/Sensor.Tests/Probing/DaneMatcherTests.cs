@@ -210,7 +210,7 @@ public class DaneMatcherTests
     /// The validated path against the real postfix certificate: a TLSA answer with AD set (built
     /// here: the test unbound serves local-data without AD) and the mail.pem the postfix shows.
     /// </summary>
-    [Fact]
+    [Fact, Trait(TestCategories.Name, TestCategories.Integration)]
     public void ValidatedAnswerAgainstThePostfixCertificateMatches()
     {
         using var mail = X509Certificate2.CreateFromPem(File.ReadAllText(ProbeTestSupport.CertificatePath));

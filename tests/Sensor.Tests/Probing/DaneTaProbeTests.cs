@@ -95,6 +95,7 @@ internal sealed class OpensslSmtpsServer : IDisposable
 }
 
 /// <summary>DANE-TA(2) end to end: the chain the server sent, the signed TLSA answer, the name checks of RFC 7672 §3.2.2.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class DaneTaProbeTests(DaneTaFixture ta) : IClassFixture<DaneTaFixture>
 {
     private async Task<ProbeResult> ProbeTa(string host)

@@ -9,6 +9,7 @@ using static Sensor.Tests.Cli.SensorProcess;
 namespace Sensor.Tests.Probing;
 
 /// <summary>MX, A/AAAA, TLSA and TXT through DnsClient against a real unbound on loopback (never the system resolver).</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class DnsProbeTests(UnboundServer dns) : IClassFixture<UnboundServer>
 {
     private ProbeOptions Options => ProbeTestSupport.Quick with { Resolver = dns.Endpoint, DnsTimeout = TimeSpan.FromSeconds(3) };

@@ -5,6 +5,7 @@ using static Sensor.Tests.Probing.ProbeTestSupport;
 namespace Sensor.Tests.Probing;
 
 /// <summary>Probes of the real postfix and dovecot on loopback (started by .ci/run through captures/tools/setup-servers.sh).</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class MailServerProbeTests
 {
     private static void AssertTestCertificateOverTls13(ProbeResult result)

@@ -14,6 +14,7 @@ namespace Sensor.Tests.Probing;
 /// internet), its name resolved through the test unbound, its certificate trusted only by the
 /// validation callback the test injects.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class MtaStsFetchTests(UnboundServer dns) : IClassFixture<UnboundServer>
 {
     private const string Policy = "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.test\r\nmx: *.backup.example.test\r\nmax_age: 86400\r\n";

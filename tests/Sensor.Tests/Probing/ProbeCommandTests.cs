@@ -6,6 +6,7 @@ using static Sensor.Tests.Cli.SensorProcess;
 namespace Sensor.Tests.Probing;
 
 /// <summary>`sensor probe` run as a user would, against postfix on loopback.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class ProbeCommandTests
 {
     [Fact]

@@ -77,7 +77,7 @@ public class ConfigErrorTests
         AssertOneLineExit2(SensorProcess.Run("live", "--config", publish, "--no-db"), "sensor: error: Fleet:Publish needs the bus: Bus:Url in the config file, or --bus");
     }
 
-    [Fact]
+    [Fact, Trait(TestCategories.Name, TestCategories.Integration)] // opens a capture: needs CAP_NET_RAW
     public void UnknownInterfaceInTheFile_GivesItsLine()
     {
         var path = ConfigFile("{\n  \"Capture\": {\n    \"Interfaces\": [\n      \"lo\",\n      \"sensor-nosuch1\"\n    ]\n  }\n}\n");
@@ -127,7 +127,7 @@ public class ConfigErrorTests
             "sensor: error: no interface to capture on: give -i IFACE or Capture:Interfaces in the config file");
     }
 
-    [Fact]
+    [Fact, Trait(TestCategories.Name, TestCategories.Integration)] // opens a capture: needs CAP_NET_RAW
     public void BadRuleFileNamedInTheConfig_IsOneLine()
     {
         var dir = SensorProcess.TempDir();

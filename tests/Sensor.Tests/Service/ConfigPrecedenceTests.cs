@@ -4,6 +4,7 @@ using Sensor.Tests.Live;
 namespace Sensor.Tests.Service;
 
 /// <summary>The real binary on lo: the environment wins over the config file, the command line over both.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class ConfigPrecedenceTests
 {
     private static string FilterLine(string filter) => $"sensor: capturing on lo with filter \"{filter}\"";

@@ -12,6 +12,7 @@ namespace Sensor.Tests.Service;
 /// The real `sensor live` binary as a service on lo: sd_notify to a socket the test owns, a Prometheus scrape
 /// after a real SMTP session through the stripping proxy to postfix, and rules reloaded while it runs.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class LiveServiceTests
 {
     private const string ProxyAddress = "127.0.0.42";

@@ -6,6 +6,7 @@ using static Sensor.Tests.Cli.SensorProcess;
 namespace Sensor.Tests.Survey;
 
 /// <summary>`sensor survey FILE` as a user runs it, against postfix on loopback, a silent server and a refused port.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class SurveyCommandTests
 {
     [Fact]

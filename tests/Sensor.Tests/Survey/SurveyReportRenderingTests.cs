@@ -6,6 +6,7 @@ using static Sensor.Tests.Cli.SensorProcess;
 namespace Sensor.Tests.Survey;
 
 /// <summary>The report of a real loopback survey, rendered by headless chromium and read as a person would.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class SurveyReportRenderingTests
 {
     [Fact]

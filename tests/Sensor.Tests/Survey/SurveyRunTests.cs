@@ -6,6 +6,7 @@ using Sensor.Tests.Cli;
 namespace Sensor.Tests.Survey;
 
 /// <summary>The survey core against postfix on loopback: interruption, resuming, politeness.</summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class SurveyRunTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Sensor.Tests.Probing.Enumeration;
 /// `openssl s_client -starttls smtp -tls1_2 -cipher aNULL@SECLEVEL=0` confirms: ADH-AES256-GCM-SHA384).
 /// Port 2625 speaks TLS 1.0 only.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class PostfixEnumerationTests
 {
     private static Task<EnumerationResult> Enumerate(int port, string host = "127.0.0.1") =>

@@ -9,6 +9,7 @@ namespace Sensor.Tests.Probing.Trust;
 /// (RuntimeStoreIsolation), judging a real openssl s_server's chain against the store the process
 /// was started with: SSL_CERT_FILE, a hashed SSL_CERT_DIR, or the machine's own.
 /// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
 public class ProbeTrustCommandTests(TrustChainFixture f) : IClassFixture<TrustChainFixture>
 {
     private static readonly IPAddress Address = IPAddress.Parse("127.0.0.91");
