@@ -44,10 +44,12 @@ public sealed class ReplayRunner(ReplaySettings settings)
             settings.SamePathVantages ?? CrossCheckOptions.Default.SamePathVantages);
         using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck);
         var read = ReadCaptures(pipeline);
+        if (evidence is not null)
+            foreach (var written in WriteEvidence(evidence))
+                foreach (var sink in sinks)
+                    sink.OnEvidence(written);
         jsonSink?.Complete();
         store?.Flush();
-        if (evidence is not null)
-            WriteEvidence(evidence);
 
         List<string> warnings = [.. read.Truncations.Select(t => t.Message), .. read.Files.Select(f => f.CutWarning).OfType<string>()];
         foreach (var warning in warnings)
@@ -75,13 +77,20 @@ public sealed class ReplayRunner(ReplaySettings settings)
         }
     }
 
-    private void WriteEvidence(EvidencePlan evidence)
+    /// <summary>Writes the evidence files in a second pass over the captures; one record per file written.</summary>
+    private List<EvidenceRecord> WriteEvidence(EvidencePlan evidence)
     {
         // The last ACK after both FINs belongs to no flow any more; a short tail keeps it in the evidence.
         var tail = TimeSpan.FromSeconds(2).Ticks;
-        var selectors = evidence.Requests.Select(r => new FlowSelector(r.Client, r.Server, r.FirstTicks, r.LastTicks + tail, r.Path)).ToList();
-        if (selectors.Count > 0)
-            EvidenceExporter.Export(settings.Options.Files, selectors);
+        var requests = evidence.Requests;
+        if (requests.Count == 0)
+            return [];
+        var selectors = requests.Select(r => new FlowSelector(r.Client, r.Server, r.FirstTicks, r.LastTicks + tail, r.Path)).ToList();
+        var written = EvidenceExporter.Export(settings.Options.Files, selectors).PacketsWritten;
+        return requests.Zip(written)
+            .Where(x => x.Second > 0)
+            .Select(x => new EvidenceRecord { Ts = x.First.Ts, Finding = x.First.FindingId, Session = x.First.SessionId, Pcap = x.First.Path, Packets = x.Second })
+            .ToList();
     }
 
     private SensorStore? OpenStore()

@@ -32,14 +32,12 @@ public static class EvidenceExporter
     {
         private readonly IReadOnlyList<FlowSelector> _selectors;
         private readonly Dictionary<FlowKey, List<int>> _byKey = new();
-        private readonly EvidencePcapWriter?[] _writers;
-        private readonly bool _nanosecond;
+        private readonly EvidenceWriterPool _writers;
 
         public ExportHandler(IReadOnlyList<FlowSelector> selectors, bool nanosecond)
         {
             _selectors = selectors;
-            _nanosecond = nanosecond;
-            _writers = new EvidencePcapWriter?[selectors.Count];
+            _writers = new EvidenceWriterPool(selectors.Select(s => s.OutputPath).ToList(), nanosecond);
             for (int i = 0; i < selectors.Count; i++)
             {
                 var key = FlowKey.From(selectors[i].Client, selectors[i].Server);
@@ -59,23 +57,12 @@ public static class EvidenceExporter
             {
                 var selector = _selectors[i];
                 if (packet.TimestampTicks >= selector.FirstTicks && packet.TimestampTicks <= selector.LastTicks)
-                    WriterFor(i, packet.LinkType)?.Write(packet);
+                    _writers.Write(i, packet);
             }
         }
 
-        /// <summary>The file is made on the first matching frame; a frame of another link type cannot join it and is skipped.</summary>
-        private EvidencePcapWriter? WriterFor(int index, int linkType)
-        {
-            var writer = _writers[index] ??= new EvidencePcapWriter(_selectors[index].OutputPath, linkType, _nanosecond);
-            return writer.LinkType == linkType ? writer : null;
-        }
+        public long[] Written() => [.. _writers.Packets];
 
-        public long[] Written() => _writers.Select(w => w?.Packets ?? 0).ToArray();
-
-        public void Dispose()
-        {
-            foreach (var writer in _writers)
-                writer?.Dispose();
-        }
+        public void Dispose() => _writers.Dispose();
     }
 }

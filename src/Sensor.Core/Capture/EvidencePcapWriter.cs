@@ -17,13 +17,22 @@ public sealed class EvidencePcapWriter : IDisposable
     private readonly byte[] _recordHeader = new byte[16];
 
     public EvidencePcapWriter(string path, int linkType, bool nanosecond = false, int snapLength = DefaultSnapLength)
+        : this(path, linkType, nanosecond, CreateOwnerOnly(path))
+    {
+        WriteFileHeader(FileLinkType(linkType), snapLength);
+    }
+
+    private EvidencePcapWriter(string path, int linkType, bool nanosecond, FileStream stream)
     {
         Path = path;
         LinkType = linkType;
         _nanosecond = nanosecond;
-        _stream = CreateOwnerOnly(path);
-        WriteFileHeader(FileLinkType(linkType), snapLength);
+        _stream = stream;
     }
+
+    /// <summary>Opens a file this class wrote before, to add frames at its end (its header says the link type and precision).</summary>
+    public static EvidencePcapWriter Append(string path, int linkType, bool nanosecond) =>
+        new(path, linkType, nanosecond, new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
 
     public string Path { get; }
     public int LinkType { get; }

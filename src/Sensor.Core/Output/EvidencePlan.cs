@@ -5,12 +5,13 @@ using Sensor.Core.Sessions;
 namespace Sensor.Core.Output;
 
 /// <summary>One evidence file to write: the packets of one session's flow, for one finding.</summary>
-public sealed record EvidenceRequest(Endpoint Client, Endpoint Server, long FirstTicks, long LastTicks, string Path);
+public sealed record EvidenceRequest(Endpoint Client, Endpoint Server, long FirstTicks, long LastTicks, string Path,
+    string FindingId, string SessionId, string Ts);
 
 /// <summary>
-/// Names an evidence pcap for each finding as it is made (so the record can point at it) and
-/// collects the requests; the files are written after the run by a second pass over the capture,
-/// which costs no memory while replaying. Must come before the other sinks.
+/// Collects an evidence request for each finding as it is made; the files are written after the run by
+/// a second pass over the capture, which costs no memory while replaying, and each written file is
+/// then reported as an <see cref="EvidenceRecord"/>.
 /// </summary>
 public sealed class EvidencePlan(string directory) : IRecordSink
 {
@@ -22,10 +23,9 @@ public sealed class EvidencePlan(string directory) : IRecordSink
 
     public void OnFinding(Finding finding, FindingRecord record)
     {
-        var path = PathFor(directory, finding);
-        record.Evidence["pcap"] = path;
         var session = finding.Session;
-        Requests.Add(new EvidenceRequest(session.Client, session.Server, session.StartTicks, session.EndTicks, path));
+        Requests.Add(new EvidenceRequest(session.Client, session.Server, session.StartTicks, session.EndTicks,
+            PathFor(directory, finding), record.Id, record.Session, record.Ts));
     }
 
     /// <summary>DIR/ID-KIND[-VARIANT].pcap: replay and live name a finding's evidence alike.</summary>

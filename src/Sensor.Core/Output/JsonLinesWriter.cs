@@ -11,6 +11,7 @@ namespace Sensor.Core.Output;
 [JsonSerializable(typeof(FindingRecord))]
 [JsonSerializable(typeof(ProbeRecord))]
 [JsonSerializable(typeof(VerdictRecord))]
+[JsonSerializable(typeof(EvidenceRecord))]
 public sealed partial class RecordJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -41,6 +42,8 @@ public sealed class JsonLinesWriter(Stream output, bool flushEachLine = false) :
     public void Write(ProbeRecord record) => Write(record, RecordJsonContext.Default.ProbeRecord);
 
     public void Write(VerdictRecord record) => Write(record, RecordJsonContext.Default.VerdictRecord);
+
+    public void Write(EvidenceRecord record) => Write(record, RecordJsonContext.Default.EvidenceRecord);
 
     private void Write<T>(T record, JsonTypeInfo<T> type)
     {

@@ -31,6 +31,7 @@ public sealed class QueuedJsonLinesSink : IRecordSink, IDisposable
     public void OnSession(MailSession session, SessionRecord record) => Add(record);
     public void OnFinding(Finding finding, FindingRecord record) => Add(record);
     public void OnVerdict(VerdictRecord record) => Add(record);
+    public void OnEvidence(EvidenceRecord record) => Add(record);
 
     /// <summary>Hands over what is left, waits until it is written, and rethrows what writing failed with.</summary>
     public void Complete()
@@ -69,6 +70,7 @@ public sealed class QueuedJsonLinesSink : IRecordSink, IDisposable
             case SessionRecord session: _writer.Write(session); break;
             case FindingRecord finding: _writer.Write(finding); break;
             case VerdictRecord verdict: _writer.Write(verdict); break;
+            case EvidenceRecord evidence: _writer.Write(evidence); break;
         }
     }
 

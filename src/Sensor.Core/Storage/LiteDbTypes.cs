@@ -31,6 +31,7 @@ internal static class LiteDbTypes
     [DynamicDependency(Mapped, typeof(MtaStsCheck))]
     [DynamicDependency(Mapped, typeof(MtaStsPolicy))]
     [DynamicDependency(Mapped, typeof(VerdictRecord))]
+    [DynamicDependency(Mapped, typeof(EvidenceRecord))]
     [DynamicDependency(Mapped, typeof(PassiveRecord))]
     [DynamicDependency(Mapped, typeof(VerdictProbeRecord))]
     [DynamicDependency(Mapped, typeof(OutboxMessage))]

@@ -29,11 +29,13 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
     private readonly ILiteCollection<ServerHistoryRecord> _servers;
     private readonly ILiteCollection<ProbeRecord> _probes;
     private readonly ILiteCollection<VerdictRecord> _verdicts;
+    private readonly ILiteCollection<BsonDocument> _evidence;
     private readonly List<SessionRecord> _pendingSessions = [];
     private readonly List<FindingRecord> _pendingFindings = [];
     private readonly Dictionary<string, ServerHistoryRecord> _pendingServers = [];
     private readonly Dictionary<string, ServerHistoryRecord?> _knownServers = [];
     private readonly List<VerdictRecord> _pendingVerdicts = [];
+    private readonly List<BsonDocument> _pendingEvidence = [];
 
     private SensorStore(LiteDatabase db)
     {
@@ -45,6 +47,7 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
         _findings.EnsureIndex(f => f.Kind);
         _findings.EnsureIndex(f => f.Server);
         _verdicts = db.GetCollection<VerdictRecord>("verdicts");
+        _evidence = db.GetCollection("evidence");
         _probes.EnsureIndex(p => p.Server);
         _probes.EnsureIndex(ProbeNameIndex, ProbeNameExpression);
     }
@@ -119,18 +122,20 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
 
     public void Flush()
     {
-        if (_pendingSessions.Count + _pendingFindings.Count + _pendingServers.Count + _pendingVerdicts.Count == 0)
+        if (_pendingSessions.Count + _pendingFindings.Count + _pendingServers.Count + _pendingVerdicts.Count + _pendingEvidence.Count == 0)
             return;
         _db.BeginTrans();
         _sessions.Upsert(_pendingSessions);
         _findings.Upsert(_pendingFindings);
         _servers.Upsert(_pendingServers.Values);
         _verdicts.Upsert(_pendingVerdicts);
+        _evidence.Upsert(_pendingEvidence);
         _db.Commit();
         _pendingSessions.Clear();
         _pendingFindings.Clear();
         _pendingServers.Clear();
         _pendingVerdicts.Clear();
+        _pendingEvidence.Clear();
         if (_knownServers.Count >= MaxCachedServers)
             _knownServers.Clear();
     }
@@ -144,6 +149,18 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
     }
 
     public IEnumerable<VerdictRecord> Verdicts() => _verdicts.FindAll();
+
+    /// <summary>A finding's evidence pcap, keyed by the finding.</summary>
+    public void Add(EvidenceRecord record)
+    {
+        var document = _db.Mapper.ToDocument(record);
+        document["_id"] = record.Finding;
+        _pendingEvidence.Add(document);
+        if (_pendingEvidence.Count >= BatchSize)
+            Flush();
+    }
+
+    public IEnumerable<EvidenceRecord> Evidence() => _evidence.FindAll().Select(d => _db.Mapper.ToObject<EvidenceRecord>(d));
 
     /// <summary>Stores probe results (with their vantage and time) in one transaction.</summary>
     public void AddProbes(IEnumerable<ProbeRecord> records)

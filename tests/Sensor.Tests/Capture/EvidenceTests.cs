@@ -84,4 +84,26 @@ public class EvidenceTests
         Assert.Equal([0L], result.PacketsWritten);
         Assert.False(File.Exists(path));
     }
+
+    [Fact]
+    public void Pool_ClosesTheLeastRecentFile_AndAppendsWhenItsFlowGoesOn()
+    {
+        var paths = Enumerable.Range(0, 5).Select(_ => TempPath(".pcap")).ToList();
+        using (var pool = new EvidenceWriterPool(paths, nanosecond: true, maxOpen: 2))
+        {
+            for (int round = 0; round < 3; round++)
+                for (int file = 0; file < paths.Count; file++)
+                    pool.Write(file, new RawPacket(T0 + round * 10 + file, LinkType.Ethernet, [(byte)file, (byte)round], 2, 0));
+            pool.Write(4, new RawPacket(T0 + 99, LinkType.Raw, [9], 1, 0)); // another link type cannot join the file
+            Assert.Equal([3L, 3L, 3L, 3L, 3L], pool.Packets);
+        }
+        for (int file = 0; file < paths.Count; file++)
+        {
+            var handler = new RecordingHandler();
+            new CaptureReader([paths[file]]).Read(handler);
+            Assert.Equal([[(byte)file, 0], [(byte)file, 1], [(byte)file, 2]], handler.Packets.Select(p => p.Data));
+            Assert.Equal([T0 + file, T0 + 10 + file, T0 + 20 + file], handler.Packets.Select(p => p.Ticks));
+            File.Delete(paths[file]);
+        }
+    }
 }

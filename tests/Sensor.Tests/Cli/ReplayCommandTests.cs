@@ -143,11 +143,14 @@ public class ReplayCommandTests
         var run = Run("replay", BundledCapture("smtp-strip-removed.pcap"), "--json", "--no-db", "--evidence", dir);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dir));
         Assert.Equal(0, run.ExitCode);
-        var findings = run.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement).Where(r => r.GetProperty("type").GetString() == "finding").ToList();
+        var records = run.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var findings = records.Where(r => r.GetProperty("type").GetString() == "finding").ToList();
+        var pcaps = records.Where(r => r.GetProperty("type").GetString() == "evidence")
+            .ToDictionary(r => r.GetProperty("finding").GetString()!, r => r.GetProperty("pcap").GetString()!);
         Assert.Equal(5, findings.Count);
         foreach (var finding in findings)
         {
-            var path = finding.GetProperty("evidence").GetProperty("pcap").GetString()!;
+            var path = pcaps[finding.GetProperty("id").GetString()!];
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
             var (sink, read) = Replay.ReplayHarness.RunFiles(path);
             Assert.True(read.Packets > 0);
