@@ -8,4 +8,6 @@ public static class ExitCodes
     public const int FindingsAtThreshold = 1;
     /// <summary>Bad usage or unreadable input (one clear line on stderr).</summary>
     public const int BadInput = 2;
+    /// <summary>Stopped by Ctrl-C (SIGINT) before it finished, as a shell reports 128 + SIGINT; what was done is kept.</summary>
+    public const int Interrupted = 130;
 }

@@ -28,6 +28,7 @@ public static class SurveyCommand
     private static readonly Option<string?> Timeout = new("--timeout") { Description = "seconds allowed for each step (the whole probe of a server gets five times that); default 10, greeting 30, whole probe 90" };
     private static readonly Option<string?> Vantage = new("--vantage") { Description = "name of this vantage point in the records (default: local); part of the survey's id" };
     private static readonly Option<string?> Db = new("--db") { Description = "LiteDB store the probes go to (default: $XDG_DATA_HOME/sensor/sensor.db); the survey's progress is kept beside it in PATH.survey, so a run stopped early resumes" };
+    private static readonly Option<bool> Fresh = new("--fresh") { Description = "probe every domain again, forgetting what an earlier run of the same survey from the same vantage finished" };
     private static readonly Option<bool> NoDb = new("--no-db") { Description = "keep nothing: no store, no resuming" };
     private static readonly Option<bool> NoProgress = new("--no-progress") { Description = "no progress bar on stderr" };
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
@@ -36,9 +37,9 @@ public static class SurveyCommand
     public static Command Build()
     {
         var command = new Command("survey", "Survey a list of mail domains (or an ISPDB autoconfig directory): probe each one's servers (STARTTLS, TLS, grade, DANE, MTA-STS) politely and resumably, "
-            + "and report how many offer STARTTLS, the grade spread and DANE/MTA-STS adoption. Ctrl-C stops cleanly; run it again to finish. Exit 0 when it ran; 2 on bad usage.")
+            + "and report how many offer STARTTLS, the grade spread and DANE/MTA-STS adoption. Ctrl-C stops cleanly; run it again to finish. Exit 0 when it ran; 2 on bad usage; 130 when Ctrl-C stopped it.")
         {
-            File, Json, Report, Concurrency, PerDestination, Resolver, Timeout, Vantage, Db, NoDb, NoProgress, LogFile, Verbose,
+            File, Json, Report, Concurrency, PerDestination, Resolver, Timeout, Vantage, Db, Fresh, NoDb, NoProgress, LogFile, Verbose,
         };
         command.SetAction((result, token) => RunAsync(result, token));
         return command;
@@ -76,7 +77,10 @@ public static class SurveyCommand
         using (store)
         using (journal)
         {
-            var done = journal?.Finished(input.Id(settings.Vantage)) ?? [];
+            var id = input.Id(settings.Vantage);
+            if (result.GetValue(Fresh))
+                journal?.Forget(id);
+            var done = journal?.Finished(id) ?? [];
             void Finished(SurveyEntry entry)
             {
                 store?.AddProbes(entry.Records);
@@ -112,7 +116,7 @@ public static class SurveyCommand
         {
             Print(outcome, result.GetValue(Report));
         }
-        return ExitCodes.Ok;
+        return outcome.Interrupted ? ExitCodes.Interrupted : ExitCodes.Ok;
     }
 
     private static async Task<SurveyOutcome> WithProgressBar(int total, Func<IProgress<SurveyProgress>, Task<SurveyOutcome>> work)

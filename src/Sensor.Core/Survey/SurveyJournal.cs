@@ -50,6 +50,13 @@ public sealed class SurveyJournal : IDisposable
             return _entries.Find(e => e.Survey == survey).ToDictionary(e => e.Entry, StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>Forgets what the survey finished, so that every domain is probed again.</summary>
+    public void Forget(string survey)
+    {
+        lock (_lock)
+            _entries.DeleteMany(e => e.Survey == survey);
+    }
+
     public void Add(SurveyEntry entry)
     {
         lock (_lock)

@@ -49,7 +49,9 @@ public static class SurveyReportHtml
             .Append("</figure>\n<h2>STARTTLS and failures</h2>\n<figure id=\"starttls\">")
             .Append(SvgBarChart.Render("Servers and failures", [
                 new Bar("STARTTLS", s.WithStarttls, "good"), new Bar("no STARTTLS", s.WithoutStarttls, "bad"),
-                new Bar("unreachable", s.Unreachable, "bad"), new Bar("timeout", s.Timeouts, "bad")]))
+                new Bar("unreachable", s.Unreachable, "bad"), new Bar("timeout", s.Timeouts, "bad"),
+                new Bar("unresolvable", s.Unresolvable, "bad"), new Bar("no mail", s.NoMail, "bad"),
+                new Bar("other failure", s.OtherFailures, "bad")]))
             .Append("</figure>\n<h2>Domains</h2>\n<table id=\"domains\"><tr><th>Domain or host</th><th>Server</th><th>Outcome</th><th>TLS</th><th>Grade</th><th>DANE</th><th>MTA-STS</th></tr>\n");
         foreach (var domain in outcome.Domains)
             foreach (var r in domain.Records)

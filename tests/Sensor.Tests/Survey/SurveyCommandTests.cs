@@ -45,11 +45,18 @@ public class SurveyCommandTests
         AssertStats(resumed);
         Assert.Equal(4, Store(db).Count);
 
+        var fresh = Run("survey", list, "--json", "--timeout", "1", "--db", db, "--vantage", "lab", "--fresh");
+        Assert.Equal(0, fresh.ExitCode);
+        var again2 = JsonDocument.Parse(fresh.StdoutLines[^1]).RootElement;
+        Assert.Equal((4, 0), (again2.GetProperty("domains_probed_now").GetInt32(), again2.GetProperty("domains_resumed").GetInt32()));
+        AssertStats(again2);
+        Assert.Equal(8, Store(db).Count);
+
         var text = Run("survey", list, "--timeout", "1", "--db", db, "--vantage", "elsewhere");
         Assert.Equal(0, text.ExitCode);
         Assert.Contains("4 of 4 domains done (4 probed now, 0 from an earlier run)", text.Stdout);
         Assert.Contains("  with STARTTLS        2", text.Stdout);
-        Assert.Equal(8, Store(db).Count);
+        Assert.Equal(12, Store(db).Count);
     }
 
     private static void AssertStats(JsonElement s)
@@ -63,6 +70,28 @@ public class SurveyCommandTests
         Assert.Equal(1, s.GetProperty("unreachable").GetInt32());
         Assert.Equal(1, s.GetProperty("timeouts").GetInt32());
         Assert.False(s.GetProperty("interrupted").GetBoolean());
+    }
+
+    [Fact]
+    public void CtrlCStopsTheSurvey_KeepsWhatFinished_AndExits130()
+    {
+        using var servers = new SurveyLoopback(silent: 2);
+        var dir = TempDir();
+        var list = Path.Combine(dir, "list.txt");
+        File.WriteAllText(list, $"127.0.0.1:25\n{servers.Silent[0]}\n{servers.Silent[1]}\n");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { DllPath, "survey", list, "--timeout", "30", "--db", Path.Combine(dir, "s.db"), "--no-progress", "--concurrency", "1" })
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        // postfix answers at once; then the first silent server holds the survey in its 30 s greeting wait
+        Assert.True(servers.Connected(0, TimeSpan.FromSeconds(60)), "the survey never reached the silent server");
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            kill.WaitForExit();
+        Assert.True(process.WaitForExit(20_000), "survey did not stop on SIGINT");
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("1 of 3 domains done (1 probed now, 0 from an earlier run), interrupted: run it again to finish.", stdout.Result);
+        Assert.Single(Store(Path.Combine(dir, "s.db")));
     }
 
     private static List<Sensor.Core.Output.ProbeRecord> Store(string db)

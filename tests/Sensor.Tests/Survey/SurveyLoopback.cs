@@ -26,6 +26,10 @@ public sealed class SurveyLoopback : IDisposable
         Silent = [.. _silent.Select(l => $"127.0.0.3:{((IPEndPoint)l.LocalEndpoint).Port}")];
     }
 
+    /// <summary>Whether someone connected to silent listener <paramref name="index"/> within the time given.</summary>
+    public bool Connected(int index, TimeSpan within) =>
+        _silent[index].Server.Poll((int)within.TotalMicroseconds, SelectMode.SelectRead);
+
     public void Dispose()
     {
         foreach (var listener in _silent)

@@ -29,6 +29,8 @@ public class SurveyReportHtmlTests
         Assert.Contains("<figure id=\"grades\"><svg", html);
         Assert.Contains("aria-label=\"Servers per grade: A: 1, B: 0, C: 1, D: 0, E: 1, F: 0\"", html);
         Assert.Contains("<tr><th>Servers with STARTTLS</th><td class=\"n\">4</td></tr>", html);
+        // every outcome has its bar, failures of every kind included
+        Assert.Contains("aria-label=\"Servers and failures: STARTTLS: 4, no STARTTLS: 1, unreachable: 1, timeout: 1, unresolvable: 1, no mail: 0, other failure: 1\"", html);
         Assert.Contains("<tr><th>Average score</th><td class=\"n\">59.7</td></tr>", html);
         Assert.Contains("<strong>Incomplete:</strong> 8 of 10 domains done", html);
         Assert.Contains("lab &lt;1&gt;", html);
