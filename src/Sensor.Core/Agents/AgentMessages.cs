@@ -13,8 +13,6 @@ public sealed class AgentRequest
     public double? Timeout { get; set; }
     /// <summary>DNS resolver the agent should use (IP, IP:PORT, [v6]:PORT); default the agent's own.</summary>
     public string? Resolver { get; set; }
-    /// <summary>Who asks, for the per-requester rate limit; default the requester's NATS inbox.</summary>
-    public string? Requester { get; set; }
 }
 
 /// <summary>The agent's answer: one probe record per server (vantage = the agent's name), or an error for the request as a whole.</summary>

@@ -10,13 +10,4 @@ public static class AgentSubjects
     /// <summary>1-64 of [A-Za-z0-9_-]: a single NATS subject token, so no wildcard or dot can widen the subscription.</summary>
     public static bool IsValidName(string name) =>
         name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-
-    /// <summary>The requester's inbox: the reply subject minus its last token (NATS.Net replies come to _INBOX.&lt;connection&gt;.&lt;n&gt;).</summary>
-    public static string RequesterOf(string? replyTo)
-    {
-        if (string.IsNullOrEmpty(replyTo))
-            return "(no reply subject)";
-        var dot = replyTo.LastIndexOf('.');
-        return dot > 0 ? replyTo[..dot] : replyTo;
-    }
 }

@@ -21,6 +21,10 @@ public sealed record AgentSettings
     public TimeSpan MaxStepTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Bound on one request as a whole (DNS, waiting for a slot, all its probes).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>Requests held at once, over all requesters; more are refused at once.</summary>
+    public int MaxPending { get; init; } = 64;
+    /// <summary>Requests held at once for one requester; more from it are refused at once.</summary>
+    public int MaxPendingPerRequester { get; init; } = 4;
     public Func<DateTimeOffset>? Clock { get; init; }
 }
 
@@ -34,9 +38,13 @@ public sealed class ProbeAgent
 {
     public const string RefusedOutcome = "refused-by-agent";
 
+    /// <summary>A DNS name (253), brackets, a colon and a port, with room to spare.</summary>
+    private const int MaxTargetLength = 300;
+
     private readonly AgentSettings _settings;
     private readonly SemaphoreSlim _slots;
     private readonly RateLimiter _rate;
+    private readonly RequestGate _gate;
 
     public ProbeAgent(AgentSettings settings)
     {
@@ -45,12 +53,16 @@ public sealed class ProbeAgent
         _settings = settings;
         _slots = new SemaphoreSlim(settings.MaxConcurrent);
         _rate = new RateLimiter(settings.RatePerMinute, TimeSpan.FromMinutes(1), settings.Clock);
+        _gate = new RequestGate(settings.MaxPending, settings.MaxPendingPerRequester);
     }
 
     public string Name => _settings.Name;
     public string Subject => AgentSubjects.For(_settings.Name);
 
-    /// <summary>Serves requests until cancelled. Each request is handled on its own task; the probe slots bound the work.</summary>
+    /// <summary>
+    /// Serves requests until cancelled. Each admitted request is handled on its own task; the probe slots
+    /// bound the work and the request gate bounds what waits: a request past it is refused at once.
+    /// </summary>
     public async Task ServeAsync(INatsConnection nats, Action<string>? log = null, CancellationToken cancellationToken = default)
     {
         var running = new List<Task>();
@@ -59,24 +71,13 @@ public sealed class ProbeAgent
             await foreach (var msg in nats.SubscribeAsync<byte[]>(Subject, cancellationToken: cancellationToken))
             {
                 running.RemoveAll(t => t.IsCompleted);
-                running.Add(Task.Run(async () =>
+                var requester = RequesterIdentity.From(RequestInfo(msg.Headers));
+                if (_gate.TryEnter(requester) is { } busy)
                 {
-                    var requester = AgentSubjects.RequesterOf(msg.ReplyTo);
-                    AgentReply reply;
-                    try
-                    {
-                        var request = JsonSerializer.Deserialize(msg.Data ?? [], AgentJsonContext.Default.AgentRequest)
-                            ?? throw new JsonException("empty request");
-                        reply = await HandleAsync(request, requester, cancellationToken);
-                    }
-                    catch (JsonException e)
-                    {
-                        reply = new AgentReply { Agent = Name, Error = $"bad request: {e.Message}" };
-                    }
-                    log?.Invoke($"request from {requester}: {reply.Records.Count} record(s){(reply.Error is null ? "" : ", error: " + reply.Error)}");
-                    if (msg.ReplyTo is not null)
-                        await msg.ReplyAsync(JsonSerializer.SerializeToUtf8Bytes(reply, AgentJsonContext.Default.AgentReply), cancellationToken: cancellationToken);
-                }, cancellationToken));
+                    await ReplyAsync(msg, new AgentReply { Agent = Name, Error = busy }, cancellationToken);
+                    continue;
+                }
+                running.Add(Task.Run(() => AnswerAsync(msg, requester, log, cancellationToken), cancellationToken));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -91,12 +92,41 @@ public sealed class ProbeAgent
         }
     }
 
+    private async Task AnswerAsync(NatsMsg<byte[]> msg, string requester, Action<string>? log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            AgentReply reply;
+            try
+            {
+                var request = JsonSerializer.Deserialize(msg.Data ?? [], AgentJsonContext.Default.AgentRequest)
+                    ?? throw new JsonException("empty request");
+                reply = await HandleAsync(request, requester, cancellationToken);
+            }
+            catch (JsonException e)
+            {
+                reply = new AgentReply { Agent = Name, Error = $"bad request: {e.Message}" };
+            }
+            log?.Invoke($"request from {requester}: {reply.Records.Count} record(s){(reply.Error is null ? "" : ", error: " + reply.Error)}");
+            await ReplyAsync(msg, reply, cancellationToken);
+        }
+        finally
+        {
+            _gate.Leave(requester);
+        }
+    }
+
+    private static string? RequestInfo(NatsHeaders? headers) =>
+        headers is not null && headers.TryGetValue(RequesterIdentity.HeaderName, out var values) ? values.ToString() : null;
+
+    private static ValueTask ReplyAsync(NatsMsg<byte[]> msg, AgentReply reply, CancellationToken cancellationToken) =>
+        msg.ReplyTo is null ? ValueTask.CompletedTask
+        : msg.ReplyAsync(JsonSerializer.SerializeToUtf8Bytes(reply, AgentJsonContext.Default.AgentReply), cancellationToken: cancellationToken);
+
     /// <summary>Handles one request: parse, resolve, check each address, rate-limit, probe within the bounds.</summary>
     public async Task<AgentReply> HandleAsync(AgentRequest request, string requester, CancellationToken cancellationToken = default)
     {
         var reply = new AgentReply { Agent = Name };
-        if (!string.IsNullOrWhiteSpace(request.Requester))
-            requester = request.Requester.Trim();
         var (targets, options, error) = Read(request);
         if (error is not null)
         {
@@ -173,12 +203,11 @@ public sealed class ProbeAgent
         var step = TimeSpan.FromSeconds(10);
         if (request.Timeout is { } seconds)
         {
-            if (!(seconds > 0) || double.IsInfinity(seconds))
-                return ([], ProbeOptions.Default, $"timeout takes seconds above 0, not {seconds}");
+            if (!(seconds > 0) || seconds > _settings.MaxStepTimeout.TotalSeconds)
+                return ([], ProbeOptions.Default, FormattableString.Invariant(
+                    $"timeout takes seconds above 0 and at most {_settings.MaxStepTimeout.TotalSeconds:0} on this agent, not {seconds}"));
             step = TimeSpan.FromSeconds(seconds);
         }
-        if (step > _settings.MaxStepTimeout)
-            step = _settings.MaxStepTimeout;
         var options = ProbeOptions.WithStepTimeout(step);
         if (request.Resolver is { } resolver)
         {
@@ -197,6 +226,8 @@ public sealed class ProbeAgent
         var targets = new List<ProbeTarget>();
         foreach (var text in request.Targets)
         {
+            if (text is { Length: > MaxTargetLength })
+                return ([], ProbeOptions.Default, $"a target is at most {MaxTargetLength} characters (a host name, an address and a port)");
             try
             {
                 targets.AddRange(ProbeTarget.Parse(text ?? "", selection));

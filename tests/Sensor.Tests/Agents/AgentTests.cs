@@ -205,5 +205,32 @@ public class AgentTests(AgentFixture fixture) : IClassFixture<AgentFixture>
         Assert.Equal("proto takes smtp, submission, imap, pop3 or all, not 'http'",
             (await agent.HandleAsync(new AgentRequest { Targets = ["a"], Proto = "http" }, "r")).Error);
         Assert.Contains("port must be a number", (await agent.HandleAsync(new AgentRequest { Targets = ["a:99999"] }, "r")).Error);
+        Assert.Equal("timeout takes seconds above 0 and at most 30 on this agent, not 1000000000000",
+            (await agent.HandleAsync(new AgentRequest { Targets = ["a"], Timeout = 1e12 }, "r")).Error);
+        Assert.Equal("timeout takes seconds above 0 and at most 30 on this agent, not -1",
+            (await agent.HandleAsync(new AgentRequest { Targets = ["a"], Timeout = -1 }, "r")).Error);
+        Assert.Equal("a target is at most 300 characters (a host name, an address and a port)",
+            (await agent.HandleAsync(new AgentRequest { Targets = [new string('a', 301)] }, "r")).Error);
+    }
+
+    /// <summary>Every way of writing a refused address is refused, after it is parsed, before anything connects.</summary>
+    [Theory]
+    [InlineData("127.1:25", "127.0.0.1 is a loopback address")]
+    [InlineData("2130706433:25", "127.0.0.1 is a loopback address")]
+    [InlineData("0x7f.0.0.1:25", "127.0.0.1 is a loopback address")]
+    [InlineData("[::ffff:7f00:1]:25", "127.0.0.1 is a loopback address")]
+    [InlineData("[::127.0.0.1]:25", "is a IPv4-compatible IPv6 address")]
+    [InlineData("[64:ff9b::127.0.0.1]:25", "is a NAT64 address (64:ff9b::/96) for 127.0.0.1")]
+    [InlineData("[fec0::25]:25", "fec0::25 is a site-local address")]
+    [InlineData("[fe80::1%1]:25", "fe80::1 is a link-local address")]
+    public async Task EveryFormOfARefusedAddressIsRefused(string target, string why)
+    {
+        // any name lookup would go to a closed loopback port: a form read as a name fails as unresolvable, not silently
+        var agent = new ProbeAgent(new AgentSettings { Name = "forms", Policy = TargetPolicy.Parse(["127.0.0.53/32"]) });
+        var reply = await agent.HandleAsync(new AgentRequest { Targets = [target], Resolver = "127.0.0.53:1", Timeout = 1 }, "r");
+        Assert.Null(reply.Error);
+        var record = Assert.Single(reply.Records);
+        Assert.Equal(ProbeAgent.RefusedOutcome, record.Outcome);
+        Assert.Contains(why, record.Error);
     }
 }

@@ -23,7 +23,13 @@ public sealed class NatsServer : IDisposable
     public string Password { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
     public string PasswordFile { get; }
 
-    public NatsServer(bool jetStream = false)
+    /// <param name="jetStream">with JetStream, its store in the temp dir</param>
+    /// <param name="requesterAccounts">
+    /// instead of one user, an AGENTS account (user "agent") exporting the probe service and a SENSORS
+    /// account (these users) importing it with share: true, so the server tells the agent who asks
+    /// (Nats-Request-Info); every user has <see cref="Password"/>
+    /// </param>
+    public NatsServer(bool jetStream = false, string[]? requesterAccounts = null)
     {
         if (!File.Exists(Binary))
             throw new InvalidOperationException($"{Binary} is missing: run scripts/setup-test-servers.sh (apt-get install nats-server)");
@@ -34,13 +40,23 @@ public sealed class NatsServer : IDisposable
         var store = jetStream ? $"jetstream {{ store_dir: \"{Path.Combine(Directory, "js")}\" }}" : "";
         File.WriteAllText(_config, $$"""
             listen: "127.0.0.1:{{_port}}"
-            authorization { user: "{{User}}", password: "{{Password}}" }
+            {{(requesterAccounts is null ? $"authorization {{ user: \"{User}\", password: \"{Password}\" }}" : Accounts(requesterAccounts))}}
             {{store}}
             """);
         PasswordFile = Path.Combine(Directory, "password");
         File.WriteAllText(PasswordFile, Password + "\n");
         Start();
     }
+
+    private string Accounts(string[] requesters) => $$"""
+        accounts: {
+          AGENTS: { users: [ { user: "agent", password: "{{Password}}" } ], exports: [ { service: "sensor.probe.>" } ] }
+          SENSORS: {
+            users: [ {{string.Join(", ", requesters.Select(r => $"{{ user: \"{r}\", password: \"{Password}\" }}"))}} ]
+            imports: [ { service: { account: AGENTS, subject: "sensor.probe.>" }, share: true } ]
+          }
+        }
+        """;
 
     /// <summary>Starts the server (again, after <see cref="Stop"/>) and waits until it accepts connections.</summary>
     public void Start()

@@ -25,6 +25,12 @@ public class TargetPolicyTests
     [InlineData("febf::1", "link-local")]
     [InlineData("::ffff:127.0.0.1", "loopback")]
     [InlineData("::ffff:192.168.0.1", "private")]
+    [InlineData("fec0::1", "site-local")]
+    [InlineData("feff::1", "site-local")]
+    [InlineData("::2", "IPv4-compatible IPv6")]
+    [InlineData("::127.0.0.1", "IPv4-compatible IPv6")]
+    [InlineData("::8.8.8.8", "IPv4-compatible IPv6")]
+    [InlineData("fe80::1%2", "link-local")]
     public void RefusesNonPublicAddressesByDefault(string address, string kind)
     {
         var why = TargetPolicy.Default.Refusal(IPAddress.Parse(address));
@@ -49,8 +55,6 @@ public class TargetPolicyTests
     [InlineData("2001:db8::1")]
     [InlineData("fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")]
     [InlineData("fe00::1")]
-    [InlineData("fec0::1")]
-    [InlineData("::2")]
     [InlineData("::ffff:8.8.8.8")]
     public void AllowsPublicAddresses(string address) =>
         Assert.Null(TargetPolicy.Default.Refusal(IPAddress.Parse(address)));
@@ -88,5 +92,29 @@ public class TargetPolicyTests
     {
         var e = Assert.Throws<FormatException>(() => TargetPolicy.Parse([cidr]));
         Assert.Contains("--allow takes a CIDR", e.Message);
+    }
+
+    [Theory]
+    [InlineData("64:ff9b::7f00:1", "64:ff9b::/96", "127.0.0.1", "loopback")]
+    [InlineData("64:ff9b::10.1.2.3", "64:ff9b::/96", "10.1.2.3", "private")]
+    [InlineData("64:ff9b:1::c0a8:1", "64:ff9b:1::/48", "192.168.0.1", "private")]
+    public void Nat64AddressesAreJudgedAsTheIpv4AddressTheyCarry(string address, string prefix, string ipv4, string kind)
+    {
+        var why = TargetPolicy.Default.Refusal(IPAddress.Parse(address));
+        Assert.StartsWith($"{IPAddress.Parse(address)} is a NAT64 address ({prefix}) for {ipv4}: {ipv4} is a {kind} address", why);
+        Assert.Null(TargetPolicy.Default.Refusal(IPAddress.Parse("64:ff9b::808:808")));
+    }
+
+    [Fact]
+    public void TheAgentsOwnAddressesAreRefusedUnlessAllowed()
+    {
+        IPAddress[] own = [IPAddress.Parse("203.0.113.7"), IPAddress.Parse("2001:db8::7")];
+        var policy = new TargetPolicy([], () => own);
+        Assert.Equal("203.0.113.7 is one of this agent's own addresses; this agent probes it only when started with --allow covering it",
+            policy.Refusal(IPAddress.Parse("203.0.113.7")));
+        Assert.NotNull(policy.Refusal(IPAddress.Parse("::ffff:203.0.113.7")));
+        Assert.NotNull(policy.Refusal(IPAddress.Parse("2001:db8::7")));
+        Assert.Null(policy.Refusal(IPAddress.Parse("203.0.113.8")));
+        Assert.Null(new TargetPolicy([IPNetwork.Parse("203.0.113.0/24")], () => own).Refusal(IPAddress.Parse("203.0.113.7")));
     }
 }
