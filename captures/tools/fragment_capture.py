@@ -78,21 +78,20 @@ def rewrite(mode, packets):
     syn = next(p for p in packets if TCP in p and p[TCP].flags == "S")
     client_port = syn[TCP].sport
     out, ident = [], 0x5100
-    rng = random.Random(1858)
     for pkt in packets:
         if not client_data(pkt, client_port):
             out.append(pkt)
             continue
         ident += 1
         payload = ip_payload(pkt)
-        frags = fragments_for(mode, pkt, payload, ident, rng)
+        frags = fragments_for(mode, pkt, payload, ident)
         for i, f in enumerate(frags):
             f.time = pkt.time + i * 0.00001
         out.extend(frags)
     return out
 
 
-def fragments_for(mode, pkt, payload, ident, rng):
+def fragments_for(mode, pkt, payload, ident):
     if mode == "inorder":
         return v4_fragments(pkt, chunks(payload, 24), ident)
     if mode == "reversed":
@@ -109,7 +108,7 @@ def fragments_for(mode, pkt, payload, ident, rng):
     if mode in ("conflict-first", "conflict-drop", "flood"):
         if b"AUTH PLAIN " not in payload:
             return [pkt]
-        return special(mode, pkt, payload, ident, rng)
+        return special(mode, pkt, payload, ident)
     raise SystemExit(__doc__)
 
 
@@ -122,7 +121,7 @@ def forged_payload(payload):
     return payload[:line_start] + forged + payload[line_end:]
 
 
-def special(mode, pkt, payload, ident, rng):
+def special(mode, pkt, payload, ident):
     genuine = chunks(payload, 24)
     if mode == "flood":
         return v4_fragments(pkt, genuine, ident)
@@ -148,7 +147,7 @@ def add_flood(packets, rng):
     template = packets[first]
     flood = []
     for n in range(6000):
-        frag = IP(src=f"198.51.100.{n % 250 + 1}", dst=template[IP].dst, proto=6, id=rng.randrange(65536),
+        frag = IP(src=f"198.51.100.{n % 250 + 1}", dst=template[IP].dst, proto=6, id=n + 1,
                   flags="MF", frag=0) / Raw(rng.randbytes(8))
         flood.append(Ether(src=template[Ether].src, dst=template[Ether].dst) / frag)
     t = template.time

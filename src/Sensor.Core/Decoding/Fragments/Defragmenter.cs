@@ -108,7 +108,9 @@ public sealed class Defragmenter
                 return GiveUp(pending, FragmentOutcome.Dropped, out datagram);
             case FragmentInsert.Unusable:
                 Stats.Rejected++;
-                break;
+                if (pending.IsEmpty)
+                    Remove(pending);
+                return FragmentOutcome.Dropped;
         }
         return pending.Complete ? Finish(pending, out datagram) : FragmentOutcome.Held;
     }

@@ -39,6 +39,7 @@ internal sealed class FragmentedDatagram(FragmentKey key, long firstTicks)
     public bool HasFirst => HeaderLength > 0;
     public bool Conflicted { get; private set; }
     public bool Complete => Length >= 0 && _covered == Length;
+    public bool IsEmpty => _runs.Count == 0;
 
     private int _covered;
     private int HighestEnd => _runs.Count == 0 ? 0 : _runs[^1].End;
