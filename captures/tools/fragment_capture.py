@@ -48,26 +48,21 @@ def chunks(payload, size, step=None):
 
 def v4_fragments(pkt, pieces, ident):
     ip = pkt[IP]
-    payload_end = len(bytes(ip.payload))
-    out = []
-    for offset, data in pieces:
-        more = offset + len(data) < payload_end
-        frag = IP(src=ip.src, dst=ip.dst, ttl=ip.ttl, tos=ip.tos, proto=ip.proto, id=ident,
-                  flags="MF" if more else 0, frag=offset // 8) / Raw(data)
-        out.append(Ether(src=pkt[Ether].src, dst=pkt[Ether].dst) / frag)
-    return out
+    return fragments(pkt, pieces, lambda offset, more: IP(
+        src=ip.src, dst=ip.dst, ttl=ip.ttl, tos=ip.tos, proto=ip.proto, id=ident, flags="MF" if more else 0, frag=offset // 8))
 
 
 def v6_fragments(pkt, pieces, ident):
     ip = pkt[IPv6]
-    payload_end = len(bytes(ip.payload))
-    out = []
-    for offset, data in pieces:
-        more = offset + len(data) < payload_end
-        frag = IPv6(src=ip.src, dst=ip.dst, hlim=ip.hlim, tc=ip.tc, fl=ip.fl) / \
-            IPv6ExtHdrFragment(nh=ip.nh, offset=offset // 8, m=int(more), id=ident) / Raw(data)
-        out.append(Ether(src=pkt[Ether].src, dst=pkt[Ether].dst) / frag)
-    return out
+    return fragments(pkt, pieces, lambda offset, more: IPv6(src=ip.src, dst=ip.dst, hlim=ip.hlim, tc=ip.tc, fl=ip.fl) /
+                     IPv6ExtHdrFragment(nh=ip.nh, offset=offset // 8, m=int(more), id=ident))
+
+
+def fragments(pkt, pieces, headers):
+    """Each piece behind the headers made for its offset; More Fragments on all but the one reaching the end."""
+    payload_end = len(ip_payload(pkt))
+    return [Ether(src=pkt[Ether].src, dst=pkt[Ether].dst) / headers(offset, offset + len(data) < payload_end) / Raw(data)
+            for offset, data in pieces]
 
 
 def ip_payload(pkt):
