@@ -15,6 +15,9 @@ public sealed class Defragmenter
     private const int MaxIpv4Datagram = 65535;
     private const int MaxIpv6Payload = 65535;
 
+    /// <summary>What a defragmenter holds besides its cap: the one buffer whole datagrams are rebuilt in (64 KiB and IPv6's headers, rented as a power of two).</summary>
+    public const int OutputBufferBytes = 128 * 1024;
+
     private readonly Dictionary<FragmentKey, FragmentedDatagram> _pending = new();
     // Oldest first, per version since their timeouts differ: timeouts and evictions look at the heads only.
     private readonly LinkedList<FragmentedDatagram> _ipv4ByAge = new();
@@ -22,7 +25,7 @@ public sealed class Defragmenter
     private readonly DefragmentLimits _limits;
     private readonly long _ipv4TimeoutTicks;
     private readonly long _ipv6TimeoutTicks;
-    // One reusable buffer for the datagram handed out, outside the cap: at most 64 KiB plus IPv6's unfragmentable part.
+    // One reusable buffer for the datagram handed out, outside the cap (OutputBufferBytes).
     private byte[] _output = [];
     private long _now = long.MinValue;
 
