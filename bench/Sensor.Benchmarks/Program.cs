@@ -5,8 +5,11 @@ using Sensor.Benchmarks;
 // dotnet run -c Release --project bench/Sensor.Benchmarks -- stages FILE      where a whole run's time goes
 // dotnet run -c Release --project bench/Sensor.Benchmarks -- transcripts      the real sessions the parser benchmarks use
 // dotnet run -c Release --project bench/Sensor.Benchmarks -- live FILE        the live engine's rate (1 and 2 workers) beside the replay pipeline
+// dotnet run -c Release --project bench/Sensor.Benchmarks -- fragflood [N...] memory under a flood of N first fragments (default cap)
 if (args.Length > 0 && args[0] == "live")
     return LiveEngineRun.Run(args[1..]);
+if (args.Length > 0 && args[0] == "fragflood")
+    return FragmentFlood.Run(args[1..]);
 if (args.Length > 0 && args[0] == "stages")
     return StageSplit.Run(args[1..]);
 if (args.Length > 0 && args[0] == "transcripts")

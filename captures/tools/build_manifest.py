@@ -402,6 +402,11 @@ for suffix, how, desc in [
                  f"{desc} copy of smtp-auth-plain-cleartext.pcap, same packets; AUTH PLAIN and one message in the clear.",
                  *AUTH_PLAIN_SESSION))
 
+# Entries kept in modules of their own import this one's helpers: when run as a script, this is that module.
+sys.modules.setdefault("build_manifest", sys.modules[__name__])
+import manifest_frag  # noqa: E402
+SPEC += manifest_frag.SPEC
+
 
 def connections(path):
     run = subprocess.run(["tcpdump", "-nr", path], capture_output=True, text=True)

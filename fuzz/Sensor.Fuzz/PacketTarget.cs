@@ -55,7 +55,7 @@ internal static class PacketTarget
     }
 
     /// <summary>A built session whose parser faulted is a finding.</summary>
-    private sealed class SessionChecker : ISessionConsumer
+    internal sealed class SessionChecker : ISessionConsumer
     {
         public void OnSessionEnd(MailSession session)
         {

@@ -27,6 +27,8 @@ internal static class Seeds
             foreach (var flow in recorded.Flows)
                 WriteFlowSeeds(outputDir, $"{name}-{flowIndex++}", flow);
             Save(outputDir, "packets", name, recorded.Frames.ToArray());
+            if (name.Contains("-frag-"))
+                Save(outputDir, "fragments", name, FragmentTarget.Seed(capture));
             if (new FileInfo(capture).Length <= 8 * 1024)
                 Save(outputDir, "replay", name, [0, .. File.ReadAllBytes(capture)]);
         }

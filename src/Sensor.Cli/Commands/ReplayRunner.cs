@@ -120,6 +120,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         var flows = pipeline.ReassemblyStats;
         Log.Debug("decoded {Tcp} TCP, {NotTcp} other, {Malformed} malformed, {Truncated} truncated, {Fragments} fragments",
             decode.Tcp, decode.NotTcp, decode.Malformed, decode.Truncated, decode.Fragment);
+        Log.Debug("IP reassembly: {Stats}", pipeline.DefragmentStats);
         Log.Debug("reassembly: {Stats}", flows);
         Log.Debug("{Sessions} sessions ({Empty} empty connections not reported), {Findings} findings, {Verdicts} cross-check verdicts from {Packets} packets",
             pipeline.Sessions, pipeline.EmptySessions, pipeline.Findings, pipeline.Verdicts, read.Packets);

@@ -4,6 +4,7 @@ using OpenTelemetry.Resources;
 using Sensor.Cli.Commands;
 using Sensor.Core.Capture;
 using Sensor.Core.CrossCheck;
+using Sensor.Core.Decoding.Fragments;
 using Sensor.Core.Detection;
 using Sensor.Core.Live;
 using Sensor.Core.Metrics;
@@ -183,6 +184,10 @@ public sealed class LiveRuntime : IDisposable
     {
         MaxFlows = caps.MaxFlows ?? ReassemblyLimits.Default.MaxFlows,
         MaxTotalBufferedBytes = caps.MaxBufferedMb * 1024L * 1024 ?? ReassemblyLimits.Default.MaxTotalBufferedBytes,
+        IpFragments = DefragmentLimits.Default with
+        {
+            MaxBufferedBytes = caps.MaxFragmentBufferMb * 1024L * 1024 ?? DefragmentLimits.Default.MaxBufferedBytes,
+        },
     };
 
     private static RotatingFileStream OpenJsonlFile(string path, JsonLinesFileSettings file)

@@ -81,6 +81,8 @@ public sealed class CapsSettings
     public int? MaxFlows { get; set; }
     /// <summary>Bytes held for reassembly across all flows, in MiB.</summary>
     public int? MaxBufferedMb { get; set; }
+    /// <summary>Bytes held for unfinished IP datagrams (fragments) per worker, in MiB; null: 4.</summary>
+    public int? MaxFragmentBufferMb { get; set; }
 }
 
 public sealed class MetricsSettings

@@ -19,6 +19,7 @@ public static class SettingsValidator
         Require(jsonl.RotateEvery is null || jsonl.RotateEvery > TimeSpan.Zero, "Sinks:JsonLines:RotateEvery", "must be above zero (leave it out to never rotate by time)", sources);
         Require(settings.Caps.MaxFlows is null or >= 1, "Caps:MaxFlows", "must be at least 1", sources);
         Require(settings.Caps.MaxBufferedMb is null or >= 0, "Caps:MaxBufferedMb", "cannot be negative", sources);
+        Require(settings.Caps.MaxFragmentBufferMb is null or > 0, "Caps:MaxFragmentBufferMb", "must be positive", sources);
         Require(settings.Metrics.StatsInterval >= TimeSpan.Zero, "Metrics:StatsInterval", "cannot be negative (0: no stats line)", sources);
         if (settings.Metrics.Prometheus is { } endpoint)
             Require(PrometheusEndpoint(endpoint) is not null, "Metrics:Prometheus", $"must be a loopback address and port like 127.0.0.1:9464 or [::1]:9464, not '{endpoint}'", sources);

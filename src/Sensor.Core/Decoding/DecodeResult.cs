@@ -10,8 +10,8 @@ public enum DecodeResult : byte
     Truncated,
     /// <summary>A header contradicts itself (bad version, lengths shorter than the header).</summary>
     Malformed,
-    /// <summary>An IP fragment. Reassembling IP fragments is out of scope: mail sessions over TCP
-    /// with PMTU discovery do not fragment; both first and later fragments (of any protocol) are skipped and counted.</summary>
+    /// <summary>An IP fragment (of any protocol: later fragments do not say what they carry). The segment
+    /// holds no TCP yet: its payload is the fragment's IP packet, for the defragmenter (Decoding/Fragments).</summary>
     Fragment,
     UnsupportedLink,
 }

@@ -30,7 +30,7 @@ public sealed partial class PacketDecoder
         // More Fragments set or a non-zero offset: part of a fragmented datagram (RFC 791 §3.2), of any
         // protocol, as for IPv6 where later fragments do not say what they carry.
         if ((BinaryPrimitives.ReadUInt16BigEndian(ip[6..]) & 0x3FFF) != 0)
-            return DecodeResult.Fragment;
+            return Fragment(ticks, ip[..Math.Min(totalLength, ip.Length)], out segment);
         if (ip[9] != ProtocolTcp)
             return DecodeResult.NotTcp;
         var source = NetAddress.FromV4(ip[12..]);
@@ -54,7 +54,7 @@ public sealed partial class PacketDecoder
         bool capturedShort = ip.Length < claimedEnd;
         var walk = SkipExtensionHeaders(ip[..end], capturedShort, out int tcpOffset);
         if (walk != DecodeResult.Tcp)
-            return walk;
+            return walk == DecodeResult.Fragment ? Fragment(ticks, ip[..end], out segment) : walk;
         var source = NetAddress.FromV6(ip[8..]);
         var destination = NetAddress.FromV6(ip[24..]);
         return DecodeTcp(ticks, source, destination, ip[tcpOffset..end], capturedShort, out segment);

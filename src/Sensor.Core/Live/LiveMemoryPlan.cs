@@ -1,11 +1,12 @@
+using Sensor.Core.Decoding.Fragments;
 using Sensor.Core.Pipeline;
 using Sensor.Core.Reassembly;
 
 namespace Sensor.Core.Live;
 
 /// <summary>
-/// Splits the memory budget: the fixed parts first (each worker's queue and its pipeline's event
-/// batches, the evidence rings), then what remains goes a quarter to reassembly buffers, an eighth to
+/// Splits the memory budget: the fixed parts first (each worker's queue, its pipeline's event
+/// batches and IP fragment cap, the evidence rings), then what remains goes a quarter to reassembly buffers, an eighth to
 /// the parsers' long buffers (<see cref="ParserBufferBytes"/>: lines past an SMTP-sized 4 KiB, such as
 /// IMAP's 64 KiB server lines, TLS handshakes, LOGIN literals; one <see cref="Protocols.Text.BufferBudget"/>
 /// shared by every worker) and the rest to flows, at <see cref="BytesPerFlow"/> each (measured by the
@@ -13,7 +14,7 @@ namespace Sensor.Core.Live;
 /// The flow table evicts the oldest flow at its cap, and buffer caps are anomalies, so whatever arrives,
 /// memory stays inside.
 /// </summary>
-public sealed record LiveMemoryPlan(long BudgetBytes, long QueueBytes, long BatchBytes, long EvidenceBytes,
+public sealed record LiveMemoryPlan(long BudgetBytes, long QueueBytes, long BatchBytes, long FragmentBytes, long EvidenceBytes,
     long BufferedBytesPerWorker, long ParserBufferBytes, int FlowsPerWorker)
 {
     /// <summary>
@@ -31,17 +32,18 @@ public sealed record LiveMemoryPlan(long BudgetBytes, long QueueBytes, long Batc
         options.Validate();
         long queues = (long)options.Workers * options.QueueBytesPerWorker * 8 / 5; // the headers of a block add 60% to its bytes at most
         long batches = options.Workers * BatchBytesPerWorker;
+        long fragments = options.Workers * (baseLimits.IpFragments.MaxBufferedBytes + Defragmenter.OutputBufferBytes);
         long evidence = options.EvidenceDirectory is null ? 0 : options.EvidenceBytesTotal;
-        long rest = options.MemoryBudgetBytes - queues - batches - evidence;
+        long rest = options.MemoryBudgetBytes - queues - batches - fragments - evidence;
         long minimum = options.Workers * (1L << 20) * 4;
         if (rest < minimum)
             throw new ArgumentException(
                 $"a memory budget of {options.MemoryBudgetBytes >> 20} MiB is too small for {options.Workers} worker(s): " +
-                $"queues, batches and evidence take {(queues + batches + evidence) >> 20} MiB; give at least {(queues + batches + evidence + minimum) >> 20} MiB");
+                $"queues, batches, fragments and evidence take {(queues + batches + fragments + evidence) >> 20} MiB; give at least {(queues + batches + fragments + evidence + minimum) >> 20} MiB");
         long buffered = Math.Min(baseLimits.MaxTotalBufferedBytes, rest / 4 / options.Workers);
         long parserBuffers = rest / 8;
         int flows = (int)Math.Min(baseLimits.MaxFlows, (rest - buffered * options.Workers - parserBuffers) / BytesPerFlow / options.Workers);
-        return new LiveMemoryPlan(options.MemoryBudgetBytes, queues, batches, evidence, buffered, parserBuffers, flows);
+        return new LiveMemoryPlan(options.MemoryBudgetBytes, queues, batches, fragments, evidence, buffered, parserBuffers, flows);
     }
 
     /// <summary>The flow table's caps for one worker.</summary>

@@ -1,6 +1,7 @@
 using Sensor.Core.Capture;
 using Sensor.Core.CrossCheck;
 using Sensor.Core.Decoding;
+using Sensor.Core.Decoding.Fragments;
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
 using Sensor.Core.Pipeline;
@@ -111,13 +112,25 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
     public bool Offer(long ticks, int linkType, ReadOnlySpan<byte> frame, int originalLength) =>
         _workers[WorkerFor(linkType, ticks, frame)].Queue.TryAdd(ticks, linkType, frame, originalLength);
 
-    /// <summary>Which worker a frame belongs to: by its flow, the same for both directions; frames that are not TCP go to the first.</summary>
+    /// <summary>
+    /// Which worker a frame belongs to: by its two addresses, the same for both directions; frames that are
+    /// neither TCP nor IP fragments go to the first. Not by ports: fragments after the first carry none, and
+    /// every fragment of a datagram must reach the worker whose flow table holds its connection.
+    /// </summary>
     public int WorkerFor(int linkType, long ticks, ReadOnlySpan<byte> frame)
     {
-        if (_workers.Length == 1 || PacketDecoder.DecodeFrame(linkType, ticks, frame, out var segment) != DecodeResult.Tcp)
+        if (_workers.Length == 1)
             return 0;
-        return (int)((uint)FlowKey.From(segment.Source, segment.Destination).GetHashCode() % (uint)_workers.Length);
+        var result = PacketDecoder.DecodeFrame(linkType, ticks, frame, out var segment);
+        if (result == DecodeResult.Tcp)
+            return WorkerFor(segment.Source.Address, segment.Destination.Address);
+        if (result == DecodeResult.Fragment && IpFragment.TryRead(segment.Payload, out var fragment))
+            return WorkerFor(fragment.Key.Source, fragment.Key.Destination);
+        return 0;
     }
+
+    private int WorkerFor(NetAddress one, NetAddress other) =>
+        (int)((uint)FlowKey.From(new Endpoint(one, 0), new Endpoint(other, 0)).GetHashCode() % (uint)_workers.Length);
 
     /// <summary>No more frames: every worker processes what is queued, ends its open flows and reports them.</summary>
     public void Finish()
@@ -191,6 +204,7 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
     {
         var queues = _workers.Select(w => w.Queue).ToArray();
         var flows = _workers.Select(w => w.Pipeline.ReassemblyStats).ToArray();
+        var fragments = _workers.Select(w => w.Pipeline.DefragmentStats).ToArray();
         return new LiveStats(
             Packets: queues.Sum(q => q.Accepted + q.Dropped),
             Bytes: queues.Sum(q => q.OfferedBytes),
@@ -206,6 +220,8 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
         {
             FlowsEvicted = flows.Sum(f => f.FlowsEvicted),
             BufferCapHits = flows.Sum(f => f.FlowBufferCapHits + f.GlobalBufferCapHits),
+            IpFragments = fragments.Sum(f => f.Fragments),
+            IpDatagramsGivenUp = fragments.Sum(f => f.DatagramsEvicted + f.DatagramsTimedOut),
             EvidenceFiles = _evidence.Sum(e => e?.FilesWritten ?? 0),
             EvidenceMissing = _evidence.Sum(e => e?.RingsMissing ?? 0),
             EvidenceRingBytes = _workers.Sum(w => w.Rings?.FootprintBytes ?? 0),

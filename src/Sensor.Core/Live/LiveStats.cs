@@ -28,6 +28,10 @@ public sealed record LiveStats(
     /// <summary>Times a reassembly buffer cap (per flow or per worker) made the sensor skip bytes.</summary>
     public long BufferCapHits { get; init; }
 
+    /// <summary>IP fragments taken into reassembly, and datagrams given up unfinished at the fragment memory cap or timeout.</summary>
+    public long IpFragments { get; init; }
+    public long IpDatagramsGivenUp { get; init; }
+
     public long EvidenceFiles { get; init; }
 
     /// <summary>Findings that got no evidence file because their flow's ring had been released (rings are bounded in total).</summary>

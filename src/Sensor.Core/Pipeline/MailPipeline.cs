@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Sensor.Core.CrossCheck;
 using Sensor.Core.Decoding;
+using Sensor.Core.Decoding.Fragments;
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
 using Sensor.Core.Protocols.Text;
@@ -10,7 +11,7 @@ using Sensor.Core.Sessions;
 namespace Sensor.Core.Pipeline;
 
 /// <summary>
-/// The stages wired together: frame -> decode -> flow table -> sessions -> detection -> sinks.
+/// The stages wired together: frame -> decode (-> IP reassembly, for fragments) -> flow table -> sessions -> detection -> sinks.
 /// Frames must arrive in capture order on one thread; from the sessions stage on, the work runs on
 /// a second thread (<see cref="FlowEventRelay"/>), so sinks are called from that thread.
 /// </summary>
@@ -21,6 +22,7 @@ public sealed class MailPipeline : IDisposable
     private readonly SessionTracker _sessions;
     private readonly DetectionStage _detection;
     private readonly FlowEventRelay _relay;
+    private readonly FragmentStage _fragments;
 
     /// <param name="crossCheck">probe results to compare the capture with: raises absent STARTTLS a probe saw offered, and makes verdicts at the end</param>
     /// <param name="judgeAsSeen">live mode: judge a stripped or missing STARTTLS (removed or absent) at the server's capability list, on what is known so far, instead of at the end of the capture</param>
@@ -37,10 +39,12 @@ public sealed class MailPipeline : IDisposable
         _sessions = new SessionTracker(_detection, parserBuffers);
         _relay = new FlowEventRelay(_sessions);
         _flows = new FlowTable(_relay, limits);
+        _fragments = new FragmentStage(new Defragmenter(limits.IpFragments), _flows);
     }
 
     public DecodeStats DecodeStats => _decoder.Stats;
     public ReassemblyStats ReassemblyStats => _flows.Stats;
+    public DefragmentStats DefragmentStats => _fragments.Stats;
     public long Sessions => _detection.Sessions;
     public long EmptySessions => _detection.EmptySessions;
     public long Findings => _detection.Findings;
@@ -49,8 +53,11 @@ public sealed class MailPipeline : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void OnFrame(int linkType, long timestampTicks, ReadOnlySpan<byte> frame)
     {
-        if (_decoder.Decode(linkType, timestampTicks, frame, out var segment) == DecodeResult.Tcp)
+        var result = _decoder.Decode(linkType, timestampTicks, frame, out var segment);
+        if (result == DecodeResult.Tcp)
             _flows.Process(segment);
+        else if (result == DecodeResult.Fragment)
+            _fragments.OnFragment(timestampTicks, segment.Payload);
         else
             _flows.AdvanceTime(timestampTicks);
     }

@@ -84,6 +84,15 @@ public sealed partial class FlowTable
         }
     }
 
+    /// <summary>An anomaly found below TCP (IP reassembly) for the flow <paramref name="segment"/> belongs to, if one is tracked.</summary>
+    public void RaiseAnomaly(in TcpSegment segment, ReassemblyAnomaly anomaly, string detail)
+    {
+        if (!_flows.TryGetValue(FlowKey.From(segment.Source, segment.Destination), out var flow))
+            return;
+        var direction = segment.Source == flow.Client ? Direction.ClientToServer : Direction.ServerToClient;
+        _context.Observer.OnAnomaly(flow, direction, anomaly, detail);
+    }
+
     /// <summary>End of capture: delivers what is held (skipping holes) and ends every flow.</summary>
     public void Flush()
     {

@@ -15,6 +15,10 @@ public enum ReassemblyAnomaly : byte
     GlobalBufferCap,
     /// <summary>The flow table was full; this flow was evicted.</summary>
     FlowTableFull,
+    /// <summary>IP fragments of one of this flow's datagrams overlapped with different bytes (RFC 5722, RFC 1858 §4): the receiver kept the first, or dropped the datagram.</summary>
+    IpFragmentOverlapConflict,
+    /// <summary>IP fragments of one of this flow's datagrams added up to more than 65535 bytes: the datagram was dropped.</summary>
+    IpFragmentOversize,
 }
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Sensor.Core.Decoding.Fragments;
+
 namespace Sensor.Core.Reassembly;
 
 /// <summary>
@@ -28,6 +30,9 @@ public sealed record ReassemblyLimits
     /// </summary>
     public int ConflictWindowBytes { get; init; } = 4096;
 
+    /// <summary>IP reassembly below TCP: its memory cap, per-datagram cap and timeouts.</summary>
+    public DefragmentLimits IpFragments { get; init; } = DefragmentLimits.Default;
+
     public static ReassemblyLimits Default { get; } = new();
 
     /// <summary>Checks the values once, when a table is made: a bad configuration fails at start, never on the packet path.</summary>
@@ -41,5 +46,6 @@ public sealed record ReassemblyLimits
             throw new ArgumentException($"{nameof(IdleTimeout)} must be positive");
         if (ConflictWindowBytes < 0 || (ConflictWindowBytes & (ConflictWindowBytes - 1)) != 0)
             throw new ArgumentException($"{nameof(ConflictWindowBytes)} must be 0 or a power of two, not {ConflictWindowBytes}");
+        IpFragments.Validate();
     }
 }

@@ -59,6 +59,8 @@ internal sealed class TrackedSession(MailSession session, IMailSessionParser par
         ReassemblyAnomaly.FlowBufferCap => "flow-buffer-cap",
         ReassemblyAnomaly.GlobalBufferCap => "global-buffer-cap",
         ReassemblyAnomaly.FlowTableFull => "flow-table-full",
+        ReassemblyAnomaly.IpFragmentOverlapConflict => "ip-fragment-overlap-conflict",
+        ReassemblyAnomaly.IpFragmentOversize => "ip-fragment-oversize",
         _ => "reassembly-anomaly",
     };
 }

@@ -36,8 +36,12 @@ public class PacketDecoderIpTests
     [Theory]
     [InlineData((ushort)0x0001)]   // first fragment: M set
     [InlineData((ushort)0x0010)]   // later fragment: offset 2
-    public void Ipv6_Fragments_AreSkipped(ushort offsetAndFlags) =>
-        Assert.Equal(DecodeResult.Fragment, Decode(Frames.WithIpv6Extensions(Ipv6(Tcp(payload: Hello)), (44, Fragment(offsetAndFlags))), out _));
+    public void Ipv6_Fragments_AreHandedOnWholeForReassembly(ushort offsetAndFlags)
+    {
+        var ip = Frames.WithIpv6Extensions(Ipv6(Tcp(payload: Hello)), (44, Fragment(offsetAndFlags)));
+        Assert.Equal(DecodeResult.Fragment, Decode([.. ip, 0, 0], out var seg));   // two bytes past Payload Length
+        Assert.Equal(ip, seg.Payload.ToArray());
+    }
 
     [Fact]
     public void Ipv6_NoNextHeader_IsNotTcp()
@@ -57,11 +61,12 @@ public class PacketDecoderIpTests
     [Theory]
     [InlineData((ushort)0x2000)]   // first fragment: MF
     [InlineData((ushort)0x0003)]   // later fragment
-    public void Ipv4_Fragments_AreSkipped(ushort flagsAndOffset)
+    public void Ipv4_Fragments_AreHandedOnWholeForReassembly(ushort flagsAndOffset)
     {
         var ip = Ipv4(Tcp(payload: Hello));
         BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(6), flagsAndOffset);
-        Assert.Equal(DecodeResult.Fragment, Decode(ip, out _));
+        Assert.Equal(DecodeResult.Fragment, Decode([.. ip, 0, 0, 0, 0], out var seg));   // Ethernet padding past Total Length
+        Assert.Equal(ip, seg.Payload.ToArray());
     }
 
     [Fact]

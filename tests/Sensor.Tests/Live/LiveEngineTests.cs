@@ -73,7 +73,7 @@ public class LiveEngineTests
         var stripped = Endpoint.Parse("127.0.0.1:33578");  // the later session through the stripping proxy
         var server = Endpoint.Parse("127.0.0.2:143");
         int offeringWorker = sensor.WorkerFor(LinkType.Raw, 0, Segment(offering, server).ToRawIpFrame());
-        var moved = Enumerable.Range(33578, 1000).Select(p => Endpoint.Parse($"127.0.0.1:{p}"))
+        var moved = Enumerable.Range(3, 250).Select(host => Endpoint.Parse($"127.0.0.{host}:33578"))
             .First(c => sensor.WorkerFor(LinkType.Raw, 0, Segment(c, server).ToRawIpFrame()) != offeringWorker);
         segments = LiveHarness.Moved(segments, stripped, moved);
         sensor.Start();

@@ -13,8 +13,9 @@ public class LiveMemoryPlanTests
 
         long queues = 2L * (16 << 20) * 8 / 5;
         long batches = 2 * LiveMemoryPlan.BatchBytesPerWorker;
-        long rest = (1L << 30) - queues - batches;
-        Assert.Equal((queues, batches, 0L), (plan.QueueBytes, plan.BatchBytes, plan.EvidenceBytes));
+        long fragments = 2 * (4L << 20) + 2 * (128 << 10);   // each worker's IP fragment cap and its output buffer
+        long rest = (1L << 30) - queues - batches - fragments;
+        Assert.Equal((queues, batches, fragments, 0L), (plan.QueueBytes, plan.BatchBytes, plan.FragmentBytes, plan.EvidenceBytes));
         Assert.Equal(Math.Min(ReassemblyLimits.Default.MaxTotalBufferedBytes, rest / 4 / 2), plan.BufferedBytesPerWorker); // 64 MiB: the reassembly default is the ceiling
         Assert.Equal(rest / 8, plan.ParserBufferBytes); // the parsers' long lines, TLS handshakes and literals, all workers together
         Assert.Equal((int)((rest - plan.BufferedBytesPerWorker * 2 - rest / 8) / LiveMemoryPlan.BytesPerFlow / 2), plan.FlowsPerWorker);
@@ -41,7 +42,7 @@ public class LiveMemoryPlanTests
     {
         var e = Assert.Throws<ArgumentException>(() =>
             LiveMemoryPlan.For(new LiveSensorOptions { Workers = 2, MemoryBudgetBytes = 64L << 20 }, ReassemblyLimits.Default));
-        Assert.StartsWith("a memory budget of 64 MiB is too small for 2 worker(s): queues, batches and evidence take ", e.Message);
+        Assert.StartsWith("a memory budget of 64 MiB is too small for 2 worker(s): queues, batches, fragments and evidence take ", e.Message);
         Assert.Matches(@"give at least \d+ MiB$", e.Message);
     }
 }

@@ -17,6 +17,15 @@ public static class ReplayHarness
         return (sink, read);
     }
 
+    /// <summary>The same, with the pipeline, to read its counters after the run.</summary>
+    public static (CollectingSink Sink, MailPipeline Pipeline) RunFileWithPipeline(string file)
+    {
+        var sink = new CollectingSink();
+        var pipeline = NewPipeline(sink);
+        PipelinePacketHandler.Run(new CaptureReader([file]), pipeline);
+        return (sink, pipeline);
+    }
+
     public static CollectingSink RunSegments(IEnumerable<SegmentSpec> segments)
     {
         var sink = new CollectingSink();
