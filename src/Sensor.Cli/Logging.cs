@@ -39,6 +39,23 @@ public static class Logging
         (previous as IDisposable)?.Dispose();
     }
 
+    /// <summary>
+    /// Flushes and closes the sinks at exit. A --log-file on a full disk fails here, at the last write:
+    /// one line on stderr and exit 2, instead of an exception out of Main (the runtime's abort, 134).
+    /// </summary>
+    public static async Task<int> CloseAsync(int exitCode)
+    {
+        try
+        {
+            await Log.CloseAndFlushAsync();
+            return exitCode;
+        }
+        catch (IOException e)
+        {
+            return LastResort.Report($"cannot write the log file: {e.Message}");
+        }
+    }
+
     // Serilog.Settings.Configuration finds each sink's WriteTo method by reflection: trimming (Native AOT) keeps them for it.
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(ConsoleLoggerConfigurationExtensions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods, typeof(FileLoggerConfigurationExtensions))]

@@ -49,7 +49,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         if (evidence is not null)
             WriteEvidence(evidence);
 
-        List<string> warnings = [.. read.Truncations.Select(t => t.Message), .. read.Files.Select(f => f.CutWarning).OfType<string>()];
+        List<string> warnings = [.. read.Truncations.Where(t => !t.Malformed).Select(t => t.Message), .. read.Files.Select(f => f.CutWarning).OfType<string>()];
         foreach (var warning in warnings)
             Log.Warning("{Warning}", warning);
         LogStats(pipeline, read);
@@ -57,6 +57,12 @@ public sealed class ReplayRunner(ReplaySettings settings)
             Log.Information("cross-check probes on the fly from {Vantages}: {Stats}", string.Join(", ", onTheFly.Prober.Vantages), onTheFly.Prober.Stats);
         if (summary is not null)
             SummaryPrinter.Print(AnsiConsole.Console, new ReplayReport(settings.Options.Files.Count, read.Packets, read.Bytes, stopwatch.Elapsed, summary, warnings));
+        // A corrupt file is bad input (exit 2) once what came before the corruption has been reported.
+        var malformed = read.Truncations.Where(t => t.Malformed).ToList();
+        foreach (var file in malformed)
+            Log.Error("{Error}", file.Message);
+        if (malformed.Count > 0)
+            return ExitCodes.BadInput;
         return settings.FailOn is { } threshold && severity.Highest >= threshold ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using PacketDotNet;
 using SharpPcap;
@@ -122,7 +123,7 @@ internal sealed class CaptureFileSource : IDisposable
         {
             frame = default;
             if (_mixed.Error is { } error)
-                Truncation = NoteTruncation(error);
+                Truncation = new TruncationNote(Path, Index, _mixed.BlockOffset, true, Packets, error, _mixed.Malformed);
             return false;
         }
         frame = new CapturedFrame(ticks, originalLength, data);
@@ -146,12 +147,32 @@ internal sealed class CaptureFileSource : IDisposable
         RecordBytes += recordBytes;
     }
 
+    /// <summary>
+    /// libpcap's error, told apart by the file itself: cut short (the last record or block runs past the
+    /// end) is a truncation; a whole record libpcap refused (a captured length past the snap length, a
+    /// block length that cannot be) is malformed.
+    /// </summary>
     private TruncationNote NoteTruncation(string detail)
     {
         if (Format == CaptureFormat.ClassicPcap)
-            return new TruncationNote(Path, Index, RecordBytes, true, Packets, detail);
+            return new TruncationNote(Path, Index, RecordBytes, true, Packets, detail, ClassicRecordIsWhole(RecordBytes));
         long? walked = PcapngBlockWalker.FirstIncompleteBlock(Path);
-        return new TruncationNote(Path, Index, walked ?? RecordBytes, walked.HasValue, Packets, detail);
+        return new TruncationNote(Path, Index, walked ?? RecordBytes, walked.HasValue, Packets, detail, Malformed: walked is null);
+    }
+
+    /// <summary>pcap-savefile(5): a 16-byte record header whose captured length (offset 8) the file holds in full.</summary>
+    private bool ClassicRecordIsWhole(long offset)
+    {
+        Span<byte> magic = stackalloc byte[4], header = stackalloc byte[ClassicRecordHeader];
+        using var file = File.OpenRead(Path);
+        file.ReadExactly(magic);
+        file.Position = offset;
+        if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+            return false;
+        // The magic reads as 0xA1B2C3D4 (or 0xA1B23C4D) in the file's own byte order.
+        bool bigEndian = BinaryPrimitives.ReadUInt32BigEndian(magic) >> 16 == 0xA1B2;
+        uint captured = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(header[8..]) : BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        return offset + ClassicRecordHeader + captured <= FileSize;
     }
 
     public void Dispose()
