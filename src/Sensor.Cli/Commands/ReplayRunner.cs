@@ -35,7 +35,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         if (store is not null)
             sinks.Add(new StoreSink(store));
 
-        var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath())));
+        var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.KeyFor(settings.DbPath)));
         using var onTheFly = settings.OnTheFly?.Start(TimeProvider.System);
         using var fleet = FleetOptions.Start(settings.Fleet); // fleet mode: also to the bus, through the outbox
         if (fleet is not null)
@@ -102,13 +102,6 @@ public sealed class ReplayRunner(ReplaySettings settings)
         {
             throw new UsageException(e.Message);
         }
-    }
-
-    /// <summary>The HMAC key for secret fingerprints lives beside the store (or in the default data folder).</summary>
-    private string KeyPath()
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(settings.DbPath ?? SensorStore.DefaultPath()))!;
-        return Path.Combine(folder, "fingerprint.key");
     }
 
     private static void LogStats(MailPipeline pipeline, CaptureResult read)

@@ -38,6 +38,7 @@ public sealed class FleetOutbox : IDisposable
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"fleet-outbox-{sensor}.db");
+        Storage.OwnerOnlyFiles.PrepareLiteDb(path);
         Storage.LiteDbTypes.Keep();
         return new FleetOutbox(new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }));
     }

@@ -56,6 +56,7 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
             Directory.CreateDirectory(directory);
+            OwnerOnlyFiles.PrepareLiteDb(path);
             LiteDbTypes.Keep();
             var mapper = new BsonMapper { ResolveFieldName = name => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name) };
             var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper) { CheckpointSize = CheckpointPages };
