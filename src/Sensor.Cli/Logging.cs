@@ -24,7 +24,8 @@ public static class Logging
         var logging = config?.GetSection(SettingsLoader.LoggingSection);
         var level = verbose ? LogEventLevel.Debug : LogEventLevel.Information;
         // The host's own lifecycle chatter ("Application started...") only when it is a warning.
-        var setup = new LoggerConfiguration().MinimumLevel.Is(level).MinimumLevel.Override("Microsoft", LogEventLevel.Warning);
+        var setup = new LoggerConfiguration().MinimumLevel.Is(level).MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .Enrich.With<TerminalSafeLogEvents>();
         if (logging?.GetSection("WriteTo").Exists() != true)
             setup = setup.WriteTo.Console(
                 restrictedToMinimumLevel: verbose ? LogEventLevel.Debug : LogEventLevel.Warning,

@@ -25,9 +25,9 @@ public class NoDbTests
     }
 
     [Fact]
-    public void NoDbRunsWhereHomeCannotBeWritten()
+    public void NoDbRunsWhereTheDataFolderCannotBeWritten()
     {
-        var run = RunWithEnvironment(new Dictionary<string, string> { ["HOME"] = "/proc/sensor-no-home", ["XDG_DATA_HOME"] = "" },
+        var run = RunWithEnvironment(new Dictionary<string, string> { ["XDG_DATA_HOME"] = "/proc/sensor-no-data" },
             "replay", BundledCapture("smtp-auth-plain-cleartext.pcap"), "--no-db", "--json");
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("", run.Stderr);
