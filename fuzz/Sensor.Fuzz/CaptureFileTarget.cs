@@ -7,7 +7,8 @@ namespace Sensor.Fuzz;
 /// from libpcap when interfaces differ in link type, and the block walker that places a truncation.
 /// First byte: 0 the rest goes to <see cref="PcapngMixedReader"/> as it is; 1 a section header and two
 /// interfaces of different link types (so libpcap hands over to it) go before the rest, read by
-/// <see cref="CaptureReader"/>; 2 the rest to <see cref="PcapngBlockWalker"/>.
+/// <see cref="CaptureReader"/>; 2 the rest to <see cref="PcapngBlockWalker"/>; 3 the rest as a classic pcap
+/// arriving on a pipe (<see cref="ClassicPcapStreamReader"/>).
 /// Allowed out: <see cref="CaptureException"/> (a file that is no capture).
 /// </summary>
 internal static class CaptureFileTarget
@@ -17,7 +18,7 @@ internal static class CaptureFileTarget
     public static void Run(ReadOnlySpan<byte> data)
     {
         var input = new FuzzInput(data);
-        var mode = input.Byte() % 3;
+        var mode = input.Byte() % 4;
         using (var file = File.Create(FilePath))
         {
             if (mode == 1)
@@ -27,7 +28,7 @@ internal static class CaptureFileTarget
         switch (mode)
         {
             case 0:
-                ReadAll();
+                ReadAll(new PcapngMixedReader(FilePath));
                 break;
             case 1:
                 try
@@ -38,15 +39,20 @@ internal static class CaptureFileTarget
                 {
                 }
                 break;
-            default:
+            case 2:
                 PcapngBlockWalker.FirstIncompleteBlock(FilePath);
+                break;
+            default:
+                ReadAll(ClassicPcapStreamReader.Open(File.OpenRead(FilePath)));
                 break;
         }
     }
 
-    private static void ReadAll()
+    private static void ReadAll(IFrameStream? reader)
     {
-        using var reader = new PcapngMixedReader(FilePath);
+        if (reader is null)
+            return;
+        using var _ = reader;
         long bytes = 0;
         while (reader.TryRead(out _, out _, out int original, out var frame))
         {

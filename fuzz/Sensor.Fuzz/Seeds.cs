@@ -29,9 +29,8 @@ internal static class Seeds
             Save(outputDir, "packets", name, recorded.Frames.ToArray());
             if (new FileInfo(capture).Length <= 8 * 1024)
                 Save(outputDir, "replay", name, [0, .. File.ReadAllBytes(capture)]);
-            if (capture.EndsWith(".pcapng"))
-                foreach (byte mode in new byte[] { 0, 1, 2 })
-                    Save(outputDir, "capturefile", $"{name}-{mode}", [mode, .. File.ReadAllBytes(capture)]);
+            foreach (byte mode in capture.EndsWith(".pcapng") ? new byte[] { 0, 1, 2 } : [3])
+                Save(outputDir, "capturefile", $"{name}-{mode}", [mode, .. File.ReadAllBytes(capture)]);
         }
         Save(outputDir, "rules", "default", File.ReadAllBytes(rulesFile));
         foreach (var (target, name, text) in HandMade)

@@ -46,6 +46,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
         var read = ReadCaptures(pipeline);
         jsonSink?.Complete();
         store?.Flush();
+        if (evidence is not null && read.Files.FirstOrDefault(f => f.IsStream) is { } stream)
+            throw new UsageException($"--evidence reads the capture a second time, which {stream.Path} (a pipe or FIFO) cannot give: save it to a file first");
         if (evidence is not null)
             WriteEvidence(evidence);
 

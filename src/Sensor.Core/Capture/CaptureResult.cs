@@ -16,8 +16,12 @@ public sealed record TruncationNote(string Path, int FileIndex, long ByteOffset,
         $"{Path}: {(Malformed ? "malformed" : "truncated")} at byte {ByteOffset}{(OffsetIsExact ? "" : " (estimated)")} after {PacketsRead} packets ({Detail})";
 }
 
-/// <summary>What one file contributed; <paramref name="CutFrames"/> frames were cut to at most <paramref name="SnapLength"/> bytes.</summary>
-public sealed record CaptureFileSummary(string Path, int LinkType, long Packets, long Bytes, long FileSize, long CutFrames = 0, int SnapLength = 0)
+/// <summary>
+/// What one file contributed; <paramref name="CutFrames"/> frames were cut to at most <paramref name="SnapLength"/> bytes.
+/// <paramref name="IsStream"/>: read from a pipe, a FIFO or stdin, which cannot be read again.
+/// </summary>
+public sealed record CaptureFileSummary(string Path, int LinkType, long Packets, long Bytes, long FileSize, long CutFrames = 0, int SnapLength = 0,
+    bool IsStream = false)
 {
     /// <summary>Null unless the snap length cut frames short: then what that costs the analysis.</summary>
     public string? CutWarning => CutFrames == 0 ? null

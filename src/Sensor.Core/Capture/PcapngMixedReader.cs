@@ -10,8 +10,9 @@ namespace Sensor.Core.Capture;
 /// <see cref="CaptureFileSource"/>): the frames libpcap already delivered are skipped by count.
 /// Every length and index in a block is the file's to choose: each is checked as unsigned against
 /// what is there before it is used, and a block that cannot be is <see cref="Malformed"/>.
+/// It never seeks, so it also reads a whole pcapng capture from a pipe (<see cref="CaptureInput"/>).
 /// </summary>
-internal sealed class PcapngMixedReader : IDisposable
+internal sealed class PcapngMixedReader : IFrameStream
 {
     private const uint SectionHeader = 0x0A0D0D0A, InterfaceDescription = 1, ObsoletePacket = 2, SimplePacket = 3, EnhancedPacket = 6;
     private const uint ByteOrderMagic = 0x1A2B3C4D;
@@ -28,6 +29,9 @@ internal sealed class PcapngMixedReader : IDisposable
 
     public PcapngMixedReader(string path) =>
         _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
+
+    /// <summary>Reads a whole pcapng capture from a stream that need not seek (a pipe, stdin).</summary>
+    public PcapngMixedReader(Stream stream) => _stream = stream;
 
     /// <summary>Why reading stopped before the end of the file, or null.</summary>
     public string? Error { get; private set; }

@@ -53,8 +53,15 @@ public sealed class SecretRedactor(bool reveal, byte[] key)
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var file = new FileStream(path, options);
-        file.Write(key);
-        return key;
+        try
+        {
+            using var file = new FileStream(path, options);
+            file.Write(key);
+            return key;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return File.ReadAllBytes(path); // another run made it meanwhile: one key for both
+        }
     }
 }
