@@ -54,7 +54,7 @@ public static class ReplayCommand
             Log.Error("{Message}", e.Message);
             return ExitCodes.BadInput;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException or StoreException)
         {
             // A disk that fills or a store that breaks mid-run: what was written is flushed on the
             // way out (every writer is disposed), and the user gets one line, not a stack trace.
