@@ -20,6 +20,7 @@ public static class Program
         ["packets"] = PacketTarget.Run,
         ["fragments"] = FragmentTarget.Run,
         ["replay"] = ReplayTarget.Run,
+        ["capturefile"] = CaptureFileTarget.Run,
         ["answer"] = ProbeTargets.ServerAnswer,
         ["dialogue"] = ProbeTargets.Dialogue,
         ["mtasts"] = ProbeTargets.MtaSts,

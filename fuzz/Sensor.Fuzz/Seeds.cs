@@ -31,6 +31,8 @@ internal static class Seeds
                 Save(outputDir, "fragments", name, FragmentTarget.Seed(capture));
             if (new FileInfo(capture).Length <= 8 * 1024)
                 Save(outputDir, "replay", name, [0, .. File.ReadAllBytes(capture)]);
+            foreach (byte mode in capture.EndsWith(".pcapng") ? new byte[] { 0, 1, 2 } : [3])
+                Save(outputDir, "capturefile", $"{name}-{mode}", [mode, .. File.ReadAllBytes(capture)]);
         }
         Save(outputDir, "rules", "default", File.ReadAllBytes(rulesFile));
         foreach (var (target, name, text) in HandMade)

@@ -24,7 +24,8 @@ public static class Logging
         var logging = config?.GetSection(SettingsLoader.LoggingSection);
         var level = verbose ? LogEventLevel.Debug : LogEventLevel.Information;
         // The host's own lifecycle chatter ("Application started...") only when it is a warning.
-        var setup = new LoggerConfiguration().MinimumLevel.Is(level).MinimumLevel.Override("Microsoft", LogEventLevel.Warning);
+        var setup = new LoggerConfiguration().MinimumLevel.Is(level).MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .Enrich.With<TerminalSafeLogEvents>();
         if (logging?.GetSection("WriteTo").Exists() != true)
             setup = setup.WriteTo.Console(
                 restrictedToMinimumLevel: verbose ? LogEventLevel.Debug : LogEventLevel.Warning,
@@ -37,6 +38,23 @@ public static class Logging
         var previous = Log.Logger;
         Log.Logger = setup.CreateLogger();
         (previous as IDisposable)?.Dispose();
+    }
+
+    /// <summary>
+    /// Flushes and closes the sinks at exit. A --log-file on a full disk fails here, at the last write:
+    /// one line on stderr and exit 2, instead of an exception out of Main (the runtime's abort, 134).
+    /// </summary>
+    public static async Task<int> CloseAsync(int exitCode)
+    {
+        try
+        {
+            await Log.CloseAndFlushAsync();
+            return exitCode;
+        }
+        catch (IOException e)
+        {
+            return LastResort.Report($"cannot write the log file: {e.Message}");
+        }
     }
 
     // Serilog.Settings.Configuration finds each sink's WriteTo method by reflection: trimming (Native AOT) keeps them for it.

@@ -3,6 +3,7 @@ using Sensor.Cli;
 using Sensor.Cli.Commands;
 using Sensor.Core.Probing.Trust;
 
+LastResort.Install();
 RuntimeStoreIsolation.Apply();
 
 var root = new RootCommand("Sensor: catches attacks on email transport security (STARTTLS stripping, cleartext credentials) in SMTP, IMAP and POP3 traffic.")
@@ -26,11 +27,14 @@ if (parsed.Errors.Count > 0)
     Console.Error.WriteLine("sensor: try 'sensor --help'");
     return ExitCodes.BadInput;
 }
+int exitCode;
 try
 {
-    return await parsed.InvokeAsync();
+    // Without System.CommandLine's own handler, which prints a stack trace and exits 1 (--fail-on's code).
+    exitCode = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-finally
+catch (Exception e)
 {
-    await Serilog.Log.CloseAndFlushAsync();
+    exitCode = LastResort.Report(e);
 }
+return await Logging.CloseAsync(exitCode);

@@ -171,13 +171,13 @@ public static class FieldtestCommand
     {
         var worst = report.WorstFirst.FirstOrDefault();
         if (worst.Row is not null)
-            Console.WriteLine($"{FieldVerdict.Label(worst.Row.Judgement.Level)}: {worst.Target.Name}: {worst.Row.Judgement.Sentence}");
+            Console.WriteLine(TerminalText.Escape($"{FieldVerdict.Label(worst.Row.Judgement.Level)}: {worst.Target.Name}: {worst.Row.Judgement.Sentence}"));
         foreach (var target in report.Targets)
         {
             Console.WriteLine();
-            Console.WriteLine(target.Name);
+            Console.WriteLine(TerminalText.Escape(target.Name));
             foreach (var row in target.Rows)
-                Console.WriteLine($"  port {row.Here.Port,-5} {FieldVerdict.Icon(row.Judgement.Level)} {FieldVerdict.Label(row.Judgement.Level),-13} {row.Judgement.Sentence}");
+                Console.WriteLine(TerminalText.Escape($"  port {row.Here.Port,-5} {FieldVerdict.Icon(row.Judgement.Level)} {FieldVerdict.Label(row.Judgement.Level),-13} {row.Judgement.Sentence}"));
         }
         Console.WriteLine();
         if (report.NothingCompared)

@@ -159,14 +159,15 @@ public static class ProbeCommand
         {
             var grade = r.Grade is null ? "-" : $"{r.Grade} ({r.Score})";
             var detail = r.Error ?? r.TlsCipher ?? "";
-            Console.WriteLine($"{r.Server ?? r.Target,-24} {r.Protocol,-5} {r.Outcome,-16} {r.TlsVersion ?? "-",-8} {grade,-9} {YesNo(r.CertTrusted),-7} {YesNo(r.NameMatch),-5} {(r.Dane.Checked ? r.Dane.Result : "-"),-9} {detail}");
+            // the server's words (banner, reply text in an error) reach the terminal only escaped
+            Console.WriteLine(TerminalText.Escape($"{r.Server ?? r.Target,-24} {r.Protocol,-5} {r.Outcome,-16} {r.TlsVersion ?? "-",-8} {grade,-9} {YesNo(r.CertTrusted),-7} {YesNo(r.NameMatch),-5} {(r.Dane.Checked ? r.Dane.Result : "-"),-9} {detail}"));
         }
         var checks = records.Any(r => r.Dane.Checked || r.MtaSts.Checked)
             ? "DANE from TLSA (counts only when DNSSEC-validated)" : "DANE and MTA-STS not checked";
         var basis = string.Join(", ", records.Select(r => r.GradeBasis).Distinct());
         Console.WriteLine($"{records.Count} server(s) probed; grade basis: {basis} (30% protocol, 30% key exchange, 40% cipher; an untrusted certificate does not cap it); {checks}.");
         foreach (var domain in records.Where(r => r.MtaSts.Checked).GroupBy(r => r.MtaSts.Domain).Select(g => g.First().MtaSts))
-            Console.WriteLine($"{domain.Domain}: MTA-STS TXT {domain.Txt ?? "none"} | policy {(domain.Policy is { } p ? $"mode {p.Mode}, max_age {p.MaxAge}" : "none")} | TLS-RPT {domain.Tlsrpt ?? "none"}");
+            Console.WriteLine(TerminalText.Escape($"{domain.Domain}: MTA-STS TXT {domain.Txt ?? "none"} | policy {(domain.Policy is { } p ? $"mode {p.Mode}, max_age {p.MaxAge}" : "none")} | TLS-RPT {domain.Tlsrpt ?? "none"}"));
     }
 
     private static string YesNo(bool? value) => value switch { true => "yes", false => "no", null => "-" };

@@ -13,7 +13,7 @@ namespace Sensor.Cli.Commands;
 /// <summary>`sensor replay FILE...`: the forensic replay of pcap/pcapng files.</summary>
 public static class ReplayCommand
 {
-    private static readonly Argument<string[]> Files = new("files") { Arity = ArgumentArity.OneOrMore, Description = "pcap or pcapng files, read in timestamp order as one capture" };
+    private static readonly Argument<string[]> Files = new("files") { Arity = ArgumentArity.OneOrMore, Description = "pcap or pcapng files, read in timestamp order as one capture; - reads one from stdin (tcpdump -w - | sensor replay -), and a FIFO is read as it comes" };
     private static readonly Option<bool> Json = new("--json") { Description = "write JSON Lines (session and finding records) to stdout instead of the summary" };
     private static readonly Option<string?> Db = new("--db") { Description = "LiteDB file for sessions, findings and server history (default: $XDG_DATA_HOME/sensor/sensor.db)" };
     private static readonly Option<bool> NoDb = new("--no-db") { Description = "do not read or write the store" };
@@ -54,7 +54,7 @@ public static class ReplayCommand
             Log.Error("{Message}", e.Message);
             return ExitCodes.BadInput;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException or StoreException)
         {
             // A disk that fills or a store that breaks mid-run: what was written is flushed on the
             // way out (every writer is disposed), and the user gets one line, not a stack trace.
@@ -66,9 +66,7 @@ public static class ReplayCommand
     private static ReplaySettings ReadSettings(ParseResult result)
     {
         var files = result.GetValue(Files) ?? [];
-        foreach (var file in files)
-            if (!File.Exists(file))
-                throw new UsageException(file.StartsWith('-') ? $"unknown option '{file}' (see 'sensor replay --help')" : $"{file}: no such file");
+        CheckFiles(files, result.GetValue(Evidence) is not null);
         Severity? failOn = null;
         if (result.GetValue(FailOn) is { } failText)
             failOn = SeverityNames.TryParse(failText, out var severity) ? severity : throw new UsageException($"--fail-on takes info, low, medium or high, not '{failText}'");
@@ -80,12 +78,32 @@ public static class ReplayCommand
             result.GetValue(ShowSecrets),
             failOn,
             ShowProgress: !result.GetValue(NoProgress) && !Console.IsErrorRedirected
-                && files.Sum(f => new FileInfo(f).Length) >= ProgressDisplay.MinimumBytes,
+                && !files.Contains(StandardInput) && files.Sum(f => new FileInfo(f).Length) >= ProgressDisplay.MinimumBytes,
             CrossCheckMaxAge: result.GetValue(CrossCheckMaxAge) is { } age ? ParseAge(age, "--crosscheck-max-age") : Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge,
             OnTheFly: OnTheFly.Read(result),
             SamePathVantages: OnTheFly.SamePathVantages(result),
             Fleet: FleetOptions.Read(result, OnTheFly, dbPath, result.GetValue(ShowSecrets)));
     }
+
+    /// <summary>Each input is a file, a FIFO or stdin (once); a directory or a missing path is one clear line.</summary>
+    private static void CheckFiles(string[] files, bool evidence)
+    {
+        foreach (var file in files)
+        {
+            if (file == StandardInput)
+                continue;
+            if (Directory.Exists(file))
+                throw new UsageException($"{file} is a directory, not a capture file");
+            if (!File.Exists(file))
+                throw new UsageException(file.StartsWith('-') ? $"unknown option '{file}' (see 'sensor replay --help')" : $"{file}: no such file");
+        }
+        if (files.Count(f => f == StandardInput) > 1)
+            throw new UsageException("stdin (-) can be read only once");
+        if (evidence && files.Contains(StandardInput))
+            throw new UsageException("--evidence reads the capture a second time, which stdin cannot give: save it to a file first");
+    }
+
+    private const string StandardInput = "-";
 
     /// <summary>A positive age: a number and d, h, m or s.</summary>
     public static TimeSpan ParseAge(string text, string option)

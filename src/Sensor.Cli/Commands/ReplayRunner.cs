@@ -35,7 +35,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         if (store is not null)
             sinks.Add(new StoreSink(store));
 
-        var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath())));
+        var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.KeyFor(settings.DbPath)));
         using var onTheFly = settings.OnTheFly?.Start(TimeProvider.System);
         using var fleet = FleetOptions.Start(settings.Fleet); // fleet mode: also to the bus, through the outbox
         if (fleet is not null)
@@ -44,14 +44,17 @@ public sealed class ReplayRunner(ReplaySettings settings)
             settings.SamePathVantages ?? CrossCheckOptions.Default.SamePathVantages);
         using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck);
         var read = ReadCaptures(pipeline);
-        if (evidence is not null)
+        var stream = read.Files.FirstOrDefault(f => f.IsStream);
+        if (evidence is not null && stream is null)
             foreach (var written in WriteEvidence(evidence))
                 foreach (var sink in sinks)
                     sink.OnEvidence(written);
         jsonSink?.Complete();
         store?.Flush();
+        if (evidence is not null && stream is not null)
+            throw new UsageException($"--evidence reads the capture a second time, which {stream.Path} (a pipe or FIFO) cannot give: save it to a file first");
 
-        List<string> warnings = [.. read.Truncations.Select(t => t.Message), .. read.Files.Select(f => f.CutWarning).OfType<string>()];
+        List<string> warnings = [.. read.Truncations.Where(t => !t.Malformed).Select(t => t.Message), .. read.Files.Select(f => f.CutWarning).OfType<string>()];
         foreach (var warning in warnings)
             Log.Warning("{Warning}", warning);
         LogStats(pipeline, read);
@@ -59,6 +62,12 @@ public sealed class ReplayRunner(ReplaySettings settings)
             Log.Information("cross-check probes on the fly from {Vantages}: {Stats}", string.Join(", ", onTheFly.Prober.Vantages), onTheFly.Prober.Stats);
         if (summary is not null)
             SummaryPrinter.Print(AnsiConsole.Console, new ReplayReport(settings.Options.Files.Count, read.Packets, read.Bytes, stopwatch.Elapsed, summary, warnings));
+        // A corrupt file is bad input (exit 2) once what came before the corruption has been reported.
+        var malformed = read.Truncations.Where(t => t.Malformed).ToList();
+        foreach (var file in malformed)
+            Log.Error("{Error}", file.Message);
+        if (malformed.Count > 0)
+            return ExitCodes.BadInput;
         return settings.FailOn is { } threshold && severity.Highest >= threshold ? ExitCodes.FindingsAtThreshold : ExitCodes.Ok;
     }
 
@@ -105,13 +114,6 @@ public sealed class ReplayRunner(ReplaySettings settings)
         {
             throw new UsageException(e.Message);
         }
-    }
-
-    /// <summary>The HMAC key for secret fingerprints lives beside the store (or in the default data folder).</summary>
-    private string KeyPath()
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(settings.DbPath ?? SensorStore.DefaultPath()))!;
-        return Path.Combine(folder, "fingerprint.key");
     }
 
     private static void LogStats(MailPipeline pipeline, CaptureResult read)

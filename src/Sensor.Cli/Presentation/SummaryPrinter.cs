@@ -14,14 +14,14 @@ public static class SummaryPrinter
         var summary = report.Summary;
         console.MarkupLine($"[bold]Sensor replay[/]: {report.Packets:N0} packets, {report.Bytes / 1e6:N1} MB from {report.Files} file(s) in {report.Elapsed.TotalSeconds:N2} s");
         foreach (var warning in report.Warnings)
-            console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
+            console.MarkupLineInterpolated($"[yellow]warning:[/] {TerminalText.Escape(warning)}");
         console.WriteLine();
         if (summary.SessionsByProtocol.Count == 0)
             console.MarkupLine("No SMTP, IMAP or POP3 sessions in this capture.");
         else
             console.Write(CountTable("Sessions", "protocol", summary.SessionsByProtocol));
         foreach (var v in summary.Verdicts)
-            console.MarkupLineInterpolated($"cross-check [bold]{v.Verdict}[/] {v.Protocol} {v.Server} (confidence {v.Confidence:0.00}, {v.Agreeing} of {v.Total} probes agreed): {v.Summary}");
+            console.MarkupLineInterpolated($"cross-check [bold]{v.Verdict}[/] {v.Protocol} {v.Server} (confidence {v.Confidence:0.00}, {v.Agreeing} of {v.Total} probes agreed): {TerminalText.Escape(v.Summary)}");
         if (summary.FindingCount == 0)
         {
             console.MarkupLine("[green]No findings.[/]");
@@ -50,12 +50,15 @@ public static class SummaryPrinter
         console.MarkupLine("[bold]Findings[/] (most severe first)");
         foreach (var f in findings.OrderByDescending(f => SeverityRank(f.Severity)).Take(MaxListedFindings))
         {
-            var user = f.Evidence.GetValueOrDefault("user") is { } name ? $"  user [bold]{Markup.Escape(name)}[/]" : "";
+            var user = f.Evidence.GetValueOrDefault("user") is { } name ? $"  user [bold]{Text(name)}[/]" : "";
             var kind = Markup.Escape(f.Variant is null ? f.Kind : $"{f.Kind}/{f.Variant}");
-            console.MarkupLine($"{Severity(f.Severity),-6} [bold]{kind}[/]  {Markup.Escape(f.Protocol)} {Markup.Escape(f.Client)} -> {Markup.Escape(f.Server)}{user}");
-            console.MarkupLine($"       {Markup.Escape(f.Summary)}");
+            console.MarkupLine($"{Severity(f.Severity),-6} [bold]{kind}[/]  {Text(f.Protocol)} {Text(f.Client)} -> {Text(f.Server)}{user}");
+            console.MarkupLine($"       {Text(f.Summary)}");
         }
     }
+
+    /// <summary>Record text as markup: terminal controls escaped, then Spectre's brackets.</summary>
+    private static string Text(string text) => Markup.Escape(TerminalText.Escape(text));
 
     private static int SeverityRank(string severity) => severity switch
     {

@@ -67,7 +67,7 @@ public sealed class LiveRuntime : IDisposable
         var dbPath = Settings.Storage.Enabled ? Settings.Storage.Db ?? SensorStore.DefaultPath() : null;
         Store = dbPath is null ? null : Own(SensorStore.Open(dbPath));
         var metrics = Own(new SensorMetrics());
-        var mapper = new RecordMapper(new SecretRedactor(Settings.Sinks.ShowSecrets, SecretRedactor.LoadOrCreateKey(KeyPath(dbPath))));
+        var mapper = new RecordMapper(new SecretRedactor(Settings.Sinks.ShowSecrets, SecretRedactor.KeyFor(dbPath)));
         Sensor = StartEngine(mapper, [.. BuildSinks(), metrics]);
         metrics.Observe(Sensor);
         if (_publisher is not null)
@@ -222,13 +222,6 @@ public sealed class LiveRuntime : IDisposable
         {
             throw new ConfigException($"Metrics:Prometheus: cannot listen on {endpoint}: {e.InnerException?.Message ?? e.Message}");
         }
-    }
-
-    /// <summary>The HMAC key for secret fingerprints lives beside the store (or in the default data folder).</summary>
-    private static string KeyPath(string? dbPath)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(dbPath ?? SensorStore.DefaultPath()))!;
-        return Path.Combine(folder, "fingerprint.key");
     }
 
     private T Own<T>(T disposable) where T : IDisposable

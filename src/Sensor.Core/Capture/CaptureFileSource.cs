@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using PacketDotNet;
 using SharpPcap;
@@ -12,7 +13,8 @@ namespace Sensor.Core.Capture;
 /// micro- and nanosecond classic pcap, and pcapng. Frames come out of
 /// <see cref="PcapFrameReader"/> as a span over libpcap's own buffer: nothing is copied or allocated.
 /// A pcapng file whose interfaces differ in link type, which libpcap refuses at the first frame of
-/// the second type, goes on from there through <see cref="PcapngMixedReader"/>.
+/// the second type, goes on from there through <see cref="PcapngMixedReader"/>. A capture on a pipe,
+/// a FIFO or stdin is read by the sensor's own readers from the start (<see cref="CaptureInput"/>).
 /// </summary>
 internal sealed class CaptureFileSource : IDisposable
 {
@@ -20,11 +22,11 @@ internal sealed class CaptureFileSource : IDisposable
     // An Enhanced Packet Block without options: 28 bytes of header, the data padded to 4, 4 bytes of trailer.
     private const int PcapngPacketOverhead = 32;
 
-    private readonly CaptureReaderDevice _device;
+    private readonly CaptureReaderDevice? _device;
     // The device's pcap_t, read directly by PcapFrameReader: this source reads and disposes the device on one thread.
     private readonly IntPtr _pcap;
     private readonly bool _nanosecond;
-    private PcapngMixedReader? _mixed;
+    private IFrameStream? _mixed;
 
     private CaptureFileSource(string path, int index, CaptureFormat format, CaptureReaderDevice device)
     {
@@ -40,11 +42,24 @@ internal sealed class CaptureFileSource : IDisposable
         RecordBytes = format == CaptureFormat.ClassicPcap ? ClassicFileHeader : 0;
     }
 
+    private CaptureFileSource(string path, int index, CaptureFormat format, IFrameStream stream, int linkType)
+    {
+        Path = path;
+        Index = index;
+        Format = format;
+        _mixed = stream;
+        LinkType = linkType;
+        CurrentLinkType = linkType;
+        IsStream = true;
+    }
+
     public string Path { get; }
     public int Index { get; }
     public CaptureFormat Format { get; }
-    /// <summary>The first interface's link type (the file's, for libpcap).</summary>
-    public int LinkType { get; }
+    /// <summary>The first interface's link type (the file's, for libpcap; a pcapng stream's first frame's).</summary>
+    public int LinkType { get; private set; }
+    /// <summary>Read from a pipe, a FIFO or stdin: once, and never again by path (no evidence export, no size).</summary>
+    public bool IsStream { get; }
     /// <summary>The link type of the frame <see cref="TryRead"/> returned last.</summary>
     public int CurrentLinkType { get; private set; }
     public long FileSize { get; }
@@ -61,6 +76,8 @@ internal sealed class CaptureFileSource : IDisposable
     /// <summary>Opens and checks one file; every reason it cannot be read is a <see cref="CaptureException"/>.</summary>
     public static CaptureFileSource Open(string path, int index)
     {
+        if (CaptureInput.OpenStream(path) is { } stream)
+            return OpenStream(path, index, stream);
         var format = CaptureFormatSniffer.Sniff(path);
         var device = OpenDevice(path);
         try
@@ -75,14 +92,41 @@ internal sealed class CaptureFileSource : IDisposable
             string reason = e.Message.Replace("Unable to open offline adapter: ", "");
             throw new CaptureException(CaptureErrorKind.Unreadable, path, $"cannot read {path}: {reason}", e);
         }
-        var source = new CaptureFileSource(path, index, format, device);
-        if (!Decoding.LinkType.IsSupported(source.LinkType))
+        return Supported(new CaptureFileSource(path, index, format, device));
+    }
+
+    private static CaptureFileSource Supported(CaptureFileSource source)
+    {
+        if (source.LinkType < 0 || Decoding.LinkType.IsSupported(source.LinkType))
+            return source;
+        source.Dispose();
+        throw new CaptureException(CaptureErrorKind.UnsupportedLinkType, source.Path,
+            $"unsupported link type {source.LinkType} ({(LinkLayers)source.LinkType}) in {source.Path}; supported: {Decoding.LinkType.SupportedList}");
+    }
+
+    /// <summary>
+    /// A stream: its magic sniffed from the stream itself (and given back to the reader), classic pcap by
+    /// its file header, pcapng by its blocks (the link type is known at the first frame: -1 until then).
+    /// </summary>
+    private static CaptureFileSource OpenStream(string path, int index, Stream stream)
+    {
+        try
         {
-            source.Dispose();
-            throw new CaptureException(CaptureErrorKind.UnsupportedLinkType, path,
-                $"unsupported link type {source.LinkType} ({(LinkLayers)source.LinkType}) in {path}; supported: {Decoding.LinkType.SupportedList}");
+            var magic = new byte[4];
+            int read = stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
+            var format = CaptureFormatSniffer.Classify(path, magic, read);
+            var input = new PeekedStream(magic, stream);
+            if (format == CaptureFormat.Pcapng)
+                return new CaptureFileSource(path, index, format, new PcapngMixedReader(input), -1);
+            var classic = ClassicPcapStreamReader.Open(input)
+                ?? throw new CaptureException(CaptureErrorKind.NotACaptureFile, path, $"not a capture: {path} ends inside the pcap file header");
+            return Supported(new CaptureFileSource(path, index, format, classic, classic.LinkType));
         }
-        return source;
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     private static CaptureReaderDevice OpenDevice(string path) =>
@@ -95,20 +139,21 @@ internal sealed class CaptureFileSource : IDisposable
         recordBytes = 0;
         if (_mixed is not null)
             return TryReadMixed(out frame, out recordBytes);
-        var status = PcapFrameReader.NextFromFile(_device, _pcap, _nanosecond, out frame);
+        var status = PcapFrameReader.NextFromFile(_device!, _pcap, _nanosecond, out frame);
         if (status == GetPacketStatus.PacketRead)
         {
             Count(frame.Data.Length, frame.OriginalLength, out recordBytes);
             return true;
         }
-        if (status == GetPacketStatus.Error && Format == CaptureFormat.Pcapng && IsMixedLinkTypes(_device.LastError))
+        if (status == GetPacketStatus.Error && Format == CaptureFormat.Pcapng && IsMixedLinkTypes(_device!.LastError))
         {
-            _mixed = new PcapngMixedReader(Path);
-            _mixed.Skip(Packets);
+            var mixed = new PcapngMixedReader(Path);
+            mixed.Skip(Packets);
+            _mixed = mixed;
             return TryReadMixed(out frame, out recordBytes);
         }
         if (status == GetPacketStatus.Error)
-            Truncation = NoteTruncation(_device.LastError);
+            Truncation = NoteTruncation(_device!.LastError);
         return false;
     }
 
@@ -122,11 +167,13 @@ internal sealed class CaptureFileSource : IDisposable
         {
             frame = default;
             if (_mixed.Error is { } error)
-                Truncation = NoteTruncation(error);
+                Truncation = new TruncationNote(Path, Index, _mixed.BlockOffset, true, Packets, error, _mixed.Malformed);
             return false;
         }
         frame = new CapturedFrame(ticks, originalLength, data);
         CurrentLinkType = linkType;
+        if (LinkType < 0)
+            LinkType = linkType;
         Count(data.Length, originalLength, out recordBytes);
         return true;
     }
@@ -146,17 +193,37 @@ internal sealed class CaptureFileSource : IDisposable
         RecordBytes += recordBytes;
     }
 
+    /// <summary>
+    /// libpcap's error, told apart by the file itself: cut short (the last record or block runs past the
+    /// end) is a truncation; a whole record libpcap refused (a captured length past the snap length, a
+    /// block length that cannot be) is malformed.
+    /// </summary>
     private TruncationNote NoteTruncation(string detail)
     {
         if (Format == CaptureFormat.ClassicPcap)
-            return new TruncationNote(Path, Index, RecordBytes, true, Packets, detail);
+            return new TruncationNote(Path, Index, RecordBytes, true, Packets, detail, ClassicRecordIsWhole(RecordBytes));
         long? walked = PcapngBlockWalker.FirstIncompleteBlock(Path);
-        return new TruncationNote(Path, Index, walked ?? RecordBytes, walked.HasValue, Packets, detail);
+        return new TruncationNote(Path, Index, walked ?? RecordBytes, walked.HasValue, Packets, detail, Malformed: walked is null);
+    }
+
+    /// <summary>pcap-savefile(5): a 16-byte record header whose captured length (offset 8) the file holds in full.</summary>
+    private bool ClassicRecordIsWhole(long offset)
+    {
+        Span<byte> magic = stackalloc byte[4], header = stackalloc byte[ClassicRecordHeader];
+        using var file = File.OpenRead(Path);
+        file.ReadExactly(magic);
+        file.Position = offset;
+        if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+            return false;
+        // The magic reads as 0xA1B2C3D4 (or 0xA1B23C4D) in the file's own byte order.
+        bool bigEndian = BinaryPrimitives.ReadUInt32BigEndian(magic) >> 16 == 0xA1B2;
+        uint captured = bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(header[8..]) : BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        return offset + ClassicRecordHeader + captured <= FileSize;
     }
 
     public void Dispose()
     {
-        _device.Dispose();
+        _device?.Dispose();
         _mixed?.Dispose();
     }
 }

@@ -19,8 +19,13 @@ internal static class CaptureFormatSniffer
                 : new CaptureException(CaptureErrorKind.MissingFile, path, $"capture file not found: {path}");
         }
         Span<byte> magic = stackalloc byte[4];
-        int read = ReadMagic(path, magic);
-        uint value = BinaryPrimitives.ReadUInt32LittleEndian(magic);
+        return Classify(path, magic, ReadMagic(path, magic));
+    }
+
+    /// <summary>The format the first <paramref name="read"/> bytes of <paramref name="magic"/> name, or a <see cref="CaptureException"/>.</summary>
+    public static CaptureFormat Classify(string path, ReadOnlySpan<byte> magic, int read)
+    {
+        uint value = read == 4 ? BinaryPrimitives.ReadUInt32LittleEndian(magic) : 0;
         if (read == 4 && value == Pcapng)
             return CaptureFormat.Pcapng;
         if (read == 4 && (value is Micro or Nano || BinaryPrimitives.ReverseEndianness(value) is Micro or Nano))

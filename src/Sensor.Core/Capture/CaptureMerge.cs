@@ -56,7 +56,7 @@ internal static class CaptureMerge
     {
         if (!source.TryRead(out var frame, out long recordBytes))
         {
-            progress.Add(source.FileSize - source.RecordBytes);
+            progress.Add(Math.Max(0, source.FileSize - source.RecordBytes));
             return false;
         }
         progress.Add(recordBytes);

@@ -51,7 +51,7 @@ public sealed class CaptureReader
             var packet = new RawPacket(frame.Ticks, source.CurrentLinkType, frame.Data, frame.OriginalLength, source.Index);
             handler.OnPacket(packet);
         }
-        Progress.Add(source.FileSize - source.RecordBytes);
+        Progress.Add(Math.Max(0, source.FileSize - source.RecordBytes));
         return false;
     }
 
@@ -75,7 +75,7 @@ public sealed class CaptureReader
     private static CaptureResult Summarize(CaptureFileSource[] sources, bool cancelled) => new(
         sources.Sum(s => s.Packets),
         sources.Sum(s => s.Bytes),
-        sources.Select(s => new CaptureFileSummary(s.Path, s.LinkType, s.Packets, s.Bytes, s.FileSize, s.CutFrames, s.LongestCut)).ToArray(),
+        sources.Select(s => new CaptureFileSummary(s.Path, s.LinkType, s.Packets, s.Bytes, s.FileSize, s.CutFrames, s.LongestCut, s.IsStream)).ToArray(),
         sources.Where(s => s.Truncation is not null).Select(s => s.Truncation!).ToArray(),
         cancelled);
 }

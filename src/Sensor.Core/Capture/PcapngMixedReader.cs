@@ -8,8 +8,11 @@ namespace Sensor.Core.Capture;
 /// libpcap refuses them at the first frame of the second link type. Each frame keeps its own
 /// interface's link type and timestamp resolution. Used only from that point on (see
 /// <see cref="CaptureFileSource"/>): the frames libpcap already delivered are skipped by count.
+/// Every length and index in a block is the file's to choose: each is checked as unsigned against
+/// what is there before it is used, and a block that cannot be is <see cref="Malformed"/>.
+/// It never seeks, so it also reads a whole pcapng capture from a pipe (<see cref="CaptureInput"/>).
 /// </summary>
-internal sealed class PcapngMixedReader : IDisposable
+internal sealed class PcapngMixedReader : IFrameStream
 {
     private const uint SectionHeader = 0x0A0D0D0A, InterfaceDescription = 1, ObsoletePacket = 2, SimplePacket = 3, EnhancedPacket = 6;
     private const uint ByteOrderMagic = 0x1A2B3C4D;
@@ -22,12 +25,22 @@ internal sealed class PcapngMixedReader : IDisposable
     private readonly List<Interface> _interfaces = [];
     private byte[] _block = new byte[64 * 1024];
     private bool _bigEndian;
+    private long _position;
 
     public PcapngMixedReader(string path) =>
         _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20);
 
+    /// <summary>Reads a whole pcapng capture from a stream that need not seek (a pipe, stdin).</summary>
+    public PcapngMixedReader(Stream stream) => _stream = stream;
+
     /// <summary>Why reading stopped before the end of the file, or null.</summary>
     public string? Error { get; private set; }
+
+    /// <summary>True when reading stopped at a block that cannot be (not one the file's end cut short).</summary>
+    public bool Malformed { get; private set; }
+
+    /// <summary>Where the block <see cref="Error"/> speaks of starts.</summary>
+    public long BlockOffset { get; private set; }
 
     /// <summary>The next packet: false at the end of the file or at a block that does not make sense (<see cref="Error"/>).</summary>
     public bool TryRead(out long ticks, out int linkType, out int originalLength, out ReadOnlySpan<byte> data)
@@ -60,47 +73,54 @@ internal sealed class PcapngMixedReader : IDisposable
     private bool NextBlock(out uint type, out int bodyLength)
     {
         bodyLength = 0;
-        Span<byte> header = stackalloc byte[8];
-        int read = _stream.ReadAtLeast(header, 8, throwOnEndOfStream: false);
         type = 0;
+        BlockOffset = _position;
+        Span<byte> header = stackalloc byte[8];
+        int read = ReadFully(header);
         if (read == 0)
             return false;
         if (read < 8)
-            return Fail("block header cut short");
+            return Fail("block header cut short", malformed: false);
         type = BinaryPrimitives.ReadUInt32LittleEndian(header);
         if (type == SectionHeader)
             return SectionHeaderBlock(header, out bodyLength);
         type = U32(header);
-        return ReadBody(U32(header[4..]), out bodyLength);
+        return ReadBody(U32(header[4..]), 0, out bodyLength);
     }
 
     /// <summary>§4.1: the byte-order magic after the length says how to read the length itself.</summary>
     private bool SectionHeaderBlock(ReadOnlySpan<byte> header, out int bodyLength)
     {
         bodyLength = 0;
-        Span<byte> magic = stackalloc byte[4];
-        if (_stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) < 4)
-            return Fail("section header cut short");
-        _bigEndian = BinaryPrimitives.ReadUInt32BigEndian(magic) == ByteOrderMagic;
-        if (!_bigEndian && BinaryPrimitives.ReadUInt32LittleEndian(magic) != ByteOrderMagic)
-            return Fail("section header without byte-order magic");
-        _stream.Seek(-4, SeekOrigin.Current);
-        return ReadBody(U32(header[4..]), out bodyLength);
+        // The magic is the body's first field: read into the body buffer, so a pipe need not seek back.
+        if (ReadFully(_block.AsSpan(0, 4)) < 4)
+            return Fail("section header cut short", malformed: false);
+        _bigEndian = BinaryPrimitives.ReadUInt32BigEndian(_block) == ByteOrderMagic;
+        if (!_bigEndian && BinaryPrimitives.ReadUInt32LittleEndian(_block) != ByteOrderMagic)
+            return Fail("section header without byte-order magic", malformed: true);
+        return ReadBody(U32(header[4..]), 4, out bodyLength);
     }
 
-    /// <summary>Reads the block's body and trailing length; the body lands in <see cref="_block"/>.</summary>
-    private bool ReadBody(uint totalLength, out int bodyLength)
+    /// <summary>Reads the block's body (after the <paramref name="alreadyRead"/> bytes of it) and trailing length into <see cref="_block"/>.</summary>
+    private bool ReadBody(uint totalLength, int alreadyRead, out int bodyLength)
     {
         bodyLength = 0;
-        if (totalLength < 12 || totalLength % 4 != 0 || totalLength > MaxBlockBytes)
-            return Fail($"block length {totalLength} out of range");
+        if (totalLength < 12 + (uint)alreadyRead || totalLength % 4 != 0 || totalLength > MaxBlockBytes)
+            return Fail($"block length {totalLength} out of range", malformed: true);
         int rest = (int)totalLength - 8;
         if (_block.Length < rest)
-            _block = new byte[rest];
-        if (_stream.ReadAtLeast(_block.AsSpan(0, rest), rest, throwOnEndOfStream: false) < rest)
-            return Fail("block cut short");
+            Array.Resize(ref _block, rest);
+        if (ReadFully(_block.AsSpan(alreadyRead, rest - alreadyRead)) < rest - alreadyRead)
+            return Fail("block cut short", malformed: false);
         bodyLength = rest - 4;
         return true;
+    }
+
+    private int ReadFully(Span<byte> buffer)
+    {
+        int read = _stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        _position += read;
+        return read;
     }
 
     private void AddInterface(ReadOnlySpan<byte> body)
@@ -127,31 +147,36 @@ internal sealed class PcapngMixedReader : IDisposable
     private bool Packet(uint type, ReadOnlySpan<byte> body, out long ticks, out int linkType, out int originalLength, out ReadOnlySpan<byte> data)
     {
         ticks = 0; linkType = 0; originalLength = 0; data = default;
-        int interfaceId, captured, headerLength;
+        int headerLength = type == SimplePacket ? 4 : 20;
+        if (body.Length < headerLength)
+            return Fail("packet block shorter than its header", malformed: true);
+        // Unsigned throughout: an interface id of 2^31 or a length near 2^32 must not turn negative and pass the checks.
+        uint interfaceId, captured, original;
         ulong stamp = 0;
         if (type == SimplePacket)
         {
             interfaceId = 0;
-            originalLength = (int)U32(body);
-            headerLength = 4;
-            captured = Math.Min(originalLength, body.Length - headerLength);
+            original = U32(body);
+            captured = Math.Min(original, (uint)(body.Length - headerLength));
         }
         else
         {
-            interfaceId = type == EnhancedPacket ? (int)U32(body) : U16(body);
+            interfaceId = type == EnhancedPacket ? U32(body) : U16(body);
             stamp = ((ulong)U32(body[4..]) << 32) | U32(body[8..]);
-            captured = (int)U32(body[12..]);
-            originalLength = (int)U32(body[16..]);
-            headerLength = 20;
+            captured = U32(body[12..]);
+            original = U32(body[16..]);
         }
-        if (interfaceId >= _interfaces.Count || captured < 0 || headerLength + captured > body.Length)
-            return Fail($"packet block for interface {interfaceId} does not fit");
-        var iface = _interfaces[interfaceId];
-        if (type == SimplePacket)
-            captured = Math.Min(captured, iface.SnapLength > 0 ? iface.SnapLength : captured);
+        if (interfaceId >= (uint)_interfaces.Count)
+            return Fail($"packet block for interface {interfaceId}, but {_interfaces.Count} interfaces are described", malformed: true);
+        if (captured > (uint)(body.Length - headerLength))
+            return Fail($"packet block captured length {captured} larger than its block", malformed: true);
+        var iface = _interfaces[(int)interfaceId];
+        if (type == SimplePacket && iface.SnapLength > 0)
+            captured = Math.Min(captured, (uint)iface.SnapLength);
         linkType = iface.LinkType;
+        originalLength = (int)Math.Min(original, int.MaxValue);
         ticks = Ticks(stamp, iface);
-        data = body.Slice(headerLength, captured);
+        data = body.Slice(headerLength, (int)captured);
         return true;
     }
 
@@ -167,9 +192,10 @@ internal sealed class PcapngMixedReader : IDisposable
         return PcapFrameReader.TicksOf(seconds, nanoseconds, nanosecond: true);
     }
 
-    private bool Fail(string why)
+    private bool Fail(string why, bool malformed)
     {
         Error = why;
+        Malformed = malformed;
         return false;
     }
 

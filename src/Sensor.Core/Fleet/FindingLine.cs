@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Sensor.Core.Fleet;
 
 /// <summary>One readable line per fleet finding, for `sensor tail`; control characters from the bus are never printed.</summary>
@@ -11,14 +9,6 @@ public static class FindingLine
         var kind = f.Variant is null ? f.Kind : $"{f.Kind}/{f.Variant}";
         var name = f.ServerName is null ? "" : $" ({f.ServerName})";
         var user = f.Evidence.GetValueOrDefault("user") is { } u ? $" user={u}" : "";
-        return Clean($"{f.Ts} {finding.Sensor} {f.Severity} {kind} {f.Protocol} {f.Client} -> {f.Server}{name}{user}: {f.Summary}");
-    }
-
-    private static string Clean(string text)
-    {
-        var line = new StringBuilder(text.Length);
-        foreach (var c in text)
-            line.Append(char.IsControl(c) ? '?' : c);
-        return line.ToString();
+        return Output.TerminalText.Escape($"{f.Ts} {finding.Sensor} {f.Severity} {kind} {f.Protocol} {f.Client} -> {f.Server}{name}{user}: {f.Summary}");
     }
 }

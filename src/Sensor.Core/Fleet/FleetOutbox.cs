@@ -38,8 +38,19 @@ public sealed class FleetOutbox : IDisposable
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"fleet-outbox-{sensor}.db");
+        Storage.OwnerOnlyFiles.PrepareLiteDb(path);
         Storage.LiteDbTypes.Keep();
         return new FleetOutbox(new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }));
+    }
+
+    /// <summary>
+    /// An outbox in memory, for a run whose outbox file cannot be written (a full disk): records still go
+    /// to the bus in order, and what the bus has not taken when the run ends is lost, and counted.
+    /// </summary>
+    public static FleetOutbox InMemory()
+    {
+        Storage.LiteDbTypes.Keep();
+        return new FleetOutbox(new LiteDatabase(new MemoryStream()));
     }
 
     /// <summary>Appends in one transaction, in the order given.</summary>

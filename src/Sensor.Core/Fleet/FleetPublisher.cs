@@ -34,7 +34,10 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     private readonly FleetSettings _settings;
     private readonly Action<string> _info;
     private readonly Action<string> _warn;
-    private readonly FleetOutbox _outbox;
+    private FleetOutbox _outbox;
+    // The outbox file, once it could not be written: what it holds stays for the next run.
+    private FleetOutbox? _unwritable;
+    private string? _unwritableWhy;
     private readonly ConcurrentQueue<OutboxMessage> _queue = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _closing = new();
@@ -161,7 +164,19 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         var batch = new List<OutboxMessage>();
         while (_queue.TryDequeue(out var message))
             batch.Add(message);
-        _outbox.Append(batch);
+        try
+        {
+            _outbox.Append(batch);
+        }
+        catch (Exception e) when (_unwritable is null && e is IOException or LiteDB.LiteException)
+        {
+            // A full disk: the batch (not appended, the insert rolled back) goes on from memory.
+            _unwritable = _outbox;
+            _unwritableWhy = e.Message;
+            _outbox = FleetOutbox.InMemory();
+            _outbox.Append(batch);
+            _warn($"bus: the outbox cannot be written ({e.Message}); records go to the bus from memory this run, and those it has not taken at the end are lost");
+        }
         Interlocked.Add(ref _queued, -batch.Count);
         Volatile.Write(ref _outboxCount, _outbox.Count);
     }
@@ -308,15 +323,31 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
             _warn($"bus: {_queue.Count} records could not be kept in the outbox: {e.Message}");
         }
         _info($"bus: {Published} records published this run");
-        if (_outbox.Count > 0)
-            _warn($"bus: {_outbox.Count} records kept in the outbox; the next run with --bus sends them first");
+        var kept = _unwritable ?? _outbox;
+        if (_unwritable is not null && _outbox.Count > 0)
+            _warn($"bus: {_outbox.Count} records could not be kept in the outbox ({_unwritableWhy}) and were not published");
+        if (kept.Count > 0)
+            _warn($"bus: {kept.Count} records kept in the outbox; the next run with --bus sends them first");
         if (Dropped > 0)
             _warn($"bus: {Dropped} records were not published: the outbox was full (cap {_settings.OutboxCap}) or the server refused them");
         _outbox.Dispose();
+        Close(_unwritable);
         if (_nats is not null)
             await _nats.DisposeAsync();
         _closing.Dispose();
         _abort.Dispose();
+    }
+
+    /// <summary>Closes the outbox file that failed; closing writes too, and the disk is still full.</summary>
+    private static void Close(FleetOutbox? outbox)
+    {
+        try
+        {
+            outbox?.Dispose();
+        }
+        catch (Exception e) when (e is IOException or LiteDB.LiteException)
+        {
+        }
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

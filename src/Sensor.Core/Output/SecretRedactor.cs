@@ -33,8 +33,18 @@ public sealed class SecretRedactor(bool reveal, byte[] key)
         return "hmac-sha256:" + Convert.ToHexStringLower(mac[..8]);
     }
 
+    /// <summary>
+    /// The fingerprint key of a run: the installation's, beside the store it goes with
+    /// (<paramref name="storePath"/>); without a store (--no-db) a key for this run only, held in
+    /// memory, since a run that writes no store writes no key file either (fingerprints then tell
+    /// repeats apart within the run).
+    /// </summary>
+    public static byte[] KeyFor(string? storePath) => storePath is null
+        ? RandomNumberGenerator.GetBytes(32)
+        : LoadOrCreateKey(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(storePath))!, "fingerprint.key"));
+
     /// <summary>Reads the installation's key, creating it (32 random bytes, mode 0600) on first use.</summary>
-    public static byte[] LoadOrCreateKey(string path)
+    private static byte[] LoadOrCreateKey(string path)
     {
         if (File.Exists(path))
             return File.ReadAllBytes(path);
@@ -43,8 +53,15 @@ public sealed class SecretRedactor(bool reveal, byte[] key)
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var file = new FileStream(path, options);
-        file.Write(key);
-        return key;
+        try
+        {
+            using var file = new FileStream(path, options);
+            file.Write(key);
+            return key;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return File.ReadAllBytes(path); // another run made it meanwhile: one key for both
+        }
     }
 }

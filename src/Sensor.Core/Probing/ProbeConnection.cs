@@ -115,15 +115,12 @@ internal sealed class ProbeConnection(Stream stream, ProbeOptions options, Cance
 
     internal static string Truncate(string text) => text.Length <= 120 ? text : text[..120] + "...";
 
-    /// <summary>Latin-1 keeps every byte visible; control characters other than tab are shown as '?'.</summary>
+    /// <summary>The line without its CRLF, as UTF-8 where valid (SMTPUTF8 servers, RFC 6531), controls and invalid bytes escaped.</summary>
     private static string Decode(MemoryStream line)
     {
         var bytes = line.GetBuffer().AsSpan(0, (int)line.Length);
         if (bytes.Length > 0 && bytes[^1] == '\n') bytes = bytes[..^1];
         if (bytes.Length > 0 && bytes[^1] == '\r') bytes = bytes[..^1];
-        var chars = new char[bytes.Length];
-        for (var i = 0; i < bytes.Length; i++)
-            chars[i] = bytes[i] is < 0x20 and not (byte)'\t' or 0x7f ? '?' : (char)bytes[i];
-        return new string(chars);
+        return Output.TerminalText.Decode(bytes);
     }
 }

@@ -24,6 +24,8 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
     public const int CheckpointPages = 200;
 
     private readonly LiteDatabase _db;
+    private readonly string _path;
+    private bool _broken;
     private readonly ILiteCollection<SessionRecord> _sessions;
     private readonly ILiteCollection<FindingRecord> _findings;
     private readonly ILiteCollection<ServerHistoryRecord> _servers;
@@ -37,9 +39,10 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
     private readonly List<VerdictRecord> _pendingVerdicts = [];
     private readonly List<BsonDocument> _pendingEvidence = [];
 
-    private SensorStore(LiteDatabase db)
+    private SensorStore(LiteDatabase db, string path)
     {
         _db = db;
+        _path = path;
         _sessions = db.GetCollection<SessionRecord>("sessions");
         _findings = db.GetCollection<FindingRecord>("findings");
         _servers = db.GetCollection<ServerHistoryRecord>("servers");
@@ -59,10 +62,11 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
             Directory.CreateDirectory(directory);
+            OwnerOnlyFiles.PrepareLiteDb(path);
             LiteDbTypes.Keep();
             var mapper = new BsonMapper { ResolveFieldName = name => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name) };
             var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper) { CheckpointSize = CheckpointPages };
-            return new SensorStore(db);
+            return new SensorStore(db, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteException)
         {
@@ -120,17 +124,31 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
             Flush();
     }
 
+    /// <summary>
+    /// Commits what is pending in one transaction. A write that fails (a full disk) rolls the
+    /// transaction back, so its lock does not hold every later write for LiteDB's minute of lock
+    /// timeout, and ends the store for this run: a <see cref="StoreException"/> naming the file.
+    /// </summary>
     public void Flush()
     {
-        if (_pendingSessions.Count + _pendingFindings.Count + _pendingServers.Count + _pendingVerdicts.Count + _pendingEvidence.Count == 0)
+        if (_broken || _pendingSessions.Count + _pendingFindings.Count + _pendingServers.Count + _pendingVerdicts.Count + _pendingEvidence.Count == 0)
             return;
         _db.BeginTrans();
-        _sessions.Upsert(_pendingSessions);
-        _findings.Upsert(_pendingFindings);
-        _servers.Upsert(_pendingServers.Values);
-        _verdicts.Upsert(_pendingVerdicts);
-        _evidence.Upsert(_pendingEvidence);
-        _db.Commit();
+        try
+        {
+            _sessions.Upsert(_pendingSessions);
+            _findings.Upsert(_pendingFindings);
+            _servers.Upsert(_pendingServers.Values);
+            _verdicts.Upsert(_pendingVerdicts);
+            _evidence.Upsert(_pendingEvidence);
+            _db.Commit();
+        }
+        catch (Exception e) when (e is IOException or LiteException)
+        {
+            _broken = true;
+            RollBack();
+            throw new StoreException($"cannot write the store {_path}: {WriteError(e)}", e);
+        }
         _pendingSessions.Clear();
         _pendingFindings.Clear();
         _pendingServers.Clear();
@@ -234,10 +252,44 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
 
     private static DateTime Utc(long ticks) => new(ticks, DateTimeKind.Utc);
 
+    private void RollBack()
+    {
+        try
+        {
+            _db.Rollback();
+        }
+        catch (Exception e) when (e is IOException or LiteException)
+        {
+            // nothing of the failed transaction was committed: the file keeps its last commit
+        }
+    }
+
+    /// <summary>What the operating system said (LiteDB wraps it at times), in words a user knows.</summary>
+    private static string WriteError(Exception e)
+    {
+        var cause = e.InnerException as IOException ?? e;
+        return cause.HResult == 28 || cause.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase)
+            ? "no space left on the device"
+            : cause.Message;
+    }
+
     public void Dispose()
     {
-        Flush();
-        _db.Dispose();
+        try
+        {
+            Flush();
+        }
+        finally
+        {
+            try
+            {
+                _db.Dispose();
+            }
+            catch (Exception e) when (_broken && e is IOException or LiteException)
+            {
+                // the store already failed and said so: closing it cannot write either
+            }
+        }
     }
 }
 
