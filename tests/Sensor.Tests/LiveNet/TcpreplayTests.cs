@@ -87,8 +87,11 @@ public partial class TcpreplayTests
     private static (IReadOnlyList<VethFraming.CaptureInfo> Captures, string[] Framed) BundledCaptures()
     {
         // A pcapng whose interfaces differ in link type ("per-packet") has no one framing tcpreplay could send.
+        // The IP fragment captures are one session cut several ways with the same IP identifications and
+        // times: merged by replay their fragments meet across files, sent one file after another they do
+        // not (LiveFragmentTests covers fragments in live).
         var captures = VethFraming.InTimeOrder(Manifest.Load().Captures.Select(c => c.Path))
-            .Where(c => c.Encapsulation != "per-packet").ToList();
+            .Where(c => c.Encapsulation != "per-packet" && !Replay.ReplayHarness.HasIpFragments(c.Path)).ToList();
         var workDir = SensorProcess.TempDir();
         return (captures, captures.Select(c => VethFraming.ForVeth(c, workDir)).ToArray());
     }

@@ -36,6 +36,22 @@ public static class ReplayHarness
         return sink;
     }
 
+    /// <summary>Whether any frame of the capture is an IP fragment.</summary>
+    public static bool HasIpFragments(string file)
+    {
+        var finder = new FragmentFinder();
+        new CaptureReader([file]).Read(finder);
+        return finder.Found;
+    }
+
+    private sealed class FragmentFinder : IPacketHandler
+    {
+        public bool Found { get; private set; }
+
+        public void OnPacket(in RawPacket packet) =>
+            Found |= PacketDecoder.DecodeFrame(packet.LinkType, packet.TimestampTicks, packet.Data, out _) == DecodeResult.Fragment;
+    }
+
     /// <summary>The TCP segments of a capture file, in capture order.</summary>
     public static List<SegmentSpec> Segments(string file)
     {
