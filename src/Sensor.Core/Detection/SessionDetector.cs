@@ -49,8 +49,10 @@ public sealed class SessionDetector(RuleSetHolder ruleSet, ServerKnowledge knowl
             new("mechanism", credential.Mechanism),
             new("accepted", observed.Accepted switch { true => "true", false => "false", null => "unknown" }),
         ];
+        if (credential.UserBase64 is not null)
+            evidence.Insert(1, new("user_base64", credential.UserBase64)); // the name's bytes were not UTF-8
         return new Finding(kind, credential.Variant, rules.SeverityOf(kind, credential.Variant), 1.0,
-            session, observed.Ticks, summary, evidence, credential.Secret);
+            session, observed.Ticks, summary, evidence, credential.Secret, credential.SecretBase64);
     }
 
     private Finding CleartextMail(MailSession session)
