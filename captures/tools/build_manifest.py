@@ -402,6 +402,10 @@ for suffix, how, desc in [
                  f"{desc} copy of smtp-auth-plain-cleartext.pcap, same packets; AUTH PLAIN and one message in the clear.",
                  *AUTH_PLAIN_SESSION))
 
+sys.modules.setdefault("build_manifest", sys.modules[__name__])  # the SPEC modules import the helpers above
+from manifest_wiresem import SPEC as WIRESEM_SPEC  # noqa: E402
+SPEC += WIRESEM_SPEC
+
 
 def connections(path):
     run = subprocess.run(["tcpdump", "-nr", path], capture_output=True, text=True)
@@ -435,7 +439,7 @@ def build():
     for file, made_by, desc, sessions, findings in SPEC:
         path = os.path.join(CAPDIR, file)
         conns = connections(path)
-        if len(conns) != len(sessions) and not (file == "no-mail.pcap"):
+        if len(conns) != len(sessions) and sessions:  # no sessions expected: the flows are not mail
             raise SystemExit(f"{file}: {len(conns)} connections, spec has {len(sessions)} sessions")
         out_sessions = []
         for (client, server), s in zip(conns, sessions):
