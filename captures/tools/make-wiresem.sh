@@ -27,17 +27,16 @@ swaks --server $PROXY:25 --tls-optional --auth PLAIN --auth-user "$ALICE" --auth
 proxy_stop
 cap_stop
 
-cap_start imap-server-side-mangled-command "host $UP and tcp port 143"
-proxy_start imap mangle-command $PROXY:143 127.0.0.1:143 --source $UP
-"${CURL[@]}" --ssl -k imap://$PROXY/ -u "$ALICE:$ALICE_PW" --login-options AUTH=PLAIN || true
-proxy_stop
-cap_stop
-
-cap_start pop3-server-side-mangled-command "host $UP and tcp port 110"
-proxy_start pop3 mangle-command $PROXY:110 127.0.0.1:110 --source $UP
-"${CURL[@]}" --ssl -k pop3://$PROXY/ -u "$ALICE:$ALICE_PW" --login-options AUTH=PLAIN || true
-proxy_stop
-cap_stop
+# curl_mangled PROTO PORT: curl --ssl (falls back to the clear) through mangle-command, AUTH PLAIN
+curl_mangled() {
+  cap_start "$1-server-side-mangled-command" "host $UP and tcp port $2"
+  proxy_start "$1" mangle-command $PROXY:"$2" 127.0.0.1:"$2" --source $UP
+  "${CURL[@]}" --ssl -k "$1://$PROXY/" -u "$ALICE:$ALICE_PW" --login-options AUTH=PLAIN || true
+  proxy_stop
+  cap_stop
+}
+curl_mangled imap 143
+curl_mangled pop3 110
 
 # ---- server side: the same client used STARTTLS before (proxy pass), then the offer is removed on
 # its side (proxy strip) and it logs in in the clear; the server's side still shows STARTTLS offered.
@@ -51,23 +50,20 @@ swaks --server $PROXY:587 --tls-optional --auth PLAIN --auth-user "$ALICE" --aut
 proxy_stop
 cap_stop
 
-cap_start imap-server-side-not-shown "host $UP and tcp port 143"
-proxy_start imap pass $PROXY:143 127.0.0.1:143 --source $UP
-"${CURL[@]}" --ssl-reqd -k imap://$PROXY/ -u "$ALICE:$ALICE_PW" --login-options AUTH=PLAIN
-proxy_stop
-proxy_start imap strip $PROXY:143 127.0.0.1:143 --source $UP
-"${CURL[@]}" --ssl -k imap://$PROXY/ -u "$ALICE:$ALICE_PW" --login-options AUTH=PLAIN
-proxy_stop
-cap_stop
-
-cap_start pop3-server-side-not-shown "host $UP and tcp port 110"
-proxy_start pop3 pass $PROXY:110 127.0.0.1:110 --source $UP
-"${CURL[@]}" --ssl-reqd -k pop3://$PROXY/ -u "$ALICE:$ALICE_PW" --login-options AUTH=PLAIN
-proxy_stop
-proxy_start pop3 strip $PROXY:110 127.0.0.1:110 --source $UP
-"${CURL[@]}" --ssl -k pop3://$PROXY/ -u "$ALICE:$ALICE_PW" --login-options AUTH=PLAIN
-proxy_stop
-cap_stop
+# curl_not_shown PROTO PORT: curl --ssl-reqd through pass, then curl --ssl through strip, AUTH PLAIN
+curl_not_shown() {
+  cap_start "$1-server-side-not-shown" "host $UP and tcp port $2"
+  local mode tls
+  for mode in pass strip; do
+    tls=--ssl-reqd; [ $mode = strip ] && tls=--ssl
+    proxy_start "$1" $mode $PROXY:"$2" 127.0.0.1:"$2" --source $UP
+    "${CURL[@]}" $tls -k "$1://$PROXY/" -u "$ALICE:$ALICE_PW" --login-options AUTH=PLAIN
+    proxy_stop
+  done
+  cap_stop
+}
+curl_not_shown imap 143
+curl_not_shown pop3 110
 
 # ---- not mail: HTTP POSTs whose bodies hold STARTTLS/STLS (and AUTH) lines, to Postfix on 25 and
 # on 2600 (a port nothing names) and to Dovecot's POP3; each server refuses the request line.

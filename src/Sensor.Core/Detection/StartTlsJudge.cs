@@ -24,8 +24,6 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
             yield return NotCompleted(session);
         if (session.Injections.Count > 0)
             yield return Injected(session);
-        if (IsNotShownToClient(session, out var earlier))
-            yield return NotShownToClient(session, earlier);
     }
 
     /// <summary>The client's unknown command that matches a mangling rule, if any: its STARTTLS/STLS overwritten on the way to the server.</summary>
@@ -44,14 +42,12 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
     /// of the path removed it. Weaker than a strip seen on the wire (the client may have been told to
     /// skip TLS), so a lower confidence.
     /// </summary>
-    private bool IsNotShownToClient(MailSession session, out string earlier)
-    {
-        earlier = "";
-        if (!session.StartTlsOffered || session.StartTlsAttempted || session.Credentials.Count == 0)
-            return false;
-        earlier = knowledge.ClientUpgradedBefore(session) ?? "";
-        return earlier.Length > 0;
-    }
+    public bool MayBeNotShownToClient(MailSession session) =>
+        !session.ImplicitTls && session.StartTlsOffered && !session.StartTlsAttempted && session.Credentials.Count > 0;
+
+    /// <summary>The not-shown-to-client finding on what is known now (an earlier session of this client may still be on its way), or null.</summary>
+    public Finding? JudgeNotShownToClient(MailSession session) =>
+        MayBeNotShownToClient(session) && knowledge.ClientUpgradedBefore(session) is { } earlier ? NotShownToClient(session, earlier) : null;
 
     /// <summary>At the first capability list: STARTTLS overwritten, or missing (removed or absent) on what is known now; else null.</summary>
     public Finding? JudgeOffer(MailSession session)

@@ -23,7 +23,7 @@ public class SessionDetectorTests
             findings.AddRange(detector.Judge(s));
         }
         foreach (var s in sessions.Where(detector.AwaitsStartTlsVerdict))
-            findings.Add(detector.JudgeMissingStartTls(s));
+            findings.AddRange(detector.JudgeMissingStartTls(s) is { } late ? [late] : []);
         return findings.Select(f => (f.Kind, f.Variant, f.User)).ToList();
     }
 
