@@ -40,9 +40,9 @@ cap_stop() {
     | sed -E 's/.* IP6? ([^ ]+) > ([^ ]+): .*/    \1 > \2/'
 }
 
-# proxy_start PROTO MODE LISTEN UPSTREAM
+# proxy_start PROTO MODE LISTEN UPSTREAM [extra proxy args, e.g. --source 127.0.0.6]
 proxy_start() {
-  "$PY" "$TOOLS/striptls_proxy.py" --proto "$1" --mode "$2" --listen "$3" --upstream "$4" \
+  "$PY" "$TOOLS/striptls_proxy.py" --proto "$1" --mode "$2" --listen "$3" --upstream "$4" "${@:5}" \
       >/tmp/proxy.out 2>>/tmp/proxy.log &
   PROXY_PID=$!
   for i in $(seq 1 50); do grep -q READY /tmp/proxy.out 2>/dev/null && break; sleep 0.1; done

@@ -8,6 +8,7 @@
   mailbox_client.py pop3-apop    HOST PORT USER PASS   APOP user md5(<timestamp>+pass), STAT, QUIT
   mailbox_client.py pop3-pipelined HOST PORT USER PASS CAPA, USER+PASS in one write, then STAT, LIST, RETR 1, QUIT in one (RFC 2449 PIPELINING)
 """
+import os
 import hashlib
 import re
 import socket
@@ -16,7 +17,9 @@ import sys
 
 class Conn:
     def __init__(self, host, port):
-        self.s = socket.create_connection((host, port))
+        # MAILBOX_CLIENT_SOURCE: a loopback address to connect from, so a capture can filter on it
+        source = os.environ.get("MAILBOX_CLIENT_SOURCE")
+        self.s = socket.create_connection((host, port), source_address=(source, 0) if source else None)
         self.f = self.s.makefile("rb")
 
     def line(self):
@@ -115,4 +118,5 @@ if __name__ == "__main__":
     fn = {"imap-quoted": imap_quoted, "imap-literal": imap_literal, "imap-literal-plus": imap_literal_plus,
           "pop3-user": pop3_user, "pop3-apop": pop3_apop,
           "pop3-pipelined": pop3_pipelined}[cmd]
-    fn(Conn(host, int(port)), user.encode(), pw.encode())
+    # os.fsencode gives back the argument's bytes as they were, also when they are not UTF-8
+    fn(Conn(host, int(port)), os.fsencode(user), os.fsencode(pw))

@@ -41,7 +41,10 @@ cat > /etc/dovecot/sensor-users <<'USERS'
 alice@example.test:{PLAIN}S3cret-Pa55:8:8::/var/mail/sensor-test/alice::
 bob:{PLAIN}hunter2:8:8::/var/mail/sensor-test/bob::
 carol:{PLAIN}pa"ss\word:8:8::/var/mail/sensor-test/carol::
+dave:{PLAIN}Ünïcødé-Pä55\x:8:8::/var/mail/sensor-test/dave::
 USERS
+# erin's password is not UTF-8: "caf", the Latin-1 byte e9, "-Pa55" (Dovecot compares the bytes)
+printf 'erin:{PLAIN}caf\351-Pa55:8:8::/var/mail/sensor-test/erin::\n' >> /etc/dovecot/sensor-users
 chmod 644 /etc/dovecot/sensor-users
 {
 cat <<'CONF'

@@ -14,6 +14,9 @@ does to STARTTLS/STLS what middleboxes have been seen doing on the path:
                  SMTP "454 4.7.0 TLS not available due to local problem",
                  IMAP "<tag> NO [UNAVAILABLE] TLS not available due to local problem",
                  POP3 "-ERR TLS not available due to local problem"
+  mangle-command overwrite the client's command with X's of the same length on the way to the server,
+                 Cisco-style: STARTTLS -> XXXXXXXA (SMTP, IMAP after the tag), STLS -> XXXX (POP3);
+                 the server's refusal is relayed and the session goes on in the clear
   accept-no-tls  answer STARTTLS itself with "220 2.0.0 Ready to start TLS" / "<tag> OK Begin TLS
                  negotiation now" / "+OK Begin TLS negotiation", read the client's first TLS
                  bytes (ClientHello) and close both legs without answering them
@@ -22,7 +25,10 @@ The server's greeting is always relayed unchanged (same banner host name on both
 Only ever bind loopback addresses.
 
 usage: striptls_proxy.py --proto smtp|imap|pop3 --mode MODE --listen 127.0.0.1:10025
-                         --upstream 127.0.0.1:25 [--once]
+                         --upstream 127.0.0.1:25 [--source 127.0.0.6] [--once]
+
+--source binds the proxy's upstream leg to a loopback address of its own, so a capture filtered on
+that address holds only the proxy->server leg: what a sensor beside the server sees.
 """
 import argparse
 import asyncio
@@ -147,6 +153,13 @@ class Session:
             return len(words) == 2 and words[1].upper() == b"STARTTLS"
         return len(words) == 1 and words[0].upper() == b"STLS"
 
+    def mangle_command(self, line):
+        """The STARTTLS/STLS word overwritten with X's of its own length, the last one an A (Cisco's XXXXXXXA)."""
+        word = b"STLS" if self.proto == "pop3" else b"STARTTLS"
+        at = line.upper().index(word)
+        mask = b"X" * len(word) if self.proto == "pop3" else b"X" * (len(word) - 1) + b"A"
+        return line[:at] + mask + line[at + len(word):]
+
     async def intercept_starttls(self, line):
         tag = line.strip().split()[0] if self.proto == "imap" else b""
         if self.mode == "reject":
@@ -189,7 +202,11 @@ class Session:
                     if self.mode in ("reject", "accept-no-tls"):
                         await self.intercept_starttls(line)
                         continue
-                    self.raw = True  # from now on TLS, relay opaquely
+                    if self.mode == "mangle-command":
+                        line = self.mangle_command(line)
+                        log(f"overwrote the client's command: {line!r}")
+                    else:
+                        self.raw = True  # from now on TLS, relay opaquely
                 up = line.upper()
                 if self.proto == "smtp" and (up.startswith(b"EHLO") or up.startswith(b"HELO")):
                     self.smtp_ehlo_pending += 1
@@ -220,18 +237,20 @@ class Session:
 async def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--proto", required=True, choices=["smtp", "imap", "pop3"])
-    ap.add_argument("--mode", required=True, choices=["pass", "strip", "mangle", "reject", "accept-no-tls"])
+    ap.add_argument("--mode", required=True, choices=["pass", "strip", "mangle", "mangle-command", "reject", "accept-no-tls"])
+    ap.add_argument("--source", help="loopback address the upstream leg is bound to")
     ap.add_argument("--listen", required=True)
     ap.add_argument("--upstream", required=True)
     ap.add_argument("--once", action="store_true", help="exit after the first session ended")
     args = ap.parse_args()
     lhost, lport = parse_hostport(args.listen)
     uhost, uport = parse_hostport(args.upstream)
+    source = (parse_hostport(args.source + ":0")[0], 0) if args.source else None
     done = asyncio.Event()
 
     async def handle(cr, cw):
         log(f"client {cw.get_extra_info('peername')} -> upstream {uhost}:{uport} mode={args.mode}")
-        sr, sw = await asyncio.open_connection(uhost, uport, limit=1 << 24)
+        sr, sw = await asyncio.open_connection(uhost, uport, limit=1 << 24, local_addr=source)
         s = Session(args, cr, cw, sr, sw)
         await asyncio.gather(s.server_to_client(), s.client_to_server())
         s.close()

@@ -4,7 +4,8 @@ namespace Sensor.Core.Detection;
 
 /// <summary>
 /// One problem found in one session. Evidence values are safe to print; the raw secret, when
-/// there is one, is kept apart in <see cref="Secret"/> so that every sink must decide to redact it.
+/// there is one, is kept apart in <see cref="Secret"/> (and, when its bytes were not UTF-8, in
+/// <see cref="SecretBase64"/>) so that every sink must decide to redact it.
 /// </summary>
 public sealed record Finding(
     string Kind,
@@ -15,7 +16,8 @@ public sealed record Finding(
     long Ticks,
     string Summary,
     IReadOnlyList<KeyValuePair<string, string?>> Evidence,
-    string? Secret = null)
+    string? Secret = null,
+    string? SecretBase64 = null)
 {
     /// <summary>The user name when the finding is about a credential.</summary>
     public string? User => Evidence.FirstOrDefault(e => e.Key == "user").Value;

@@ -26,4 +26,11 @@ public static class StripVariants
     public const string Rejected = "rejected";
     public const string NotCompleted = "not-completed";
     public const string Injected = "injected";
+
+    /// <summary>
+    /// Seen from the server's side: the server offered STARTTLS, the same client used it with this
+    /// server before, and now sends credentials in the clear without trying: the offer was most
+    /// likely removed on the client's side of the path, where this capture cannot see.
+    /// </summary>
+    public const string NotShownToClient = "not-shown-to-client";
 }

@@ -33,15 +33,36 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
 
     private readonly HashSet<string> _offeredInCapture = [];
 
+    // Client address and server key -> the first session in which that client upgraded with that server
+    // (under the same lock): what says a later session's client knew the server offers STARTTLS.
+    private readonly Dictionary<string, (long StartTicks, string SessionId)> _upgradedClients = [];
+
     public void Observe(MailSession session)
     {
         if (!session.StartTlsOffered)
             return;
+        bool upgraded = session.TlsEstablished || session.StartTlsReply is { Accepted: true };
         lock (_offeredInCapture)
             foreach (var key in ServerKeys.For(session))
+            {
                 if (_offeredInCapture.Count < MaxServersRemembered)
                     _offeredInCapture.Add(key);
+                if (upgraded && _upgradedClients.Count < MaxServersRemembered)
+                    _upgradedClients.TryAdd(ClientKey(session, key), (session.StartTicks, session.Id));
+            }
     }
+
+    /// <summary>The id of an earlier session in which this session's client (by address) upgraded with its server, or null.</summary>
+    public string? ClientUpgradedBefore(MailSession session)
+    {
+        lock (_offeredInCapture)
+            foreach (var key in ServerKeys.For(session))
+                if (_upgradedClients.TryGetValue(ClientKey(session, key), out var first) && first.StartTicks < session.StartTicks)
+                    return first.SessionId;
+        return null;
+    }
+
+    private static string ClientKey(MailSession session, string serverKey) => $"{session.Client.Address}|{serverKey}";
 
     /// <summary>The reason to expect STARTTLS from this session's server, or null when nothing says so.</summary>
     public string? WhyStartTlsExpected(MailSession session)

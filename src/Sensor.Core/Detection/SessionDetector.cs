@@ -28,10 +28,21 @@ public sealed class SessionDetector(RuleSetHolder ruleSet, ServerKnowledge knowl
             yield return CleartextMail(session);
     }
 
-    /// <summary>True when the server offered no STARTTLS and the session is judged once all is known.</summary>
-    public bool AwaitsStartTlsVerdict(MailSession session) => _startTls.IsMissing(session);
+    /// <summary>
+    /// True when the session's STARTTLS verdict depends on what else is known, so it is given once all
+    /// is known: the server offered no STARTTLS (removed or absent?), or it offered it and the client sent
+    /// credentials without trying (had this client upgraded with this server before: not shown to it?).
+    /// </summary>
+    public bool AwaitsStartTlsVerdict(MailSession session) => _startTls.IsMissing(session) || _startTls.MayBeNotShownToClient(session);
 
-    public Finding JudgeMissingStartTls(MailSession session) => _startTls.JudgeMissing(session);
+    /// <summary>True when what is known already settles that verdict, so it need not wait.</summary>
+    public bool StartTlsVerdictKnown(MailSession session) => _startTls.IsMissing(session)
+        ? knowledge.WhyStartTlsExpected(session) is not null
+        : knowledge.ClientUpgradedBefore(session) is not null;
+
+    /// <summary>The verdict on what is known now: removed or absent for a missing STARTTLS; not-shown-to-client, or nothing, for an offer the client did not use.</summary>
+    public Finding? JudgeMissingStartTls(MailSession session) =>
+        _startTls.IsMissing(session) ? _startTls.JudgeMissing(session) : _startTls.JudgeNotShownToClient(session);
 
     /// <summary>Live mode, at the first cleartext capability list: a mangled or missing STARTTLS, or null.</summary>
     public Finding? JudgeStartTlsOffer(MailSession session) => _startTls.JudgeOffer(session);
@@ -49,8 +60,10 @@ public sealed class SessionDetector(RuleSetHolder ruleSet, ServerKnowledge knowl
             new("mechanism", credential.Mechanism),
             new("accepted", observed.Accepted switch { true => "true", false => "false", null => "unknown" }),
         ];
+        if (credential.UserBase64 is not null)
+            evidence.Insert(1, new("user_base64", credential.UserBase64)); // the name's bytes were not UTF-8
         return new Finding(kind, credential.Variant, rules.SeverityOf(kind, credential.Variant), 1.0,
-            session, observed.Ticks, summary, evidence, credential.Secret);
+            session, observed.Ticks, summary, evidence, credential.Secret, credential.SecretBase64);
     }
 
     private Finding CleartextMail(MailSession session)

@@ -2,7 +2,7 @@ using Sensor.Core.Sessions;
 
 namespace Sensor.Core.Detection;
 
-/// <summary>The STARTTLS rules: mangled, rejected, not completed, injected, removed and absent.</summary>
+/// <summary>The STARTTLS rules: mangled (in the capabilities, or the client's command as the server got it), rejected, not completed, injected, not shown to the client, removed and absent.</summary>
 internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowledge)
 {
     /// <summary>The rules current now (reloaded by a live sensor); named as before so the judging code reads the same.</summary>
@@ -14,6 +14,8 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
             yield break;
         if (rules.FindMangled(session.Capabilities) is { } mangled)
             yield return Mangled(session, mangled);
+        else if (MangledCommand(session) is { } command)
+            yield return MangledCommandFinding(session, command);
         else if (IsRejected(session, out var why))
             yield return Rejected(session, why);
         // A server whose TLS answered (ServerHello, or an alert refusing the client's offer) was
@@ -23,6 +25,29 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
         if (session.Injections.Count > 0)
             yield return Injected(session);
     }
+
+    /// <summary>The client's unknown command that matches a mangling rule, if any: its STARTTLS/STLS overwritten on the way to the server.</summary>
+    private ObservedCommand? MangledCommand(MailSession session)
+    {
+        foreach (var command in session.UnknownCommands)
+            if (rules.FindMangled([command.Verb]) is not null)
+                return command;
+        return null;
+    }
+
+    /// <summary>
+    /// RFC 3207 §4 / RFC 2595 §3.1: a client that wants TLS issues STARTTLS after reading the offer.
+    /// One that did so with this server before and now, with the offer in this session, sends
+    /// credentials in the clear without trying was most likely not shown the offer: a box on its side
+    /// of the path removed it. Weaker than a strip seen on the wire (the client may have been told to
+    /// skip TLS), so a lower confidence.
+    /// </summary>
+    public bool MayBeNotShownToClient(MailSession session) =>
+        !session.ImplicitTls && session.StartTlsOffered && !session.StartTlsAttempted && session.Credentials.Count > 0;
+
+    /// <summary>The not-shown-to-client finding on what is known now (an earlier session of this client may still be on its way), or null.</summary>
+    public Finding? JudgeNotShownToClient(MailSession session) =>
+        MayBeNotShownToClient(session) && knowledge.ClientUpgradedBefore(session) is { } earlier ? NotShownToClient(session, earlier) : null;
 
     /// <summary>At the first capability list: STARTTLS overwritten, or missing (removed or absent) on what is known now; else null.</summary>
     public Finding? JudgeOffer(MailSession session)
@@ -67,6 +92,23 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
         Stripped(session, StripVariants.Mangled, 0.95, session.StartTicks,
             $"{session.ServerText} advertised '{token}' where {StartTlsKeyword.For(session.Protocol)} belongs: overwritten on the path",
             [new("capability", token)]);
+
+    private Finding MangledCommandFinding(MailSession session, ObservedCommand command)
+    {
+        var keyword = StartTlsKeyword.For(session.Protocol);
+        var offered = session.StartTlsOffered ? $"{session.ServerText} offered {keyword}" : $"{session.ServerText} did not offer {keyword}";
+        return Stripped(session, StripVariants.Mangled, session.StartTlsOffered ? 0.9 : 0.75, command.Ticks,
+            $"the client's command reached the server as '{command.Verb}' where {keyword} belongs ({offered}): overwritten on the path",
+            [new("command", command.Verb), new("direction", "client"), new("offered", session.StartTlsOffered ? "true" : "false")]);
+    }
+
+    private Finding NotShownToClient(MailSession session, string earlier)
+    {
+        var keyword = StartTlsKeyword.For(session.Protocol);
+        return Stripped(session, StripVariants.NotShownToClient, 0.6, session.Credentials[0].Ticks,
+            $"{session.ServerText} offered {keyword}, and {session.Client.Address} used it with this server before ({earlier}), but now sent credentials in the clear without trying: the client was most likely not shown {keyword}",
+            [new("earlier_session", earlier), new("known_from", "the same client used STARTTLS with this server in an earlier session")]);
+    }
 
     private Finding Rejected(MailSession session, string why)
     {

@@ -43,7 +43,7 @@ public sealed class RecordMapper(SecretRedactor redactor)
     {
         var records = new List<AuthRecord>(credentials.Count);
         foreach (var c in credentials)
-            records.Add(new AuthRecord { Mechanism = c.Credential.Mechanism, User = c.Credential.User, Accepted = c.Accepted });
+            records.Add(new AuthRecord { Mechanism = c.Credential.Mechanism, User = c.Credential.User, UserBase64 = c.Credential.UserBase64, Accepted = c.Accepted });
         return records;
     }
 
@@ -55,7 +55,9 @@ public sealed class RecordMapper(SecretRedactor redactor)
         if (finding.Secret is not null)
         {
             evidence["secret"] = redactor.Value(finding.Secret);
-            evidence["secret_fingerprint"] = redactor.Fingerprint(finding.Secret);
+            if (finding.SecretBase64 is not null && redactor.Reveal)
+                evidence["secret_base64"] = finding.SecretBase64; // the exact bytes, which were not UTF-8
+            evidence["secret_fingerprint"] = redactor.Fingerprint(finding.Secret, finding.SecretBase64);
         }
         return new FindingRecord
         {

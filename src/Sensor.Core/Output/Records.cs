@@ -36,7 +36,12 @@ public sealed class SessionRecord
 public sealed class AuthRecord
 {
     public string Mechanism { get; set; } = "";
+
+    /// <summary>The user name exactly as sent (UTF-8 decoded); an escaped rendering when its bytes were not UTF-8.</summary>
     public string? User { get; set; }
+
+    /// <summary>The user name's bytes when they were not valid UTF-8, else null.</summary>
+    public string? UserBase64 { get; set; }
 
     /// <summary>True or false once the server answered; null when the answer was not seen.</summary>
     public bool? Accepted { get; set; }

@@ -20,14 +20,16 @@ public sealed class SecretRedactor(bool reveal, byte[] key)
     // call, about 5% of a replay's sessions thread. Locked because live workers share the redactor.
     private readonly IncrementalHash _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
 
-    public string? Fingerprint(string? secret)
+    /// <summary>The HMAC of the secret's exact bytes: <paramref name="base64"/> when they were not UTF-8, else the text's UTF-8.</summary>
+    public string? Fingerprint(string? secret, string? base64 = null)
     {
         if (secret is null)
             return null;
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        var bytes = base64 is null ? Encoding.UTF8.GetBytes(secret) : Convert.FromBase64String(base64);
         lock (_hmac)
         {
-            _hmac.AppendData(Encoding.UTF8.GetBytes(secret));
+            _hmac.AppendData(bytes);
             _hmac.GetHashAndReset(mac);
         }
         return "hmac-sha256:" + Convert.ToHexStringLower(mac[..8]);

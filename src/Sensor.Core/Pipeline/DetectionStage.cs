@@ -8,8 +8,9 @@ namespace Sensor.Core.Pipeline;
 /// <summary>
 /// Takes finished sessions, learns from them what each server offers, judges them and passes
 /// sessions and findings to the sinks. A session that lacks STARTTLS from a server not (yet) known
-/// to offer it waits for <see cref="Complete"/>, when the whole capture has said what it knows of
-/// its server; at most <see cref="MaxAwaitingVerdict"/> wait, and past that the oldest is judged
+/// to offer it, or whose client sent credentials without using the STARTTLS offered (not shown to
+/// it, if it upgraded with that server before?), waits for <see cref="Complete"/>, when the whole
+/// capture has said what it knows of its server and clients; at most <see cref="MaxAwaitingVerdict"/> wait, and past that the oldest is judged
 /// on what is known so far, so memory stays bounded on any capture. With a cross-check, the end of
 /// the capture also compares each server's sessions with probes from elsewhere and emits verdicts.
 /// </summary>
@@ -118,7 +119,7 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
 
     private void Await(MailSession session)
     {
-        if (knowledge.WhyStartTlsExpected(session) is not null)
+        if (detector.StartTlsVerdictKnown(session))
         {
             Emit(detector.JudgeMissingStartTls(session));
             return;
@@ -133,8 +134,10 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
             Emit(detector.JudgeMissingStartTls(_awaitingVerdict.Dequeue()));
     }
 
-    private void Emit(Finding finding)
+    private void Emit(Finding? finding)
     {
+        if (finding is null)
+            return;
         Findings++;
         var record = mapper.ToRecord(finding);
         for (int i = 0; i < sinks.Count; i++)

@@ -39,6 +39,10 @@ public static class AnomalyNames
     public const string Sslv2Hello = "sslv2-client-hello";
     /// <summary>A compressed stream (IMAP COMPRESS, RFC 4978) that could not be inflated: bytes lost, corrupt data, an unknown mechanism, or no budget left. The direction stops being parsed.</summary>
     public const string CompressionLost = "compression-lost";
+    /// <summary>The client's first line is no command of the protocol (an HTTP request to port 25, a STARTTLS line in its body): the client's bytes are not read.</summary>
+    public const string NotMailClient = "not-mail-client";
+    /// <summary>The server's first line is no greeting or reply of the protocol: nothing of the flow is read.</summary>
+    public const string NotMailServer = "not-mail-server";
     /// <summary>A bug: the parser threw. The exception type is in the detail; the parser resets and carries on.</summary>
     public const string ParserFault = "parser-fault";
 }

@@ -22,6 +22,13 @@ public enum CapabilitySource : byte { Ehlo, ImapGreeting, ImapCapability, Pop3Ca
 /// </summary>
 public sealed record CapabilitiesEvent(IReadOnlyList<string> Capabilities, CapabilitySource Source) : MailEvent;
 
+/// <summary>
+/// A client command whose verb the protocol does not know (escaped). Detectors match it against the
+/// mangling rules: a box that overwrites the client's STARTTLS on the way (Cisco's XXXXXXXA) leaves
+/// exactly this on the server's side of the path.
+/// </summary>
+public sealed record UnknownCommandEvent(string Verb) : MailEvent;
+
 /// <summary>The client asked to upgrade: SMTP/IMAP STARTTLS, POP3 STLS.</summary>
 public sealed record StartTlsCommandEvent : MailEvent;
 
@@ -47,11 +54,29 @@ public enum CredentialKind : byte
 
 /// <summary>
 /// A credential seen in the clear. Variant is the finding variant of DESIGN.md ("smtp-auth-plain",
-/// "imap-login", "pop3-user-pass", "smtp-auth-cram-md5", "pop3-apop", ...). Secret holds the raw
-/// material (password, token, or challenge and response) and must be redacted by every sink unless
-/// secrets were asked for.
+/// "imap-login", "pop3-user-pass", "smtp-auth-cram-md5", "pop3-apop", ...). User and Secret are the
+/// exact text that crossed (<see cref="ExactText"/>: UTF-8 decoded, not escaped); when the bytes were
+/// not valid UTF-8, UserBase64 / SecretBase64 hold them and the text is an escaped rendering.
+/// Secret holds the raw material (password, token, or challenge and response) and must be redacted
+/// by every sink unless secrets were asked for; so must SecretBase64.
 /// </summary>
-public sealed record CredentialEvent(string Mechanism, string Variant, CredentialKind Kind, string? User, string? Secret) : MailEvent;
+public sealed record CredentialEvent(string Mechanism, string Variant, CredentialKind Kind, string? User, string? Secret,
+    string? UserBase64 = null, string? SecretBase64 = null) : MailEvent
+{
+    public static CredentialEvent Of(string mechanism, string variant, CredentialKind kind, ExactText? user, ExactText? secret) =>
+        new(mechanism, variant, kind, user?.Text, secret?.Text, user?.Base64, secret?.Base64);
+
+    /// <summary>The bytes are named only when there are any: nearly every credential is UTF-8.</summary>
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Mechanism = {Mechanism}, Variant = {Variant}, Kind = {Kind}, User = {User}, Secret = {Secret}");
+        if (UserBase64 is not null)
+            builder.Append($", UserBase64 = {UserBase64}");
+        if (SecretBase64 is not null)
+            builder.Append($", SecretBase64 = {SecretBase64}");
+        return true;
+    }
+}
 
 /// <summary>The server's verdict on an authentication exchange.</summary>
 public sealed record AuthResultEvent(bool Success, string Status) : MailEvent;

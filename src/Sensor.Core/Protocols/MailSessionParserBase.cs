@@ -21,12 +21,17 @@ namespace Sensor.Core.Protocols;
 /// nothing is parsed as mail again.</item>
 /// <item>After an accepted compression (IMAP COMPRESS=DEFLATE, RFC 4978) each direction is
 /// inflated (<see cref="StreamInflater"/>) before it is parsed: compressed is still cleartext.</item>
+/// <item>A direction whose first line does not open a mail dialogue (an HTTP request sent to port 25,
+/// a service that is not the protocol's) is not read at all (<see cref="Speaks"/>): a STARTTLS line in
+/// an HTTP body is not a command. A server that does not speak the protocol makes the whole flow unread.</item>
 /// </list>
 /// No exception escapes Feed, Gap or End: a throw is a bug, reported as <see cref="AnomalyNames.ParserFault"/>.
 /// </summary>
 public abstract class MailSessionParserBase : IMailSessionParser
 {
     private enum Upgrade : byte { None, AwaitingReply, AwaitingClientTls, ClientNotTls, Tls }
+
+    private enum Dialogue : byte { Undecided, Mail, NotMail }
 
     private const int NotTlsPreviewBytes = 64;
 
@@ -36,6 +41,7 @@ public abstract class MailSessionParserBase : IMailSessionParser
     private readonly HeldBytes _heldClient;
     private readonly HeldBytes _heldServer;
     private Upgrade _upgrade;
+    private Dialogue _client, _server;
     // Null while the direction is not compressed (nearly always): made only by CompressionStarted.
     private Inflation? _clientInflation, _serverInflation;
     private bool _inflating; // the bytes being parsed now are already inflated
@@ -72,6 +78,7 @@ public abstract class MailSessionParserBase : IMailSessionParser
     /// STARTTLS line on, the server's from an accepting answer on. A parser stops its loop when it turns true.
     /// </summary>
     protected bool Diverted(Direction direction) => (!_inflating && InflationFor(direction) is not null)
+        || DialogueOf(direction) == Dialogue.NotMail
         || (direction == Direction.ClientToServer
             ? _upgrade != Upgrade.None
             : _upgrade is Upgrade.AwaitingClientTls or Upgrade.ClientNotTls or Upgrade.Tls);
@@ -93,6 +100,8 @@ public abstract class MailSessionParserBase : IMailSessionParser
     {
         try
         {
+            if (DialogueOf(direction) == Dialogue.Undecided)
+                SetDialogue(direction, Dialogue.Mail); // picked up after a hole: the first line seen is not the first sent
             if (_upgrade == Upgrade.Tls)
                 TlsFor(direction).Gap(sink);
             else if (InflationFor(direction) is null)
@@ -194,6 +203,49 @@ public abstract class MailSessionParserBase : IMailSessionParser
     /// <summary>The first line after a gap is kept only if it plainly starts a protocol line (else it is the tail of a lost one).</summary>
     protected static bool KeepAfterGap(LineFramer framer, ReadOnlySpan<byte> line, bool looksLikeStart) =>
         !framer.TakeGapFlag() || looksLikeStart;
+
+    /// <summary>
+    /// True when a line of this direction is to be parsed. The first line of each direction decides
+    /// whether it speaks the protocol at all (<paramref name="opensDialogue"/>: a command the protocol
+    /// knows, or the protocol's greeting or reply); if it does not, the direction is named in an
+    /// anomaly and nothing of it is read again, and a server that does not speak the protocol leaves
+    /// nothing of the flow to read. A receiving stack does the same: Postfix hangs up on a first
+    /// command of GET, POST or CONNECT (smtpd_forbidden_commands), so a later line is no command.
+    /// </summary>
+    protected bool Speaks(Direction direction, ReadOnlySpan<byte> line, LineStartTest opensDialogue, IMailEventSink sink)
+    {
+        var dialogue = DialogueOf(direction);
+        if (dialogue != Dialogue.Undecided)
+            return dialogue == Dialogue.Mail;
+        if (opensDialogue(line))
+        {
+            SetDialogue(direction, Dialogue.Mail);
+            return true;
+        }
+        bool client = direction == Direction.ClientToServer;
+        sink.Emit(new ProtocolAnomalyEvent(direction, client ? AnomalyNames.NotMailClient : AnomalyNames.NotMailServer,
+            WireText.Escape(line[..Math.Min(line.Length, NotMailPreviewBytes)])));
+        SetDialogue(direction, Dialogue.NotMail);
+        if (!client)
+        {
+            SetDialogue(Direction.ClientToServer, Dialogue.NotMail);
+            _heldClient.Clear(); // what the client sent is no command either: nothing was injected
+            _upgrade = Upgrade.None;
+        }
+        return false;
+    }
+
+    private const int NotMailPreviewBytes = 32;
+
+    private Dialogue DialogueOf(Direction direction) => direction == Direction.ClientToServer ? _client : _server;
+
+    private void SetDialogue(Direction direction, Dialogue dialogue)
+    {
+        if (direction == Direction.ClientToServer)
+            _client = dialogue;
+        else
+            _server = dialogue;
+    }
 
     /// <summary>The client sent STARTTLS/STLS: from now its bytes are held until the server answers.</summary>
     protected void StartTlsRequested(IMailEventSink sink)
@@ -332,6 +384,11 @@ public abstract class MailSessionParserBase : IMailSessionParser
     private bool Divert(Direction direction, ref ReadOnlySpan<byte> data, IMailEventSink sink)
     {
         bool client = direction == Direction.ClientToServer;
+        if (DialogueOf(direction) == Dialogue.NotMail)
+        {
+            data = default; // not a mail dialogue: nothing of this direction is read
+            return false;
+        }
         switch (_upgrade)
         {
             case Upgrade.Tls:

@@ -9,6 +9,9 @@ public sealed record ObservedCredential(CredentialEvent Credential, long Ticks)
     public bool? Accepted { get; set; }
 }
 
+/// <summary>A client command the protocol does not know (its verb, escaped), with when it was seen.</summary>
+public sealed record ObservedCommand(string Verb, long Ticks);
+
 /// <summary>
 /// One SMTP, IMAP or POP3 session as reconstructed from both directions: the record of
 /// DESIGN.md's "session" line, plus what the detectors need to judge it.
@@ -99,6 +102,11 @@ public sealed class MailSession
     public TlsCertificateEvent? Certificate { get; set; }
 
     public List<ObservedCredential> Credentials { get; } = [];
+
+    /// <summary>The first distinct unknown client verbs (<see cref="MaxUnknownCommands"/>): a STARTTLS overwritten on the way to the server arrives as one.</summary>
+    public List<ObservedCommand> UnknownCommands { get; } = [];
+
+    public const int MaxUnknownCommands = 8;
     public List<InjectedBytesEvent> Injections { get; } = [];
     public int Messages { get; set; }
     public long MessageBytes { get; set; }

@@ -22,6 +22,7 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
             case HeloEvent helo: Session.ClientName ??= helo.ClientName; break;
             case CapabilitiesEvent capabilities: OnCapabilities(capabilities); break;
             case StartTlsCommandEvent: OnStartTlsCommand(); break;
+            case UnknownCommandEvent unknown: OnUnknownCommand(unknown); break;
             case StartTlsReplyEvent reply: Session.StartTlsReply = reply; break;
             case TlsNotStartedEvent notStarted: OnTlsNotStarted(notStarted); break;
             case InjectedBytesEvent injected: Session.Injections.Add(injected); break;
@@ -70,6 +71,13 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
         var pending = Session.Credentials.LastOrDefault(c => c.Accepted is null);
         if (pending is not null)
             pending.Accepted = result.Success;
+    }
+
+    private void OnUnknownCommand(UnknownCommandEvent unknown)
+    {
+        var seen = Session.UnknownCommands;
+        if (seen.Count < MailSession.MaxUnknownCommands && !seen.Exists(c => c.Verb == unknown.Verb))
+            seen.Add(new ObservedCommand(unknown.Verb, CurrentTicks));
     }
 
     private void OnStartTlsCommand()

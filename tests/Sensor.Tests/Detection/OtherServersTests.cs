@@ -25,7 +25,7 @@ public class OtherServersTests
         var detector = new SessionDetector(DefaultRules.Rules, knowledge);
         var findings = detector.Judge(session).ToList();
         if (detector.AwaitsStartTlsVerdict(session))
-            findings.Add(detector.JudgeMissingStartTls(session));
+            findings.AddRange(detector.JudgeMissingStartTls(session) is { } late ? [late] : []);
         return findings.Select(f => (f.Kind, f.Variant, f.User)).ToList();
     }
 

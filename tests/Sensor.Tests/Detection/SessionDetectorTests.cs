@@ -23,7 +23,7 @@ public class SessionDetectorTests
             findings.AddRange(detector.Judge(s));
         }
         foreach (var s in sessions.Where(detector.AwaitsStartTlsVerdict))
-            findings.Add(detector.JudgeMissingStartTls(s));
+            findings.AddRange(detector.JudgeMissingStartTls(s) is { } late ? [late] : []);
         return findings.Select(f => (f.Kind, f.Variant, f.User)).ToList();
     }
 
@@ -35,6 +35,19 @@ public class SessionDetectorTests
             new StartTlsCommandEvent(), new StartTlsReplyEvent(true, "220", "Ready"),
             new TlsServerHelloEvent("TLSv1.3", 0x1302, "TLS_AES_256_GCM_SHA384"));
         Assert.Empty(JudgeAll(detector, knowledge, session));
+    }
+
+    [Fact]
+    public void A_user_name_that_is_not_utf8_comes_with_its_bytes_and_the_secrets_bytes_stay_apart()
+    {
+        var (detector, _) = Make();
+        var session = Build(MailProtocol.Pop3, "127.0.0.1:110", new GreetingEvent("+OK", null),
+            new CredentialEvent("USER", "pop3-user-pass", CredentialKind.Reusable, "\\xffx", "caf\\xe9", "/3g=", "Y2Fm6Q=="));
+        var finding = Assert.Single(detector.Judge(session));
+        Assert.Equal("\\xffx", finding.User);
+        Assert.Equal("/3g=", finding.Evidence.Single(e => e.Key == "user_base64").Value);
+        Assert.DoesNotContain(finding.Evidence, e => e.Value == "Y2Fm6Q==" || e.Value == "caf\\xe9"); // the secret only in Secret / SecretBase64
+        Assert.Equal(("caf\\xe9", "Y2Fm6Q=="), (finding.Secret, finding.SecretBase64));
     }
 
     [Fact]

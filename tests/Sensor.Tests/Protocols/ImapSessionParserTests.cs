@@ -42,7 +42,7 @@ public class ImapSessionParserTests
             "GreetingEvent { Banner = " + DovecotGreeting.TrimEnd() + ", ServerName =  }",
             "Capabilities ImapGreeting: IMAP4rev1 | SASL-IR | LOGIN-REFERRALS | ID | ENABLE | IDLE | LITERAL+ | STARTTLS | AUTH=PLAIN",
             "Capabilities ImapCapability: IMAP4rev1 | SASL-IR | LOGIN-REFERRALS | ID | ENABLE | IDLE | LITERAL+ | STARTTLS | AUTH=PLAIN",
-            "CredentialEvent { Mechanism = LOGIN, Variant = imap-login, Kind = Reusable, User = alice, Secret = pa\"ss\\\\word }",
+            "CredentialEvent { Mechanism = LOGIN, Variant = imap-login, Kind = Reusable, User = alice, Secret = pa\"ss\\word }", // quoting undone: one backslash, as the password has
             "Capabilities ImapCapability: IMAP4rev1 | SASL-IR | IDLE | MOVE",
             "AuthResultEvent { Success = True, Status = OK }",
         ], events);

@@ -10,10 +10,13 @@ namespace Sensor.Tests.Replay;
 /// <summary>Runs the real pipeline (no store) over capture files or re-cut segments and keeps what it reports.</summary>
 public static class ReplayHarness
 {
-    public static (CollectingSink Sink, CaptureResult Read) RunFiles(params string[] files)
+    public static (CollectingSink Sink, CaptureResult Read) RunFiles(params string[] files) => RunFiles(showSecrets: false, files);
+
+    /// <summary>The same, revealing secrets as --show-secrets does.</summary>
+    public static (CollectingSink Sink, CaptureResult Read) RunFiles(bool showSecrets, params string[] files)
     {
         var sink = new CollectingSink();
-        var read = PipelinePacketHandler.Run(new CaptureReader(files), NewPipeline(sink));
+        var read = PipelinePacketHandler.Run(new CaptureReader(files), NewPipeline(sink, showSecrets));
         return (sink, read);
     }
 
@@ -71,7 +74,7 @@ public static class ReplayHarness
         }
     }
 
-    private static MailPipeline NewPipeline(CollectingSink sink) =>
+    private static MailPipeline NewPipeline(CollectingSink sink, bool showSecrets = false) =>
         new(DefaultRules.Rules, ReassemblyLimits.Default, history: null,
-            new RecordMapper(new SecretRedactor(false, new byte[32])), [sink]);
+            new RecordMapper(new SecretRedactor(showSecrets, new byte[32])), [sink]);
 }

@@ -17,7 +17,10 @@ public sealed partial class ImapSessionParser
             if (_serverLiteralRemaining > 0)
                 LineFramer.TakeRaw(ref data, ref _serverLiteralRemaining); // FETCH BODY[] etc.: never read as responses
             else if (NextLine(_serverLines, Direction.ServerToClient, ref data, sink, ImapSyntax.LooksLikeResponse, out var line))
-                OnServerLine(line, sink);
+            {
+                if (Speaks(Direction.ServerToClient, line, ImapSyntax.LooksLikeResponse, sink))
+                    OnServerLine(line, sink);
+            }
             else
                 return;
         }

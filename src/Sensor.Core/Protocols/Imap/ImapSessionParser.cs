@@ -61,7 +61,10 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
             if (_literalRemaining > 0)
                 ConsumeLiteral(ref data);
             else if (NextLine(_clientLines, Direction.ClientToServer, ref data, sink, ImapSyntax.LooksLikeCommand, out var line))
-                OnClientLine(line, sink);
+            {
+                if (Speaks(Direction.ClientToServer, line, ImapSyntax.OpensCommand, sink))
+                    OnClientLine(line, sink);
+            }
             else
                 return;
         }
@@ -74,7 +77,7 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
             auth.OnResponse(line, sink);
             return;
         }
-        if (_command is null && !StartCommand(ref line))
+        if (_command is null && !StartCommand(ref line, sink))
             return;
         ContinueCommand(line, sink);
     }
@@ -83,7 +86,7 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
     /// Reads tag and verb. The common command (FETCH, SELECT, ...) with no literal costs nothing:
     /// a command record is made only for the verbs Sensor reads or when a literal must be followed.
     /// </summary>
-    private bool StartCommand(ref ReadOnlySpan<byte> line)
+    private bool StartCommand(ref ReadOnlySpan<byte> line, IMailEventSink sink)
     {
         var tag = Ascii.NextToken(line, out var rest);
         var verb = Ascii.NextToken(rest, out var arguments);
@@ -91,7 +94,11 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
             || Ascii.EqualsIgnoreCase(verb, "COMPRESS");
         bool tracked = keep || Ascii.EqualsIgnoreCase(verb, "STARTTLS");
         if (!tracked && ImapSyntax.LiteralAtEnd(arguments, out _, out _, out _) == LiteralMarker.None)
+        {
+            if (!verb.IsEmpty && !ImapSyntax.IsKnownVerb(verb))
+                sink.Emit(new UnknownCommandEvent(WireText.Escape(verb)));
             return false;
+        }
         _command = new Command(tag.ToArray(), tracked ? Ascii.Upper(verb) : "", keep);
         line = arguments;
         return true;
@@ -190,7 +197,7 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
             sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "LOGIN without user and password"));
             return;
         }
-        sink.Emit(new CredentialEvent("LOGIN", "imap-login", CredentialKind.Reusable,
+        sink.Emit(CredentialEvent.Of("LOGIN", "imap-login", CredentialKind.Reusable,
             Text(command.Arguments[0]), Text(command.Arguments[1])));
     }
 
@@ -209,7 +216,8 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
             auth.OnInitialResponse(initial, sink);
     }
 
-    private static string? Text(byte[]? value) => value is null ? null : WireText.Escape(value, SaslText.MaxCredentialChars);
+    /// <summary>An argument as sent, quoting undone (RFC 3501 §4.3: "\\" is one backslash), UTF-8 where valid (RFC 6855).</summary>
+    private static ExactText? Text(byte[]? value) => value is null ? null : ExactText.From(value);
 
     private void Track(byte[] tag, Pending kind)
     {

@@ -74,7 +74,29 @@ internal static class ImapSyntax
         var tag = Ascii.NextToken(line, out var rest);
         if (tag.IsEmpty || tag.IndexOfAny("(){%*\"\\"u8) >= 0)
             return false;
+        return IsKnownVerb(Ascii.NextToken(rest, out _));
+    }
+
+    /// <summary>
+    /// A client's first line has the shape of a command (RFC 3501 §9: tag SP command, the command an
+    /// atom that starts with a letter), whatever the verb: extensions add verbs. An HTTP request line
+    /// ("POST / HTTP/1.1") does not.
+    /// </summary>
+    public static bool OpensCommand(ReadOnlySpan<byte> line)
+    {
+        var tag = Ascii.NextToken(line, out var rest);
+        if (tag.IsEmpty || tag.IndexOfAny("(){%*\"+\\"u8) >= 0)
+            return false;
         var verb = Ascii.NextToken(rest, out _);
+        return !verb.IsEmpty && Ascii.IsLetter(verb[0]) && verb.IndexOfAnyExcept(AtomVerbBytes) < 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<byte> AtomVerbBytes =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._"u8);
+
+    /// <summary>A verb of RFC 3501/9051 or of the extensions Sensor knows.</summary>
+    public static bool IsKnownVerb(ReadOnlySpan<byte> verb)
+    {
         foreach (var known in Verbs)
         {
             if (Ascii.EqualsIgnoreCase(verb, known))

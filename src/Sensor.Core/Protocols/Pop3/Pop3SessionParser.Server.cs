@@ -18,6 +18,8 @@ public sealed partial class Pop3SessionParser
             }
             if (!NextLine(_serverLines, Direction.ServerToClient, ref data, sink, out var line))
                 return;
+            if (!Speaks(Direction.ServerToClient, line, Pop3Verbs.LooksLikeResponse, sink))
+                continue;
             if (_mode == ServerMode.CapaList)
                 OnCapaLine(line, sink);
             else if (KeepAfterGap(_serverLines, line, Pop3Verbs.LooksLikeResponse(line)))

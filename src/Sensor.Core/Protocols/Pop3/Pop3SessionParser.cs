@@ -22,7 +22,7 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
     private ServerMode _mode;
     private DotBodyScanner _body;
     private string? _timestamp;
-    private string? _user;
+    private ExactText? _user;
 
     public Pop3SessionParser(bool implicitTls = false, BufferBudget? budget = null) : base(implicitTls, budget)
     {
@@ -37,7 +37,10 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
     {
         while (!data.IsEmpty && !Diverted(Direction.ClientToServer)
             && NextLine(_clientLines, Direction.ClientToServer, ref data, sink, Pop3Verbs.LooksLikeCommand, out var line))
-            OnClientLine(line, sink);
+        {
+            if (Speaks(Direction.ClientToServer, line, Pop3Verbs.LooksLikeCommand, sink))
+                OnClientLine(line, sink);
+        }
     }
 
     private void OnClientLine(ReadOnlySpan<byte> line, IMailEventSink sink)
@@ -52,11 +55,11 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
         switch (command)
         {
             case Pop3Command.User:
-                _user = SaslText.Escape(args);
+                _user = ExactText.From(args);
                 break;
             case Pop3Command.Pass:
                 // RFC 1939 §7: PASS takes the rest of the line; a password may hold spaces.
-                sink.Emit(new CredentialEvent("USER", "pop3-user-pass", CredentialKind.Reusable, _user, SaslText.Escape(args)));
+                sink.Emit(CredentialEvent.Of("USER", "pop3-user-pass", CredentialKind.Reusable, _user, ExactText.From(args)));
                 break;
             case Pop3Command.Apop:
                 Apop(args, sink);
@@ -66,6 +69,9 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
                 break;
             case Pop3Command.Stls:
                 StartTlsRequested(sink);
+                break;
+            case Pop3Command.Other when !Pop3Verbs.LooksLikeCommand(line):
+                sink.Emit(new UnknownCommandEvent(WireText.Escape(Ascii.NextToken(line, out _))));
                 break;
         }
     }
@@ -83,7 +89,7 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
             sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "APOP without digest"));
             return;
         }
-        sink.Emit(new CredentialEvent("APOP", "pop3-apop", CredentialKind.Crackable, SaslText.Escape(name), $"{_timestamp}:{SaslText.Escape(digest)}"));
+        sink.Emit(CredentialEvent.Of("APOP", "pop3-apop", CredentialKind.Crackable, ExactText.From(name), ExactText.Of($"{_timestamp}:{WireText.Escape(digest)}")));
     }
 
     /// <summary>RFC 5034 §4: AUTH mechanism [initial-response].</summary>

@@ -63,6 +63,7 @@ internal static class NtlmMessage
         return true;
     }
 
+    /// <summary>MS-NLMP §2.2.2.5: names are UTF-16LE when NEGOTIATE_UNICODE was agreed, else OEM (read as Latin-1); the text is exact.</summary>
     private static string Text(byte[] bytes, bool unicode) =>
-        SaslText.Escape(Encoding.UTF8.GetBytes(unicode ? Encoding.Unicode.GetString(bytes) : Encoding.Latin1.GetString(bytes)));
+        unicode ? Encoding.Unicode.GetString(bytes) : Encoding.Latin1.GetString(bytes);
 }

@@ -17,7 +17,7 @@ internal sealed class SaslExchange
     private byte[]? _firstChallenge;
     private byte[]? _lastChallenge;
     private byte[]? _scramClientFirst;
-    private string? _loginUser;
+    private ExactText? _loginUser;
     private bool _emitted;
     private bool _closed;
 
@@ -124,7 +124,7 @@ internal sealed class SaslExchange
             BadShape(sink, "PLAIN message without two NULs");
             return;
         }
-        Emit(sink, CredentialKind.Reusable, SaslText.Escape(parts[1]), SaslText.Escape(parts[2]));
+        Emit(sink, CredentialKind.Reusable, ExactText.From(parts[1]), ExactText.From(parts[2]));
     }
 
     /// <summary>LOGIN (draft-murchison-sasl-login): the first response is the user, the second the password.</summary>
@@ -132,10 +132,10 @@ internal sealed class SaslExchange
     {
         if (_loginUser is null)
         {
-            _loginUser = SaslText.Escape(message);
+            _loginUser = ExactText.From(message);
             return;
         }
-        Emit(sink, CredentialKind.Reusable, _loginUser, SaslText.Escape(message));
+        Emit(sink, CredentialKind.Reusable, _loginUser, ExactText.From(message));
     }
 
     /// <summary>
@@ -152,18 +152,18 @@ internal sealed class SaslExchange
             return;
         }
         string material = $"$cram_md5${Convert.ToBase64String(_firstChallenge ?? [])}${Convert.ToBase64String(message)}";
-        Emit(sink, CredentialKind.Crackable, SaslText.Escape(message.AsSpan(0, space)), material);
+        Emit(sink, CredentialKind.Crackable, ExactText.From(message.AsSpan(0, space)), ExactText.Of(material));
     }
 
     /// <summary>Google/Microsoft XOAUTH2: "user=" U ^A "auth=Bearer " token ^A ^A.</summary>
     private void XOAuth2(byte[] message, IMailEventSink sink)
     {
-        string? user = null, token = null;
+        ExactText? user = null, token = null;
         foreach (var field in SaslText.Split(message, 0x01))
         {
             var text = Encoding.UTF8.GetString(field);
             if (text.StartsWith("user=", StringComparison.Ordinal))
-                user = SaslText.Escape(field.AsSpan(5));
+                user = ExactText.From(field.AsSpan(5));
             else if (text.StartsWith("auth=", StringComparison.Ordinal))
                 token = BearerToken(field.AsSpan(5));
         }
@@ -179,11 +179,11 @@ internal sealed class SaslExchange
     private void OAuthBearer(byte[] message, IMailEventSink sink)
     {
         var fields = SaslText.Split(message, 0x01);
-        string? user = null, token = null;
+        ExactText? user = null, token = null;
         foreach (var gs2 in SaslText.Split(fields[0], (byte)','))
         {
             if (gs2.AsSpan().StartsWith("a="u8))
-                user = SaslText.Escape(gs2.AsSpan(2));
+                user = ExactText.From(gs2.AsSpan(2));
         }
         foreach (var field in fields.Skip(1))
         {
@@ -212,9 +212,7 @@ internal sealed class SaslExchange
                 BadShape(sink, "DIGEST-MD5 response without username");
             return;
         }
-        var challenge = Encoding.UTF8.GetString(_firstChallenge ?? []);
-        Emit(sink, CredentialKind.Crackable, SaslText.Escape(Encoding.UTF8.GetBytes(user)),
-            SaslText.Escape(Encoding.UTF8.GetBytes($"{challenge}\n{response}")));
+        Emit(sink, CredentialKind.Crackable, ExactText.Of(user), ExactText.From([.. _firstChallenge ?? [], (byte)'\n', .. message]));
     }
 
     /// <summary>SCRAM: the client-first message is kept until the client-final one brings the proof.</summary>
@@ -230,7 +228,7 @@ internal sealed class SaslExchange
         var user = ScramMessage.User(_scramClientFirst);
         if (user is null)
             BadShape(sink, "SCRAM client-first message without n=");
-        Emit(sink, CredentialKind.Crackable, user, ScramMessage.Material(Mechanism, _scramClientFirst, _lastChallenge, message));
+        Emit(sink, CredentialKind.Crackable, user, ExactText.Of(ScramMessage.Material(Mechanism, _scramClientFirst, _lastChallenge, message)));
     }
 
     /// <summary>NTLM: the negotiate message names nobody; the authenticate message answers the last challenge.</summary>
@@ -243,23 +241,20 @@ internal sealed class SaslExchange
             BadShape(sink, "NTLM authenticate message with a field outside it");
             return;
         }
-        Emit(sink, CredentialKind.Crackable, NtlmMessage.Account(auth),
-            NtlmMessage.Material(auth, NtlmMessage.ServerChallenge(_lastChallenge)));
+        Emit(sink, CredentialKind.Crackable, ExactText.Of(NtlmMessage.Account(auth)),
+            ExactText.Of(NtlmMessage.Material(auth, NtlmMessage.ServerChallenge(_lastChallenge))));
     }
 
-    private static string BearerToken(ReadOnlySpan<byte> auth)
-    {
-        var token = auth.StartsWith("Bearer "u8) ? auth[7..] : auth;
-        return SaslText.Escape(token);
-    }
+    private static ExactText BearerToken(ReadOnlySpan<byte> auth) =>
+        ExactText.From(auth.StartsWith("Bearer "u8) ? auth[7..] : auth);
 
     private void BadShape(IMailEventSink sink, string detail) =>
         sink.Emit(new ProtocolAnomalyEvent(_clientDirection, AnomalyNames.BadSaslMessage, detail));
 
-    private void Emit(IMailEventSink sink, CredentialKind kind, string? user, string? secret)
+    private void Emit(IMailEventSink sink, CredentialKind kind, ExactText? user, ExactText? secret)
     {
         _emitted = true;
         string variant = _variantPrefix + Mechanism.ToLowerInvariant();
-        sink.Emit(new CredentialEvent(Mechanism, variant, kind, user, secret));
+        sink.Emit(CredentialEvent.Of(Mechanism, variant, kind, user, secret));
     }
 }

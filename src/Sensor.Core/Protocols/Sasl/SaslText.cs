@@ -5,9 +5,6 @@ namespace Sensor.Core.Protocols.Sasl;
 /// <summary>Base64 and field helpers for SASL messages (RFC 4422 §3; base64 per RFC 4648 §4).</summary>
 internal static class SaslText
 {
-    /// <summary>Wire text in credentials keeps more than a log line: a token may be long.</summary>
-    public const int MaxCredentialChars = 2048;
-
     /// <summary>Decodes a base64 SASL message; "=" is the empty message (RFC 4954 §4, RFC 4959 §3). False when not base64.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> text, out byte[] decoded)
     {
@@ -22,8 +19,6 @@ internal static class SaslText
         decoded = buffer[..written];
         return true;
     }
-
-    public static string Escape(ReadOnlySpan<byte> bytes) => WireText.Escape(bytes, MaxCredentialChars);
 
     /// <summary>Splits on a separator byte into at most <paramref name="max"/> parts.</summary>
     public static List<byte[]> Split(ReadOnlySpan<byte> bytes, byte separator, int max = 16)

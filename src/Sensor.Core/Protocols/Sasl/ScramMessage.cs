@@ -13,15 +13,36 @@ internal static class ScramMessage
     public static bool IsScram(string mechanism) => mechanism.StartsWith("SCRAM-", StringComparison.Ordinal);
 
     /// <summary>The user of a client-first message (saslname "=2C" and "=3D" decoded), or null when it has none.</summary>
-    public static string? User(byte[] clientFirst)
+    public static ExactText? User(byte[] clientFirst)
     {
         var parts = SaslText.Split(clientFirst, (byte)',', 32);
         // parts[0] is the channel-binding flag, parts[1] the optional "a=" authzid (RFC 5802 §7 gs2-header).
         foreach (var part in parts.Skip(2))
             if (part.AsSpan().StartsWith("n="u8))
-                return SaslText.Escape(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(part, 2, part.Length - 2)
-                    .Replace("=2C", ",").Replace("=3D", "=")));
+                return ExactText.From(DecodeSaslName(part.AsSpan(2)));
         return null;
+    }
+
+    /// <summary>RFC 5802 §5.1: in a saslname "," is sent as "=2C" and "=" as "=3D"; decoded on the bytes, so UTF-8 stays as sent.</summary>
+    private static byte[] DecodeSaslName(ReadOnlySpan<byte> name)
+    {
+        var decoded = new List<byte>(name.Length);
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (name[i] == (byte)'=' && name[(i + 1)..].StartsWith("2C"u8))
+            {
+                decoded.Add((byte)',');
+                i += 2;
+            }
+            else if (name[i] == (byte)'=' && name[(i + 1)..].StartsWith("3D"u8))
+            {
+                decoded.Add((byte)'=');
+                i += 2;
+            }
+            else
+                decoded.Add(name[i]);
+        }
+        return [.. decoded];
     }
 
     /// <summary>True for a client-final message: it ends with the proof attribute.</summary>

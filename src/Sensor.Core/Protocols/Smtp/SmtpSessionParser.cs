@@ -47,7 +47,10 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
             else if (_mode == ClientMode.Body)
                 ConsumeBody(ref data, sink);
             else if (NextLine(_clientLines, Direction.ClientToServer, ref data, sink, SmtpVerbs.LooksLikeCommand, out var line))
-                OnClientLine(line, sink);
+            {
+                if (Speaks(Direction.ClientToServer, line, SmtpVerbs.LooksLikeCommand, sink))
+                    OnClientLine(line, sink);
+            }
             else
                 return;
         }
@@ -57,7 +60,10 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
     {
         while (!data.IsEmpty && !Diverted(Direction.ServerToClient)
             && NextLine(_serverLines, Direction.ServerToClient, ref data, sink, SmtpReplyLine.LooksLikeReply, out var line))
-            OnServerLine(line, sink);
+        {
+            if (Speaks(Direction.ServerToClient, line, SmtpReplyLine.LooksLikeReply, sink))
+                OnServerLine(line, sink);
+        }
     }
 
     private void OnClientLine(ReadOnlySpan<byte> line, IMailEventSink sink)
@@ -93,6 +99,9 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
                 break;
             case SmtpCommand.Bdat:
                 BeginBdat(args, sink);
+                break;
+            case SmtpCommand.Other when !SmtpVerbs.LooksLikeCommand(verb):
+                sink.Emit(new UnknownCommandEvent(WireText.Escape(verb)));
                 break;
         }
     }

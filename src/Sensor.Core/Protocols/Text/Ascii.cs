@@ -81,5 +81,7 @@ public static class Ascii
 
     public static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
 
+    public static bool IsLetter(byte b) => (uint)((b | 0x20) - (byte)'a') <= 'z' - 'a';
+
     private static byte ToUpper(byte b) => b is >= (byte)'a' and <= (byte)'z' ? (byte)(b - 32) : b;
 }
