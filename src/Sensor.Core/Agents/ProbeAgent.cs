@@ -179,7 +179,9 @@ public sealed class ProbeAgent
         }
         if (step > _settings.MaxStepTimeout)
             step = _settings.MaxStepTimeout;
-        var options = ProbeOptions.WithStepTimeout(step);
+        if (request.Attempts is < 1 or > ProbeOptions.MaxAttempts)
+            return ([], ProbeOptions.Default, $"attempts takes 1 to {ProbeOptions.MaxAttempts}, not {request.Attempts}");
+        var options = ProbeOptions.WithStepTimeout(step) with { Attempts = request.Attempts ?? 1 };
         if (request.Resolver is { } resolver)
         {
             try

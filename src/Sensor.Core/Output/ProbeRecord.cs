@@ -44,6 +44,9 @@ public sealed class ProbeRecord
     public AcceptedRecord? Accepted { get; set; }
     public string Outcome { get; set; } = "";
     public string? Error { get; set; }
+    /// <summary>Each connection of a repeated probe (cross-check probes connect several times); absent for a single connection.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<ProbeAttempt>? Attempts { get; set; }
     public double DurationMs { get; set; }
 
     public static ProbeRecord From(ProbeResult result, string vantage)
@@ -87,6 +90,7 @@ public sealed class ProbeRecord
             Accepted = result.Enumeration is { } e ? AcceptedRecord.From(e) : null,
             Outcome = result.Outcome,
             Error = result.Error,
+            Attempts = result.Attempts,
             DurationMs = Math.Round(result.Elapsed.TotalMilliseconds, 1),
         };
     }
