@@ -40,6 +40,8 @@ public sealed class ProbeRecord
     public int? Score { get; set; }
     public string? Grade { get; set; }
     public string GradeBasis { get; set; } = Grading.Basis;
+    /// <summary>The caps that bound the grade's letter, each "LETTER: why (source)", worst first; empty when none applies (docs/grading.md).</summary>
+    public List<string> GradeCaps { get; set; } = [];
     /// <summary>What the server accepts (--enumerate); null when not enumerated.</summary>
     public AcceptedRecord? Accepted { get; set; }
     public string Outcome { get; set; } = "";
@@ -87,6 +89,7 @@ public sealed class ProbeRecord
             Score = result.Grade?.Score,
             Grade = result.Grade?.Letter,
             GradeBasis = result.GradeBasis,
+            GradeCaps = [.. result.Grade?.Caps ?? []],
             Accepted = result.Enumeration is { } e ? AcceptedRecord.From(e) : null,
             Outcome = result.Outcome,
             Error = result.Error,
