@@ -182,7 +182,8 @@ public static class ViaAgent
             return ([], "--vantage does not go with --via: the records carry the agent's name");
         var timeoutText = result.GetValue<string?>("--timeout");
         var step = timeoutText is null ? 10 : double.Parse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture);
-        var wait = AgentVantage.WaitFor(TimeSpan.FromSeconds(step));
+        var attempts = result.GetValue<int?>("--attempts");
+        var wait = AgentVantage.WaitFor(TimeSpan.FromSeconds(step), attempts ?? 1);
         NatsOpts opts;
         try
         {
@@ -198,6 +199,7 @@ public static class ViaAgent
             Proto = result.GetValue<string?>("--proto"),
             Timeout = timeoutText is null ? null : step,
             Resolver = result.GetValue<string?>("--resolver"),
+            Attempts = attempts,
         };
         return await AskAsync(opts, via, request, wait, token);
     }

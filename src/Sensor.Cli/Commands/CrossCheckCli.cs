@@ -15,6 +15,7 @@ public sealed class CrossCheckCli
     private readonly Option<string[]> _via = new("--via") { Description = "with --crosscheck: also probe through this agent (sensor agent) over the NATS server given by --bus (repeatable)" };
     private readonly Option<string?> _ttl = new("--crosscheck-ttl") { Description = "with --crosscheck: probe a server:port from one vantage at most once in this time, and reuse a stored result this fresh, e.g. 1h, 30m (default: 1h)" };
     private readonly Option<string?> _timeout = new("--crosscheck-timeout") { Description = "with --crosscheck: seconds for each step of a probe (the whole probe gets five times that; default 10)" };
+    private readonly Option<int?> _attempts = new("--crosscheck-attempts") { Description = $"with --crosscheck: connections each vantage makes to the server, so one that varies between connections is told from the path (1 to {ProbeOptions.MaxAttempts}; default {DefaultAttempts})" };
     private readonly Option<string?> _wait;
     private readonly Option<string?> _localVantage = new("--local-vantage") { Description = "the vantage name of probes made from the sensor's own network (default: local); they cross the capture's own path, so they are shown but do not settle a verdict" };
     private readonly BusOptions _bus = new();
@@ -27,7 +28,7 @@ public sealed class CrossCheckCli
         _wait = new("--crosscheck-wait") { Description = $"with --crosscheck: how long to wait at the end of the capture for probes still running, e.g. 90s, 5m (default: {defaultWait.TotalSeconds:0}s); what is unanswered then is a timeout" };
     }
 
-    public IEnumerable<Option> All => [_crossCheck, _via, _ttl, _timeout, _wait, _localVantage, .. _bus.All];
+    public IEnumerable<Option> All => [_crossCheck, _via, _ttl, _timeout, _attempts, _wait, _localVantage, .. _bus.All];
 
     /// <summary>The bus and its credentials: the --via agents' and, in fleet mode, where records are published.</summary>
     public BusOptions Bus => _bus;
@@ -50,8 +51,9 @@ public sealed class CrossCheckCli
         // --bus alone is fleet mode (FleetOptions), so only the cross-check's own options need --crosscheck
         if (!result.GetValue(_crossCheck) && config?.Enabled != true)
         {
-            if (cliVia.Length > 0 || result.GetResult(_ttl) is not null || result.GetResult(_timeout) is not null || result.GetResult(_wait) is not null)
-                throw new UsageException("--via, --crosscheck-ttl, --crosscheck-timeout and --crosscheck-wait go with --crosscheck");
+            if (cliVia.Length > 0 || result.GetResult(_ttl) is not null || result.GetResult(_timeout) is not null || result.GetResult(_wait) is not null
+                || result.GetResult(_attempts) is not null)
+                throw new UsageException("--via, --crosscheck-ttl, --crosscheck-timeout, --crosscheck-attempts and --crosscheck-wait go with --crosscheck");
             return null;
         }
         var via = cliVia.Length > 0 ? cliVia : config?.Via ?? [];
@@ -59,11 +61,14 @@ public sealed class CrossCheckCli
             if (!AgentSubjects.IsValidName(name))
                 throw new UsageException($"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{name}'");
         var step = result.GetValue(_timeout) is { } timeout ? Seconds(timeout) : config?.StepTimeout ?? DefaultStep;
+        var attempts = result.GetValue(_attempts) ?? DefaultAttempts;
+        if (attempts is < 1 or > ProbeOptions.MaxAttempts)
+            throw new UsageException($"--crosscheck-attempts takes 1 to {ProbeOptions.MaxAttempts}, not {attempts}");
         var settings = new OnTheFlySettings
         {
             Ttl = result.GetValue(_ttl) is { } ttl ? ReplayCommand.ParseAge(ttl, "--crosscheck-ttl") : config?.Ttl ?? new OnTheFlySettings().Ttl,
             EndWait = result.GetValue(_wait) is { } wait ? ReplayCommand.ParseAge(wait, "--crosscheck-wait") : config?.Wait ?? _defaultWait,
-            ProbeTimeout = AgentVantage.WaitFor(step) + TimeSpan.FromSeconds(5),
+            ProbeTimeout = AgentVantage.WaitFor(step, attempts) + TimeSpan.FromSeconds(5),
         };
         var busValues = configBus is null ? _bus.Values(result) : _bus.Values(result).Over(configBus);
         if (via.Length > 0 && busValues.Url is null && cliVia.Length == 0)
@@ -71,7 +76,7 @@ public sealed class CrossCheckCli
         var bus = via.Length == 0 ? null : BusOptions.Build(busValues, "sensor-crosscheck", TimeSpan.FromSeconds(10));
         if (via.Length == 0)
             Serilog.Log.Warning("--crosscheck without --via probes only from here: those probes cross the capture's own path, so they show what the path does now but settle no verdict");
-        return new OnTheFlyPlan([.. via.Distinct(StringComparer.Ordinal)], bus, settings, step, LocalVantage(result, config));
+        return new OnTheFlyPlan([.. via.Distinct(StringComparer.Ordinal)], bus, settings, step, LocalVantage(result, config), attempts);
     }
 
     /// <summary>Probe results in the store (own probes and imported ones), and with --crosscheck probes made now, are compared with the capture.</summary>
@@ -89,6 +94,9 @@ public sealed class CrossCheckCli
     /// <summary>Each step of a probe on the fly, unless --crosscheck-timeout or the config file say otherwise.</summary>
     public static readonly TimeSpan DefaultStep = TimeSpan.FromSeconds(10);
 
+    /// <summary>Connections each vantage makes to a server, unless --crosscheck-attempts says otherwise.</summary>
+    public const int DefaultAttempts = 3;
+
     /// <summary>The longest step of a probe --crosscheck-timeout and CrossCheck:StepTimeout allow.</summary>
     public static readonly TimeSpan MaxStep = TimeSpan.FromMinutes(10);
 
@@ -101,7 +109,7 @@ public sealed class CrossCheckCli
 }
 
 /// <summary>Probing on the fly as asked for: the agents, the bus, the bounds, the name of "here".</summary>
-public sealed record OnTheFlyPlan(IReadOnlyList<string> Via, NatsOpts? Bus, OnTheFlySettings Settings, TimeSpan Step, string LocalVantage)
+public sealed record OnTheFlyPlan(IReadOnlyList<string> Via, NatsOpts? Bus, OnTheFlySettings Settings, TimeSpan Step, string LocalVantage, int Attempts = CrossCheckCli.DefaultAttempts)
 {
     /// <summary>Connects to the bus (when agents are named) and starts the prober; a UsageException when the bus refuses.</summary>
     public OnTheFlyRun Start(TimeProvider clock)
@@ -120,8 +128,8 @@ public sealed record OnTheFlyPlan(IReadOnlyList<string> Via, NatsOpts? Bus, OnTh
         }
         IReadOnlyList<IProbeVantage> vantages =
         [
-            new LocalVantage(LocalVantage, ProbeOptions.WithStepTimeout(Step)),
-            .. Via.Select(agent => new AgentVantage(nats!, agent, Step)),
+            new LocalVantage(LocalVantage, ProbeOptions.WithStepTimeout(Step) with { Attempts = Attempts }),
+            .. Via.Select(agent => new AgentVantage(nats!, agent, Step, Attempts)),
         ];
         return new OnTheFlyRun(new OnTheFlyProber(vantages, Settings, clock), nats);
     }

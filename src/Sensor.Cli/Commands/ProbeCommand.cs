@@ -25,6 +25,7 @@ public static class ProbeCommand
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
     private static readonly Option<bool> Enumerate = new("--enumerate") { Description = "also ask each server, one hand-written ClientHello per connection, which versions (SSLv3 to TLS 1.3) and cipher classes (rc4, export, null, anon, 3des, cbc-sha1, aead) it accepts, and grade on all of them (grade_basis: enumerated)" };
+    private static readonly Option<int?> Attempts = new("--attempts") { Description = $"connections made to each address, one after another, each kept in the record's attempts (1 to {ProbeOptions.MaxAttempts}; default 1): several show a server that varies between connections, as the cross-check wants" };
     private static readonly Option<string?> Via = new("--via") { Description = "probe through the agent NAME (sensor agent) over the NATS server given by --bus, instead of from here; the records carry the agent's name as vantage" };
     private static readonly BusOptions ViaBus = new();
 
@@ -34,7 +35,7 @@ public static class ProbeCommand
             + "DANE (TLSA, DNSSEC-validated only) and the MTA-STS / TLS-RPT TXT records are checked for names. "
             + "With --enumerate, also which versions and cipher classes it accepts. Exit 0 when the probes ran, whatever they found; 2 on bad usage.")
         {
-            Targets, Proto, Json, Timeout, Resolver, Vantage, Db, NoDb, LogFile, Verbose, Enumerate, Via,
+            Targets, Proto, Json, Timeout, Resolver, Vantage, Db, NoDb, LogFile, Verbose, Enumerate, Attempts, Via,
         };
         foreach (var option in ViaBus.All)
             command.Options.Add(option);
@@ -133,7 +134,10 @@ public static class ProbeCommand
     {
         var selection = ProbeOptionText.Selection(result.GetValue(Proto));
         var options = ProbeOptionText.Read(result.GetValue(Timeout), result.GetValue(Resolver), ProbeOptions.Default);
-        options = options with { Enumerate = result.GetValue(Enumerate) };
+        var attempts = result.GetValue(Attempts) ?? 1;
+        if (attempts is < 1 or > ProbeOptions.MaxAttempts)
+            throw new UsageException($"--attempts takes 1 to {ProbeOptions.MaxAttempts}, not {attempts}");
+        options = options with { Enumerate = result.GetValue(Enumerate), Attempts = attempts };
         ProbeOptionText.Vantage(result.GetValue(Vantage));
         var targets = new List<ProbeTarget>();
         foreach (var text in result.GetValue(Targets) ?? [])

@@ -13,6 +13,8 @@ public sealed class AgentRequest
     public double? Timeout { get; set; }
     /// <summary>DNS resolver the agent should use (IP, IP:PORT, [v6]:PORT); default the agent's own.</summary>
     public string? Resolver { get; set; }
+    /// <summary>Connections to make to each address (1 to <see cref="Probing.ProbeOptions.MaxAttempts"/>; default 1): a cross-check asks for several.</summary>
+    public int? Attempts { get; set; }
 }
 
 /// <summary>The agent's answer: one probe record per server (vantage = the agent's name), or an error for the request as a whole.</summary>

@@ -208,7 +208,9 @@ public sealed class ProbeAgent
                     $"timeout takes seconds above 0 and at most {_settings.MaxStepTimeout.TotalSeconds:0} on this agent, not {seconds}"));
             step = TimeSpan.FromSeconds(seconds);
         }
-        var options = ProbeOptions.WithStepTimeout(step);
+        if (request.Attempts is < 1 or > ProbeOptions.MaxAttempts)
+            return ([], ProbeOptions.Default, $"attempts takes 1 to {ProbeOptions.MaxAttempts}, not {request.Attempts}");
+        var options = ProbeOptions.WithStepTimeout(step) with { Attempts = request.Attempts ?? 1 };
         if (request.Resolver is { } resolver)
         {
             try

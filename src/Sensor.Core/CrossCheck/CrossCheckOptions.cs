@@ -24,9 +24,11 @@ public sealed record CrossCheckOptions
     public static CrossCheckOptions Default { get; } = new();
 }
 
-/// <summary>The verdict names of DESIGN.md.</summary>
+/// <summary>The verdict names (docs/verdicts.md says which case gives each).</summary>
 public static class Verdicts
 {
+    /// <summary>The host that answers on the capture's path is not the one the probes reach elsewhere (greeting, capabilities, TLS version differ).</summary>
+    public const string DifferentServerAnswers = "different-server-answers";
     public const string InterferenceOnPath = "interference-on-path";
     public const string CertificateSubstituted = "certificate-substituted";
     public const string ServerLacksTls = "server-lacks-tls";

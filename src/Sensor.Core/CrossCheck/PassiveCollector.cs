@@ -1,5 +1,6 @@
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
+using Sensor.Core.Protocols;
 using Sensor.Core.Sessions;
 
 namespace Sensor.Core.CrossCheck;
@@ -7,13 +8,17 @@ namespace Sensor.Core.CrossCheck;
 /// <summary>
 /// A sink that gathers, per server (protocol and endpoint), what the capture saw: sessions, STARTTLS
 /// findings, refusals and certificates. At most <see cref="MaxServers"/> servers are followed.
-/// A session that lacked STARTTLS, had it refused or showed a certificate raises a question about
-/// its server: <paramref name="onQuestion"/> (protocol, server, server name) is told at once.
+/// Every session that showed its server (a greeting, a certificate, STARTTLS lacking or refused) raises
+/// a question about it: <paramref name="onQuestion"/> (protocol, server, server name) is told at once,
+/// since a host that answers differently here than elsewhere shows itself even when STARTTLS survives.
 /// </summary>
 public sealed class PassiveCollector(Action<string, string, string?>? onQuestion = null) : IRecordSink
 {
     public const int MaxServers = 10_000;
     public const int MaxSessionIds = 100;
+
+    /// <summary>Distinct greetings, EHLO lists and TLS versions kept per server.</summary>
+    public const int MaxTraits = 16;
 
     private readonly Dictionary<(string Protocol, string Server), Entry> _servers = [];
 
@@ -29,8 +34,30 @@ public sealed class PassiveCollector(Action<string, string, string?>? onQuestion
             entry.Certs.Add(cert);
         if (entry.SessionIds.Count < MaxSessionIds)
             entry.SessionIds.Add(record.Id);
-        if (onQuestion is not null && (LackedStartTls(session) || record.TlsCertSha256 is not null))
+        bool lacked = LackedStartTls(session);
+        if (lacked)
+            entry.Lacked++;
+        else if (session.TlsEstablished && !session.ImplicitTls)
+            entry.Tls++;
+        AddTraits(entry, session);
+        if (onQuestion is not null && (lacked || record.TlsCertSha256 is not null || session.Banner is not null))
             onQuestion(record.Protocol, record.Server, record.ServerName);
+    }
+
+    private static void AddTraits(Entry entry, MailSession session)
+    {
+        if (session.Banner is { } banner)
+            Add(entry.Greetings, AnswerTraits.Greeting(banner));
+        if (session.CapabilitiesSeen && AnswerTraits.Capabilities(session.Protocol.ToWire(), session.Capabilities) is { } list)
+            Add(entry.CapabilityLists, list);
+        if (session.TlsEstablished && session.TlsVersion is { } version)
+            Add(entry.TlsVersions, version);
+    }
+
+    private static void Add(SortedSet<string> set, string value)
+    {
+        if (set.Count < MaxTraits)
+            set.Add(value);
     }
 
     /// <summary>No STARTTLS where it belongs (absent, mangled or stripped), or STARTTLS refused; the detector decides which.</summary>
@@ -51,7 +78,14 @@ public sealed class PassiveCollector(Action<string, string, string?>? onQuestion
         _servers
             .OrderBy(s => s.Key.Protocol, StringComparer.Ordinal).ThenBy(s => s.Key.Server, StringComparer.Ordinal)
             .Select(s => new PassiveObservation(s.Key.Protocol, s.Key.Server, s.Value.ServerName, s.Value.Sessions,
-                [.. s.Value.Findings], s.Value.Refused, [.. s.Value.Certs], [.. s.Value.SessionIds]))
+                [.. s.Value.Findings], s.Value.Refused, [.. s.Value.Certs], [.. s.Value.SessionIds])
+            {
+                LackedSessions = s.Value.Lacked,
+                TlsSessions = s.Value.Tls,
+                Greetings = [.. s.Value.Greetings],
+                CapabilityLists = [.. s.Value.CapabilityLists],
+                TlsVersions = [.. s.Value.TlsVersions],
+            })
             .Where(o => o.WorthChecking);
 
     private Entry? EntryFor(string protocol, string server)
@@ -68,6 +102,11 @@ public sealed class PassiveCollector(Action<string, string, string?>? onQuestion
         public int Sessions;
         public string? ServerName;
         public bool Refused;
+        public int Lacked;
+        public int Tls;
+        public readonly SortedSet<string> Greetings = new(StringComparer.Ordinal);
+        public readonly SortedSet<string> CapabilityLists = new(StringComparer.Ordinal);
+        public readonly SortedSet<string> TlsVersions = new(StringComparer.Ordinal);
         public readonly SortedSet<string> Findings = new(StringComparer.Ordinal);
         public readonly SortedSet<string> Certs = new(StringComparer.Ordinal);
         public readonly List<string> SessionIds = [];

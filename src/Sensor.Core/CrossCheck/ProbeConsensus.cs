@@ -8,7 +8,25 @@ namespace Sensor.Core.CrossCheck;
 public enum ProbeView { Tls, NoStartTls, Failed }
 
 /// <summary>A fresh probe record with its parsed time and what it says; <paramref name="SamePath"/> when it crossed the capture's own path.</summary>
-public sealed record FreshProbe(ProbeRecord Record, DateTime TsUtc, ProbeView View, bool SamePath = false);
+public sealed record FreshProbe(ProbeRecord Record, DateTime TsUtc, ProbeView View, bool SamePath = false)
+{
+    /// <summary>Each connection the probe made (a record without attempts is one connection) and what it says.</summary>
+    public IReadOnlyList<(ProbeView View, ProbeAttempt Attempt)> Connections { get; } =
+        [.. (Record.Attempts is { Count: > 0 } attempts ? attempts : [AsAttempt(Record)]).Select(a => (Classify(a.Outcome, a.TlsEstablished), a))];
+
+    private static ProbeAttempt AsAttempt(ProbeRecord r) => new()
+    {
+        Outcome = r.Outcome, Error = r.Error, Banner = r.Banner, ServerName = r.ServerName, Capabilities = r.Capabilities,
+        StarttlsOffered = r.StarttlsOffered, TlsEstablished = r.TlsEstablished, TlsVersion = r.TlsVersion, TlsCipher = r.TlsCipher, CertSha256 = r.CertSha256,
+    };
+
+    public static ProbeView Classify(string outcome, bool tlsEstablished) => outcome switch
+    {
+        ProbeOutcome.Ok when tlsEstablished => ProbeView.Tls,
+        ProbeOutcome.StartTlsAbsent => ProbeView.NoStartTls,
+        _ => ProbeView.Failed,
+    };
+}
 
 /// <summary>
 /// The fresh probes of one server and how far they agree. Pure: the probes and "now" come in,
@@ -31,7 +49,21 @@ public sealed class ProbeConsensus
     public int Failed => Probes.Count(p => p.View == ProbeView.Failed);
 
     /// <summary>Every probe that answered saw STARTTLS and TLS: the server offers it from elsewhere.</summary>
-    public bool SawStartTls => Tls > 0 && NoStartTls == 0;
+    public bool SawStartTls => Tls > 0 && NoStartTls == 0 && ConnectionsSaw(ProbeView.NoStartTls) == 0;
+
+    /// <summary>Connections of the independent probes (each attempt of each probe) that say <paramref name="view"/>.</summary>
+    public int ConnectionsSaw(ProbeView view) => Probes.Sum(p => p.Connections.Count(c => c.View == view));
+
+    public int Connections => Probes.Sum(p => p.Connections.Count);
+
+    /// <summary>What the independent probes' connections say of STARTTLS, over all of them.</summary>
+    public ProbeStartTls StartTls => (ConnectionsSaw(ProbeView.Tls), ConnectionsSaw(ProbeView.NoStartTls)) switch
+    {
+        (0, 0) => ProbeStartTls.NoAnswer,
+        (> 0, 0) => ProbeStartTls.Always,
+        (0, > 0) => ProbeStartTls.Never,
+        _ => ProbeStartTls.Varies,
+    };
 
     public static ProbeConsensus Of(IEnumerable<ProbeRecord> records, DateTime nowUtc, CrossCheckOptions options)
     {
@@ -44,12 +76,7 @@ public sealed class ProbeConsensus
         return new ProbeConsensus([.. fresh.Where(p => !p.SamePath)], [.. fresh.Where(p => p.SamePath)]);
     }
 
-    public static ProbeView Classify(ProbeRecord record) => record.Outcome switch
-    {
-        ProbeOutcome.Ok when record.TlsEstablished => ProbeView.Tls,
-        ProbeOutcome.StartTlsAbsent => ProbeView.NoStartTls,
-        _ => ProbeView.Failed,
-    };
+    public static ProbeView Classify(ProbeRecord record) => FreshProbe.Classify(record.Outcome, record.TlsEstablished);
 
     /// <summary>The most recent probe that saw STARTTLS and TLS, as the evidence line "probe from VANTAGE at TS".</summary>
     public string? LatestTlsEvidence() =>

@@ -110,6 +110,21 @@ public static class ProbeImport
             return "probe record \"cert_sha256\" is not 64 hex digits";
         if (r.TlsEstablished && r.Outcome != ProbeOutcome.Ok)
             return $"probe record says tls_established with outcome '{r.Outcome}'";
+        return r.Attempts is { } attempts ? ValidateAttempts(attempts) : null;
+    }
+
+    /// <summary>Each connection of a repeated probe is judged on its own: it must say as clearly what it saw.</summary>
+    private static string? ValidateAttempts(List<ProbeAttempt> attempts)
+    {
+        if (attempts.Count is 0 or > ProbeOptions.MaxAttempts)
+            return $"probe record \"attempts\" must hold 1 to {ProbeOptions.MaxAttempts} connections, not {attempts.Count}";
+        foreach (var a in attempts)
+        {
+            if (a is null || !Outcomes.Contains(a.Outcome))
+                return $"probe record \"attempts\" has an unknown outcome: '{a?.Outcome}'";
+            if (a.TlsEstablished && a.Outcome != ProbeOutcome.Ok)
+                return $"probe record \"attempts\" says tls_established with outcome '{a.Outcome}'";
+        }
         return null;
     }
 

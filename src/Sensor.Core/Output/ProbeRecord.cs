@@ -40,10 +40,15 @@ public sealed class ProbeRecord
     public int? Score { get; set; }
     public string? Grade { get; set; }
     public string GradeBasis { get; set; } = Grading.Basis;
+    /// <summary>The caps that bound the grade's letter, each "LETTER: why (source)", worst first; empty when none applies (docs/grading.md).</summary>
+    public List<string> GradeCaps { get; set; } = [];
     /// <summary>What the server accepts (--enumerate); null when not enumerated.</summary>
     public AcceptedRecord? Accepted { get; set; }
     public string Outcome { get; set; } = "";
     public string? Error { get; set; }
+    /// <summary>Each connection of a repeated probe (cross-check probes connect several times); absent for a single connection.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<ProbeAttempt>? Attempts { get; set; }
     public double DurationMs { get; set; }
 
     public static ProbeRecord From(ProbeResult result, string vantage)
@@ -84,9 +89,11 @@ public sealed class ProbeRecord
             Score = result.Grade?.Score,
             Grade = result.Grade?.Letter,
             GradeBasis = result.GradeBasis,
+            GradeCaps = [.. result.Grade?.Caps ?? []],
             Accepted = result.Enumeration is { } e ? AcceptedRecord.From(e) : null,
             Outcome = result.Outcome,
             Error = result.Error,
+            Attempts = result.Attempts,
             DurationMs = Math.Round(result.Elapsed.TotalMilliseconds, 1),
         };
     }

@@ -6,8 +6,11 @@ namespace Sensor.Core.Probing;
 /// <param name="Assumed">True when the strength is not shown by the handshake API and was assumed.</param>
 public sealed record KeyExchange(string Kind, int Bits, bool Assumed);
 
-/// <summary>A score 0–100 and its letter, with the three parts it was made of.</summary>
-public sealed record Grade(int Score, string Letter, int ProtocolScore, int KeyExchangeScore, int CipherScore);
+/// <summary>A score 0–100 and its letter, with the three parts it was made of; <see cref="Caps"/> the caps that lowered or bound the letter (see <see cref="GradeCaps"/>).</summary>
+public sealed record Grade(int Score, string Letter, int ProtocolScore, int KeyExchangeScore, int CipherScore)
+{
+    public IReadOnlyList<string>? Caps { get; init; }
+}
 
 /// <summary>
 /// The grade starttls.info gave, from the Qualys SSL Labs rating guide (its scorer einaros/sslrate):
@@ -24,8 +27,9 @@ public sealed record Grade(int Score, string Letter, int ProtocolScore, int KeyE
 /// AES-128 → 80, AES-256/ChaCha20 → 100); key exchange unchanged (the negotiated one: group and
 /// curve sizes are not enumerated), except that accepting anonymous suites makes the weakest key
 /// exchange anonymous DH (0), so the key-exchange score is the average of 0 and the negotiated one:
-/// the guide's weakest-and-strongest rule rather than a cap of its own.</item>
+/// the guide's weakest-and-strongest rule.</item>
 /// </list>
+/// <see cref="Of"/> then caps the letter as the guide does today and internet.nl where stricter (<see cref="GradeCaps"/>).
 /// The guide's cap for an untrusted chain is NOT applied: for
 /// mail an unverified certificate is normal (a sending MTA does not check it unless DANE or MTA-STS
 /// says so), so trust is reported beside the grade (cert_trusted) instead of zeroing it.
@@ -97,6 +101,34 @@ public static class Grading
     /// for the handshake); RSA key transport needs the certificate's size, so then there is no grade.
     /// </summary>
     public static (Grade? Grade, string Basis) Of(TlsFacts? tls, Enumeration.EnumerationResult? accepted)
+    {
+        var (grade, basis) = Scored(tls, accepted);
+        return (grade is null ? null : GradeCaps.Apply(grade, SeenBy(tls, accepted, basis == EnumeratedBasis)), basis);
+    }
+
+    /// <summary>What the caps look at: the negotiated handshake, and with an enumeration what it found accepted.</summary>
+    private static GradeCaps.Seen SeenBy(TlsFacts? tls, Enumeration.EnumerationResult? accepted, bool enumerated)
+    {
+        var versions = new HashSet<string>(StringComparer.Ordinal);
+        var classes = new HashSet<string>(StringComparer.Ordinal);
+        var suites = new List<string>();
+        if (tls is not null)
+        {
+            versions.Add(tls.Version);
+            suites.Add(tls.CipherSuite);
+        }
+        if (enumerated)
+        {
+            versions.UnionWith(accepted!.Versions);
+            classes.UnionWith(accepted.CipherClasses);
+            suites.AddRange(accepted.ClassSuites.Values);
+        }
+        classes.UnionWith(suites.Select(GradeCaps.ClassOf));
+        var forwardSecrecy = suites.Any(GradeCaps.IsForwardSecret) || tls?.KeyExchange.Kind is "ECDHE" or "DHE";
+        return new GradeCaps.Seen(versions, classes, forwardSecrecy);
+    }
+
+    private static (Grade? Grade, string Basis) Scored(TlsFacts? tls, Enumeration.EnumerationResult? accepted)
     {
         var enumerated = accepted is { Versions.Count: > 0, ClassSuites.Count: > 0 };
         if (tls is not null && !enumerated)

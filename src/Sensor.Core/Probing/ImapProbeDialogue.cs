@@ -12,7 +12,7 @@ internal sealed class ImapProbeDialogue(ProbeOptions options) : ProbeDialogue(op
     public override async Task GreetAsync(ProbeConnection connection, ProbeResult result)
     {
         var reply = await connection.ReadReplyAsync(_ => true, "the greeting", Options.GreetingTimeout);
-        result.Banner = reply[0];
+        ReadGreeting(connection, result, reply);
         if (!reply[0].StartsWith("* OK", StringComparison.OrdinalIgnoreCase) && !reply[0].StartsWith("* PREAUTH", StringComparison.OrdinalIgnoreCase))
             throw ProbeStepException.Protocol($"greeting is not '* OK': {ProbeConnection.Truncate(reply[0])}");
     }
@@ -23,8 +23,7 @@ internal sealed class ImapProbeDialogue(ProbeOptions options) : ProbeDialogue(op
         var untagged = reply.FirstOrDefault(l => l.StartsWith("* CAPABILITY ", StringComparison.OrdinalIgnoreCase));
         if (untagged is null || !reply[^1].StartsWith("s1 OK", StringComparison.OrdinalIgnoreCase))
             throw new ProbeStepException(ProbeOutcome.StartTlsAbsent, $"CAPABILITY failed: {ProbeConnection.Truncate(reply[^1])}");
-        result.Capabilities = [.. untagged["* CAPABILITY ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)];
-        result.StartTlsOffered = result.Capabilities.Contains("STARTTLS", StringComparer.OrdinalIgnoreCase);
+        connection.Reading.CopyCapabilitiesTo(result);
     }
 
     public override async Task<bool> StartTlsAsync(ProbeConnection connection, ProbeResult result)

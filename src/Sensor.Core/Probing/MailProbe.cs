@@ -12,10 +12,31 @@ namespace Sensor.Core.Probing;
 /// </summary>
 public static class MailProbe
 {
+    /// <summary>
+    /// Probes the address <see cref="ProbeOptions.Attempts"/> times, one connection after another; the
+    /// first connection's result is the probe's (enumerated and graded), each connection is kept in its attempts.
+    /// </summary>
     public static async Task<ProbeResult> RunAsync(ProbeTarget target, IPAddress address, ProbeOptions options, CancellationToken cancellationToken = default)
     {
-        var result = new ProbeResult { Target = target, Server = Endpoint(address, target.Port) };
         var stopwatch = Stopwatch.StartNew();
+        var result = await OnceAsync(target, address, options, cancellationToken);
+        if (options.Attempts > 1)
+        {
+            result.Attempts = [ProbeAttempt.Of(result)];
+            for (var i = 1; i < Math.Min(options.Attempts, ProbeOptions.MaxAttempts); i++)
+                result.Attempts.Add(ProbeAttempt.Of(await OnceAsync(target, address, options, cancellationToken)));
+        }
+        if (options.Enumerate && result.Outcome is ProbeOutcome.Ok or ProbeOutcome.TlsFailed)
+            result.Enumeration = await TlsEnumerator.RunAsync(target, address, options, cancellationToken);
+        (result.Grade, result.GradeBasis) = Grading.Of(result.Tls, result.Enumeration);
+        result.Elapsed = stopwatch.Elapsed;
+        return result;
+    }
+
+    /// <summary>One connection: everything up to where it stopped.</summary>
+    private static async Task<ProbeResult> OnceAsync(ProbeTarget target, IPAddress address, ProbeOptions options, CancellationToken cancellationToken)
+    {
+        var result = new ProbeResult { Target = target, Server = Endpoint(address, target.Port) };
         using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         total.CancelAfter(options.TotalTimeout);
         try
@@ -30,10 +51,6 @@ public static class MailProbe
         {
             result.Fail(ProbeOutcome.Timeout, $"the whole probe took longer than {ProbeConnection.Seconds(options.TotalTimeout)}");
         }
-        if (options.Enumerate && result.Outcome is ProbeOutcome.Ok or ProbeOutcome.TlsFailed)
-            result.Enumeration = await TlsEnumerator.RunAsync(target, address, options, cancellationToken);
-        (result.Grade, result.GradeBasis) = Grading.Of(result.Tls, result.Enumeration);
-        result.Elapsed = stopwatch.Elapsed;
         return result;
     }
 
@@ -51,7 +68,7 @@ public static class MailProbe
             result.Tls = facts;
             await using (tls)
             {
-                var connection = new ProbeConnection(tls, options, token);
+                var connection = new ProbeConnection(tls, options, token, new ProbeReading(target.Protocol));
                 await dialogue.GreetAsync(connection, result);
                 await dialogue.CapabilitiesAsync(connection, result);
                 await dialogue.QuitAsync(connection);
@@ -59,7 +76,7 @@ public static class MailProbe
             return;
         }
 
-        var plain = new ProbeConnection(stream, options, token);
+        var plain = new ProbeConnection(stream, options, token, new ProbeReading(target.Protocol));
         await dialogue.GreetAsync(plain, result);
         await dialogue.CapabilitiesAsync(plain, result);
         if (!result.StartTlsOffered)

@@ -10,7 +10,7 @@ internal sealed class Pop3ProbeDialogue(ProbeOptions options) : ProbeDialogue(op
     public override async Task GreetAsync(ProbeConnection connection, ProbeResult result)
     {
         var reply = await connection.ReadReplyAsync(_ => true, "the greeting", Options.GreetingTimeout);
-        result.Banner = reply[0];
+        ReadGreeting(connection, result, reply);
         if (!reply[0].StartsWith("+OK", StringComparison.OrdinalIgnoreCase))
             throw ProbeStepException.Protocol($"greeting is not '+OK': {ProbeConnection.Truncate(reply[0])}");
     }
@@ -21,8 +21,7 @@ internal sealed class Pop3ProbeDialogue(ProbeOptions options) : ProbeDialogue(op
         var reply = await CommandAsync(connection, "CAPA", line => line == "." || line.StartsWith("-ERR", StringComparison.OrdinalIgnoreCase));
         if (!reply[0].StartsWith("+OK", StringComparison.OrdinalIgnoreCase))
             throw new ProbeStepException(ProbeOutcome.StartTlsAbsent, $"CAPA refused: {ProbeConnection.Truncate(reply[0])}");
-        result.Capabilities = [.. reply.Skip(1).SkipLast(1).Select(l => l.Trim()).Where(l => l.Length > 0)];
-        result.StartTlsOffered = result.Capabilities.Any(c => c.Split(' ')[0].Equals("STLS", StringComparison.OrdinalIgnoreCase));
+        connection.Reading.CopyCapabilitiesTo(result);
     }
 
     public override async Task<bool> StartTlsAsync(ProbeConnection connection, ProbeResult result)

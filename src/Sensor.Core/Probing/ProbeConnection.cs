@@ -8,13 +8,18 @@ namespace Sensor.Core.Probing;
 /// on a reply's bytes, so a server that stalls, sends an endless line or a 10 MB banner yields a
 /// clear error with bounded memory. Writes one command line at a time.
 /// </summary>
-internal sealed class ProbeConnection(Stream stream, ProbeOptions options, CancellationToken probeToken)
+internal sealed class ProbeConnection(Stream stream, ProbeOptions options, CancellationToken probeToken, ProbeReading reading)
 {
     private readonly byte[] _buffer = new byte[4096];
     private int _start;
     private int _end;
 
     public Stream Stream { get; private set; } = stream;
+
+    /// <summary>The cleartext dialogue as the capture side reads it (fed until <see cref="Upgrade"/>).</summary>
+    public ProbeReading Reading { get; } = reading;
+
+    private bool _upgraded;
 
     /// <summary>Bytes the server sent that are not yet consumed (data sent ahead of a STARTTLS answer).</summary>
     public int Buffered => _end - _start;
@@ -23,6 +28,7 @@ internal sealed class ProbeConnection(Stream stream, ProbeOptions options, Cance
     {
         Stream = tls;
         _start = _end = 0;
+        _upgraded = true;
     }
 
     /// <summary>
@@ -70,6 +76,8 @@ internal sealed class ProbeConnection(Stream stream, ProbeOptions options, Cance
             _start += take;
             if (newline < 0)
                 continue;
+            if (!_upgraded)
+                Reading.Received(line.GetBuffer().AsSpan(0, (int)line.Length));
             var text = Decode(line);
             line.SetLength(0);
             lines.Add(text);
@@ -84,7 +92,10 @@ internal sealed class ProbeConnection(Stream stream, ProbeOptions options, Cance
         cts.CancelAfter(timeout);
         try
         {
-            await Stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"), cts.Token);
+            var bytes = Encoding.ASCII.GetBytes(command + "\r\n");
+            if (!_upgraded)
+                Reading.Sent(bytes);
+            await Stream.WriteAsync(bytes, cts.Token);
             await Stream.FlushAsync(cts.Token);
         }
         catch (OperationCanceledException) when (!probeToken.IsCancellationRequested)

@@ -53,4 +53,15 @@ internal abstract class ProbeDialogue(ProbeOptions options)
     }
 
     protected static string Joined(List<string> lines) => string.Join("\n", lines);
+
+    /// <summary>
+    /// The banner and server name as the capture side derives them from the same bytes; the raw
+    /// reply stands in as the banner when the parser took it for no greeting (a hostile server).
+    /// </summary>
+    protected static void ReadGreeting(ProbeConnection connection, ProbeResult result, List<string> reply)
+    {
+        var session = connection.Reading.Session;
+        result.Banner = session.Banner ?? Joined(reply);
+        result.ServerName = session.ServerName;
+    }
 }

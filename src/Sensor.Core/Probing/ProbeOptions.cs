@@ -33,6 +33,15 @@ public sealed record ProbeOptions
     /// <summary>The trust store certificates are checked against; tests give their own.</summary>
     public Trust.SystemTrust Trust { get; init; } = Sensor.Core.Probing.Trust.SystemTrust.Default;
 
+    /// <summary>
+    /// Connections made to each address (the first one's result is the probe's; each is kept in
+    /// <see cref="ProbeResult.Attempts"/>): more than one shows a server that varies between connections.
+    /// </summary>
+    public int Attempts { get; init; } = 1;
+
+    /// <summary>The most connections one probe makes to one address.</summary>
+    public const int MaxAttempts = 10;
+
     /// <summary>Name given in EHLO.</summary>
     public string EhloName { get; init; } = "sensor.invalid";
 

@@ -47,6 +47,8 @@ public sealed class ProbeResult
     public MtaStsCheck MtaSts { get; set; } = MtaStsCheck.NotChecked("not checked: not a mail domain on port 25");
     public string Outcome { get; set; } = ProbeOutcome.Ok;
     public string? Error { get; set; }
+    /// <summary>Every connection of a repeated probe (<see cref="ProbeOptions.Attempts"/> above 1), the first included; null for a single one.</summary>
+    public List<ProbeAttempt>? Attempts { get; set; }
 
     public bool TlsEstablished => Tls is not null;
 

@@ -14,11 +14,9 @@ internal sealed class SmtpProbeDialogue(ProbeOptions options) : ProbeDialogue(op
     public override async Task GreetAsync(ProbeConnection connection, ProbeResult result)
     {
         var reply = await connection.ReadReplyAsync(IsLastLine, "the greeting", Options.GreetingTimeout);
-        result.Banner = Joined(reply);
+        ReadGreeting(connection, result, reply);
         if (Code(reply) != "220")
             throw ProbeStepException.Protocol($"greeting is not 220: {ProbeConnection.Truncate(reply[^1])}");
-        var first = reply[0].Length > 4 ? reply[0][4..].Trim() : "";
-        result.ServerName = first.Split(' ', 2)[0] is { Length: > 0 } name ? name : null;
     }
 
     public override async Task CapabilitiesAsync(ProbeConnection connection, ProbeResult result)
@@ -26,8 +24,7 @@ internal sealed class SmtpProbeDialogue(ProbeOptions options) : ProbeDialogue(op
         var reply = await CommandAsync(connection, "EHLO", IsLastLine, argument: Options.EhloName);
         if (Code(reply) != "250")
             throw new ProbeStepException(ProbeOutcome.StartTlsAbsent, $"EHLO refused: {ProbeConnection.Truncate(reply[^1])}");
-        result.Capabilities = [.. reply.Skip(1).Select(l => l.Length > 4 ? l[4..].Trim() : "").Where(c => c.Length > 0)];
-        result.StartTlsOffered = result.Capabilities.Any(c => c.Split(' ')[0].Equals("STARTTLS", StringComparison.OrdinalIgnoreCase));
+        connection.Reading.CopyCapabilitiesTo(result);
     }
 
     public override async Task<bool> StartTlsAsync(ProbeConnection connection, ProbeResult result)

@@ -14,8 +14,8 @@ public class CrossCheckCommandTests
             .Select(l => JsonSerializer.Deserialize(l, RecordJsonContext.Default.VerdictRecord)!)];
 
     [Theory]
-    [InlineData("--via|lab", "sensor: error: --via, --crosscheck-ttl, --crosscheck-timeout and --crosscheck-wait go with --crosscheck")]
-    [InlineData("--crosscheck-ttl|1h", "sensor: error: --via, --crosscheck-ttl, --crosscheck-timeout and --crosscheck-wait go with --crosscheck")]
+    [InlineData("--via|lab", "sensor: error: --via, --crosscheck-ttl, --crosscheck-timeout, --crosscheck-attempts and --crosscheck-wait go with --crosscheck")]
+    [InlineData("--crosscheck-ttl|1h", "sensor: error: --via, --crosscheck-ttl, --crosscheck-timeout, --crosscheck-attempts and --crosscheck-wait go with --crosscheck")]
     [InlineData("--crosscheck|--via|a.b", "sensor: error: --via takes an agent name (1-64 letters, digits, '-' or '_'), not 'a.b'")]
     [InlineData("--crosscheck|--via|lab", "sensor: error: --bus nats://HOST:PORT is required")]
     [InlineData("--crosscheck|--via|lab|--bus|nats://127.0.0.1:4222", "sensor: error: NATS credentials are required: give --creds FILE, --user NAME with --password-file FILE, or --token-file FILE")]
@@ -55,7 +55,7 @@ public class CrossCheckCommandTests
         var probes = verdict.Probes.OrderBy(p => p.Vantage, StringComparer.Ordinal).ToList();
         Assert.Equal([("ghost", "vantage-unavailable", false), ("local", "unreachable", true)], probes.Select(p => (p.Vantage, p.Outcome, p.SamePath)));
         Assert.Equal("All 1 probes of 127.0.0.3:143 failed (vantage-unavailable): cannot tell the path from the server. "
-            + "Not counted, as they cross the capture's own path: 1 probe(s) from local (1 failed)", verdict.Summary);
+            + "Not counted, as they cross the capture's own path: 3 connection(s) from local (3 failed)", verdict.Summary);
         // a probe from here (same path) is no evidence that the server offers STARTTLS: the finding stays absent
         Assert.Single(run.StdoutLines, l => l.Contains("\"kind\":\"starttls-absent\""));
         Assert.DoesNotContain(run.StdoutLines, l => l.Contains("\"kind\":\"starttls-stripped\""));

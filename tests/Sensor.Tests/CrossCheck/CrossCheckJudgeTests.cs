@@ -33,7 +33,7 @@ public class CrossCheckJudgeTests
     {
         var v = Decide(Lacking(), null, Ok("abroad", Server))!;
         Assert.Equal(("interference-on-path", 0.6, 1, 1), (v.Verdict, v.Confidence, v.Agreeing, v.Total));
-        Assert.Equal("The capture saw starttls-absent, but 1 of 1 probes from abroad saw 127.0.0.3:143 offer STARTTLS and complete TLS: something on the path took it away", v.Summary);
+        Assert.Equal("The capture saw starttls-absent, but 1 of 1 connections from abroad saw 127.0.0.3:143 offer STARTTLS and complete TLS: something on the path took it away", v.Summary);
         var probe = Assert.Single(v.Probes);
         Assert.Equal(("abroad", "2026-11-29T11:00:00.000000Z", "ok", true, true, CertA),
             (probe.Vantage, probe.Ts, probe.Outcome, probe.StarttlsOffered, probe.TlsEstablished, probe.CertSha256));
@@ -70,7 +70,7 @@ public class CrossCheckJudgeTests
     {
         var v = Decide(Lacking(), null, Absent("abroad", Server), Absent("vps", Server))!;
         Assert.Equal(("server-lacks-tls", 0.8, 2, 2), (v.Verdict, v.Confidence, v.Agreeing, v.Total));
-        Assert.Equal("The capture saw starttls-absent, and 2 of 2 probes from abroad, vps saw no STARTTLS either: the server itself offers none", v.Summary);
+        Assert.Equal("The capture saw starttls-absent, and 2 of 2 connections from abroad, vps saw no STARTTLS either: the server itself offers none", v.Summary);
     }
 
     [Fact]
@@ -78,7 +78,9 @@ public class CrossCheckJudgeTests
     {
         var v = Decide(Lacking(), null, Ok("abroad", Server, 3), Ok("vps", Server, 2), Absent("colleague", Server, 1))!;
         Assert.Equal(("inconclusive", 0.27, 2, 3), (v.Verdict, v.Confidence, v.Agreeing, v.Total));
-        Assert.StartsWith("2 of 3 probes saw STARTTLS and completed TLS, 1 saw no STARTTLS", v.Summary);
+        Assert.Equal("2 of 3 connections offered STARTTLS (abroad: 1 of 1, vps: 1 of 1, colleague: 0 of 1): the server varies from one connection to the next "
+            + "(a load-balanced or changing server), so this is not placed on the path; the capture saw starttls-absent", v.Summary);
+        Assert.Equal((3, 2, 1, 0), (v.Connections.Total, v.Connections.Starttls, v.Connections.NoStarttls, v.Connections.Failed));
         Assert.Equal(["abroad", "vps", "colleague"], v.Probes.Select(p => p.Vantage));
     }
 
@@ -116,13 +118,13 @@ public class CrossCheckJudgeTests
         var localOnly = Decide(Lacking(), null, Ok("local", Server))!;
         Assert.Equal(("inconclusive", 0.0, 0, 0), (localOnly.Verdict, localOnly.Confidence, localOnly.Agreeing, localOnly.Total));
         Assert.Equal("No probe of 127.0.0.3:143 from another vantage point in the last 7 day(s): cannot tell the path from the server. "
-            + "Not counted, as they cross the capture's own path: 1 probe(s) from local (1 completed TLS)", localOnly.Summary);
+            + "Not counted, as they cross the capture's own path: 1 connection(s) from local (1 completed TLS)", localOnly.Summary);
         var shown = Assert.Single(localOnly.Probes);
         Assert.Equal(("local", true, true), (shown.Vantage, shown.SamePath, shown.TlsEstablished));
 
         var both = Decide(Lacking(), null, Absent("local", Server), Ok("abroad", Server))!;
         Assert.Equal(("interference-on-path", 0.6, 1, 1), (both.Verdict, both.Confidence, both.Agreeing, both.Total));
-        Assert.EndsWith("something on the path took it away. Not counted, as they cross the capture's own path: 1 probe(s) from local (1 saw no STARTTLS)", both.Summary);
+        Assert.EndsWith("something on the path took it away. Not counted, as they cross the capture's own path: 1 connection(s) from local (1 saw no STARTTLS)", both.Summary);
         Assert.Equal([("abroad", false), ("local", true)], both.Probes.Select(p => (p.Vantage, p.SamePath)));
     }
 
@@ -146,7 +148,7 @@ public class CrossCheckJudgeTests
         var v = Decide(Lacking(), null, Absent("local", Server), Failed("abroad", Server, "vantage-unavailable"))!;
         Assert.Equal(("inconclusive", 0.0, 0, 1), (v.Verdict, v.Confidence, v.Agreeing, v.Total));
         Assert.Equal("All 1 probes of 127.0.0.3:143 failed (vantage-unavailable): cannot tell the path from the server. "
-            + "Not counted, as they cross the capture's own path: 1 probe(s) from local (1 saw no STARTTLS)", v.Summary);
+            + "Not counted, as they cross the capture's own path: 1 connection(s) from local (1 saw no STARTTLS)", v.Summary);
     }
 
     [Fact]

@@ -18,10 +18,13 @@ public sealed class NetnsLab : IDisposable
     private readonly NatsServer _nats;
 
     public string Directory { get; } = SensorProcess.TempDir();
-    public string Prefix { get; } = "xc" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
+    // Interface names are PREFIX plus three letters: 15 characters at most.
+    public string Prefix { get; } = "verdicts" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
 
-    /// <param name="path">strip: the proxy sits on the path from here; direct: it does not</param>
-    /// <param name="server">strip: the proxy sits in front of the server (its own firewall); direct: it does not</param>
+    /// <param name="path">strip: the proxy sits on the path from here; alternate: a proxy there strips every other connection;
+    /// reanswer: a proxy there answers with another greeting and EHLO list, STARTTLS kept; direct: nothing there</param>
+    /// <param name="server">strip: the proxy sits in front of the server (its own firewall); alternate: a proxy there strips
+    /// every other connection from each source (a server that varies); direct: nothing there</param>
     public NetnsLab(NatsServer nats, string path, string server)
     {
         _nats = nats;
@@ -36,10 +39,10 @@ public sealed class NetnsLab : IDisposable
         }
     }
 
-    /// <summary>One swaks session from here to 10.77.0.1:25 (STARTTLS when offered), captured on here's interface.</summary>
-    public string CaptureOneSession()
+    /// <summary>Swaks sessions one after another from here to 10.77.0.1:25 (STARTTLS when offered), captured on here's interface.</summary>
+    public string CaptureSessions(int sessions = 1)
     {
-        Run("capture");
+        Run("capture", sessions.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return Path.Combine(Directory, "capture.pcap");
     }
 
@@ -69,10 +72,13 @@ public sealed class NetnsLab : IDisposable
 }
 
 /// <summary>
-/// The interference test, in network namespaces: "here" reaches 10.77.0.1:25 through a
-/// path that strips STARTTLS, the agent reaches the same address directly; the cross-check must say
+/// The interference test, in network namespaces: "here" reaches 10.77.0.1:25 through a path that
+/// strips STARTTLS, the agent reaches the same address directly; the cross-check must say
 /// interference-on-path. With the stripping in front of the server instead (its own firewall), both
-/// see no STARTTLS: server-lacks-tls. With no proxy anywhere: no verdict at all.
+/// see no STARTTLS: server-lacks-tls. With no proxy anywhere: no verdict at all. Every vantage
+/// connects three times (the default); a server that strips every other connection is inconclusive,
+/// a path that does is intermittent interference, and a proxy on the path that keeps STARTTLS but
+/// answers with its own greeting and EHLO list is a different server.
 /// </summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public class NetnsInterferenceTests
@@ -92,6 +98,8 @@ public class NetnsInterferenceTests
         [.. records.Where(r => r.GetProperty("type").GetString() == "finding" && r.GetProperty("kind").GetString()!.StartsWith("starttls-", StringComparison.Ordinal))
             .Select(r => $"{r.GetProperty("kind").GetString()}/{(r.TryGetProperty("variant", out var v) ? v.GetString() : null)} {r.GetProperty("server").GetString()}")];
 
+    private static (int, int, int, int) Counts(VerdictRecord v) => (v.Connections.Total, v.Connections.Starttls, v.Connections.NoStarttls, v.Connections.Failed);
+
     private static List<(string, string, bool)> ProbesOf(VerdictRecord verdict) =>
         [.. verdict.Probes.OrderBy(p => p.Vantage, StringComparer.Ordinal).Select(p => (p.Vantage, p.Outcome, p.SamePath))];
 
@@ -100,7 +108,7 @@ public class NetnsInterferenceTests
     {
         using var nats = new NatsServer();
         using var lab = new NetnsLab(nats, path: "strip", server: "direct");
-        var capture = lab.CaptureOneSession();
+        var capture = lab.CaptureSessions();
         var db = Path.Combine(lab.Directory, "s.db");
         var (records, verdicts) = Read(lab.ReplayWithCrossCheck(capture, "--db", db));
 
@@ -110,8 +118,9 @@ public class NetnsInterferenceTests
             (verdict.Verdict, verdict.Protocol, verdict.Server, verdict.ServerName, verdict.Confidence, verdict.Agreeing, verdict.Total));
         Assert.Equal([("far", "ok", false), ("local", "starttls-absent", true)], ProbesOf(verdict));
         Assert.Equal(["starttls-stripped/removed"], verdict.Passive.Findings);
-        Assert.Equal("The capture saw starttls-stripped/removed, but 1 of 1 probes from far saw 10.77.0.1:25 offer STARTTLS and complete TLS: "
-            + "something on the path took it away. Not counted, as they cross the capture's own path: 1 probe(s) from local (1 saw no STARTTLS)", verdict.Summary);
+        Assert.Equal((3, 3, 0, 0), Counts(verdict));
+        Assert.Equal("The capture saw starttls-stripped/removed, but 3 of 3 connections from far saw 10.77.0.1:25 offer STARTTLS and complete TLS: "
+            + "something on the path took it away. Not counted, as they cross the capture's own path: 3 connection(s) from local (3 saw no STARTTLS)", verdict.Summary);
 
         // Within the TTL a second replay reuses the stored answers: the same probes, not new ones.
         var (_, again) = Read(lab.ReplayWithCrossCheck(capture, "--db", db));
@@ -125,15 +134,16 @@ public class NetnsInterferenceTests
     {
         using var nats = new NatsServer();
         using var lab = new NetnsLab(nats, path: "direct", server: "strip");
-        var (records, verdicts) = Read(lab.ReplayWithCrossCheck(lab.CaptureOneSession(), "--no-db"));
+        var (records, verdicts) = Read(lab.ReplayWithCrossCheck(lab.CaptureSessions(), "--no-db"));
 
         Assert.Equal([$"starttls-absent/ {Server}"], StartTlsFindings(records));
         var verdict = Assert.Single(verdicts);
         Assert.Equal(("server-lacks-tls", Server, 0.6, 1, 1), (verdict.Verdict, verdict.Server, verdict.Confidence, verdict.Agreeing, verdict.Total));
         // "here" crosses no proxy now, but the server's side strips for everyone: both see no STARTTLS
         Assert.Equal([("far", "starttls-absent", false), ("local", "starttls-absent", true)], ProbesOf(verdict));
-        Assert.Equal("The capture saw starttls-absent, and 1 of 1 probes from far saw no STARTTLS either: the server itself offers none. "
-            + "Not counted, as they cross the capture's own path: 1 probe(s) from local (1 saw no STARTTLS)", verdict.Summary);
+        Assert.Equal((3, 0, 3, 0), Counts(verdict));
+        Assert.Equal("The capture saw starttls-absent, and 3 of 3 connections from far saw no STARTTLS either: the server itself offers none. "
+            + "Not counted, as they cross the capture's own path: 3 connection(s) from local (3 saw no STARTTLS)", verdict.Summary);
     }
 
     [Fact]
@@ -141,11 +151,75 @@ public class NetnsInterferenceTests
     {
         using var nats = new NatsServer();
         using var lab = new NetnsLab(nats, path: "direct", server: "direct");
-        var (records, verdicts) = Read(lab.ReplayWithCrossCheck(lab.CaptureOneSession(), "--no-db"));
+        var (records, verdicts) = Read(lab.ReplayWithCrossCheck(lab.CaptureSessions(), "--no-db"));
 
         Assert.Empty(StartTlsFindings(records));
         Assert.Empty(verdicts);
         var session = Assert.Single(records, r => r.GetProperty("type").GetString() == "session");
         Assert.Equal((Server, true, true), (session.GetProperty("server").GetString(), session.GetProperty("starttls_offered").GetBoolean(), session.GetProperty("tls_established").GetBoolean()));
+    }
+
+    [Fact]
+    public void AServerThatStripsEveryOtherConnectionIsInconclusiveForEveryVantage()
+    {
+        using var nats = new NatsServer();
+        using var lab = new NetnsLab(nats, path: "direct", server: "alternate");
+        var (records, verdicts) = Read(lab.ReplayWithCrossCheck(lab.CaptureSessions(), "--no-db"));
+
+        // the capture's session was the first from the path's address: stripped at the server
+        Assert.Equal([$"starttls-absent/ {Server}"], StartTlsFindings(records));
+        var verdict = Assert.Single(verdicts);
+        Assert.Equal(("inconclusive", 0.3, 1, 1), (verdict.Verdict, verdict.Confidence, verdict.Agreeing, verdict.Total));
+        // far: stripped, relayed, stripped; local (the capture's address, next in turn): relayed, stripped, relayed
+        Assert.Equal((3, 1, 2, 0), Counts(verdict));
+        var far = Assert.Single(verdict.Probes, p => p.Vantage == "far");
+        Assert.Equal(["starttls-absent", "ok", "starttls-absent"], far.Attempts);
+        Assert.Equal(["ok", "starttls-absent", "ok"], Assert.Single(verdict.Probes, p => p.Vantage == "local").Attempts);
+        Assert.Equal("1 of 3 connections offered STARTTLS (far: 1 of 3): the server varies from one connection to the next (a load-balanced or changing server), "
+            + "so this is not placed on the path; the capture saw starttls-absent. "
+            + "Not counted, as they cross the capture's own path: 3 connection(s) from local (2 completed TLS, 1 saw no STARTTLS)", verdict.Summary);
+    }
+
+    [Fact]
+    public void APathThatStripsEveryOtherSessionIsIntermittentInterference()
+    {
+        using var nats = new NatsServer();
+        using var lab = new NetnsLab(nats, path: "alternate", server: "direct");
+        var (records, verdicts) = Read(lab.ReplayWithCrossCheck(lab.CaptureSessions(2), "--no-db"));
+
+        Assert.Equal([$"starttls-stripped/removed {Server}"], StartTlsFindings(records));
+        var sessions = records.Where(r => r.GetProperty("type").GetString() == "session").Select(r => r.GetProperty("tls_established").GetBoolean()).ToList();
+        Assert.Equal([false, true], sessions);
+        var verdict = Assert.Single(verdicts);
+        Assert.Equal(("interference-on-path", 0.6, 1, 1), (verdict.Verdict, verdict.Confidence, verdict.Agreeing, verdict.Total));
+        Assert.Equal((2, 1, 1), (verdict.Passive.Sessions, verdict.Passive.SessionsLackingStarttls, verdict.Passive.SessionsTls));
+        Assert.Equal((3, 3, 0, 0), Counts(verdict));
+        Assert.Equal("Along the capture's path 1 of 2 sessions lacked STARTTLS and 1 completed TLS (starttls-stripped/removed), but all 3 of 3 connections from far "
+            + "saw 10.77.0.1:25 offer STARTTLS and complete TLS: intermittent interference on the path. "
+            + "Not counted, as they cross the capture's own path: 3 connection(s) from local (1 completed TLS, 2 saw no STARTTLS)", verdict.Summary);
+    }
+
+    [Fact]
+    public void AProxyOnThePathThatKeepsStartTlsButAnswersForTheServerIsADifferentServer()
+    {
+        using var nats = new NatsServer();
+        using var lab = new NetnsLab(nats, path: "reanswer", server: "direct");
+        var (records, verdicts) = Read(lab.ReplayWithCrossCheck(lab.CaptureSessions(), "--no-db"));
+
+        Assert.Empty(StartTlsFindings(records));
+        var session = Assert.Single(records, r => r.GetProperty("type").GetString() == "session");
+        Assert.Equal(("relay.example.test", true, true), (session.GetProperty("server_name").GetString(),
+            session.GetProperty("starttls_offered").GetBoolean(), session.GetProperty("tls_established").GetBoolean()));
+        var verdict = Assert.Single(verdicts);
+        Assert.Equal(("different-server-answers", "relay.example.test", 0.6, 1, 1),
+            (verdict.Verdict, verdict.ServerName, verdict.Confidence, verdict.Agreeing, verdict.Total));
+        Assert.Equal((3, 3, 0, 0), Counts(verdict));
+        Assert.Equal([
+            "greeting: '220 relay.example.test ESMTP' here; '220 mail.example.test ESMTP Postfix (Debian/GNU)' from far",
+            "capabilities: '8BITMIME, AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5, CHUNKING, DSN, ENHANCEDSTATUSCODES, ETRN, PIPELINING, SIZE 52428800, SMTPUTF8' here; "
+                + "'8BITMIME, AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5, CHUNKING, DSN, ENHANCEDSTATUSCODES, ETRN, PIPELINING, SIZE 20480000, SMTPUTF8, VRFY' from far",
+        ], verdict.Differences);
+        Assert.Equal("The host that answers 10.77.0.1:25 here is not the one others reach: " + string.Join("; ", verdict.Differences)
+            + ". Not counted, as they cross the capture's own path: 3 connection(s) from local (3 completed TLS)", verdict.Summary);
     }
 }

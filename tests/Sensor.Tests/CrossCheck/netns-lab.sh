@@ -4,11 +4,14 @@
 #   PREFIX-l  "here": the client, the capture and the sensor      10.77.1.2 --veth-- 10.77.1.1  PREFIX-m
 #   PREFIX-m  the path from here: intercepts the server address 10.77.0.1:25 like a transparent
 #             middlebox and relays to the server's side (10.77.3.1 --veth-- 10.77.3.2) through the
-#             STARTTLS-stripping proxy (PATH=strip) or straight (PATH=direct)
+#             STARTTLS-stripping proxy (PATH=strip), a proxy that strips on every other connection
+#             (PATH=alternate), one that answers with another greeting and EHLO list but keeps
+#             STARTTLS (PATH=reanswer; both verdict_proxy.py), or straight (PATH=direct)
 #   PREFIX-a  the agent's place: a real `sensor agent`            10.77.2.2 --veth-- 10.77.2.1  PREFIX-s
 #   PREFIX-s  the server's side: answers on port 25 (10.77.0.1 and its link addresses), relaying
 #             to the mail server through the stripping proxy (SERVER=strip: the destination's own
-#             firewall, on everyone's path) or straight (SERVER=direct)
+#             firewall, on everyone's path), through the proxy that strips on every other connection
+#             from each source (SERVER=alternate: a server that varies) or straight (SERVER=direct)
 #
 # Both sides see the same server address, 10.77.0.1:25; only the path differs. The mail server is
 # the real loopback postfix of the root namespace (127.0.0.1:25), reached from inside S over a Unix
@@ -17,11 +20,12 @@
 # traffic leaves the namespaces made here and the root namespace's loopback.
 #
 # usage: netns-lab.sh up DIR PREFIX PATH SERVER NATS_PORT SENSOR_DLL NATS_USER NATS_PASSWORD_FILE
-#        netns-lab.sh capture DIR PREFIX     # tcpdump in L around one swaks session -> DIR/capture.pcap
+#        netns-lab.sh capture DIR PREFIX [N] # tcpdump in L around N swaks sessions (default 1) -> DIR/capture.pcap
 #        netns-lab.sh down DIR PREFIX        # kills what `up` started, deletes the namespaces
 set -euo pipefail
 cmd=$1 dir=$2 prefix=$3
 proxy="$(cd "$(dirname "$0")/../../.." && pwd)/captures/tools/striptls_proxy.py"
+verdict_proxy="$(cd "$(dirname "$0")" && pwd)/verdict_proxy.py"
 
 bg() { # bg NAME NS|- COMMAND...: start in the background, remember the pid, log to DIR/NAME.log
   local name=$1 ns=$2; shift 2
@@ -48,9 +52,14 @@ link() { # link NS1 ADDR1 NS2 ADDR2 NAME: a veth pair between two namespaces, /2
   ip -n "$3" addr add "$4/24" dev "$5b"; ip -n "$3" link set "$5b" up
 }
 
-serve_mail() { # serve_mail NS strip|direct UPSTREAM: port 25 in NS relays to UPSTREAM (a socat address), through the proxy or not
+serve_mail() { # serve_mail NS strip|alternate|reanswer|direct UPSTREAM: port 25 in NS relays to UPSTREAM (a socat address), through a proxy or not
   local ns=$1 mode=$2 upstream=$3
-  if [ "$mode" = strip ]; then
+  if [ "$mode" = alternate ] || [ "$mode" = reanswer ]; then
+    # listens on port 25 itself, so it sees each client's own address
+    bg "$ns-proxy" "$ns" python3 "$verdict_proxy" --mode "$mode" --listen 0.0.0.0:25 --upstream 127.0.0.1:10026
+    bg "$ns-back" "$ns" socat TCP-LISTEN:10026,bind=127.0.0.1,fork,reuseaddr "$upstream"
+    wait_port "$ns" 127.0.0.1 10026
+  elif [ "$mode" = strip ]; then
     bg "$ns-front" "$ns" socat TCP-LISTEN:25,fork,reuseaddr TCP:127.0.0.1:10025
     bg "$ns-proxy" "$ns" python3 "$proxy" --proto smtp --mode strip --listen 127.0.0.1:10025 --upstream 127.0.0.1:10026
     bg "$ns-back" "$ns" socat TCP-LISTEN:10026,bind=127.0.0.1,fork,reuseaddr "$upstream"
@@ -87,8 +96,10 @@ capture)
   ip netns exec "$prefix-l" tcpdump --immediate-mode -i "${prefix}lma" -w "$dir/capture.pcap" -U 'tcp port 25' >"$dir/tcpdump.log" 2>&1 &
   tcpdump=$!
   wait_for "$dir/tcpdump.log" "listening on"
-  ip netns exec "$prefix-l" swaks --server 10.77.0.1:25 --from alice@example.test --to postmaster@mail.example.test \
-    --helo client.example.test --tls-optional --quit-after RCPT >"$dir/swaks.log" 2>&1 || true
+  for _ in $(seq "${4:-1}"); do
+    ip netns exec "$prefix-l" swaks --server 10.77.0.1:25 --from alice@example.test --to postmaster@mail.example.test \
+      --helo client.example.test --tls-optional --quit-after RCPT >>"$dir/swaks.log" 2>&1 || true
+  done
   sleep 0.5
   kill -INT "$tcpdump"; wait "$tcpdump" || true
   ;;

@@ -110,7 +110,7 @@ public static class TlsEnumerator
             {
                 if (!target.ImplicitTls)
                 {
-                    var plain = new ProbeConnection(stream, options, token);
+                    var plain = new ProbeConnection(stream, options, token, new ProbeReading(target.Protocol));
                     var dialogue = ProbeDialogue.For(target.Protocol, options);
                     var scratch = new ProbeResult { Target = target };
                     await dialogue.GreetAsync(plain, scratch);

@@ -51,20 +51,27 @@ public class PostfixEnumerationTests
     {
         var options = Quick with { Enumerate = true };
         var on25 = await MailProbe.RunAsync(new ProbeTarget("mail.example.test", 25, ProbeProtocol.Smtp, false, IPAddress.Loopback), IPAddress.Loopback, options);
-        Assert.Equal((ProbeOutcome.Ok, "enumerated", 78, "B"), (on25.Outcome, on25.GradeBasis, on25.Grade!.Score, on25.Grade.Letter));
+        // Debian's default accepts anonymous suites (F) and TLS 1.0 (B): the score stays 78, the letter is capped
+        Assert.Equal((ProbeOutcome.Ok, "enumerated", 78, "F"), (on25.Outcome, on25.GradeBasis, on25.Grade!.Score, on25.Grade.Letter));
         var record = ProbeRecord.From(on25, "local");
         Assert.Equal("enumerated", record.GradeBasis);
+        Assert.Equal(["F: anonymous key exchange accepted (SSL Labs rating guide; internet.nl: insufficient)", "B: TLS 1.0 accepted (SSL Labs since January 2020)"],
+            record.GradeCaps);
         Assert.Contains("TLSv1.3", record.Accepted!.Versions);
         Assert.Contains(record.Accepted.NotTested, n => n.What == "SSLv2");
 
-        // the handshake fails locally, the enumeration still grades it: TLS 1.0 (90), ECDHE (90), AES-128 (80)
+        // the handshake fails locally, the enumeration still grades it: TLS 1.0 (90), ECDHE (90), AES-128 (80) scores 86,
+        // but a TLS 1.0-only server is no A: no TLS 1.2 caps it at C, TLS 1.0 at B
         var on2625 = await MailProbe.RunAsync(new ProbeTarget("127.0.0.1", 2625, ProbeProtocol.Smtp, false), IPAddress.Loopback, options);
         Assert.Equal(ProbeOutcome.TlsFailed, on2625.Outcome);
-        Assert.Equal(("enumerated", 86, "A"), (on2625.GradeBasis, on2625.Grade!.Score, on2625.Grade.Letter));
+        Assert.Equal(("enumerated", 86, "C"), (on2625.GradeBasis, on2625.Grade!.Score, on2625.Grade.Letter));
+        Assert.Equal(["C: neither TLS 1.2 nor 1.3 accepted (SSL Labs since May 2015)", "B: TLS 1.0 accepted (SSL Labs since January 2020)"], on2625.Grade.Caps);
 
+        // negotiated only: TLS 1.3 with ECDHE, nothing to cap
         var plain = await MailProbe.RunAsync(new ProbeTarget("127.0.0.1", 25, ProbeProtocol.Smtp, false), IPAddress.Loopback, Quick);
         Assert.Null(plain.Enumeration);
-        Assert.Equal("negotiated-only", plain.GradeBasis);
+        Assert.Equal(("negotiated-only", "A"), (plain.GradeBasis, plain.Grade!.Letter));
+        Assert.Null(plain.Grade.Caps);
     }
 
     [Fact]
