@@ -12,33 +12,44 @@ namespace Sensor.Core.Capture;
 /// micro- and nanosecond classic pcap, and pcapng. Frames come out of
 /// <see cref="PcapFrameReader"/> as a span over libpcap's own buffer: nothing is copied or allocated.
 /// A pcapng file whose interfaces differ in link type, which libpcap refuses at the first frame of
-/// the second type, goes on from there through <see cref="PcapngMixedReader"/>.
+/// the second type, goes on from there through <see cref="PcapngMixedReader"/>. Where libpcap cannot be
+/// loaded (<see cref="PcapLibrary"/>), the sensor's own readers take the whole file: <see cref="ClassicPcapReader"/>
+/// or <see cref="PcapngMixedReader"/>.
 /// </summary>
 internal sealed class CaptureFileSource : IDisposable
 {
-    private const int ClassicFileHeader = 24, ClassicRecordHeader = 16;
+    private const int ClassicRecordHeader = 16;
     // An Enhanced Packet Block without options: 28 bytes of header, the data padded to 4, 4 bytes of trailer.
     private const int PcapngPacketOverhead = 32;
 
-    private readonly CaptureReaderDevice _device;
+    // null when the sensor's own reader reads the whole file
+    private readonly CaptureReaderDevice? _device;
     // The device's pcap_t, read directly by PcapFrameReader: this source reads and disposes the device on one thread.
     private readonly IntPtr _pcap;
     private readonly bool _nanosecond;
-    private PcapngMixedReader? _mixed;
+    private IManagedFrameReader? _managed;
 
-    private CaptureFileSource(string path, int index, CaptureFormat format, CaptureReaderDevice device)
+    private CaptureFileSource(string path, int index, CaptureFormat format, int linkType)
     {
         Path = path;
         Index = index;
         Format = format;
+        LinkType = linkType;
+        CurrentLinkType = LinkType;
+        FileSize = new FileInfo(path).Length;
+        RecordBytes = format == CaptureFormat.ClassicPcap ? ClassicPcapReader.FileHeaderBytes : 0;
+    }
+
+    private CaptureFileSource(string path, int index, CaptureFormat format, CaptureReaderDevice device)
+        : this(path, index, format, (int)device.LinkType)
+    {
         _device = device;
         _pcap = device.Handle.DangerousGetHandle();
         _nanosecond = device.TimestampResolution == TimestampResolution.Nanosecond;
-        LinkType = (int)device.LinkType;
-        CurrentLinkType = LinkType;
-        FileSize = new FileInfo(path).Length;
-        RecordBytes = format == CaptureFormat.ClassicPcap ? ClassicFileHeader : 0;
     }
+
+    private CaptureFileSource(string path, int index, CaptureFormat format, IManagedFrameReader reader, int linkType)
+        : this(path, index, format, linkType) => _managed = reader;
 
     public string Path { get; }
     public int Index { get; }
@@ -59,9 +70,24 @@ internal sealed class CaptureFileSource : IDisposable
     public TruncationNote? Truncation { get; private set; }
 
     /// <summary>Opens and checks one file; every reason it cannot be read is a <see cref="CaptureException"/>.</summary>
-    public static CaptureFileSource Open(string path, int index)
+    public static CaptureFileSource Open(string path, int index) => Open(path, index, PcapLibrary.IsAvailable);
+
+    /// <summary>Opens one file through libpcap, or, with <paramref name="libpcap"/> false, through the sensor's own readers.</summary>
+    internal static CaptureFileSource Open(string path, int index, bool libpcap)
     {
         var format = CaptureFormatSniffer.Sniff(path);
+        var source = libpcap ? OpenWithLibpcap(path, index, format) : OpenManaged(path, index, format);
+        if (!Decoding.LinkType.IsSupported(source.LinkType))
+        {
+            source.Dispose();
+            throw new CaptureException(CaptureErrorKind.UnsupportedLinkType, path,
+                $"unsupported link type {source.LinkType} ({(LinkLayers)source.LinkType}) in {path}; supported: {Decoding.LinkType.SupportedList}");
+        }
+        return source;
+    }
+
+    private static CaptureFileSource OpenWithLibpcap(string path, int index, CaptureFormat format)
+    {
         var device = OpenDevice(path);
         try
         {
@@ -75,14 +101,35 @@ internal sealed class CaptureFileSource : IDisposable
             string reason = e.Message.Replace("Unable to open offline adapter: ", "");
             throw new CaptureException(CaptureErrorKind.Unreadable, path, $"cannot read {path}: {reason}", e);
         }
-        var source = new CaptureFileSource(path, index, format, device);
-        if (!Decoding.LinkType.IsSupported(source.LinkType))
+        return new CaptureFileSource(path, index, format, device);
+    }
+
+    /// <summary>
+    /// The file's link type is the classic header's, or a pcapng file's first frame's: libpcap reports the
+    /// first interface's, which is the first frame's unless an interface went unused (then Ethernet, as an
+    /// empty file has no frame to tell).
+    /// </summary>
+    private static CaptureFileSource OpenManaged(string path, int index, CaptureFormat format)
+    {
+        try
         {
-            source.Dispose();
-            throw new CaptureException(CaptureErrorKind.UnsupportedLinkType, path,
-                $"unsupported link type {source.LinkType} ({(LinkLayers)source.LinkType}) in {path}; supported: {Decoding.LinkType.SupportedList}");
+            if (format == CaptureFormat.ClassicPcap)
+            {
+                var classic = new ClassicPcapReader(path);
+                return new CaptureFileSource(path, index, format, classic, classic.LinkType);
+            }
+            int linkType = (int)LinkLayers.Ethernet;
+            using (var first = new PcapngMixedReader(path))
+            {
+                if (first.TryRead(out _, out int firstLinkType, out _, out _))
+                    linkType = firstLinkType;
+            }
+            return new CaptureFileSource(path, index, format, new PcapngMixedReader(path), linkType);
         }
-        return source;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CaptureException(CaptureErrorKind.Unreadable, path, $"cannot read {path}: {e.Message}", e);
+        }
     }
 
     private static CaptureReaderDevice OpenDevice(string path) =>
@@ -93,35 +140,36 @@ internal sealed class CaptureFileSource : IDisposable
     public bool TryRead(out CapturedFrame frame, out long recordBytes)
     {
         recordBytes = 0;
-        if (_mixed is not null)
-            return TryReadMixed(out frame, out recordBytes);
-        var status = PcapFrameReader.NextFromFile(_device, _pcap, _nanosecond, out frame);
+        if (_managed is not null)
+            return TryReadManaged(out frame, out recordBytes);
+        var status = PcapFrameReader.NextFromFile(_device!, _pcap, _nanosecond, out frame);
         if (status == GetPacketStatus.PacketRead)
         {
             Count(frame.Data.Length, frame.OriginalLength, out recordBytes);
             return true;
         }
-        if (status == GetPacketStatus.Error && Format == CaptureFormat.Pcapng && IsMixedLinkTypes(_device.LastError))
+        if (status == GetPacketStatus.Error && Format == CaptureFormat.Pcapng && IsMixedLinkTypes(_device!.LastError))
         {
-            _mixed = new PcapngMixedReader(Path);
-            _mixed.Skip(Packets);
-            return TryReadMixed(out frame, out recordBytes);
+            var mixed = new PcapngMixedReader(Path);
+            mixed.Skip(Packets);
+            _managed = mixed;
+            return TryReadManaged(out frame, out recordBytes);
         }
         if (status == GetPacketStatus.Error)
-            Truncation = NoteTruncation(_device.LastError);
+            Truncation = NoteTruncation(_device!.LastError);
         return false;
     }
 
     /// <summary>libpcap's refusal of a second link type (pcap-ng.c: "an interface has a type N different from the type of the first interface").</summary>
     private static bool IsMixedLinkTypes(string error) => error.Contains("different from the type of the first interface", StringComparison.Ordinal);
 
-    private bool TryReadMixed(out CapturedFrame frame, out long recordBytes)
+    private bool TryReadManaged(out CapturedFrame frame, out long recordBytes)
     {
         recordBytes = 0;
-        if (!_mixed!.TryRead(out long ticks, out int linkType, out int originalLength, out var data))
+        if (!_managed!.TryRead(out long ticks, out int linkType, out int originalLength, out var data))
         {
             frame = default;
-            if (_mixed.Error is { } error)
+            if (_managed.Error is { } error)
                 Truncation = NoteTruncation(error);
             return false;
         }
@@ -156,7 +204,7 @@ internal sealed class CaptureFileSource : IDisposable
 
     public void Dispose()
     {
-        _device.Dispose();
-        _mixed?.Dispose();
+        _device?.Dispose();
+        _managed?.Dispose();
     }
 }

@@ -9,7 +9,7 @@ namespace Sensor.Core.Capture;
 /// interface's link type and timestamp resolution. Used only from that point on (see
 /// <see cref="CaptureFileSource"/>): the frames libpcap already delivered are skipped by count.
 /// </summary>
-internal sealed class PcapngMixedReader : IDisposable
+internal sealed class PcapngMixedReader : IManagedFrameReader
 {
     private const uint SectionHeader = 0x0A0D0D0A, InterfaceDescription = 1, ObsoletePacket = 2, SimplePacket = 3, EnhancedPacket = 6;
     private const uint ByteOrderMagic = 0x1A2B3C4D;
