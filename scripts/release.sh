@@ -26,6 +26,12 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The build runs in a copy of the tracked (and new, unignored) files: a publish for another RID rebuilds the
+# referenced library in place, which would pull the files from under a build or test run in this tree.
+src=$work/src
+mkdir -p "$src"
+(cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 tar --ignore-failed-read -cf - 2> /dev/null) | tar -C "$src" -xf -
+COMMIT=$(git -C "$ROOT" rev-parse HEAD)
 
 can_aot() {
   [[ $FAST != 1 && $1 == linux-x64 && $(uname -m) == x86_64 ]] && command -v clang > /dev/null && command -v ld.lld > /dev/null && [[ -e /usr/include/zlib.h ]]
@@ -35,7 +41,7 @@ can_aot() {
 publish() {
   local rid=$1 mode
   local args=(-c Release -r "$rid" --self-contained -o "$work/$rid" -nologo -v q
-              "-p:Version=$VERSION" -p:ContinuousIntegrationBuild=true -p:DebugType=none)
+              "-p:Version=$VERSION" "-p:SourceRevisionId=$COMMIT" -p:ContinuousIntegrationBuild=true -p:DebugType=none)
   if can_aot "$rid"; then
     mode=aot
     args+=(-p:PublishAot=true)
@@ -44,7 +50,7 @@ publish() {
     args+=(-p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:PublishAot=false)
     if [[ $FAST == 1 ]]; then args+=(-p:PublishReadyToRun=false); else mode+=",readytorun"; args+=(-p:PublishReadyToRun=true); fi
   fi
-  nice -n 19 dotnet publish "$ROOT/src/Sensor.Cli/Sensor.Cli.csproj" "${args[@]}" >&2
+  nice -n 19 dotnet publish "$src/src/Sensor.Cli/Sensor.Cli.csproj" "${args[@]}" >&2
   echo "$mode"
 }
 
