@@ -76,7 +76,7 @@ Description: detects STARTTLS stripping and cleartext mail credentials
  mail sent without TLS, and probes mail servers from other vantage points to
  tell interference on the path from a server that lacks TLS.
  .
- The package installs the `sensor` command, a systemd unit for live capture
+ The package installs the sensor command, a systemd unit for live capture
  (sensor.service, not enabled: set the interface in /etc/sensor/sensor.json
  first) and a logrotate rule for its events file.
 EOF
