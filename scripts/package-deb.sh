@@ -41,7 +41,7 @@ gzip -9n < "$ROOT/THIRD-PARTY-NOTICES.md" > "$doc/THIRD-PARTY-NOTICES.md.gz"
   echo "Upstream-Name: sensor"
   echo
   echo "Files: *"
-  echo "Copyright: The Sensor authors"
+  echo "Copyright: 2026 The Sensor authors"
   echo "License: Apache-2.0"
   echo " On Debian systems the full text is in /usr/share/common-licenses/Apache-2.0."
   echo " The licences of the libraries compiled into /usr/bin/sensor are listed in"
@@ -52,8 +52,8 @@ gzip -9n < "$ROOT/THIRD-PARTY-NOTICES.md" > "$doc/THIRD-PARTY-NOTICES.md.gz"
   echo
   echo "  * Release $VERSION."
   echo
-  echo " -- The Sensor authors <sensor@localhost>  $(date -u -R -d "@${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}")"
-} | gzip -9n > "$doc/changelog.Debian.gz"
+  echo " -- The Sensor authors <sensor@example.org>  $(date -u -R -d "@${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}")"
+} | gzip -9n > "$doc/changelog.gz"
 
 mkdir -p "$root/DEBIAN"
 echo /etc/sensor/sensor.json > "$root/DEBIAN/conffiles"
@@ -62,7 +62,7 @@ cat > "$root/DEBIAN/control" <<EOF
 Package: sensor
 Version: $DEBVERSION
 Architecture: $ARCH
-Maintainer: The Sensor authors <sensor@localhost>
+Maintainer: The Sensor authors <sensor@example.org>
 Installed-Size: $(du -sk --exclude=DEBIAN "$root" | cut -f1)
 Depends: adduser, libc6 (>= 2.36), libgcc-s1, libstdc++6, zlib1g, libssl3, libpcap0.8 (>= 1.10)
 Recommends: ca-certificates, logrotate
