@@ -5,6 +5,9 @@
 # setcap), imported once as localhost/sensor-base:bookworm.
 #
 #   bash scripts/build-image.sh BINARY VERSION       e.g. a binary from dist/VERSION/sensor-VERSION-linux-x64.tar.gz
+#
+# BUILD_ISOLATION=chroot builds the RUN steps without an OCI runtime (buildah's chroot isolation), for hosts
+# where crun cannot create containers (inside another container's sandbox).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BINARY=${1:?usage: scripts/build-image.sh BINARY VERSION}
@@ -22,7 +25,7 @@ cp "$BINARY" "$context/sensor"
 mkdir -p "$context/deploy"
 cp "$ROOT/LICENSE" "$ROOT/THIRD-PARTY-NOTICES.md" "$context/"
 cp "$ROOT/deploy/sensor.json" "$context/deploy/"
-podman image exists localhost/sensor-nats:bookworm || podman build -f "$ROOT/deploy/container/Containerfile.nats" -t localhost/sensor-nats:bookworm "$context" >&2
-podman build -f "$ROOT/deploy/container/Containerfile" -t "localhost/sensor:$VERSION" -t localhost/sensor:latest "$context" >&2
+podman image exists localhost/sensor-nats:bookworm || podman build --isolation "${BUILD_ISOLATION:-oci}" -f "$ROOT/deploy/container/Containerfile.nats" -t localhost/sensor-nats:bookworm "$context" >&2
+podman build --isolation "${BUILD_ISOLATION:-oci}" -f "$ROOT/deploy/container/Containerfile" -t "localhost/sensor:$VERSION" -t localhost/sensor:latest "$context" >&2
 rm -rf "$context"
 echo "localhost/sensor:$VERSION"

@@ -25,8 +25,8 @@ public sealed class ReleaseBuild : IDisposable
         }
         _built = SensorProcess.TempDir();
         Directory = _built;
-        var run = Script("bash", ["scripts/release.sh", Version, "linux-x64", "linux-arm64", "win-x64"],
-            new Dictionary<string, string> { ["RELEASE_DIR"] = _built, ["RELEASE_FAST"] = "1" }, TimeSpan.FromMinutes(25));
+        var run = SensorProcess.RunProgram("bash", ["scripts/release.sh", Version, "linux-x64", "linux-arm64", "win-x64"],
+            new Dictionary<string, string> { ["RELEASE_DIR"] = _built, ["RELEASE_FAST"] = "1" }, TimeSpan.FromMinutes(25), ProbeTestSupport.RepoRoot());
         if (run.ExitCode != 0)
             throw new InvalidOperationException($"scripts/release.sh failed ({run.ExitCode}): {run.Stderr}");
     }
@@ -47,31 +47,6 @@ public sealed class ReleaseBuild : IDisposable
         using (var gz = new GZipStream(File.OpenRead(Artefact($"sensor-*-{rid}.tar.gz")), CompressionMode.Decompress))
             TarFile.ExtractToDirectory(gz, dir, overwriteFiles: false);
         return Assert.Single(System.IO.Directory.GetFiles(dir, "sensor", SearchOption.AllDirectories));
-    }
-
-    /// <summary>Runs a program from the repository root, bounded by <paramref name="limit"/>.</summary>
-    public static SensorRun Script(string program, string[] args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? limit = null)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(program)
-        {
-            WorkingDirectory = ProbeTestSupport.RepoRoot(),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-            start.Environment[name] = value;
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(limit ?? TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish");
-        }
-        return new SensorRun(process.ExitCode, stdout.Result, stderr.Result);
     }
 
     public void Dispose()
