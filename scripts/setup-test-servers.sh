@@ -10,12 +10,18 @@
 #   relays between the namespaces it makes and the loopback postfix and nats-server;
 # - tcpreplay (tcpreplay, tcprewrite) and socat for the live tests on veth pairs in namespaces they create
 #   (tests/Sensor.Tests/LiveNet) and bench/live-rate.sh.
+# - for the packaging and operations tests: dpkg-dev, lintian, man-db, logrotate and systemd (systemd-analyze) for
+#   the .deb, qemu-user-static and binfmt-support with arm64's C and C++ runtime (multiarch) for the arm64 build,
+#   wine for the Windows build, prometheus for promtool, zip for the Windows archive.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO bash captures/tools/setup-servers.sh
 need=()
-for pkg in unbound knot knot-dnsutils chromium nats-server socat iproute2 openssl tcpreplay; do
+dpkg --print-foreign-architectures | grep -qx arm64 || $SUDO dpkg --add-architecture arm64
+for pkg in unbound knot knot-dnsutils chromium nats-server socat iproute2 openssl tcpreplay \
+    dpkg-dev lintian man-db logrotate systemd qemu-user-static binfmt-support libc6:arm64 libstdc++6:arm64 \
+    libgcc-s1:arm64 libssl3:arm64 zlib1g:arm64 wine wine64 prometheus zip; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

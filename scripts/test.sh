@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (unit, parser, replay-against-manifest, adversarial, CLI and integration tests).
 #   bash scripts/test.sh            everything (CI); needs scripts/setup-test-servers.sh and root
-#   bash scripts/test.sh --unit     only the tests that need no root, no server and no network namespace
+#   bash scripts/test.sh --unit     only the tests that need no root, no server, no network namespace and no release build
 # Further arguments go to `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 filter=()
 if [ "${1:-}" = "--unit" ]; then
   shift
-  filter=(--filter "Category!=Integration")
+  filter=(--filter "Category!=Integration&Category!=Packaging")
 fi
 dotnet test Sensor.sln -c Release -nologo --logger "console;verbosity=normal" "${filter[@]}" "$@"

@@ -14,4 +14,7 @@ public static class TestCategories
     /// openssl s_server, Chromium).
     /// </summary>
     public const string Integration = "Integration";
+
+    /// <summary>Builds or installs release artefacts (scripts/release.sh, dpkg, qemu-user, wine, podman, promtool): root and minutes.</summary>
+    public const string Packaging = "Packaging";
 }

@@ -8,7 +8,11 @@ public static class EvidenceDirectory
     {
         try
         {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // Windows has no Unix mode: the folder inherits its parent's ACL there
+            if (OperatingSystem.IsWindows())
+                Directory.CreateDirectory(directory);
+            else
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             return directory;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -105,25 +105,11 @@ public static class ReplayCommand
 
     private const string StandardInput = "-";
 
-    /// <summary>A positive age: a number and d, h, m or s.</summary>
-    public static TimeSpan ParseAge(string text, string option)
-    {
-        if (text.Length >= 2 && double.TryParse(text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n)
-            && n > 0 && double.IsFinite(n))
-        {
-            TimeSpan? age = text[^1] switch
-            {
-                'd' => TimeSpan.FromDays(n),
-                'h' => TimeSpan.FromHours(n),
-                'm' => TimeSpan.FromMinutes(n),
-                's' => TimeSpan.FromSeconds(n),
-                _ => null,
-            };
-            if (age is { } value && value <= TimeSpan.FromDays(3650))
-                return value;
-        }
-        throw new UsageException($"{option} takes a positive age like 7d, 12h, 30m or 90s, not '{text}'");
-    }
+    /// <summary>A positive duration (<see cref="Duration"/>), at most ten years.</summary>
+    public static TimeSpan ParseAge(string text, string option) =>
+        Duration.TryParse(text, out var age) && age > TimeSpan.Zero && age <= TimeSpan.FromDays(3650)
+            ? age
+            : throw new UsageException($"{option} takes a positive duration like 7d, 12h, 1h30m or 90s, not '{text}'");
 
     private static RuleSet LoadRules(ParseResult result)
     {

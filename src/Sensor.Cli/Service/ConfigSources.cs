@@ -26,6 +26,10 @@ public sealed class ConfigSources(IConfigurationRoot root, string? file, IReadOn
         return null;
     }
 
+    /// <summary>Rewrites <paramref name="key"/>'s value in the source that decides it, which stays the one named in errors.</summary>
+    public void Replace(string key, string value) =>
+        root.Providers.Reverse().FirstOrDefault(p => p.TryGet(key, out _))?.Set(key, value);
+
     /// <summary>An error about <paramref name="key"/>, prefixed with where it was set.</summary>
     public ConfigException Error(string key, string problem) =>
         new(Where(key) is { } where ? $"{where}: {key}: {problem}" : $"{key}: {problem}");

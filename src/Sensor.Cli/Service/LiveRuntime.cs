@@ -1,3 +1,4 @@
+using System.Net;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -205,6 +206,8 @@ public sealed class LiveRuntime : IDisposable
     private static MeterProvider StartPrometheus(string endpoint)
     {
         var listen = SettingsValidator.PrometheusEndpoint(endpoint)!;
+        if (!IPAddress.IsLoopback(listen.Address))
+            Log.Warning("metrics on {Endpoint} can be scraped from other hosts: the endpoint has no authentication or TLS; limit who reaches it (firewall, or a proxy with TLS in front)", endpoint);
         try
         {
             return Sdk.CreateMeterProviderBuilder()

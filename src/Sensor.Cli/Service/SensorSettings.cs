@@ -87,7 +87,7 @@ public sealed class CapsSettings
 
 public sealed class MetricsSettings
 {
-    /// <summary>Prometheus scrape endpoint, loopback only (e.g. "127.0.0.1:9464"); null: none.</summary>
+    /// <summary>Prometheus scrape endpoint (e.g. "127.0.0.1:9464"; another address is warned about once); null: none.</summary>
     public string? Prometheus { get; set; }
     /// <summary>How often the stats line is logged (Information); 0: never.</summary>
     public TimeSpan StatsInterval { get; set; } = TimeSpan.FromMinutes(1);

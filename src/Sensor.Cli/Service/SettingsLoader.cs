@@ -137,6 +137,14 @@ public static partial class SettingsLoader
                 throw sources.Error(section.Path, $"expected {Describe(type)}, not an empty value");
             return;
         }
+        if ((underlying ?? type) == typeof(TimeSpan))
+        {
+            // one duration syntax for the file and the command line; the binder reads the normalised form
+            if (!Duration.TryParse(section.Value, out var duration))
+                throw sources.Error(section.Path, $"expected {Describe(type)}, not '{section.Value}'");
+            sources.Replace(section.Path, duration.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+            return;
+        }
         var converter = ConverterFor(underlying ?? type);
         try
         {
@@ -158,7 +166,6 @@ public static partial class SettingsLoader
         _ when type == typeof(int) => new Int32Converter(),
         _ when type == typeof(long) => new Int64Converter(),
         _ when type == typeof(bool) => new BooleanConverter(),
-        _ when type == typeof(TimeSpan) => new TimeSpanConverter(),
         _ => throw new NotSupportedException($"settings of type {type} have no converter here: add one"),
     };
 
@@ -166,7 +173,7 @@ public static partial class SettingsLoader
     {
         var t when t == typeof(int) || t == typeof(long) => "a whole number",
         var t when t == typeof(bool) => "true or false",
-        var t when t == typeof(TimeSpan) => "a duration like \"00:05:00\" (hh:mm:ss)",
+        var t when t == typeof(TimeSpan) => Duration.Example,
         _ => "a string",
     };
 

@@ -22,7 +22,7 @@ public static class SettingsValidator
         Require(settings.Caps.MaxFragmentBufferMb is null or > 0, "Caps:MaxFragmentBufferMb", "must be positive", sources);
         Require(settings.Metrics.StatsInterval >= TimeSpan.Zero, "Metrics:StatsInterval", "cannot be negative (0: no stats line)", sources);
         if (settings.Metrics.Prometheus is { } endpoint)
-            Require(PrometheusEndpoint(endpoint) is not null, "Metrics:Prometheus", $"must be a loopback address and port like 127.0.0.1:9464 or [::1]:9464, not '{endpoint}'", sources);
+            Require(PrometheusEndpoint(endpoint) is not null, "Metrics:Prometheus", $"must be an address of this host and a port, like 127.0.0.1:9464, [::1]:9464 or 192.0.2.10:9464 (one address: the listener cannot serve a wildcard such as 0.0.0.0), not '{endpoint}'", sources);
         ValidateBus(settings, sources);
         ValidateCrossCheck(settings.CrossCheck, sources);
     }
@@ -53,9 +53,9 @@ public static class SettingsValidator
             Require(ProbeOptionText.IsValidVantage(vantage), "CrossCheck:LocalVantage", "takes a name of 1 to 64 printable characters", sources);
     }
 
-    /// <summary>The loopback address and port of "address:port", or null when it is not one.</summary>
+    /// <summary>The address and port of "address:port", or null when it is not one or its address is a wildcard.</summary>
     public static IPEndPoint? PrometheusEndpoint(string endpoint) =>
-        IPEndPoint.TryParse(endpoint, out var parsed) && IPAddress.IsLoopback(parsed.Address) && parsed.Port > 0 ? parsed : null;
+        IPEndPoint.TryParse(endpoint, out var parsed) && parsed.Port > 0 && !parsed.Address.Equals(IPAddress.Any) && !parsed.Address.Equals(IPAddress.IPv6Any) ? parsed : null;
 
     private static void Require(bool ok, string key, string problem, ConfigSources sources)
     {

@@ -14,7 +14,9 @@ namespace Sensor.Core.Capture;
 /// <see cref="PcapFrameReader"/> as a span over libpcap's own buffer: nothing is copied or allocated.
 /// A pcapng file whose interfaces differ in link type, which libpcap refuses at the first frame of
 /// the second type, goes on from there through <see cref="PcapngMixedReader"/>. A capture on a pipe,
-/// a FIFO or stdin is read by the sensor's own readers from the start (<see cref="CaptureInput"/>).
+/// a FIFO or stdin is read by the sensor's own readers from the start (<see cref="CaptureInput"/>), and so
+/// is every file where libpcap cannot be loaded (<see cref="PcapLibrary"/>: Windows without Npcap, a
+/// container without it): a replay never needs the capture library.
 /// </summary>
 internal sealed class CaptureFileSource : IDisposable
 {
@@ -42,7 +44,7 @@ internal sealed class CaptureFileSource : IDisposable
         RecordBytes = format == CaptureFormat.ClassicPcap ? ClassicFileHeader : 0;
     }
 
-    private CaptureFileSource(string path, int index, CaptureFormat format, IFrameStream stream, int linkType)
+    private CaptureFileSource(string path, int index, CaptureFormat format, IFrameStream stream, int linkType, bool isStream)
     {
         Path = path;
         Index = index;
@@ -50,7 +52,8 @@ internal sealed class CaptureFileSource : IDisposable
         _mixed = stream;
         LinkType = linkType;
         CurrentLinkType = linkType;
-        IsStream = true;
+        IsStream = isStream;
+        FileSize = isStream ? 0 : new FileInfo(path).Length;
     }
 
     public string Path { get; }
@@ -74,10 +77,15 @@ internal sealed class CaptureFileSource : IDisposable
     public TruncationNote? Truncation { get; private set; }
 
     /// <summary>Opens and checks one file; every reason it cannot be read is a <see cref="CaptureException"/>.</summary>
-    public static CaptureFileSource Open(string path, int index)
+    public static CaptureFileSource Open(string path, int index) => Open(path, index, PcapLibrary.IsAvailable);
+
+    /// <param name="libpcap">false: the sensor's own readers read the file, as where libpcap cannot be loaded</param>
+    internal static CaptureFileSource Open(string path, int index, bool libpcap)
     {
         if (CaptureInput.OpenStream(path) is { } stream)
-            return OpenStream(path, index, stream);
+            return OpenStream(path, index, stream, isStream: true);
+        if (!libpcap)
+            return OpenStream(path, index, OpenFile(path), isStream: false);
         var format = CaptureFormatSniffer.Sniff(path);
         var device = OpenDevice(path);
         try
@@ -108,7 +116,19 @@ internal sealed class CaptureFileSource : IDisposable
     /// A stream: its magic sniffed from the stream itself (and given back to the reader), classic pcap by
     /// its file header, pcapng by its blocks (the link type is known at the first frame: -1 until then).
     /// </summary>
-    private static CaptureFileSource OpenStream(string path, int index, Stream stream)
+    private static FileStream OpenFile(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, StdioCaptureFile.BufferBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CaptureException(CaptureErrorKind.Unreadable, path, $"cannot read {path}: {e.Message}", e);
+        }
+    }
+
+    private static CaptureFileSource OpenStream(string path, int index, Stream stream, bool isStream)
     {
         try
         {
@@ -117,10 +137,10 @@ internal sealed class CaptureFileSource : IDisposable
             var format = CaptureFormatSniffer.Classify(path, magic, read);
             var input = new PeekedStream(magic, stream);
             if (format == CaptureFormat.Pcapng)
-                return new CaptureFileSource(path, index, format, new PcapngMixedReader(input), -1);
+                return new CaptureFileSource(path, index, format, new PcapngMixedReader(input), -1, isStream);
             var classic = ClassicPcapStreamReader.Open(input)
                 ?? throw new CaptureException(CaptureErrorKind.NotACaptureFile, path, $"not a capture: {path} ends inside the pcap file header");
-            return Supported(new CaptureFileSource(path, index, format, classic, classic.LinkType));
+            return Supported(new CaptureFileSource(path, index, format, classic, classic.LinkType, isStream));
         }
         catch
         {

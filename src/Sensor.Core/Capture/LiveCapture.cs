@@ -111,6 +111,9 @@ public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? option
 
     private LibPcapLiveDevice OpenDevice()
     {
+        if (!PcapLibrary.IsAvailable)
+            throw new CaptureException(CaptureErrorKind.CannotCapture, InterfaceName,
+                $"cannot capture on {InterfaceName}: libpcap is not installed ({(OperatingSystem.IsWindows() ? "install Npcap" : "install libpcap, e.g. the libpcap0.8 package")}); capture files can be replayed without it");
         var device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == InterfaceName)
             ?? throw new CaptureException(CaptureErrorKind.NoSuchInterface, InterfaceName,
                 $"no such interface: {InterfaceName} (available: {string.Join(", ", InterfaceNames())})");

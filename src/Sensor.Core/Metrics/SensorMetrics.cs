@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Sensor.Core.CrossCheck;
 using Sensor.Core.Detection;
+using Sensor.Core.FieldTest;
 using Sensor.Core.Fleet;
 using Sensor.Core.Live;
 using Sensor.Core.Output;
@@ -12,7 +13,9 @@ namespace Sensor.Core.Metrics;
 /// The live sensor's instruments (System.Diagnostics.Metrics, meter <see cref="MeterName"/>): counters and
 /// gauges read from the engine's <see cref="ILiveStatsSource"/> when an exporter collects, and findings
 /// counted by kind as they are made (the engine counts only their total). Prometheus sees them as
-/// sensor_packets_total, sensor_findings_total{kind="..."}, sensor_drops_total{source="kernel"} and so on.
+/// sensor_packets_total, sensor_findings_total{kind="...",severity="..."}, sensor_drops_total{source="kernel"} and so on
+/// (Prometheus conventions: base units, _total on counters, _bytes for bytes; the exporter derives them from
+/// the instrument's name and UCUM unit), and sensor_build_info{version,runtime} 1.
 /// </summary>
 public sealed class SensorMetrics : IRecordSink, IDisposable
 {
@@ -24,8 +27,11 @@ public sealed class SensorMetrics : IRecordSink, IDisposable
 
     public SensorMetrics()
     {
-        _findings = _meter.CreateCounter<long>("sensor.findings", "{finding}", "findings made, by kind");
+        _findings = _meter.CreateCounter<long>("sensor.findings", "{finding}", "findings made, by kind and severity");
         _verdicts = _meter.CreateCounter<long>("sensor.verdicts", "{verdict}", "cross-check verdicts reported, by verdict");
+        _meter.CreateObservableGauge("sensor.build.info", () => new Measurement<int>(1,
+            new KeyValuePair<string, object?>("version", FieldTestRun.Version),
+            new KeyValuePair<string, object?>("runtime", Environment.Version.ToString())), description: "the sensor's version and .NET runtime; always 1");
     }
 
     /// <summary>Registers the instruments read from the engine's counts (once the engine exists: it is made after its sinks).</summary>
@@ -65,7 +71,7 @@ public sealed class SensorMetrics : IRecordSink, IDisposable
         _verdicts.Add(1, new KeyValuePair<string, object?>("verdict", record.Verdict));
 
     public void OnFinding(Finding finding, FindingRecord record) =>
-        _findings.Add(1, new KeyValuePair<string, object?>("kind", finding.Kind));
+        _findings.Add(1, new KeyValuePair<string, object?>("kind", finding.Kind), new KeyValuePair<string, object?>("severity", finding.Severity.ToWire()));
 
     private static IEnumerable<Measurement<long>> Drops(LiveStats stats) =>
     [

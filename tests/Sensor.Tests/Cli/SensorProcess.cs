@@ -24,11 +24,13 @@ public static class SensorProcess
     public static SensorRun RunWithEnvironment(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         RunProgram("dotnet", [Dll, .. args], environment);
 
-    /// <summary>Runs any program the same way (bounded to 120 s), e.g. a test's helper script.</summary>
-    public static SensorRun RunProgram(string program, string[] args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Runs any program the same way (bounded to 120 s unless <paramref name="limit"/> says), e.g. a test's helper script.</summary>
+    public static SensorRun RunProgram(string program, string[] args, IReadOnlyDictionary<string, string>? environment = null,
+        TimeSpan? limit = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(program)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -41,7 +43,7 @@ public static class SensorProcess
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
+        if (!process.WaitForExit(limit ?? TimeSpan.FromSeconds(120)))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"sensor {string.Join(' ', args)} did not finish");

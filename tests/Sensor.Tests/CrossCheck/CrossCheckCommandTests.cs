@@ -19,8 +19,8 @@ public class CrossCheckCommandTests
     [InlineData("--crosscheck|--via|a.b", "sensor: error: --via takes an agent name (1-64 letters, digits, '-' or '_'), not 'a.b'")]
     [InlineData("--crosscheck|--via|lab", "sensor: error: --bus nats://HOST:PORT is required")]
     [InlineData("--crosscheck|--via|lab|--bus|nats://127.0.0.1:4222", "sensor: error: NATS credentials are required: give --creds FILE, --user NAME with --password-file FILE, or --token-file FILE")]
-    [InlineData("--crosscheck|--crosscheck-ttl|0h", "sensor: error: --crosscheck-ttl takes a positive age like 7d, 12h, 30m or 90s, not '0h'")]
-    [InlineData("--crosscheck|--crosscheck-wait|soon", "sensor: error: --crosscheck-wait takes a positive age like 7d, 12h, 30m or 90s, not 'soon'")]
+    [InlineData("--crosscheck|--crosscheck-ttl|0h", "sensor: error: --crosscheck-ttl takes a positive duration like 7d, 12h, 1h30m or 90s, not '0h'")]
+    [InlineData("--crosscheck|--crosscheck-wait|soon", "sensor: error: --crosscheck-wait takes a positive duration like 7d, 12h, 1h30m or 90s, not 'soon'")]
     [InlineData("--crosscheck|--crosscheck-timeout|-1", "sensor: error: --crosscheck-timeout takes a number of seconds above 0 (at most 600), not '-1'")]
     public void BadCrossCheckOptionsAreOneLineAndExit2(string args, string error)
     {

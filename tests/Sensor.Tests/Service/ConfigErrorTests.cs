@@ -107,11 +107,11 @@ public class ConfigErrorTests
     }
 
     [Fact]
-    public void MetricsOffLoopback_IsRefused()
+    public void MetricsEndpointOnAWildcardAddress_IsRefused()
     {
         var path = ConfigFile("{ \"Capture\": { \"Interfaces\": [\"lo\"] },\n  \"Metrics\": { \"Prometheus\": \"0.0.0.0:9464\" } }");
         AssertOneLineExit2(SensorProcess.Run("live", "--config", path, "--no-db"),
-            $"sensor: error: {path}:2: Metrics:Prometheus: must be a loopback address and port like 127.0.0.1:9464 or [::1]:9464, not '0.0.0.0:9464'");
+            $"sensor: error: {path}:2: Metrics:Prometheus: must be an address of this host and a port, like 127.0.0.1:9464, [::1]:9464 or 192.0.2.10:9464 (one address: the listener cannot serve a wildcard such as 0.0.0.0), not '0.0.0.0:9464'");
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public class LiveServiceTests
               "Capture": { "Interfaces": ["lo"], "Bpf": "tcp port {{port}}" },
               "Storage": { "Enabled": false },
               "Sinks": { "Console": true },
-              "Metrics": { "Prometheus": "127.0.0.1:{{metricsPort}}", "StatsInterval": "00:00:01" },
+              "Metrics": { "Prometheus": "127.0.0.1:{{metricsPort}}", "StatsInterval": "1s" },
               "Logging": { "MinimumLevel": "Information", "WriteTo": [ { "Name": "Console", "Args": { "standardErrorFromLevel": "Verbose", "outputTemplate": "{Message:lj}{NewLine}" } } ] }
             }
             """);
@@ -62,8 +62,10 @@ public class LiveServiceTests
         Assert.Equal(0, sensor.Interrupt());
 
         Assert.Equal(1, MetricsScrape.Sample(metrics, "sensor_sessions_total"));
-        Assert.Equal(1, MetricsScrape.Sample(metrics, "sensor_findings_total", "kind=\"plaintext-credential\""));
-        Assert.Equal(1, MetricsScrape.Sample(metrics, "sensor_findings_total", "kind=\"starttls-absent\""));
+        Assert.Equal(1, MetricsScrape.Sample(metrics, "sensor_findings_total", "kind=\"plaintext-credential\",severity=\"high\""));
+        Assert.Equal(1, MetricsScrape.Sample(metrics, "sensor_findings_total", "kind=\"starttls-absent\",severity=\"low\""));
+        Assert.Equal(1, MetricsScrape.Sample(metrics, "sensor_build_info", $"version=\"{Sensor.Core.FieldTest.FieldTestRun.Version}\""));
+        Assert.DoesNotContain("can be scraped from other hosts", sensor.Stderr);  // loopback: no warning
         Assert.Equal(1, MetricsScrape.Sample(metrics, "sensor_flows_total"));
         Assert.Equal(0, MetricsScrape.Sample(metrics, "sensor_drops_total", "source=\"sensor\""));
         Assert.True(MetricsScrape.Sample(metrics, "sensor_memory_bytes") > 1_000_000);

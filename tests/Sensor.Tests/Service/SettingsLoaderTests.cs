@@ -19,8 +19,8 @@ public class SettingsLoaderTests
         Assert.True(settings.Rules.Watch);
         Assert.Equal("/var/lib/sensor/sensor.db", settings.Storage.Db);
         Assert.Equal("/var/log/sensor/events.jsonl", settings.Sinks.JsonLines.Path);
-        Assert.Equal(100, settings.Sinks.JsonLines.MaxSizeMb);
-        Assert.Equal(TimeSpan.FromDays(1), settings.Sinks.JsonLines.RotateEvery);
+        Assert.Equal(0, settings.Sinks.JsonLines.MaxSizeMb);
+        Assert.Null(settings.Sinks.JsonLines.RotateEvery);
         Assert.Equal(14, settings.Sinks.JsonLines.Keep);
         Assert.False(settings.Sinks.ShowSecrets);
         Assert.Equal(1_000_000, settings.Caps.MaxFlows);

@@ -16,6 +16,9 @@ public sealed record TrustVerdict(bool Trusted, string? Error);
 /// hash as OpenSSL looks them up, and the chain gets the few certificates that matter. With
 /// <see cref="RuntimeStoreIsolation"/> the runtime's own copy of the store is left empty, so the
 /// handshake's chain build is cheap and this is the one trust decision in the process.
+/// Where there is no OpenSSL store (Windows, macOS: <see cref="TrustSources.Exist"/>), the chain is
+/// judged against the platform's own store (the Windows certificate store, the macOS keychain) with the
+/// same policy.
 /// </summary>
 public sealed class SystemTrust(TrustSources sources)
 {
@@ -24,23 +27,26 @@ public sealed class SystemTrust(TrustSources sources)
     private readonly Lazy<TrustAnchorIndex> _index = new(() => TrustAnchorIndex.Load(sources));
     private int _warming;
 
+    /// <summary>True where no OpenSSL store is there and the platform's store decides.</summary>
+    public bool UsesPlatformStore { get; } = !sources.Exist;
+
     /// <summary>The store this process was started with (SSL_CERT_FILE, SSL_CERT_DIR or OpenSSL's defaults).</summary>
     public static SystemTrust Default { get; } = new(TrustSources.FromEnvironment());
 
     /// <summary>Indexes the store on a pool thread now, so it overlaps start-up, DNS and the mail dialogue.</summary>
     public void WarmUp()
     {
-        if (Interlocked.Exchange(ref _warming, 1) == 0)
+        if (!UsesPlatformStore && Interlocked.Exchange(ref _warming, 1) == 0)
             ThreadPool.UnsafeQueueUserWorkItem(index => _ = index.Value, _index, preferLocal: false);
     }
 
     /// <summary>Whether <paramref name="leaf"/>, with the certificates the server sent after it, chains to an anchor of the store.</summary>
     public TrustVerdict Evaluate(X509Certificate2 leaf, IReadOnlyCollection<X509Certificate2> sent)
     {
-        var (anchors, intermediates) = StoreCertificatesFor([leaf, .. sent]);
+        var (anchors, intermediates) = UsesPlatformStore ? ([], []) : StoreCertificatesFor([leaf, .. sent]);
         using var chain = new X509Chain();
         var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        policy.TrustMode = UsesPlatformStore ? X509ChainTrustMode.System : X509ChainTrustMode.CustomRootTrust;
         policy.CustomTrustStore.AddRange(anchors.ToArray());
         policy.ExtraStore.AddRange(sent.ToArray());
         policy.ExtraStore.AddRange(intermediates.ToArray());

@@ -17,6 +17,16 @@ public sealed record TrustSources(string? BundleFile, IReadOnlyList<string> Dire
     /// <summary>Keeps SSL_CERT_FILE and SSL_CERT_DIR as they are now, for <see cref="FromEnvironment"/>.</summary>
     internal static void KeepStartValues() => _ = StartBundle ?? StartDirectories;
 
+    /// <summary>
+    /// Whether an OpenSSL store is there: a bundle file or a certificate directory that exists (the
+    /// default directories stand for /etc/ssl/certs too). Windows and macOS have neither (.NET uses the
+    /// platform's own store there), nor has a Linux system without OpenSSL's certificates.
+    /// </summary>
+    public bool Exist =>
+        (BundleFile is not null && File.Exists(BundleFile))
+        || Directories.Any(Directory.Exists)
+        || (DirectoriesAreDefault && OperatingSystem.IsLinux() && Directory.Exists(FallbackDirectory));
+
     /// <summary>The sources this process was started with.</summary>
     public static TrustSources FromEnvironment()
     {

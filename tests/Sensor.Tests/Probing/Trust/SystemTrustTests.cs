@@ -158,3 +158,46 @@ public class SystemTrustTests(TrustChainFixture f) : IClassFixture<TrustChainFix
         Assert.False(new SystemTrust(new TrustSources(C.OtherRootPem, [])).ValidateServer(this, leaf, chain, SslPolicyErrors.RemoteCertificateChainErrors));
     }
 }
+
+/// <summary>
+/// Without an OpenSSL store (Windows, macOS) the platform's store decides. On this Linux machine the
+/// platform store .NET uses is Debian's /etc/ssl/certs, so a Debian root is trusted through it and the
+/// test chain's root, which is in no store, is not.
+/// </summary>
+public class PlatformTrustFallbackTests(TrustChainFixture f) : IClassFixture<TrustChainFixture>
+{
+    private static readonly TrustSources Missing = new("/nonexistent/ca-certificates.crt", ["/nonexistent/certs"]);
+
+    [Fact]
+    public void NoOpenSslStore_UsesThePlatformStore_AndAnOpenSslStoreIsUsedWhereThere()
+    {
+        Assert.True(new SystemTrust(Missing).UsesPlatformStore);
+        Assert.True(new SystemTrust(new TrustSources(null, [])).UsesPlatformStore);
+        Assert.False(new SystemTrust(new TrustSources(f.Chain.RootPem, [])).UsesPlatformStore);
+        Assert.False(new SystemTrust(new TrustSources(null, ["/nonexistent"], DirectoriesAreDefault: true)).UsesPlatformStore);
+    }
+
+    [Fact]
+    public void PlatformStore_TrustsARootItHolds()
+    {
+        var bundle = File.ReadAllText("/etc/ssl/certs/ca-certificates.crt");
+        int start = bundle.IndexOf("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal);
+        int end = bundle.IndexOf("-----END CERTIFICATE-----", start, StringComparison.Ordinal) + "-----END CERTIFICATE-----".Length;
+        using var root = X509Certificate2.CreateFromPem(bundle[start..end]);
+
+        Assert.Equal(new TrustVerdict(true, null), new SystemTrust(Missing).Evaluate(root, []));
+    }
+
+    [Fact]
+    public void PlatformStore_DoesNotTrustAChainToARootItLacks()
+    {
+        using var leaf = f.Chain.Load(f.Chain.LeafPem);
+        using var inter = f.Chain.Load(f.Chain.IntermediatePem);
+
+        var verdict = new SystemTrust(Missing).Evaluate(leaf, [inter]);
+
+        Assert.False(verdict.Trusted);
+        Assert.NotNull(verdict.Error);
+        Assert.Equal(new TrustVerdict(true, null), new SystemTrust(new TrustSources(f.Chain.RootPem, [])).Evaluate(leaf, [inter]));
+    }
+}
