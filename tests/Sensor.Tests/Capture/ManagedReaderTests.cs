@@ -105,7 +105,7 @@ public class ManagedReaderTests
     /// The real `sensor replay` with libpcap made unloadable (an empty file mounted over it in a private
     /// mount namespace: root, as the live tests are) prints the same JSON as with libpcap.
     /// </summary>
-    [Fact]
+    [Fact, Trait(TestCategories.Name, TestCategories.Integration)] // root: a private mount namespace
     public void Replay_WithoutLibpcap_PrintsWhatItPrintsWithIt()
     {
         var captures = new[] { "smtp-two-interfaces.pcapng", "smtp-auth-plain-cleartext.pcapng", "imap-strip-mangled.pcap" }

@@ -32,7 +32,7 @@ public partial class MonitoringFilesTests
         Assert.All(panels.Values, expr => Assert.Subset(ExportedMetrics(), MetricNames(expr)));
     }
 
-    [Fact]
+    [Fact, Trait(TestCategories.Name, TestCategories.Packaging)] // promtool, from Debian's prometheus package
     public void AlertRules_PassPromtool_AndTheirUnitTests_AndUseExportedMetrics()
     {
         var dir = Path.Combine(Deploy, "prometheus");
