@@ -381,6 +381,9 @@ SPEC = [
      "One HTTP transfer and nothing else.", [], []),
 ]
 
+from manifest_tcpview import SPEC as TCPVIEW_SPEC  # noqa: E402
+SPEC += TCPVIEW_SPEC
+
 AUTH_PLAIN_SESSION = ([smtp(587, auth=[("PLAIN", ALICE)], messages=1)],
                       [cred(0, "smtp-auth-plain", ALICE), MAIL(0)])
 SPEC += [

@@ -26,4 +26,6 @@ public static class StripVariants
     public const string Rejected = "rejected";
     public const string NotCompleted = "not-completed";
     public const string Injected = "injected";
+    /// <summary>Two versions of one server reply on the wire, one offering (or accepting) the upgrade and one not: an injection race.</summary>
+    public const string InjectedReply = "injected-reply";
 }
