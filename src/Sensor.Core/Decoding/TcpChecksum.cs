@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Sensor.Core.Decoding;
 
@@ -44,17 +45,31 @@ public static class TcpChecksum
 
     /// <summary>
     /// The bytes as 16-bit big-endian words. One's complement addition is the same in either byte order
-    /// (RFC 1071 §2(B)): the bytes are summed as native 32-bit halves of 64-bit reads into a 64-bit
-    /// accumulator (no carry can be lost below 2^32 reads) and swapped once at the end.
+    /// (RFC 1071 §2(B)): the bytes are summed as native 32-bit values into 64-bit accumulators (no carry
+    /// can be lost below 2^32 of them), folded, and swapped once at the end.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong WireSum(ReadOnlySpan<byte> bytes)
     {
         ulong sum = 0;
-        var words = MemoryMarshal.Cast<byte, ulong>(bytes);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && bytes.Length >= 64)
+        {
+            // 32 bytes a step, as eight 32-bit halves widened into four 64-bit lanes each (measured: bench/README.md, "Checksums").
+            var low = Vector256<ulong>.Zero;
+            var high = Vector256<ulong>.Zero;
+            for (; i + 32 <= bytes.Length; i += 32)
+            {
+                var (l, h) = Vector256.Widen(Vector256.Create<uint>(MemoryMarshal.Cast<byte, uint>(bytes.Slice(i, 32))));
+                low += l;
+                high += h;
+            }
+            sum = Vector256.Sum(low) + Vector256.Sum(high);
+        }
+        var words = MemoryMarshal.Cast<byte, ulong>(bytes[i..]);
         foreach (ulong word in words)
             sum += (word >> 32) + (uint)word;
-        int i = words.Length * 8;
+        i += words.Length * 8;
         for (; i + 1 < bytes.Length; i += 2)
             sum += MemoryMarshal.Read<ushort>(bytes[i..]);
         if (i < bytes.Length)

@@ -21,8 +21,12 @@ public class TcpChecksumTests
     [InlineData("192.0.2.10:40000", "198.51.100.25:25", "")]
     [InlineData("[2001:db8::10]:40000", "[2001:db8::25]:587", "AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n")]
     [InlineData("[2001:db8::10]:40000", "[2001:db8::25]:587", "x")]
-    public void ChecksumAsSent_IsGood_AndOneBitOff_IsBad(string client, string server, string payload)
+    [InlineData("192.0.2.10:40000", "198.51.100.25:25", null)]
+    [InlineData("[2001:db8::10]:40000", "[2001:db8::25]:587", null)]
+    public void ChecksumAsSent_IsGood_AndOneBitOff_IsBad(string client, string server, string? payload)
     {
+        // null: a full-size segment (1447 bytes, odd) of every byte value, through the vectorised sum
+        payload ??= new string(Enumerable.Range(0, 1447).Select(i => (char)(i * 7 % 128)).ToArray());
         var spec = Spec(client, server, payload);
         Assert.Equal(ChecksumResult.Good, Check(spec.ToChecksummedFrame()));
         Assert.Equal(ChecksumResult.Bad, Check(spec.ToChecksummedFrame(good: false)));
