@@ -102,7 +102,7 @@ internal sealed partial class StreamReassembler
     /// </summary>
     public bool ResetEnds(uint sequence)
     {
-        if (sequence == NextSequence || sequence == _sentEnd)
+        if (sequence == NextSequence || (_sentSeen && sequence == _sentEnd))
             return true;
         return FinSeen && (sequence == _finSequence + 1 || sequence == _sentEnd + 1);
     }
