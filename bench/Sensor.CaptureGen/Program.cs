@@ -31,14 +31,16 @@ for (int i = 1; i < args.Length; i++)
 capturesDir ??= FindCaptures();
 var stopwatch = Stopwatch.StartNew();
 
-// Templates: every real capture with mail sessions, except the deliberately truncated one.
+// Templates: every real capture with mail sessions, except the deliberately truncated one and the one whose
+// meaning is a forged segment's bad checksum (frames are written here with zero checksums, as offloading leaves them).
 using var manifestDoc = JsonDocument.Parse(File.ReadAllText(Path.Combine(capturesDir, "manifest.json")));
 var manifest = manifestDoc.RootElement.GetProperty("captures").EnumerateArray()
     .ToDictionary(e => e.GetProperty("file").GetString()!, e => e);
 var templates = new List<TemplateFile>();
 foreach (var (name, entry) in manifest.OrderBy(kv => kv.Key, StringComparer.Ordinal))
 {
-    if (entry.GetProperty("truncated").GetBoolean() || entry.GetProperty("sessions").GetArrayLength() == 0)
+    if (entry.GetProperty("truncated").GetBoolean() || entry.GetProperty("sessions").GetArrayLength() == 0
+        || entry.GetProperty("made_by").GetString()!.Contains("forge_segments.py badsum", StringComparison.Ordinal))
         continue;
     var t = TemplateFile.Load(Path.Combine(capturesDir, name), entry, minGapMicros: 300, maxGapMicros: 2_000_000, maxSegmentPayload: BulkFlow.Mss);
     if (t is not null && t.Flows.Count > 0)

@@ -405,8 +405,9 @@ for suffix, how, desc in [
 # Entries kept in modules of their own import this one's helpers: when run as a script, this is that module.
 sys.modules.setdefault("build_manifest", sys.modules[__name__])
 import manifest_frag  # noqa: E402
+import manifest_tcpview  # noqa: E402
 import manifest_wiresem  # noqa: E402
-SPEC += manifest_frag.SPEC + manifest_wiresem.SPEC
+SPEC += manifest_frag.SPEC + manifest_wiresem.SPEC + manifest_tcpview.SPEC
 
 
 def connections(path):

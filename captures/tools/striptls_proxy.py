@@ -8,6 +8,9 @@ does to STARTTLS/STLS what middleboxes have been seen doing on the path:
   strip          delete the capability: SMTP EHLO "250-STARTTLS" line (continuation kept correct,
                  the last line always "250 "), IMAP STARTTLS in "* CAPABILITY" and in the
                  greeting's / tagged "[CAPABILITY ...]", POP3 "STLS" line of the CAPA list
+  strip-padded   SMTP only: delete the EHLO "250-STARTTLS" line as strip does, and pad the reply's first
+                 line with as many spaces as were deleted, so the reply keeps its length: what an injector
+                 racing the real server's reply must send for the client's stream to stay in step
   mangle         overwrite the capability with X's of the same length, Cisco-style:
                  STARTTLS -> XXXXXXXA (SMTP and IMAP), STLS -> XXXA (POP3)
   reject         answer the client's STARTTLS itself and never forward it:
@@ -103,12 +106,15 @@ class Session:
             return b"".join(lines)
         if self.smtp_ehlo_pending:
             self.smtp_ehlo_pending -= 1
-            if self.mode == "strip":
+            if self.mode in ("strip", "strip-padded"):
                 kept = [l for l in lines if l[4:].strip().upper() != b"STARTTLS"]
                 if kept and len(kept) != len(lines):
                     last = kept[-1]
                     kept[-1] = last[:3] + b" " + last[4:]
                     kept[:-1] = [l[:3] + b"-" + l[4:] for l in kept[:-1]]
+                    if self.mode == "strip-padded":
+                        pad = sum(map(len, lines)) - sum(map(len, kept))
+                        kept[0] = kept[0][:-2] + b" " * pad + CRLF
                 return b"".join(kept)
             if self.mode == "mangle":
                 return b"".join(l[:4] + b"XXXXXXXA" + l[12:] if l[4:].strip().upper() == b"STARTTLS" else l
@@ -237,7 +243,7 @@ class Session:
 async def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--proto", required=True, choices=["smtp", "imap", "pop3"])
-    ap.add_argument("--mode", required=True, choices=["pass", "strip", "mangle", "mangle-command", "reject", "accept-no-tls"])
+    ap.add_argument("--mode", required=True, choices=["pass", "strip", "strip-padded", "mangle", "mangle-command", "reject", "accept-no-tls"])
     ap.add_argument("--source", help="loopback address the upstream leg is bound to")
     ap.add_argument("--listen", required=True)
     ap.add_argument("--upstream", required=True)

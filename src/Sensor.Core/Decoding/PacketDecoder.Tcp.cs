@@ -32,7 +32,9 @@ public sealed partial class PacketDecoder
             BinaryPrimitives.ReadUInt32BigEndian(tcp[4..]),
             BinaryPrimitives.ReadUInt32BigEndian(tcp[8..]),
             (TcpFlags)(tcp[13] & 0x3F),
-            tcp[dataOffset..]);
+            tcp[dataOffset..],
+            BinaryPrimitives.ReadUInt16BigEndian(tcp[18..]),
+            capturedShort ? default : tcp);
         return DecodeResult.Tcp;
     }
 }

@@ -6,7 +6,8 @@ namespace Sensor.Core.Decoding;
 /// PacketDotNet: PacketDotNet builds a Packet object graph for every frame (allocation at line rate)
 /// and throws on some malformed frames (its issues #18, #92, #107), and hostile frames must be a
 /// counted result here, never an exception. Nothing is copied: the segment's payload is a slice of
-/// the frame. Checksums are never checked: host captures see offloaded (still empty) checksums.
+/// the frame. Checksums are not checked here: host captures see offloaded (still empty) checksums, so
+/// reassembly decides per stream whether they mean anything (<see cref="TcpChecksum"/>).
 /// </summary>
 public sealed partial class PacketDecoder
 {

@@ -12,8 +12,11 @@ public enum TcpFlags : byte
 /// </summary>
 public readonly ref struct TcpSegment
 {
+    /// <param name="urgentPointer">the header's Urgent Pointer, meaningful when <see cref="TcpFlags.Urg"/> is set</param>
+    /// <param name="wire">the whole TCP header and payload as sent, for <see cref="TcpChecksum"/>; empty when the capture cut the segment short</param>
     public TcpSegment(long timestampTicks, Endpoint source, Endpoint destination,
-        uint sequence, uint acknowledgment, TcpFlags flags, ReadOnlySpan<byte> payload)
+        uint sequence, uint acknowledgment, TcpFlags flags, ReadOnlySpan<byte> payload,
+        ushort urgentPointer = 0, ReadOnlySpan<byte> wire = default)
     {
         TimestampTicks = timestampTicks;
         Source = source;
@@ -22,6 +25,8 @@ public readonly ref struct TcpSegment
         Acknowledgment = acknowledgment;
         Flags = flags;
         Payload = payload;
+        UrgentPointer = urgentPointer;
+        Wire = wire;
     }
 
     /// <summary>Capture time as UTC DateTime ticks.</summary>
@@ -32,6 +37,10 @@ public readonly ref struct TcpSegment
     public uint Acknowledgment { get; }
     public TcpFlags Flags { get; }
     public ReadOnlySpan<byte> Payload { get; }
+    public ushort UrgentPointer { get; }
+
+    /// <summary>The TCP header and payload as captured, when whole (else empty): what the checksum covers besides the pseudo-header.</summary>
+    public ReadOnlySpan<byte> Wire { get; }
 
     public bool Has(TcpFlags flag) => (Flags & flag) != 0;
 }

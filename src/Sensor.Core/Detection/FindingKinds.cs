@@ -33,4 +33,7 @@ public static class StripVariants
     /// likely removed on the client's side of the path, where this capture cannot see.
     /// </summary>
     public const string NotShownToClient = "not-shown-to-client";
+
+    /// <summary>Two versions of one server reply on the wire, one offering (or accepting) the upgrade and one not: an injection race.</summary>
+    public const string InjectedReply = "injected-reply";
 }

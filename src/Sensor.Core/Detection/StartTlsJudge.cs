@@ -24,6 +24,8 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
             yield return NotCompleted(session);
         if (session.Injections.Count > 0)
             yield return Injected(session);
+        foreach (var race in session.ReplyRaces)
+            yield return InjectedReply(session, race);
     }
 
     /// <summary>The client's unknown command that matches a mangling rule, if any: its STARTTLS/STLS overwritten on the way to the server.</summary>
@@ -61,7 +63,8 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
 
     public bool IsMissing(MailSession session) =>
         !session.ImplicitTls && session.GreetingSeen && session.CapabilitiesSeen && !session.StartTlsOffered
-        && !session.TlsEstablished && rules.FindMangled(session.Capabilities) is null && !IsRejected(session, out _);
+        && !session.TlsEstablished && rules.FindMangled(session.Capabilities) is null && !IsRejected(session, out _)
+        && !session.ReplyRaces.Any(r => r.OverOffer); // the offer was there, raced by a stripped copy: injected-reply says it
 
     public Finding JudgeMissing(MailSession session)
     {
@@ -143,6 +146,44 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
             $"{first.Length} plaintext byte(s) from the {side} after STARTTLS and before the TLS handshake (CVE-2011-0411 class)",
             [new("direction", side), new("bytes", first.Length.ToString()), new("first_word", FirstWord(first.Preview))]);
     }
+
+    /// <summary>
+    /// Both versions of the raced reply as evidence, and which one the client acted on: after a capability list,
+    /// STARTTLS sent (it believed the offer) or a credential or a message sent in the clear (it believed the
+    /// stripped list); after the answer to STARTTLS, a TLS handshake (it believed the go-ahead) or plaintext.
+    /// </summary>
+    private Finding InjectedReply(MailSession session, ReplyRace race)
+    {
+        var keyword = StartTlsKeyword.For(session.Protocol);
+        bool? tookTls = race.OverOffer ? TookOffer(session) : TookGoAhead(session);
+        string believed = tookTls is null ? "unknown" : tookTls == race.KeptAllowsTls ? "first" : "second";
+        var what = race.OverOffer ? $"one offering {keyword} and one without it" : $"one accepting {keyword} and one refusing it";
+        var acted = tookTls switch
+        {
+            true => race.OverOffer ? $"the client sent {keyword}" : "the client started TLS",
+            false => "the client went on in the clear",
+            null => "the client's next move does not tell which it believed",
+        };
+        return Stripped(session, StripVariants.InjectedReply, 0.9, race.Ticks,
+            $"two versions of the same reply bytes from {session.ServerText}, {what}: injected on the path; {acted}",
+            [new("first", race.KeptText), new("first_stance", Stance(race.Kept)), new("second", race.OtherText),
+             new("second_stance", Stance(race.Other)), new("believed", believed)]);
+    }
+
+    private static bool? TookOffer(MailSession session) =>
+        session.StartTlsAttempted ? true : session.Credentials.Count > 0 || session.Messages > 0 ? false : null;
+
+    private static bool? TookGoAhead(MailSession session) =>
+        session.TlsClientVersions.Count > 0 || session.TlsEstablished ? true
+            : session.TlsNotStarted || session.Credentials.Count > 0 || session.Messages > 0 ? false : null;
+
+    private static string Stance(Protocols.StartTlsStance stance) => stance switch
+    {
+        Protocols.StartTlsStance.Offered => "offered",
+        Protocols.StartTlsStance.NotOffered => "not-offered",
+        Protocols.StartTlsStance.Accepted => "accepted",
+        _ => "refused",
+    };
 
     private Finding Stripped(MailSession session, string variant, double confidence, long ticks, string summary,
         List<KeyValuePair<string, string?>> evidence) =>

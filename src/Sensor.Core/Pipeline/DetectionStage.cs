@@ -53,17 +53,29 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
     public long Findings { get; private set; }
     public long Verdicts { get; private set; }
 
-    /// <summary>Live mode: a stripped (mangled, removed) STARTTLS is reported at the capability list, once.</summary>
+    /// <summary>Live mode: a mangled STARTTLS is reported at the capability list, once.</summary>
     public void OnCapabilitiesSeen(MailSession session)
     {
         if (!JudgeAsSeen)
             return;
         knowledge.Observe(session);
-        // Only a strip is reported now. "Absent" means nothing is known yet of the server offering STARTTLS,
+        JudgeEarly(session, StripVariants.Mangled);
+    }
+
+    /// <summary>Live mode: a removed STARTTLS is reported when the client answers the capability list (a racing copy of it has come by then), once.</summary>
+    public void OnCapabilitiesAnswered(MailSession session)
+    {
+        if (JudgeAsSeen && !_judgedEarly.ContainsKey(session))
+            JudgeEarly(session, StripVariants.Removed);
+    }
+
+    private void JudgeEarly(MailSession session, string variant)
+    {
+        // Only a strip is reported early. "Absent" means nothing is known yet of the server offering STARTTLS,
         // and another worker may be about to learn it (the direct leg of a proxied session, or the server's
         // previous session, milliseconds apart). Judged at the session's end instead, the verdict does not
         // depend on which worker saw what first.
-        if (detector.JudgeStartTlsOffer(session) is not { } finding || finding.Kind == FindingKinds.StartTlsAbsent)
+        if (detector.JudgeStartTlsOffer(session) is not { } finding || finding.Variant != variant)
             return;
         _judgedEarly[session] = finding;
         Emit(finding);

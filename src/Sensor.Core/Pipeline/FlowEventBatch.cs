@@ -6,7 +6,7 @@ namespace Sensor.Core.Pipeline;
 
 /// <summary>
 /// What reassembly told its observer, recorded in order for another thread to replay: flow starts,
-/// in-order bytes (copied into one block), gaps, anomalies and ends. Only mail flows' bytes are
+/// in-order bytes (copied into one block), gaps, anomalies, conflicting versions and ends. Only mail flows' bytes are
 /// copied; flows the sessions stage ignores stop producing data once it has said so.
 /// </summary>
 internal sealed class FlowEventBatch
@@ -14,7 +14,7 @@ internal sealed class FlowEventBatch
     public const int DataBytes = 1 << 20;
     public const int MaxEvents = 4096;
 
-    private enum Kind : byte { Start, Data, Gap, Anomaly, End }
+    private enum Kind : byte { Start, Data, Gap, Anomaly, Conflict, End }
 
     private readonly byte[] _data = new byte[DataBytes];
     private readonly Kind[] _kinds = new Kind[MaxEvents];
@@ -34,6 +34,22 @@ internal sealed class FlowEventBatch
     public void AddAnomaly(TcpFlow flow, Direction direction, ReassemblyAnomaly anomaly, string detail) =>
         Add(Kind.Anomaly, flow, direction, (long)anomaly, detail);
     public void AddEnd(TcpFlow flow, FlowEndReason reason) => Add(Kind.End, flow, default, (long)reason, null);
+
+    /// <summary>True when both versions of a conflict fit (each is cut to half the block first).</summary>
+    public bool HasRoomForConflict(int kept, int other) =>
+        Count < MaxEvents && _used + Math.Min(kept, DataBytes / 2) + Math.Min(other, DataBytes / 2) <= DataBytes;
+
+    /// <summary>Both versions of a rewritten range, one after the other in the block; call after <see cref="HasRoomForConflict"/>.</summary>
+    public void AddConflict(TcpFlow flow, Direction direction, ReadOnlySpan<byte> kept, ReadOnlySpan<byte> other)
+    {
+        kept = kept[..Math.Min(kept.Length, DataBytes / 2)];
+        other = other[..Math.Min(other.Length, DataBytes / 2)];
+        _offsets[Count] = _used;
+        kept.CopyTo(_data.AsSpan(_used));
+        other.CopyTo(_data.AsSpan(_used + kept.Length));
+        _used += kept.Length + other.Length;
+        Add(Kind.Conflict, flow, direction, (long)kept.Length << 32 | (uint)other.Length, null);
+    }
 
     /// <summary>Copies as much of data as fits; returns how many bytes were taken (the caller hands the rest to the next batch).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -71,10 +87,17 @@ internal sealed class FlowEventBatch
                 case Kind.Start: tracker.OnFlowStart(flow); break;
                 case Kind.Data: tracker.OnData(flow, _directions[i], _data.AsSpan(_offsets[i], (int)_values[i]), _ticks[i]); break;
                 case Kind.Gap: tracker.OnGap(flow, _directions[i], _values[i]); break;
+                case Kind.Conflict: ReplayConflict(tracker, i); break;
                 case Kind.Anomaly: tracker.OnAnomaly(flow, _directions[i], (ReassemblyAnomaly)_values[i], _details[i]!); break;
                 case Kind.End: tracker.OnFlowEnd(flow, (FlowEndReason)_values[i]); break;
             }
         }
+    }
+
+    private void ReplayConflict(SessionTracker tracker, int i)
+    {
+        int kept = (int)(_values[i] >> 32), other = (int)(uint)_values[i];
+        tracker.OnConflict(_flows[i], _directions[i], _data.AsSpan(_offsets[i], kept), _data.AsSpan(_offsets[i] + kept, other), _ticks[i]);
     }
 
     public void Clear()

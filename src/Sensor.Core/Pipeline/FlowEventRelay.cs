@@ -40,6 +40,15 @@ public sealed class FlowEventRelay : IFlowObserver, IDisposable
 
     public void OnGap(TcpFlow flow, Direction direction, long missingBytes) => Room().AddGap(flow, direction, missingBytes);
     public void OnAnomaly(TcpFlow flow, Direction direction, ReassemblyAnomaly anomaly, string detail) => Room().AddAnomaly(flow, direction, anomaly, detail);
+    public void OnConflict(TcpFlow flow, Direction direction, ReadOnlySpan<byte> kept, ReadOnlySpan<byte> other)
+    {
+        if (flow.Ignored)
+            return;
+        if (!_filling.HasRoomForConflict(kept.Length, other.Length))
+            Push();
+        _filling.AddConflict(flow, direction, kept, other);
+    }
+
     public void OnFlowEnd(TcpFlow flow, FlowEndReason reason)
     {
         Room().AddEnd(flow, reason);

@@ -50,6 +50,33 @@ internal struct ConflictWindow
     /// <summary>True when part of [seq, seq+len) is still in the ring and differs from <paramref name="data"/>.</summary>
     public readonly bool Differs(uint seq, ReadOnlySpan<byte> data)
     {
+        if (!HeldPart(ref seq, ref data))
+            return false;
+        for (int i = 0; i < data.Length; i++)
+        {
+            if (_ring![(int)((seq + (uint)i) & (uint)(_size - 1))] != data[i])
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Narrows [seq, seq+len) to the part still in the ring and copies the delivered bytes of that part into
+    /// <paramref name="kept"/> (at least as long as the ring); false when no part is held.
+    /// </summary>
+    public readonly bool Read(ref uint seq, ref ReadOnlySpan<byte> data, scoped Span<byte> kept)
+    {
+        if (!HeldPart(ref seq, ref data))
+            return false;
+        for (int i = 0; i < data.Length; i++)
+            kept[i] = _ring![(int)((seq + (uint)i) & (uint)(_size - 1))];
+        return true;
+    }
+
+    public readonly int Size => _size;
+
+    private readonly bool HeldPart(ref uint seq, ref ReadOnlySpan<byte> data)
+    {
         if (_ring is null || _filled == 0)
             return false;
         uint start = _end - (uint)_filled;
@@ -61,13 +88,10 @@ internal struct ConflictWindow
             data = data[(int)skip..];
             seq = start;
         }
-        int length = (int)Math.Min(data.Length, _end - seq);
-        for (int i = 0; i < length; i++)
-        {
-            if (_ring[(int)((seq + (uint)i) & (uint)(_size - 1))] != data[i])
-                return true;
-        }
-        return false;
+        if (!SequenceNumber.Before(seq, _end))
+            return false;
+        data = data[..(int)Math.Min(data.Length, _end - seq)];
+        return true;
     }
 
     public int Release()

@@ -54,6 +54,8 @@ public sealed partial class FlowTable
     {
         if (!flow.Ignored)
         {
+            flow.InitiatorStream!.DropSuspects();
+            flow.ResponderStream!.DropSuspects();
             flow.InitiatorStream!.SkipAllHoles();
             flow.ResponderStream!.SkipAllHoles();
         }

@@ -104,6 +104,8 @@ public sealed partial class FlowTable
     private void ProcessTracked(TcpFlow flow, in TcpSegment segment)
     {
         var stream = flow.StreamFrom(segment.Source);
+        if (!stream.PassesChecksum(segment))
+            return;
         var peer = flow.StreamFrom(segment.Destination);
         // SYN/ACK.ack is the client's ISN + 1: with the SYN missed, nothing of the client is lost.
         if (segment.Has(TcpFlags.Syn) && segment.Has(TcpFlags.Ack) && !peer.Started)
@@ -114,12 +116,25 @@ public sealed partial class FlowTable
         if (flow.Ignored)
             ReleaseIgnored(flow);
         if (segment.Has(TcpFlags.Rst))
-            End(flow, FlowEndReason.Reset);
+            OnReset(flow, stream, segment.Sequence);
         else if (stream.Complete && peer.Complete)
         {
             _closed.Remember(flow, _now);
             End(flow, FlowEndReason.Closed);
         }
+    }
+
+    /// <summary>A RST ends the flow only at the receiver's next sequence number; elsewhere it is counted and named (RFC 5961 §3.2).</summary>
+    private void OnReset(TcpFlow flow, StreamReassembler stream, uint sequence)
+    {
+        if (stream.ResetEnds(sequence))
+        {
+            End(flow, FlowEndReason.Reset);
+            return;
+        }
+        Stats.ResetsIgnored++;
+        _context.Observer.OnAnomaly(flow, stream.Sender == flow.Client ? Direction.ClientToServer : Direction.ServerToClient,
+            ReassemblyAnomaly.ResetIgnored, $"RST at sequence {sequence}, not the next expected {stream.NextSequence}: challenge ACK, the connection goes on");
     }
 
     /// <summary>Not mail: no buffering, no delivery; only watch for the end so the entry goes away.</summary>

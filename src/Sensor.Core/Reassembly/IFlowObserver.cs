@@ -19,6 +19,21 @@ public enum ReassemblyAnomaly : byte
     IpFragmentOverlapConflict,
     /// <summary>IP fragments of one of this flow's datagrams added up to more than 65535 bytes: the datagram was dropped.</summary>
     IpFragmentOversize,
+    /// <summary>
+    /// A RST inside the window but not at the next expected sequence number: the receiver answers with a
+    /// challenge ACK and carries on (RFC 5961 §3.2), so the flow does too. A blind reset attempt.
+    /// </summary>
+    ResetIgnored,
+    /// <summary>
+    /// A segment with a bad TCP checksum in a direction whose segments carry good ones: the receiver drops
+    /// it (RFC 9293 §3.1), and so does reassembly. What a forger in a hurry sends.
+    /// </summary>
+    BadChecksum,
+    /// <summary>
+    /// An urgent byte was taken out of the stream, as the receiving stack does by default (Linux without
+    /// SO_OOBINLINE, RFC 6093 §3): mail protocols have no use for urgent data, so it hides bytes from an observer.
+    /// </summary>
+    UrgentData,
 }
 
 /// <summary>
@@ -31,5 +46,12 @@ public interface IFlowObserver
     void OnData(TcpFlow flow, Direction direction, ReadOnlySpan<byte> data);
     void OnGap(TcpFlow flow, Direction direction, long missingBytes);
     void OnAnomaly(TcpFlow flow, Direction direction, ReassemblyAnomaly anomaly, string detail);
+
+    /// <summary>
+    /// Two versions of the same delivered bytes: <paramref name="kept"/> was delivered (first wins), <paramref name="other"/>
+    /// came later for the same sequence range with different bytes (an injection race: which one the receiver took
+    /// shows in what it does next). Raised with the OverlapConflict anomaly; both spans are valid only during the call.
+    /// </summary>
+    void OnConflict(TcpFlow flow, Direction direction, ReadOnlySpan<byte> kept, ReadOnlySpan<byte> other) { }
     void OnFlowEnd(TcpFlow flow, FlowEndReason reason);
 }

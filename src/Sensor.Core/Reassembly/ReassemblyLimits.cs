@@ -33,12 +33,18 @@ public sealed record ReassemblyLimits
     /// <summary>IP reassembly below TCP: its memory cap, per-datagram cap and timeouts.</summary>
     public DefragmentLimits IpFragments { get; init; } = DefragmentLimits.Default;
 
+    /// <summary>
+    /// Segments with a bad checksum held per direction (in a direction whose checksums are good) until a good
+    /// version or the receiver's acknowledgment decides; past it a bad segment is dropped at once.
+    /// </summary>
+    public int MaxSuspectSegmentsPerDirection { get; init; } = 16;
+
     public static ReassemblyLimits Default { get; } = new();
 
     /// <summary>Checks the values once, when a table is made: a bad configuration fails at start, never on the packet path.</summary>
     public void Validate()
     {
-        if (MaxOutOfOrderBytesPerDirection < 0 || MaxOutOfOrderSegmentsPerDirection < 0 || MaxTotalBufferedBytes < 0)
+        if (MaxOutOfOrderBytesPerDirection < 0 || MaxOutOfOrderSegmentsPerDirection < 0 || MaxTotalBufferedBytes < 0 || MaxSuspectSegmentsPerDirection < 0)
             throw new ArgumentException("reassembly buffer caps cannot be negative");
         if (MaxFlows < 1)
             throw new ArgumentException($"{nameof(MaxFlows)} must be at least 1");

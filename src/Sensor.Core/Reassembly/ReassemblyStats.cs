@@ -25,6 +25,15 @@ public sealed class ReassemblyStats
     public long FlowTableFullHits { get; internal set; }
     /// <summary>Streams that got no conflict window because windows had used their half of the buffer budget.</summary>
     public long ConflictWindowsSkipped { get; internal set; }
+    /// <summary>RSTs that did not end their flow: not at the receiver's next sequence number (RFC 5961 §3.2).</summary>
+    public long ResetsIgnored { get; internal set; }
+    /// <summary>Directions whose first checkable segment had a bad checksum: offloaded, not verified further.</summary>
+    public long OffloadedStreams { get; internal set; }
+    /// <summary>Bad-checksum segments in directions whose checksums are good; of these, the ones the receiver then acknowledged.</summary>
+    public long BadChecksums { get; internal set; }
+    public long BadChecksumsAccepted { get; internal set; }
+    /// <summary>Urgent bytes taken out of a stream, as the receiving stack does.</summary>
+    public long UrgentBytesRemoved { get; internal set; }
     /// <summary>Bytes rented for held segments and conflict windows right now, and the most ever.</summary>
     public long BufferedBytes { get; internal set; }
     public long PeakBufferedBytes { get; internal set; }
@@ -33,7 +42,8 @@ public sealed class ReassemblyStats
     public override string ToString() =>
         $"{FlowsCreated} flows ({FlowsTimedOut} timed out, {FlowsEvicted} evicted), {Segments} segments, " +
         $"{Retransmissions} retransmissions, {Overlaps} overlaps ({OverlapConflicts} conflicting), {Gaps} gaps ({GapBytes} bytes), " +
-        $"{OutOfWindowSegments} out of window, cap hits: {FlowBufferCapHits} flow / {GlobalBufferCapHits} global / {FlowTableFullHits} table, " +
+        $"{OutOfWindowSegments} out of window, {ResetsIgnored} resets ignored, {BadChecksums} bad checksums ({OffloadedStreams} offloaded directions), " +
+        $"{UrgentBytesRemoved} urgent bytes, cap hits: {FlowBufferCapHits} flow / {GlobalBufferCapHits} global / {FlowTableFullHits} table, " +
         $"peak buffered {PeakBufferedBytes} bytes";
 
     internal void AddBuffered(long bytes)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using Sensor.Core.Decoding;
 
@@ -15,6 +16,8 @@ internal sealed partial class StreamReassembler
     private ConflictWindow _window;
     private bool _announceResync;
     private uint _finSequence;
+    private uint _sentEnd;  // one past the highest data byte this side sent (SND.NXT as the capture saw it)
+    private bool _sentSeen;
 
     public StreamReassembler(TcpFlow flow, Endpoint sender, ReassemblyContext context)
     {
@@ -66,14 +69,42 @@ internal sealed partial class StreamReassembler
         uint dataSequence = syn ? segment.Sequence + 1 : segment.Sequence;
         if (!Started)
             StartAt(dataSequence, fromHandshake: syn);
-        // A RST may carry diagnostic text (RFC 9293 §3.5.3); it is not part of the stream.
-        if (!segment.Payload.IsEmpty && !_flow.Ignored && !segment.Has(TcpFlags.Rst))
-            Accept(dataSequence, segment.Payload);
+        // A RST may carry diagnostic text (RFC 9293 §3.5.3); it is not part of the stream, nor does it say where the stream is.
+        if (segment.Has(TcpFlags.Rst))
+            return;
+        uint end = dataSequence + (uint)segment.Payload.Length;
+        if (SequenceNumber.After(end, _sentEnd) || !_sentSeen)
+            (_sentEnd, _sentSeen) = (end, true);
+        if (!_flow.Ignored)
+            AcceptData(segment, dataSequence, end);
         if (segment.Has(TcpFlags.Fin) && !FinSeen)
         {
             FinSeen = true;
-            _finSequence = dataSequence + (uint)segment.Payload.Length;
+            _finSequence = end;
         }
+    }
+
+    private void AcceptData(in TcpSegment segment, uint dataSequence, uint end)
+    {
+        if (segment.Has(TcpFlags.Urg))
+            MarkUrgent(segment.Sequence, segment.UrgentPointer);
+        if (_suspects is { Count: > 0 })
+            DropForgedOver(dataSequence, end);
+        if (!segment.Payload.IsEmpty)
+            Accept(dataSequence, segment.Payload);
+    }
+
+    /// <summary>
+    /// RFC 5961 §3.2, as Linux implements it: a RST ends the connection only when its sequence number is
+    /// exactly the receiver's RCV.NXT; one elsewhere in the window gets a challenge ACK and changes nothing.
+    /// RCV.NXT is what was delivered in order (plus the FIN once it is), or, when the capture missed bytes
+    /// the receiver may have had, the end of everything this side sent.
+    /// </summary>
+    public bool ResetEnds(uint sequence)
+    {
+        if (sequence == NextSequence || (_sentSeen && sequence == _sentEnd))
+            return true;
+        return FinSeen && (sequence == _finSequence + 1 || sequence == _sentEnd + 1);
     }
 
     /// <summary>
@@ -85,6 +116,8 @@ internal sealed partial class StreamReassembler
     {
         if (!Started || _flow.Ignored || !InWindow(ack))
             return;
+        if (_suspects is { Count: > 0 })
+            AcceptAcknowledgedSuspects(ack);
         while (_held is { Count: > 0 } && SequenceNumber.AtOrBefore(_held[0].Sequence, ack))
             SkipTo(_held[0].Sequence);
         if (FinSeen && SequenceNumber.After(ack, _finSequence) && SequenceNumber.Before(NextSequence, _finSequence))
@@ -126,7 +159,7 @@ internal sealed partial class StreamReassembler
     {
         uint delivered = NextSequence - sequence;
         if (!IsKeepAlive(sequence, data) && _window.Differs(sequence, data))
-            Conflict(sequence, "retransmitted bytes differ from the bytes delivered");
+            DeliveredConflict(sequence, data);
         if (delivered >= (uint)data.Length)
         {
             Stats.Retransmissions++;
@@ -154,7 +187,10 @@ internal sealed partial class StreamReassembler
             _announceResync = false;
             Observer.OnGap(_flow, CurrentDirection, 0);
         }
-        Observer.OnData(_flow, CurrentDirection, data);
+        if (_urgentPending && _urgentSequence - NextSequence < (uint)data.Length)
+            DeliverAroundUrgent(data, (int)(_urgentSequence - NextSequence));
+        else
+            Observer.OnData(_flow, CurrentDirection, data);
         _window.Append(NextSequence, data);
         NextSequence += (uint)data.Length;
         Stats.BytesDelivered += data.Length;
@@ -186,6 +222,23 @@ internal sealed partial class StreamReassembler
             SkipTo(_held[0].Sequence);
     }
 
+    /// <summary>
+    /// A retransmission rewrites delivered bytes: the anomaly, and both versions of the range for the next
+    /// stage (a server reply raced by an injected one). Rare, so the copy of the kept bytes is made here, on the stack.
+    /// </summary>
+    private void DeliveredConflict(uint sequence, ReadOnlySpan<byte> data)
+    {
+        Conflict(sequence, "retransmitted bytes differ from the bytes delivered");
+        byte[]? rented = _window.Size > MaxStackCopy ? ArrayPool<byte>.Shared.Rent(_window.Size) : null;
+        Span<byte> kept = rented ?? stackalloc byte[MaxStackCopy];
+        if (_window.Read(ref sequence, ref data, kept))
+            Observer.OnConflict(_flow, CurrentDirection, kept[..data.Length], data);
+        if (rented is not null)
+            ArrayPool<byte>.Shared.Return(rented);
+    }
+
+    private const int MaxStackCopy = 4096;
+
     private void Conflict(uint sequence, string what)
     {
         Stats.OverlapConflicts++;
@@ -197,5 +250,6 @@ internal sealed partial class StreamReassembler
     {
         Stats.AddBuffered(-_window.Release());
         ReleaseHeld();
+        ReleaseSuspects(report: false);
     }
 }

@@ -108,6 +108,9 @@ public sealed class MailSession
 
     public const int MaxUnknownCommands = 8;
     public List<InjectedBytesEvent> Injections { get; } = [];
+
+    /// <summary>Server bytes sent twice in two versions that disagree about STARTTLS (at most <see cref="ReplyRace.MaxPerSession"/>).</summary>
+    public List<ReplyRace> ReplyRaces { get; } = [];
     public int Messages { get; set; }
     public long MessageBytes { get; set; }
     public long BytesClient { get; set; }

@@ -59,6 +59,16 @@ public sealed class SessionTracker(ISessionConsumer consumer, BufferBudget? budg
             tracked.Anomaly(direction, anomaly);
     }
 
+    public void OnConflict(TcpFlow flow, Direction direction, ReadOnlySpan<byte> kept, ReadOnlySpan<byte> other) =>
+        OnConflict(flow, direction, kept, other, flow.LastTicks);
+
+    /// <summary>The same, with the capture time the second version arrived at (when replayed from another thread).</summary>
+    public void OnConflict(TcpFlow flow, Direction direction, ReadOnlySpan<byte> kept, ReadOnlySpan<byte> other, long ticks)
+    {
+        if (flow.Attachment is TrackedSession tracked)
+            tracked.Conflict(direction, kept, other, ticks);
+    }
+
     public void OnFlowEnd(TcpFlow flow, FlowEndReason reason)
     {
         if (flow.Attachment is TrackedSession tracked)
@@ -98,8 +108,11 @@ public sealed class SessionTracker(ISessionConsumer consumer, BufferBudget? budg
 
     private void Feed(TrackedSession tracked, Direction direction, ReadOnlySpan<byte> data, long ticks)
     {
-        if (tracked.Feed(direction, data, ticks))
-            consumer.OnCapabilitiesSeen(tracked.Session);
+        switch (tracked.Feed(direction, data, ticks))
+        {
+            case CapabilityMoment.ListSeen: consumer.OnCapabilitiesSeen(tracked.Session); break;
+            case CapabilityMoment.ClientAnswered: consumer.OnCapabilitiesAnswered(tracked.Session); break;
+        }
     }
 
     private TrackedSession StartSession(TcpFlow flow, MailProtocol protocol, bool implicitTls, bool reversed)

@@ -4,6 +4,9 @@ using Sensor.Core.Reassembly;
 
 namespace Sensor.Core.Sessions;
 
+/// <summary>What a feed meant for the session's first cleartext capability list.</summary>
+internal enum CapabilityMoment : byte { None, ListSeen, ClientAnswered }
+
 /// <summary>A session in progress: its parser, its record, and which way round the flow's roles are.</summary>
 internal sealed class TrackedSession(MailSession session, IMailSessionParser parser, bool reversed)
 {
@@ -11,16 +14,31 @@ internal sealed class TrackedSession(MailSession session, IMailSessionParser par
 
     public MailSession Session => session;
 
-    /// <summary>Parses the bytes; true when they carried the session's first cleartext capability list.</summary>
+    // Set from the first cleartext capability list until the client's next bytes.
+    private bool _listAwaitsClient;
+
+    /// <summary>
+    /// Parses the bytes; says when they carried the session's first cleartext capability list, and when they
+    /// are the client's first bytes after it: by then the list the client acted on is known, and so is a second
+    /// copy of it that raced the first (an injection race), which arrives before the client could answer.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Feed(Direction direction, ReadOnlySpan<byte> data, long ticks)
+    public CapabilityMoment Feed(Direction direction, ReadOnlySpan<byte> data, long ticks)
     {
         if (data.IsEmpty)
-            return false;
+            return CapabilityMoment.None;
+        var oriented = Orient(direction);
+        bool clientAnswers = _listAwaitsClient && oriented == Direction.ClientToServer;
+        _listAwaitsClient &= !clientAnswers;
         bool capabilitiesSeen = session.CapabilitiesSeen;
         _builder.CurrentTicks = ticks;
-        parser.Feed(Orient(direction), data, _builder);
-        return !capabilitiesSeen && session.CapabilitiesSeen;
+        parser.Feed(oriented, data, _builder);
+        if (!capabilitiesSeen && session.CapabilitiesSeen)
+        {
+            _listAwaitsClient = true;
+            return CapabilityMoment.ListSeen;
+        }
+        return clientAnswers ? CapabilityMoment.ClientAnswered : CapabilityMoment.None;
     }
 
     public void Gap(Direction direction, long missingBytes)
@@ -34,6 +52,22 @@ internal sealed class TrackedSession(MailSession session, IMailSessionParser par
     {
         var side = Orient(direction) == Direction.ClientToServer ? "client" : "server";
         session.AddAnomaly($"{AnomalyName(anomaly)}-{side}");
+    }
+
+    /// <summary>
+    /// A range of bytes was sent twice with different bytes. For the server's side, both versions are read for
+    /// what they say about STARTTLS; a disagreement is kept for the detector (which version the client believed
+    /// shows in what it did next).
+    /// </summary>
+    public void Conflict(Direction direction, ReadOnlySpan<byte> kept, ReadOnlySpan<byte> other, long ticks)
+    {
+        if (Orient(direction) != Direction.ServerToClient || session.ReplyRaces.Count >= ReplyRace.MaxPerSession)
+            return;
+        bool answersStartTls = session.StartTlsAttempted;
+        var keptStance = ReplyStance.Read(session.Protocol, kept, answersStartTls);
+        var otherStance = ReplyStance.Read(session.Protocol, other, answersStartTls);
+        if (ReplyRace.Disagree(keptStance, otherStance))
+            session.ReplyRaces.Add(new ReplyRace(keptStance, otherStance, WireText.Escape(kept), WireText.Escape(other), ticks));
     }
 
     public MailSession Finish(TcpFlow flow, FlowEndReason reason)
@@ -61,6 +95,9 @@ internal sealed class TrackedSession(MailSession session, IMailSessionParser par
         ReassemblyAnomaly.FlowTableFull => "flow-table-full",
         ReassemblyAnomaly.IpFragmentOverlapConflict => "ip-fragment-overlap-conflict",
         ReassemblyAnomaly.IpFragmentOversize => "ip-fragment-oversize",
+        ReassemblyAnomaly.ResetIgnored => "reset-ignored",
+        ReassemblyAnomaly.BadChecksum => "bad-checksum",
+        ReassemblyAnomaly.UrgentData => "urgent-data",
         _ => "reassembly-anomaly",
     };
 }

@@ -36,9 +36,24 @@ internal sealed class FlowScript
     public FlowScript ServerSends(uint offset, string data, TcpFlags flags = TcpFlags.Ack | TcpFlags.Psh, uint? ack = null) =>
         Send(Server, Client, ServerIsn + offset, ack ?? ClientIsn + 1, flags, data);
 
-    public FlowScript Send(Endpoint from, Endpoint to, uint seq, uint ack, TcpFlags flags, string data)
+    public FlowScript Send(Endpoint from, Endpoint to, uint seq, uint ack, TcpFlags flags, string data, ushort urgentPointer = 0)
     {
-        var segment = new TcpSegment(Ticks++, from, to, seq, ack, flags, Encoding.ASCII.GetBytes(data));
+        var segment = new TcpSegment(Ticks++, from, to, seq, ack, flags, Encoding.ASCII.GetBytes(data), urgentPointer);
+        Table.Process(segment);
+        return this;
+    }
+
+    /// <summary>Client data with URG set and the given Urgent Pointer.</summary>
+    public FlowScript ClientSendsUrgent(uint offset, string data, ushort urgentPointer) =>
+        Send(Client, Server, ClientIsn + offset, ServerIsn + 1, TcpFlags.Ack | TcpFlags.Psh | TcpFlags.Urg, data, urgentPointer);
+
+    /// <summary>A segment as a frame on the wire, decoded by the sensor's decoder: with a good checksum, or a spoiled one.</summary>
+    public FlowScript SendOnWire(bool fromClient, uint offset, string data, TcpFlags flags = TcpFlags.Ack | TcpFlags.Psh, bool goodChecksum = true, uint? ack = null)
+    {
+        var (from, to, seq, defaultAck) = fromClient ? (Client, Server, ClientIsn + offset, ServerIsn + 1) : (Server, Client, ServerIsn + offset, ClientIsn + 1);
+        var spec = new Replay.SegmentSpec(Ticks, from, to, seq, ack ?? defaultAck, flags, Encoding.ASCII.GetBytes(data));
+        var frame = spec.ToChecksummedFrame(goodChecksum);
+        Assert.Equal(DecodeResult.Tcp, PacketDecoder.DecodeFrame(LinkType.Raw, Ticks++, frame, out var segment));
         Table.Process(segment);
         return this;
     }

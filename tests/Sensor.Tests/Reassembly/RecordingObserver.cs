@@ -38,6 +38,11 @@ internal sealed class RecordingObserver : IFlowObserver
         Events.Add($"anomaly {Short(direction)} {anomaly}");
     }
 
+    public List<(Direction Direction, string Kept, string Other)> Conflicts { get; } = [];
+
+    public void OnConflict(TcpFlow flow, Direction direction, ReadOnlySpan<byte> kept, ReadOnlySpan<byte> other) =>
+        Conflicts.Add((direction, Encoding.ASCII.GetString(kept), Encoding.ASCII.GetString(other)));
+
     public void OnFlowEnd(TcpFlow flow, FlowEndReason reason)
     {
         Ended.Add((flow, reason));

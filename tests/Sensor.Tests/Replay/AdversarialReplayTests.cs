@@ -10,7 +10,10 @@ public class AdversarialReplayTests
     public static TheoryData<string> MailCaptures()
     {
         var data = new TheoryData<string>();
+        // Not the captures with forged segments: their meaning is in single segments (which copy of a reply came
+        // first, which checksum was bad), and re-cutting them, which writes checksums anew, changes it.
         foreach (var capture in Manifest.Load().Captures.Where(c => !c.Truncated && c.Sessions.Count > 0 && c.File.EndsWith(".pcap") && !c.File.Contains("large")
+                     && !c.MadeBy.Contains("forge_segments.py")
                      && !ReplayHarness.HasIpFragments(Path.Combine(Manifest.CapturesDirectory, c.File))))
             data.Add(capture.File);
         return data;

@@ -27,6 +27,7 @@ public sealed class Manifest
 public sealed class ManifestCapture
 {
     public string File { get; set; } = "";
+    public string MadeBy { get; set; } = "";
     public bool Truncated { get; set; }
     public List<ManifestSession> Sessions { get; set; } = [];
     public List<ManifestFinding> Findings { get; set; } = [];

@@ -10,10 +10,40 @@ public sealed record SegmentSpec(long Ticks, Endpoint Source, Endpoint Destinati
     {
         if (PacketDecoder.DecodeFrame(linkType, ticks, frame, out var s) != DecodeResult.Tcp)
             return null;
-        return new SegmentSpec(s.TimestampTicks, s.Source, s.Destination, s.Sequence, s.Acknowledgment, s.Flags, s.Payload.ToArray());
+        return new SegmentSpec(s.TimestampTicks, s.Source, s.Destination, s.Sequence, s.Acknowledgment, s.Flags, s.Payload.ToArray())
+        {
+            UrgentPointer = s.UrgentPointer,
+        };
     }
 
     public bool IsData => Payload.Length > 0;
+
+    /// <summary>The Urgent Pointer written into the header (meaningful with <see cref="TcpFlags.Urg"/>).</summary>
+    public ushort UrgentPointer { get; init; }
+
+    /// <summary>
+    /// The frame with its TCP checksum as a sender's NIC puts it on the wire (RFC 1071 over the pseudo-header
+    /// and the segment, written here independently of the sensor's own), or that checksum spoiled.
+    /// </summary>
+    public byte[] ToChecksummedFrame(bool good = true)
+    {
+        var frame = ToRawIpFrame();
+        bool v6 = Source.Address.IsV6;
+        var tcp = frame.AsSpan(v6 ? 40 : 20);
+        var pseudo = new List<byte>();
+        pseudo.AddRange(frame.AsSpan(v6 ? 8 : 12, v6 ? 32 : 8).ToArray());
+        pseudo.AddRange(v6 ? [0, 0, (byte)(tcp.Length >> 8), (byte)tcp.Length, 0, 0, 0, 6] : [0, 6, (byte)(tcp.Length >> 8), (byte)tcp.Length]);
+        pseudo.AddRange(tcp.ToArray());
+        if (pseudo.Count % 2 == 1)
+            pseudo.Add(0);
+        uint sum = 0;
+        for (int i = 0; i < pseudo.Count; i += 2)
+            sum += (uint)(pseudo[i] << 8 | pseudo[i + 1]);
+        while (sum > 0xFFFF)
+            sum = (sum >> 16) + (sum & 0xFFFF);
+        BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], (ushort)(~sum ^ (good ? 0 : 0x5A5A)));
+        return frame;
+    }
 
     /// <summary>A raw IP frame (LINKTYPE_RAW) carrying this segment; checksums left zero, as offloading leaves them.</summary>
     public byte[] ToRawIpFrame()
@@ -59,6 +89,7 @@ public sealed record SegmentSpec(long Ticks, Endpoint Source, Endpoint Destinati
         t[12] = 5 << 4;
         t[13] = (byte)Flags;
         BinaryPrimitives.WriteUInt16BigEndian(t[14..], 65535);
+        BinaryPrimitives.WriteUInt16BigEndian(t[18..], UrgentPointer);
         Payload.CopyTo(t[20..]);
     }
 }
