@@ -1,6 +1,7 @@
 using Sensor.Core.Capture;
 using Sensor.Core.Detection;
 using Sensor.Core.Decoding;
+using Sensor.Core.Decoding.Fragments;
 using Sensor.Core.Output;
 using Sensor.Core.Pipeline;
 using Sensor.Core.Reassembly;
@@ -63,13 +64,20 @@ public static class ReplayHarness
         return collector.Segments;
     }
 
+    /// <summary>Keeps each TCP segment; IP fragments are put back together first, so a segment that came fragmented is kept whole.</summary>
     private sealed class SegmentCollector : IPacketHandler
     {
+        private readonly Defragmenter _defragmenter = new();
+
         public List<SegmentSpec> Segments { get; } = [];
 
         public void OnPacket(in RawPacket packet)
         {
-            if (SegmentSpec.FromFrame(packet.LinkType, packet.TimestampTicks, packet.Data) is { } spec)
+            var spec = SegmentSpec.FromFrame(packet.LinkType, packet.TimestampTicks, packet.Data);
+            if (spec is null && PacketDecoder.DecodeFrame(packet.LinkType, packet.TimestampTicks, packet.Data, out var fragment) == DecodeResult.Fragment
+                && _defragmenter.Add(packet.TimestampTicks, fragment.Payload, out var datagram) is FragmentOutcome.Reassembled or FragmentOutcome.ReassembledAfterConflict)
+                spec = SegmentSpec.FromFrame(LinkType.Raw, packet.TimestampTicks, datagram);
+            if (spec is not null)
                 Segments.Add(spec);
         }
     }
