@@ -43,7 +43,8 @@ internal static class CaptureFileTarget
                 PcapngBlockWalker.FirstIncompleteBlock(FilePath);
                 break;
             default:
-                ReadAll(ClassicPcapStreamReader.Open(File.OpenRead(FilePath)));
+                using (var stream = File.OpenRead(FilePath))
+                    ReadAll(ClassicPcapStreamReader.Open(stream));
                 break;
         }
     }
@@ -52,7 +53,7 @@ internal static class CaptureFileTarget
     {
         if (reader is null)
             return;
-        using var _ = reader;
+        using var owned = reader;
         long bytes = 0;
         while (reader.TryRead(out _, out _, out int original, out var frame))
         {
