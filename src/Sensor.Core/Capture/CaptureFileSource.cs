@@ -76,7 +76,7 @@ internal sealed class CaptureFileSource : IDisposable
     internal static CaptureFileSource Open(string path, int index, bool libpcap)
     {
         var format = CaptureFormatSniffer.Sniff(path);
-        var source = libpcap ? OpenWithLibpcap(path, index, format) : OpenManaged(path, index, format);
+        var source = (libpcap ? OpenWithLibpcap(path, index, format) : null) ?? OpenManaged(path, index, format);
         if (!Decoding.LinkType.IsSupported(source.LinkType))
         {
             source.Dispose();
@@ -86,7 +86,11 @@ internal sealed class CaptureFileSource : IDisposable
         return source;
     }
 
-    private static CaptureFileSource OpenWithLibpcap(string path, int index, CaptureFormat format)
+    /// <summary>
+    /// Null when the loaded library cannot open files with nanosecond stamps: a WinPcap-era wpcap.dll (Wine ships
+    /// one) or a libpcap older than 1.5 lacks pcap_open_offline_with_tstamp_precision; the sensor's readers take the file.
+    /// </summary>
+    private static CaptureFileSource? OpenWithLibpcap(string path, int index, CaptureFormat format)
     {
         var device = OpenDevice(path);
         try
@@ -100,6 +104,12 @@ internal sealed class CaptureFileSource : IDisposable
             (device as CaptureHandleReaderDevice)?.FileHandle.Dispose();
             string reason = e.Message.Replace("Unable to open offline adapter: ", "");
             throw new CaptureException(CaptureErrorKind.Unreadable, path, $"cannot read {path}: {reason}", e);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or NotSupportedException)
+        {
+            device.Dispose();
+            (device as CaptureHandleReaderDevice)?.FileHandle.Dispose();
+            return null;
         }
         return new CaptureFileSource(path, index, format, device);
     }
