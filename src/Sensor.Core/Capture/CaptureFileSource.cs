@@ -100,6 +100,14 @@ internal sealed class CaptureFileSource : IDisposable
             string reason = e.Message.Replace("Unable to open offline adapter: ", "");
             throw new CaptureException(CaptureErrorKind.Unreadable, path, $"cannot read {path}: {reason}", e);
         }
+        catch (Exception e) when (e is EntryPointNotFoundException or NotSupportedException)
+        {
+            // A WinPcap-era wpcap.dll (Wine ships one) or a libpcap older than 1.5 cannot open files with
+            // nanosecond stamps (no pcap_open_offline_with_tstamp_precision): the sensor's readers take the file.
+            device.Dispose();
+            (device as CaptureHandleReaderDevice)?.FileHandle.Dispose();
+            return OpenStream(path, index, OpenFile(path), isStream: false);
+        }
         return Supported(new CaptureFileSource(path, index, format, device));
     }
 
