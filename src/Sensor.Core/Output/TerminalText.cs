@@ -14,7 +14,7 @@ public static class TerminalText
     private static readonly SearchValues<char> Controls = SearchValues.Create(
         [.. Enumerable.Range(0, 0x20).Select(c => (char)c), '\u007f', .. Enumerable.Range(0x80, 0x20).Select(c => (char)c)]);
 
-    public static bool IsControl(int c) => c is < 0x20 or (>= 0x7f and <= 0x9f);
+    public static bool IsControl(int c) => Protocols.WireText.IsControl(c);
 
     /// <summary>The text with its controls escaped; the same string when there are none.</summary>
     public static string Escape(string text)

@@ -19,7 +19,8 @@ public class WireTextTests
     [Fact]
     public void Escape_of_high_bytes_and_over_long_input()
     {
-        Assert.Equal("caf\\xc3\\xa9", WireText.Escape("café"u8));
+        Assert.Equal("café", WireText.Escape("café"u8)); // UTF-8 kept where valid
+        Assert.Equal("caf\\xe9 \\x9b31m \\x85", WireText.Escape([.. "caf"u8, 0xE9, .. " "u8, 0x9B, .. "31m "u8, 0xC2, 0x85]));
         Assert.Equal(new string('a', 200) + "…", WireText.Escape(Encoding.ASCII.GetBytes(new string('a', 201))));
     }
 
