@@ -12,6 +12,7 @@ bash tools/make-other-clients.sh
 bash tools/make-exim.sh
 bash tools/make-other-servers.sh
 bash tools/make-middleboxes.sh
+bash tools/make-encap.sh
 /usr/bin/python3 tools/build_manifest.py > manifest.json
 echo "manifest.json rebuilt; endpoints per capture:"
 /usr/bin/python3 tools/build_manifest.py --endpoints

@@ -14,4 +14,6 @@ public enum DecodeResult : byte
     /// with PMTU discovery do not fragment; both first and later fragments (of any protocol) are skipped and counted.</summary>
     Fragment,
     UnsupportedLink,
+    /// <summary>An encapsulation, or a type inside one, the sensor does not decode (counted per kind: <see cref="EncapsulationKind"/>).</summary>
+    UnknownEncapsulation,
 }

@@ -13,7 +13,7 @@ public enum TcpFlags : byte
 public readonly ref struct TcpSegment
 {
     public TcpSegment(long timestampTicks, Endpoint source, Endpoint destination,
-        uint sequence, uint acknowledgment, TcpFlags flags, ReadOnlySpan<byte> payload)
+        uint sequence, uint acknowledgment, TcpFlags flags, ReadOnlySpan<byte> payload, ulong network = VirtualNetwork.None)
     {
         TimestampTicks = timestampTicks;
         Source = source;
@@ -22,6 +22,7 @@ public readonly ref struct TcpSegment
         Acknowledgment = acknowledgment;
         Flags = flags;
         Payload = payload;
+        Network = network;
     }
 
     /// <summary>Capture time as UTC DateTime ticks.</summary>
@@ -32,6 +33,9 @@ public readonly ref struct TcpSegment
     public uint Acknowledgment { get; }
     public TcpFlags Flags { get; }
     public ReadOnlySpan<byte> Payload { get; }
+
+    /// <summary>The VLANs and VXLAN/Geneve segments the packet came through (<see cref="VirtualNetwork"/>); part of its flow's key.</summary>
+    public ulong Network { get; }
 
     public bool Has(TcpFlags flag) => (Flags & flag) != 0;
 }
