@@ -18,6 +18,7 @@ public static class Program
         ["tls"] = TlsTarget.Run,
         ["sasl"] = SaslTarget.Run,
         ["packets"] = PacketTarget.Run,
+        ["frame"] = FrameTarget.Run,
         ["replay"] = ReplayTarget.Run,
         ["answer"] = ProbeTargets.ServerAnswer,
         ["dialogue"] = ProbeTargets.Dialogue,
