@@ -37,6 +37,16 @@ public struct DecodeContext
     /// <summary>Goes one encapsulation deeper; false when that is past <see cref="MaxDepth"/>.</summary>
     internal bool Enter() => ++Depth <= MaxDepth;
 
+    /// <summary>
+    /// Goes one encapsulation deeper into a header that needs <paramref name="minLength"/> bytes; false with
+    /// what to return instead when it is too deep (malformed) or the header is cut short.
+    /// </summary>
+    internal bool Enter(ReadOnlySpan<byte> header, int minLength, out DecodeResult stop)
+    {
+        stop = !Enter() ? DecodeResult.Malformed : header.Length < minLength ? Short : DecodeResult.Tcp;
+        return stop == DecodeResult.Tcp;
+    }
+
     internal DecodeResult NotUnderstood(EncapsulationLayer layer, int value)
     {
         Unknown = new EncapsulationKind(layer, value);

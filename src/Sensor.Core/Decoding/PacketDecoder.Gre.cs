@@ -16,10 +16,8 @@ public sealed partial class PacketDecoder
     private static DecodeResult DecodeGre(ReadOnlySpan<byte> f, scoped ref DecodeContext context, out TcpSegment segment)
     {
         segment = default;
-        if (!context.Enter())
-            return DecodeResult.Malformed;
-        if (f.Length < 4)
-            return context.Short;
+        if (!context.Enter(f, 4, out var stop))
+            return stop;
         int flags = BinaryPrimitives.ReadUInt16BigEndian(f);
         int protocol = BinaryPrimitives.ReadUInt16BigEndian(f[2..]);
         if ((flags & 0x0007) != 0)

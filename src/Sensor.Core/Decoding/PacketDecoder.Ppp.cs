@@ -12,10 +12,8 @@ public sealed partial class PacketDecoder
     private static DecodeResult DecodePppoe(ReadOnlySpan<byte> f, scoped ref DecodeContext context, out TcpSegment segment)
     {
         segment = default;
-        if (!context.Enter())
-            return DecodeResult.Malformed;
-        if (f.Length < 6)
-            return context.Short;
+        if (!context.Enter(f, 6, out var stop))
+            return stop;
         if (f[0] != 0x11)
             return DecodeResult.Malformed;
         if (f[1] != 0)
@@ -71,10 +69,8 @@ public sealed partial class PacketDecoder
     private static DecodeResult DecodeL2tp(ReadOnlySpan<byte> f, scoped ref DecodeContext context, out TcpSegment segment)
     {
         segment = default;
-        if (!context.Enter())
-            return DecodeResult.Malformed;
-        if (f.Length < 6)
-            return context.Short;
+        if (!context.Enter(f, 6, out var stop))
+            return stop;
         int flags = BinaryPrimitives.ReadUInt16BigEndian(f);
         if ((flags & 0x000F) != 2)
             return context.NotUnderstood(EncapsulationLayer.L2tpVersion, flags & 0x000F);

@@ -51,10 +51,8 @@ public sealed partial class PacketDecoder
     private static DecodeResult DecodeEthernet(ReadOnlySpan<byte> f, scoped ref DecodeContext context, out TcpSegment segment)
     {
         segment = default;
-        if (!context.Enter())
-            return DecodeResult.Malformed;
-        if (f.Length < 14)
-            return context.Short;
+        if (!context.Enter(f, 14, out var stop))
+            return stop;
         var link = EtherTypeAt(f, 12, 14, ref context, out int etherType, out int offset);
         return link == DecodeResult.Tcp ? DecodeEtherType(etherType, f[offset..], ref context, out segment) : link;
     }

@@ -55,10 +55,8 @@ public sealed partial class PacketDecoder
     private static DecodeResult DecodeGeneve(ReadOnlySpan<byte> f, scoped ref DecodeContext context, out TcpSegment segment)
     {
         segment = default;
-        if (!context.Enter())
-            return DecodeResult.Malformed;
-        if (f.Length < 8)
-            return context.Short;
+        if (!context.Enter(f, 8, out var stop))
+            return stop;
         if (f[0] >> 6 != 0)
             return context.NotUnderstood(EncapsulationLayer.GeneveVersion, f[0] >> 6);
         int headerLength = 8 + (f[0] & 0x3F) * 4;
@@ -78,10 +76,8 @@ public sealed partial class PacketDecoder
     private static DecodeResult DecodeGtpU(ReadOnlySpan<byte> f, scoped ref DecodeContext context, out TcpSegment segment)
     {
         segment = default;
-        if (!context.Enter())
-            return DecodeResult.Malformed;
-        if (f.Length < 8)
-            return context.Short;
+        if (!context.Enter(f, 8, out var stop))
+            return stop;
         int flags = f[0];
         if (flags >> 5 != 1)
             return context.NotUnderstood(EncapsulationLayer.GtpVersion, flags >> 5);
