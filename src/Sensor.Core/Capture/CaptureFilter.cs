@@ -3,9 +3,12 @@ namespace Sensor.Core.Capture;
 /// <summary>
 /// The live capture's default BPF filter: every TCP segment, and every packet of the tunnels the decoder
 /// reads, so mail inside them is not dropped in the kernel. A bare "tcp" matches only TCP directly in
-/// IPv4/IPv6 at the link layer's offset: nothing VLAN-tagged, in PPPoE, MPLS or any tunnel. libpcap can
-/// look past VLAN tags, PPPoE and MPLS only on Ethernet ("no VLAN support for Linux cooked v2"), so those
-/// three are added there only; on other link types the device that terminates them is captured instead.
+/// IPv4/IPv6 at the link layer's offset: nothing VLAN-tagged, in PPPoE, MPLS or any tunnel. On Ethernet
+/// the PPPoE session and MPLS ethertypes are matched with "ether proto", not the "pppoes"/"mpls" keywords:
+/// those (and "vlan") move the offsets for the rest of the expression, so "vlan or pppoes" would match
+/// PPPoE only inside a VLAN, and the kernel refuses that program ("Kernel filter failed": libpcap then
+/// filters in user space). "vlan" comes last for the same reason. Other link types have no ethertype
+/// there (libpcap: "no VLAN support for Linux cooked v2"): the device that ends the tunnel is captured instead.
 /// </summary>
 public static class CaptureFilter
 {
@@ -15,8 +18,10 @@ public static class CaptureFilter
         + " or ip proto 4 or ip proto 41 or ip6 proto 4 or ip6 proto 41 or ip proto 97 or ip proto 137";
 
     /// <summary>Described for the command line's help and start-up line.</summary>
-    public const string Description = "tcp, tunnels (GRE, VXLAN, Geneve, L2TP, GTP-U, IP in IP) and, on Ethernet, VLAN, PPPoE and MPLS";
+    public const string Description = "tcp, tunnels (GRE, VXLAN, Geneve, L2TP, GTP-U, IP in IP) and, on Ethernet, PPPoE, MPLS and VLAN";
 
     public static string Default(int linkType) =>
-        linkType == Decoding.LinkType.Ethernet ? $"tcp or {Tunnels} or vlan or pppoes or mpls" : $"tcp or {Tunnels}";
+        linkType == Decoding.LinkType.Ethernet
+            ? $"tcp or {Tunnels} or ether proto 0x8864 or ether proto 0x8847 or ether proto 0x8848 or vlan"
+            : $"tcp or {Tunnels}";
 }

@@ -9,7 +9,10 @@ public class AdversarialReplayTests
     public static TheoryData<string> MailCaptures()
     {
         var data = new TheoryData<string>();
-        foreach (var capture in Manifest.Load().Captures.Where(c => !c.Truncated && c.Sessions.Count > 0 && c.File.EndsWith(".pcap") && !c.File.Contains("large")))
+        // Not the two-customer captures: the mutations write each segment back as a raw IP frame, without
+        // the VLAN or VNI that keeps the customers' identical connections apart.
+        foreach (var capture in Manifest.Load().Captures.Where(c => !c.Truncated && c.Sessions.Count > 0 && c.File.EndsWith(".pcap")
+                     && !c.File.Contains("large") && !c.File.Contains("two-customers")))
             data.Add(capture.File);
         return data;
     }
