@@ -15,6 +15,7 @@ bash tools/make-middleboxes.sh
 bash tools/make-fragments.sh
 bash tools/make-wiresem.sh
 bash tools/make-tcp-tricks.sh
+bash tools/make-encap.sh
 /usr/bin/python3 tools/build_manifest.py > manifest.json
 echo "manifest.json rebuilt; endpoints per capture:"
 /usr/bin/python3 tools/build_manifest.py --endpoints

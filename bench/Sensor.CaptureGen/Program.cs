@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Text.Json;
 using Sensor.CaptureGen;
 
-// sensor-capturegen OUT.pcap [--captures DIR] [--mail-sessions N] [--min-bytes N] [--seed N] [--duration-seconds N]
+// sensor-capturegen OUT.pcap [--captures DIR] [--mail-sessions N] [--min-bytes N] [--seed N] [--duration-seconds N] [--wrap none|pppoe|vxlan]
 // Writes a deterministic classic pcap (Ethernet, microseconds) of real mail sessions (replayed from
-// captures/) interleaved in time with bulk TCP, and OUT.pcap.json with what was written.
+// captures/) interleaved in time with bulk TCP, and OUT.pcap.json with what was written. --wrap puts
+// every frame in a PPPoE session or a VXLAN tunnel (the same packets otherwise), for the tunnel benchmark.
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: sensor-capturegen OUT.pcap [--captures DIR] [--mail-sessions N] [--min-bytes N] [--seed N] [--duration-seconds N]");
+    Console.Error.WriteLine("usage: sensor-capturegen OUT.pcap [--captures DIR] [--mail-sessions N] [--min-bytes N] [--seed N] [--duration-seconds N] [--wrap none|pppoe|vxlan]");
     return 2;
 }
 string output = args[0];
@@ -16,6 +17,7 @@ string? capturesDir = null;
 int targetSessions = 60_000, seed = 20260101;
 long minBytes = 1L << 30;
 long durationSeconds = 600;
+var wrap = Wrap.None;
 for (int i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -25,21 +27,23 @@ for (int i = 1; i < args.Length; i++)
         case "--min-bytes": minBytes = long.Parse(args[++i]); break;
         case "--seed": seed = int.Parse(args[++i]); break;
         case "--duration-seconds": durationSeconds = long.Parse(args[++i]); break;
+        case "--wrap": wrap = Enum.Parse<Wrap>(args[++i], ignoreCase: true); break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
 }
 capturesDir ??= FindCaptures();
 var stopwatch = Stopwatch.StartNew();
 
-// Templates: every real capture with mail sessions, except the deliberately truncated one and the one whose
-// meaning is a forged segment's bad checksum (frames are written here with zero checksums, as offloading leaves them).
+// Templates: every real capture with mail sessions, except the deliberately truncated one, the one whose
+// meaning is a forged segment's bad checksum (frames are written here with zero checksums, as offloading
+// leaves them) and the tunnelled ones (encap-*: the sessions of other captures again, inside tunnels).
 using var manifestDoc = JsonDocument.Parse(File.ReadAllText(Path.Combine(capturesDir, "manifest.json")));
 var manifest = manifestDoc.RootElement.GetProperty("captures").EnumerateArray()
     .ToDictionary(e => e.GetProperty("file").GetString()!, e => e);
 var templates = new List<TemplateFile>();
 foreach (var (name, entry) in manifest.OrderBy(kv => kv.Key, StringComparer.Ordinal))
 {
-    if (entry.GetProperty("truncated").GetBoolean() || entry.GetProperty("sessions").GetArrayLength() == 0
+    if (entry.GetProperty("truncated").GetBoolean() || entry.GetProperty("sessions").GetArrayLength() == 0 || name.StartsWith("encap-", StringComparison.Ordinal)
         || entry.GetProperty("made_by").GetString()!.Contains("forge_segments.py badsum", StringComparison.Ordinal))
         continue;
     var t = TemplateFile.Load(Path.Combine(capturesDir, name), entry, minGapMicros: 300, maxGapMicros: 2_000_000, maxSegmentPayload: BulkFlow.Mss);
@@ -114,7 +118,7 @@ while (bulkPlanned < bulkTarget)
 // Merge every unit's packets in time order (ties by the order units were made: deterministic).
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 long mailPackets = 0, mailWritten = 0;
-using (var writer = new PcapWriter(output))
+using (var writer = new PcapWriter(output, wrap))
 {
     while (units.TryDequeue(out var unit, out var priority))
     {

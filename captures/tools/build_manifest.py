@@ -401,6 +401,8 @@ for suffix, how, desc in [
                  f"tools/make-formats.sh: {how} of smtp-auth-plain-cleartext.pcap",
                  f"{desc} copy of smtp-auth-plain-cleartext.pcap, same packets; AUTH PLAIN and one message in the clear.",
                  *AUTH_PLAIN_SESSION))
+import manifest_encap  # noqa: E402 (entries of the tunnelled captures)
+SPEC += [manifest_encap.resolved(e, SPEC) for e in manifest_encap.SPEC]
 
 # Entries kept in modules of their own import this one's helpers: when run as a script, this is that module.
 sys.modules.setdefault("build_manifest", sys.modules[__name__])
@@ -412,7 +414,7 @@ SPEC += manifest_frag.SPEC + manifest_wiresem.SPEC + manifest_tcpview.SPEC
 
 def connections(path):
     run = subprocess.run(["tcpdump", "-nr", path], capture_output=True, text=True)
-    if "different from the type of the first interface" in run.stderr:
+    if "different from the type of the first interface" in run.stderr or os.path.basename(path).startswith("encap-"):
         return mixed_link_connections(path)
     out = run.stdout
     conns = []
@@ -425,11 +427,13 @@ def connections(path):
 
 
 def mixed_link_connections(path):
-    """libpcap (so tcpdump) stops at a pcapng's second link type; tshark reads every interface."""
-    out = subprocess.run(["tshark", "-r", path, "-Y", "tcp.flags.syn==1 && tcp.flags.ack==0", "-T", "fields",
-                          "-e", "ip.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "tcp.dstport"],
+    """libpcap (so tcpdump) stops at a pcapng's second link type, and tcpdump prints no inner packet of some
+    tunnels (ERSPAN, GTP-U, pseudowires); tshark reads every interface, and its address columns are the
+    innermost packet's (an Ethernet pseudowire needs its MPLS label given)."""
+    out = subprocess.run(["tshark", "-n", "-r", path, "-d", "mpls.label==77,pwethcw", "-Y", "tcp.flags.syn==1 && tcp.flags.ack==0",
+                          "-T", "fields", "-e", "_ws.col.Source", "-e", "tcp.srcport", "-e", "_ws.col.Destination", "-e", "tcp.dstport"],
                          capture_output=True, text=True).stdout
-    return [(f"{c}:{cp}", f"{s}:{sp}") for c, cp, s, sp in (line.split("\t") for line in out.splitlines())]
+    return [(endpoint(f"{c}.{cp}"), endpoint(f"{s}.{sp}")) for c, cp, s, sp in (line.split("\t") for line in out.splitlines())]
 
 
 def endpoint(s):

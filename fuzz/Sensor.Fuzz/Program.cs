@@ -19,6 +19,7 @@ public static class Program
         ["sasl"] = SaslTarget.Run,
         ["packets"] = PacketTarget.Run,
         ["fragments"] = FragmentTarget.Run,
+        ["frame"] = FrameTarget.Run,
         ["replay"] = ReplayTarget.Run,
         ["capturefile"] = CaptureFileTarget.Run,
         ["answer"] = ProbeTargets.ServerAnswer,

@@ -29,6 +29,10 @@ internal static class Seeds
             Save(outputDir, "packets", name, recorded.Frames.ToArray());
             if (name.Contains("-frag-"))
                 Save(outputDir, "fragments", name, FragmentTarget.Seed(capture));
+            // Single frames of the tunnelled captures and of each link type's copy of one session.
+            if (name.StartsWith("encap-", StringComparison.Ordinal) || name.StartsWith("smtp-auth-plain-", StringComparison.Ordinal))
+                for (int i = 0; i < recorded.FirstFrames.Count; i++)
+                    Save(outputDir, "frame", $"{name}-{i}", recorded.FirstFrames[i]);
             if (new FileInfo(capture).Length <= 8 * 1024)
                 Save(outputDir, "replay", name, [0, .. File.ReadAllBytes(capture)]);
             foreach (byte mode in capture.EndsWith(".pcapng") ? new byte[] { 0, 1, 2 } : [3])
@@ -104,6 +108,9 @@ internal static class Seeds
     {
         public List<RecordedFlow> Flows { get; } = [];
         public MemoryStream Frames { get; } = new();
+
+        /// <summary>The first frames one by one (link type index first), for the single-frame target.</summary>
+        public List<byte[]> FirstFrames { get; } = [];
     }
 
     /// <summary>Reads a capture with the product's reader: the frames as they are, and each flow's bytes in arrival order.</summary>
@@ -112,20 +119,26 @@ internal static class Seeds
         var recorded = new Recorded();
         var observer = new FlowRecorder(recorded.Flows);
         var flows = new FlowTable(observer);
-        var handler = new FrameHandler(recorded.Frames, flows);
+        var handler = new FrameHandler(recorded, flows);
         new CaptureReader([capture]).Read(handler);
         flows.Flush();
         return recorded;
     }
 
-    private sealed class FrameHandler(MemoryStream frames, FlowTable flows) : IPacketHandler
+    private sealed class FrameHandler(Recorded recorded, FlowTable flows) : IPacketHandler
     {
+        // The handshake and the first data segments: enough for each capture's encapsulations.
+        private const int SingleFrames = 4;
         private long _lastTicks = -1;
 
         public void OnPacket(in RawPacket packet)
         {
+            var frames = recorded.Frames;
+            var linkIndex = (byte)Array.IndexOf(PacketTarget.LinkTypes, packet.LinkType);
             if (frames.Length == 0)
-                frames.WriteByte((byte)Array.IndexOf(PacketTarget.LinkTypes, packet.LinkType));
+                frames.WriteByte(linkIndex);
+            if (recorded.FirstFrames.Count < SingleFrames)
+                recorded.FirstFrames.Add([linkIndex, .. packet.Data]);
             var seconds = _lastTicks < 0 ? 0 : (int)((packet.TimestampTicks - _lastTicks) / TimeSpan.TicksPerSecond);
             _lastTicks = packet.TimestampTicks;
             PacketTarget.Encode(frames, packet.Data, seconds);

@@ -20,11 +20,10 @@ public static class LiveCommand
     /// a proxy on a high port), so a port list would blind it; what is not TCP is never decoded, and a flow
     /// that is not mail is ignored after its first bytes.
     /// </summary>
-    public const string DefaultFilter = "tcp";
 
     private static readonly Option<string?> Config = new("--config", "-c") { Description = $"configuration file (JSON, see deploy/sensor.json); default {SettingsLoader.DefaultPath} when it exists" };
     private static readonly Option<string[]> Interfaces = new("--interface", "-i") { Description = "interface to capture on (repeatable; replaces Capture:Interfaces)", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
-    private static readonly Option<string?> Bpf = new("--bpf") { Description = $"capture filter (BPF); default \"{DefaultFilter}\": every TCP segment, so mail on any port is recognised" };
+    private static readonly Option<string?> Bpf = new("--bpf") { Description = $"capture filter (BPF); default: {CaptureFilter.Description}, so mail on any port and inside those is recognised" };
     private static readonly Option<bool> Json = new("--json") { Description = "write JSON Lines (session and finding records) to stdout as they happen" };
     private static readonly Option<string?> JsonlFile = new("--jsonl-file") { Description = "append JSON Lines (session and finding records) to this file as they happen (rotated as Sinks:JsonLines says)" };
     private static readonly Option<string?> Db = new("--db") { Description = "LiteDB file for sessions, findings and server history (default: $XDG_DATA_HOME/sensor/sensor.db)" };
@@ -70,7 +69,7 @@ public static class LiveCommand
             using var runtime = LiveRuntime.Open(config.Settings,
                 index => interfacesFromConfig ? config.Sources.Where($"Capture:Interfaces:{index}") : null, crossCheck, fleet);
             return LiveHost.Run(runtime, () => Console.Error.WriteLine(
-                $"sensor: capturing on {string.Join(", ", runtime.Captures.Select(c => c.InterfaceName))} with filter \"{config.Settings.Capture.Bpf ?? DefaultFilter}\""));
+                $"sensor: capturing on {string.Join(", ", runtime.Captures.Select(c => c.InterfaceName))} with filter \"{config.Settings.Capture.Bpf ?? "default: " + CaptureFilter.Description}\""));
         }
         catch (Exception e) when (e is ConfigException or CaptureException or UsageException)
         {

@@ -61,7 +61,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
         if (onTheFly is not null)
             Log.Information("cross-check probes on the fly from {Vantages}: {Stats}", string.Join(", ", onTheFly.Prober.Vantages), onTheFly.Prober.Stats);
         if (summary is not null)
-            SummaryPrinter.Print(AnsiConsole.Console, new ReplayReport(settings.Options.Files.Count, read.Packets, read.Bytes, stopwatch.Elapsed, summary, warnings));
+            SummaryPrinter.Print(AnsiConsole.Console, new ReplayReport(settings.Options.Files.Count, read.Packets, read.Bytes, stopwatch.Elapsed, summary, warnings,
+                pipeline.DecodeStats.UnknownByName()));
         // A corrupt file is bad input (exit 2) once what came before the corruption has been reported.
         var malformed = read.Truncations.Where(t => t.Malformed).ToList();
         foreach (var file in malformed)
@@ -120,8 +121,10 @@ public sealed class ReplayRunner(ReplaySettings settings)
     {
         var decode = pipeline.DecodeStats;
         var flows = pipeline.ReassemblyStats;
-        Log.Debug("decoded {Tcp} TCP, {NotTcp} other, {Malformed} malformed, {Truncated} truncated, {Fragments} fragments",
-            decode.Tcp, decode.NotTcp, decode.Malformed, decode.Truncated, decode.Fragment);
+        Log.Debug("decoded {Tcp} TCP, {NotTcp} other, {Malformed} malformed, {Truncated} truncated, {Fragments} fragments, {Unknown} not decoded",
+            decode.Tcp, decode.NotTcp, decode.Malformed, decode.Truncated, decode.Fragment, decode.UnknownEncapsulation);
+        foreach (var (kind, frames) in decode.UnknownByName())
+            Log.Information("not decoded: {Frames} frames of {Kind}", frames, kind);
         Log.Debug("IP reassembly: {Stats}", pipeline.DefragmentStats);
         Log.Debug("reassembly: {Stats}", flows);
         Log.Debug("{Sessions} sessions ({Empty} empty connections not reported), {Findings} findings, {Verdicts} cross-check verdicts from {Packets} packets",

@@ -15,6 +15,8 @@ public static class SummaryPrinter
         console.MarkupLine($"[bold]Sensor replay[/]: {report.Packets:N0} packets, {report.Bytes / 1e6:N1} MB from {report.Files} file(s) in {report.Elapsed.TotalSeconds:N2} s");
         foreach (var warning in report.Warnings)
             console.MarkupLineInterpolated($"[yellow]warning:[/] {TerminalText.Escape(warning)}");
+        if (report.NotDecoded.Count > 0)
+            console.MarkupLineInterpolated($"not decoded (encapsulations the sensor does not read): {string.Join(", ", report.NotDecoded.Select(k => $"{TerminalText.Escape(k.Key)}: {k.Value:N0} frames"))}");
         console.WriteLine();
         if (summary.SessionsByProtocol.Count == 0)
             console.MarkupLine("No SMTP, IMAP or POP3 sessions in this capture.");

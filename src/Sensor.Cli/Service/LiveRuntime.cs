@@ -149,7 +149,7 @@ public sealed class LiveRuntime : IDisposable
     {
         var options = new LiveCaptureOptions
         {
-            Filter = Settings.Capture.Bpf ?? Commands.LiveCommand.DefaultFilter,
+            Filter = Settings.Capture.Bpf,
             KernelBufferBytes = Settings.Capture.BufferMb * 1024 * 1024,
         };
         var captures = new List<LiveCapture>();

@@ -22,7 +22,7 @@ public sealed class SensorSettings
 public sealed class CaptureSettings
 {
     public string[] Interfaces { get; set; } = [];
-    /// <summary>BPF filter; null: every TCP segment (LiveCommand.DefaultFilter).</summary>
+    /// <summary>BPF filter; null: every TCP segment and the tunnels the decoder reads (CaptureFilter.Default).</summary>
     public string? Bpf { get; set; }
     /// <summary>The kernel's capture buffer per interface, in MiB.</summary>
     public int BufferMb { get; set; } = 32;

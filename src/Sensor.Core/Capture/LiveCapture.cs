@@ -7,8 +7,8 @@ public sealed record LiveCaptureOptions
 {
     public int SnapLength { get; init; } = 262144;
     public bool Promiscuous { get; init; } = true;
-    /// <summary>BPF filter applied in the kernel; only TCP reaches the decoder by default.</summary>
-    public string Filter { get; init; } = "tcp";
+    /// <summary>BPF filter applied in the kernel; null: <see cref="CaptureFilter.Default"/>, TCP and the tunnels the decoder reads.</summary>
+    public string? Filter { get; init; }
     /// <summary>How long a read waits for a frame: how often cancellation and the idle tick are checked.</summary>
     public int ReadTimeoutMilliseconds { get; init; } = 250;
     /// <summary>The kernel's capture buffer: bigger means fewer drops in bursts.</summary>
@@ -150,14 +150,15 @@ public sealed class LiveCapture(string interfaceName, LiveCaptureOptions? option
             throw new CaptureException(CaptureErrorKind.UnsupportedLinkType, InterfaceName,
                 $"unsupported link type {linkType} on {InterfaceName}; supported: {Decoding.LinkType.SupportedList}");
         }
+        string filter = _options.Filter ?? CaptureFilter.Default(linkType);
         try
         {
-            device.Filter = _options.Filter;
+            device.Filter = filter;
         }
         catch (PcapException e)
         {
             device.Dispose();
-            throw new CaptureException(CaptureErrorKind.BadFilter, InterfaceName, $"bad capture filter \"{_options.Filter}\": {e.Message}", e);
+            throw new CaptureException(CaptureErrorKind.BadFilter, InterfaceName, $"bad capture filter \"{filter}\": {e.Message}", e);
         }
         return device;
     }

@@ -14,4 +14,6 @@ public enum DecodeResult : byte
     /// holds no TCP yet: its payload is the fragment's IP packet, for the defragmenter (Decoding/Fragments).</summary>
     Fragment,
     UnsupportedLink,
+    /// <summary>An encapsulation, or a type inside one, the sensor does not decode (counted per kind: <see cref="EncapsulationKind"/>).</summary>
+    UnknownEncapsulation,
 }

@@ -11,7 +11,7 @@ public sealed partial class PacketDecoder
 
     /// <summary>IPv4 (RFC 791). The payload ends at Total Length (Ethernet pads short frames) or at the snap length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static DecodeResult DecodeIpv4(long ticks, ReadOnlySpan<byte> ip, out TcpSegment segment)
+    private static DecodeResult DecodeIpv4(ReadOnlySpan<byte> ip, scoped ref DecodeContext context, out TcpSegment segment)
     {
         segment = default;
         if (ip.Length < 20)
@@ -30,17 +30,19 @@ public sealed partial class PacketDecoder
         // More Fragments set or a non-zero offset: part of a fragmented datagram (RFC 791 §3.2), of any
         // protocol, as for IPv6 where later fragments do not say what they carry.
         if ((BinaryPrimitives.ReadUInt16BigEndian(ip[6..]) & 0x3FFF) != 0)
-            return Fragment(ticks, ip[..Math.Min(totalLength, ip.Length)], out segment);
+        {
+            return Fragment(context.TimestampTicks, ip[..Math.Min(totalLength, ip.Length)], out segment);
+        }
+        int end = Math.Min(totalLength, ip.Length);
         if (ip[9] != ProtocolTcp)
-            return DecodeResult.NotTcp;
+            return DecodeIpPayload(ip[9], ip[headerLength..end], ip.Length < totalLength, ref context, out segment);
         var source = NetAddress.FromV4(ip[12..]);
         var destination = NetAddress.FromV4(ip[16..]);
-        int end = Math.Min(totalLength, ip.Length);
-        return DecodeTcp(ticks, source, destination, ip[headerLength..end], ip.Length < totalLength, out segment);
+        return DecodeTcp(context, source, destination, ip[headerLength..end], ip.Length < totalLength, out segment);
     }
 
     /// <summary>IPv6 (RFC 8200 §4): walks hop-by-hop, routing, destination options, fragment and AH headers.</summary>
-    private static DecodeResult DecodeIpv6(long ticks, ReadOnlySpan<byte> ip, out TcpSegment segment)
+    private static DecodeResult DecodeIpv6(ReadOnlySpan<byte> ip, scoped ref DecodeContext context, out TcpSegment segment)
     {
         segment = default;
         if (ip.Length < 40)
@@ -52,24 +54,25 @@ public sealed partial class PacketDecoder
         int claimedEnd = payloadLength == 0 ? ip.Length : 40 + payloadLength;
         int end = Math.Min(claimedEnd, ip.Length);
         bool capturedShort = ip.Length < claimedEnd;
-        var walk = SkipExtensionHeaders(ip[..end], capturedShort, out int tcpOffset);
+        var walk = SkipExtensionHeaders(ip[..end], capturedShort, out int upperOffset, out byte protocol);
         if (walk != DecodeResult.Tcp)
-            return walk == DecodeResult.Fragment ? Fragment(ticks, ip[..end], out segment) : walk;
+            return walk == DecodeResult.Fragment ? Fragment(context.TimestampTicks, ip[..end], out segment) : walk;
+        if (protocol != ProtocolTcp)
+            return DecodeIpPayload(protocol, ip[upperOffset..end], capturedShort, ref context, out segment);
         var source = NetAddress.FromV6(ip[8..]);
         var destination = NetAddress.FromV6(ip[24..]);
-        return DecodeTcp(ticks, source, destination, ip[tcpOffset..end], capturedShort, out segment);
+        return DecodeTcp(context, source, destination, ip[upperOffset..end], capturedShort, out segment);
     }
 
-    private static DecodeResult SkipExtensionHeaders(ReadOnlySpan<byte> ip, bool capturedShort, out int offset)
+    /// <summary>Returns <see cref="DecodeResult.Tcp"/> with the offset and number of the first header that is not an extension header.</summary>
+    private static DecodeResult SkipExtensionHeaders(ReadOnlySpan<byte> ip, bool capturedShort, out int offset, out byte next)
     {
-        byte next = ip[6];
+        next = ip[6];
         offset = 40;
         for (int count = 0; count <= MaxExtensionHeaders; count++)
         {
-            if (next == ProtocolTcp)
-                return offset <= ip.Length ? DecodeResult.Tcp : capturedShort ? DecodeResult.Truncated : DecodeResult.Malformed;
             if (next is not (0 or 43 or 44 or 51 or 60))
-                return DecodeResult.NotTcp; // includes 59, No Next Header
+                return offset <= ip.Length ? DecodeResult.Tcp : capturedShort ? DecodeResult.Truncated : DecodeResult.Malformed;
             if (ip.Length < offset + 8)
                 return capturedShort ? DecodeResult.Truncated : DecodeResult.Malformed;
             // Fragment header (§4.5): offset or M flag set means a real fragment; an atomic fragment

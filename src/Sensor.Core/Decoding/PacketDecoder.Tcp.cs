@@ -13,7 +13,7 @@ public sealed partial class PacketDecoder
     // Inlined into the IP decoders: called, its two address arguments went through the stack and were
     // read back wider than they were written (a store-forwarding stall per packet, seen with perf annotate).
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static DecodeResult DecodeTcp(long ticks, NetAddress source, NetAddress destination,
+    private static DecodeResult DecodeTcp(scoped in DecodeContext context, NetAddress source, NetAddress destination,
         ReadOnlySpan<byte> tcp, bool capturedShort, out TcpSegment segment)
     {
         segment = default;
@@ -26,7 +26,7 @@ public sealed partial class PacketDecoder
         if (tcp.Length < dataOffset)
             return shortResult;
         segment = new TcpSegment(
-            ticks,
+            context.TimestampTicks,
             new Endpoint(source, BinaryPrimitives.ReadUInt16BigEndian(tcp)),
             new Endpoint(destination, BinaryPrimitives.ReadUInt16BigEndian(tcp[2..])),
             BinaryPrimitives.ReadUInt32BigEndian(tcp[4..]),
@@ -34,7 +34,8 @@ public sealed partial class PacketDecoder
             (TcpFlags)(tcp[13] & 0x3F),
             tcp[dataOffset..],
             BinaryPrimitives.ReadUInt16BigEndian(tcp[18..]),
-            capturedShort ? default : tcp);
+            capturedShort ? default : tcp,
+            context.Network);
         return DecodeResult.Tcp;
     }
 }

@@ -16,7 +16,7 @@ public readonly ref struct TcpSegment
     /// <param name="wire">the whole TCP header and payload as sent, for <see cref="TcpChecksum"/>; empty when the capture cut the segment short</param>
     public TcpSegment(long timestampTicks, Endpoint source, Endpoint destination,
         uint sequence, uint acknowledgment, TcpFlags flags, ReadOnlySpan<byte> payload,
-        ushort urgentPointer = 0, ReadOnlySpan<byte> wire = default)
+        ushort urgentPointer = 0, ReadOnlySpan<byte> wire = default, ulong network = VirtualNetwork.None)
     {
         TimestampTicks = timestampTicks;
         Source = source;
@@ -27,6 +27,7 @@ public readonly ref struct TcpSegment
         Payload = payload;
         UrgentPointer = urgentPointer;
         Wire = wire;
+        Network = network;
     }
 
     /// <summary>Capture time as UTC DateTime ticks.</summary>
@@ -41,6 +42,9 @@ public readonly ref struct TcpSegment
 
     /// <summary>The TCP header and payload as captured, when whole (else empty): what the checksum covers besides the pseudo-header.</summary>
     public ReadOnlySpan<byte> Wire { get; }
+
+    /// <summary>The VLANs and VXLAN/Geneve segments the packet came through (<see cref="VirtualNetwork"/>); part of its flow's key.</summary>
+    public ulong Network { get; }
 
     public bool Has(TcpFlags flag) => (Flags & flag) != 0;
 }

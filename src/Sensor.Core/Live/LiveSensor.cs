@@ -226,6 +226,7 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
             EvidenceMissing = _evidence.Sum(e => e?.RingsMissing ?? 0),
             EvidenceRingBytes = _workers.Sum(w => w.Rings?.FootprintBytes ?? 0),
             MemoryBudgetBytes = Plan.BudgetBytes,
+            NotDecoded = DecodeStats.Merge(_workers.Select(w => w.Pipeline.DecodeStats)),
         };
     }
 

@@ -39,6 +39,9 @@ public sealed record LiveStats(
 
     public long EvidenceRingBytes { get; init; }
     public long MemoryBudgetBytes { get; init; }
+
+    /// <summary>Frames per kind of encapsulation the sensor does not decode ("gre version 1", "ip protocol 50"), most first.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> NotDecoded { get; init; } = [];
 }
 
 /// <summary>Something that can say what a live sensor has counted so far; safe to call from any thread.</summary>

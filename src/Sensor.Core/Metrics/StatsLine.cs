@@ -8,5 +8,6 @@ public static class StatsLine
     public static string Format(LiveStats stats) =>
         $"stats: {stats.Packets} packets, {stats.Bytes} bytes; dropped {stats.KernelDropped} by the kernel, {stats.InterfaceDropped} by the interface, "
         + $"{stats.SensorDropped} by the sensor; {stats.FlowsCreated} flows ({stats.ActiveFlows} active), {stats.Sessions} sessions, {stats.Findings} findings; "
-        + $"queues [{string.Join(' ', stats.QueueDepths)}]; heap {stats.ManagedBytes / (1024 * 1024)} MiB";
+        + $"queues [{string.Join(' ', stats.QueueDepths)}]; heap {stats.ManagedBytes / (1024 * 1024)} MiB"
+        + (stats.NotDecoded.Count == 0 ? "" : $"; not decoded: {string.Join(", ", stats.NotDecoded.Select(k => $"{k.Key} {k.Value}"))}");
 }

@@ -43,7 +43,7 @@ public sealed partial class FlowTable
     {
         Stats.Segments++;
         AdvanceTime(segment.TimestampTicks);
-        var key = FlowKey.From(segment.Source, segment.Destination);
+        var key = FlowKey.From(segment.Source, segment.Destination, segment.Network);
         if (!_flows.TryGetValue(key, out var flow))
         {
             // A late ACK or a stray FIN/RST after the flow ended must not start a phantom flow.
