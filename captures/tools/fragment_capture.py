@@ -162,6 +162,9 @@ def add_flood(packets, rng):
     return packets[:first] + before + [auth_frags[0]] + middle + auth_frags[1:] + after + rest
 
 
+MODES = ["inorder", "reversed", "duplicates", "overlap-same", "tiny", "conflict-first", "conflict-drop", "flood", "ipv6-reversed"]
+
+
 def main():
     if len(sys.argv) != 4:
         raise SystemExit(__doc__)
@@ -170,6 +173,10 @@ def main():
     out = rewrite(mode, packets)
     if mode == "flood":
         out = add_flood(out, random.Random(3128))
+    # Each file an hour after its source and a minute after the one before: replayed together with the
+    # source (files are merged in time order), the same connection must not interleave with itself.
+    for p in {id(p): p for p in out}.values():   # a duplicated fragment is one object written twice
+        p.time += 3600 + 60 * MODES.index(mode)
     writer = PcapWriter(dst, linktype=1, sync=True)
     for p in out:
         writer.write(p)
