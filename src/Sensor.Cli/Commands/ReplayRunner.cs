@@ -24,7 +24,10 @@ public sealed class ReplayRunner(ReplaySettings settings)
         using var stdout = Console.OpenStandardOutput();
         using var json = settings.Json ? new JsonLinesWriter(stdout) : null;
         using var jsonSink = json is null ? null : new QueuedJsonLinesSink(json);
+        var counts = json is null ? null : new RecordCounts();
         var sinks = new List<IRecordSink>();
+        if (counts is not null)
+            sinks.Add(counts);
         if (evidence is not null)
             sinks.Add(evidence);
         sinks.Add(severity);
@@ -45,6 +48,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
         using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck);
         var read = ReadCaptures(pipeline);
         jsonSink?.Complete();
+        if (json is not null && counts is not null) // the last line: what the run counted
+            json.Write(StatsRecord.ForReplay(pipeline.CaptureTicks, read, pipeline.DecodeStats, pipeline.ReassemblyStats, counts));
         store?.Flush();
         if (evidence is not null)
             WriteEvidence(evidence);

@@ -50,7 +50,7 @@ public static class SummaryPrinter
         console.MarkupLine("[bold]Findings[/] (most severe first)");
         foreach (var f in findings.OrderByDescending(f => SeverityRank(f.Severity)).Take(MaxListedFindings))
         {
-            var user = f.Evidence.GetValueOrDefault("user") is { } name ? $"  user [bold]{Markup.Escape(name)}[/]" : "";
+            var user = f.User() is { } name ? $"  user [bold]{Markup.Escape(name)}[/]" : "";
             var kind = Markup.Escape(f.Variant is null ? f.Kind : $"{f.Kind}/{f.Variant}");
             console.MarkupLine($"{Severity(f.Severity),-6} [bold]{kind}[/]  {Markup.Escape(f.Protocol)} {Markup.Escape(f.Client)} -> {Markup.Escape(f.Server)}{user}");
             console.MarkupLine($"       {Markup.Escape(f.Summary)}");

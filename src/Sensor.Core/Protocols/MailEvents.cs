@@ -46,7 +46,7 @@ public enum CredentialKind : byte
 }
 
 /// <summary>
-/// A credential seen in the clear. Variant is the finding variant of DESIGN.md ("smtp-auth-plain",
+/// A credential seen in the clear. Variant is one of <see cref="CredentialVariants"/> ("smtp-auth-plain",
 /// "imap-login", "pop3-user-pass", "smtp-auth-cram-md5", "pop3-apop", ...). Secret holds the raw
 /// material (password, token, or challenge and response) and must be redacted by every sink unless
 /// secrets were asked for.

@@ -239,7 +239,7 @@ public class SessionDetectorTests
             new StartTlsReplyEvent(true, "220", "go"), new TlsServerHelloEvent("TLSv1.3", 0x1301, "TLS_AES_128_GCM_SHA256"));
         var finding = Assert.Single(detector.Judge(session));
         Assert.Equal(("starttls-stripped", "injected"), (finding.Kind, finding.Variant));
-        Assert.Contains(finding.Evidence, e => e.Key == "first_word" && e.Value == "RSET");
+        Assert.Contains(finding.Evidence, e => e.Key == "first_word" && (string?)e.Value == "RSET");
     }
 
     [Fact]
@@ -291,7 +291,7 @@ public class SessionDetectorTests
             new MailTransactionEvent(), new MessageEvent(1200, 1), new MessageEvent(900, 2));
         var finding = Assert.Single(detector.Judge(session));
         Assert.Equal("cleartext-mail", finding.Kind);
-        Assert.Contains(finding.Evidence, e => e.Key == "messages" && e.Value == "2");
+        Assert.Contains(finding.Evidence, e => e.Key == "messages" && e.Value is 2L);
     }
 
     [Fact]

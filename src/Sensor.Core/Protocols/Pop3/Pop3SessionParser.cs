@@ -56,7 +56,7 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
                 break;
             case Pop3Command.Pass:
                 // RFC 1939 §7: PASS takes the rest of the line; a password may hold spaces.
-                sink.Emit(new CredentialEvent("USER", "pop3-user-pass", CredentialKind.Reusable, _user, SaslText.Escape(args)));
+                sink.Emit(new CredentialEvent("USER", CredentialVariants.Pop3UserPass, CredentialKind.Reusable, _user, SaslText.Escape(args)));
                 break;
             case Pop3Command.Apop:
                 Apop(args, sink);
@@ -83,14 +83,14 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
             sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "APOP without digest"));
             return;
         }
-        sink.Emit(new CredentialEvent("APOP", "pop3-apop", CredentialKind.Crackable, SaslText.Escape(name), $"{_timestamp}:{SaslText.Escape(digest)}"));
+        sink.Emit(new CredentialEvent("APOP", CredentialVariants.Pop3Apop, CredentialKind.Crackable, SaslText.Escape(name), $"{_timestamp}:{SaslText.Escape(digest)}"));
     }
 
     /// <summary>RFC 5034 §4: AUTH mechanism [initial-response].</summary>
     private void BeginAuth(ReadOnlySpan<byte> args, IMailEventSink sink)
     {
         var mechanism = Ascii.NextToken(args, out var initial);
-        var auth = StartAuth(Ascii.Upper(mechanism), "pop3-auth-", sink);
+        var auth = StartAuth(Ascii.Upper(mechanism), CredentialVariants.Pop3SaslPrefix, sink);
         if (!initial.IsEmpty)
             auth.OnInitialResponse(initial, sink);
     }

@@ -259,7 +259,7 @@ internal sealed class SaslExchange
     private void Emit(IMailEventSink sink, CredentialKind kind, string? user, string? secret)
     {
         _emitted = true;
-        string variant = _variantPrefix + Mechanism.ToLowerInvariant();
+        string variant = CredentialVariants.Sasl(_variantPrefix, Mechanism);
         sink.Emit(new CredentialEvent(Mechanism, variant, kind, user, secret));
     }
 }

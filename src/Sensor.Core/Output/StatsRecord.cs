@@ -1,0 +1,56 @@
+using Sensor.Core.Capture;
+using Sensor.Core.Decoding;
+using Sensor.Core.Reassembly;
+
+namespace Sensor.Core.Output;
+
+/// <summary>
+/// The "stats" record (docs/output.md): what a run has counted, at the end of a replay and every
+/// stats interval of a live capture (cumulative since start). The maps take new counters as they
+/// come: a decode result or drop reason added to the sensor appears here without a new field.
+/// </summary>
+public sealed class StatsRecord
+{
+    public string Type { get; set; } = "stats";
+    public string Ts { get; set; } = "";
+
+    /// <summary>"replay" or "live".</summary>
+    public string Mode { get; set; } = "";
+    public long Packets { get; set; }
+    public long Bytes { get; set; }
+    public long Sessions { get; set; }
+    public long Findings { get; set; }
+    public Dictionary<string, long> FindingsByKind { get; set; } = [];
+
+    /// <summary>Frames by what decoding made of them (tcp, not_tcp, fragment, unsupported_link: an encapsulation the sensor does not read, ...).</summary>
+    public Dictionary<string, long> Decode { get; set; } = [];
+
+    /// <summary>What was lost: frames the kernel, interface or sensor dropped (live), flows evicted and buffer caps hit (both).</summary>
+    public Dictionary<string, long> Drops { get; set; } = [];
+    public Dictionary<string, long> Anomalies { get; set; } = [];
+
+    public const string Replay = "replay";
+    public const string Live = "live";
+
+    /// <summary>A replay's record, made once the pipeline has finished; its time is the capture's last frame's.</summary>
+    public static StatsRecord ForReplay(long nowTicks, CaptureResult read, DecodeStats decode, ReassemblyStats flows, RecordCounts counts) =>
+        counts.Fill(new StatsRecord
+        {
+            Ts = Rfc3339.Format(nowTicks),
+            Mode = Replay,
+            Packets = read.Packets,
+            Bytes = read.Bytes,
+            Decode = decode.Counters(),
+            Drops = Losses(0, 0, 0, flows.FlowsEvicted, flows.FlowBufferCapHits + flows.GlobalBufferCapHits),
+        });
+
+    /// <summary>The drop counters, the same keys in both modes so a dashboard can sum them.</summary>
+    public static Dictionary<string, long> Losses(long kernel, long nic, long sensor, long flowsEvicted, long bufferCapHits) => new()
+    {
+        ["kernel"] = kernel,
+        ["interface"] = nic,
+        ["sensor"] = sensor,
+        ["flows_evicted"] = flowsEvicted,
+        ["buffer_cap_hits"] = bufferCapHits,
+    };
+}
