@@ -24,7 +24,7 @@ public sealed record CrossCheckOptions
     public static CrossCheckOptions Default { get; } = new();
 }
 
-/// <summary>The verdict names of DESIGN.md.</summary>
+/// <summary>The verdict names of the "verdict" record (docs/output.md).</summary>
 public static class Verdicts
 {
     public const string InterferenceOnPath = "interference-on-path";

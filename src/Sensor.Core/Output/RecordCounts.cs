@@ -47,7 +47,7 @@ public sealed class RecordCounts : IRecordSink
             record.Sessions = _sessions;
             record.Findings = _findings;
             record.FindingsByKind = new Dictionary<string, long>(_findingsByKind);
-            record.Anomalies = new Dictionary<string, long>(_anomalies);
+            record.AnomaliesByName = new Dictionary<string, long>(_anomalies);
         }
         return record;
     }

@@ -14,6 +14,9 @@ namespace Sensor.Core.Output;
 /// </summary>
 public static class RecordSchema
 {
+    /// <summary>What <see cref="Rfc3339.Format(long)"/> writes: UTC, microseconds.</summary>
+    public const string Rfc3339Utc = @"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$";
+
     private static readonly JsonSchemaExporterOptions Exporter = new() { TreatNullObliviousAsNonNullable = true };
 
     public static string Text()
@@ -42,6 +45,7 @@ public static class RecordSchema
         var schema = (JsonObject)type.GetJsonSchemaAsNode(Exporter);
         Close(schema);
         schema["properties"]!["type"] = new JsonObject { ["const"] = name };
+        schema["properties"]!["ts"] = new JsonObject { ["type"] = "string", ["pattern"] = Rfc3339Utc };
         return schema;
     }
 

@@ -27,7 +27,8 @@ public sealed class StatsRecord
 
     /// <summary>What was lost: frames the kernel, interface or sensor dropped (live), flows evicted and buffer caps hit (both).</summary>
     public Dictionary<string, long> Drops { get; set; } = [];
-    public Dictionary<string, long> Anomalies { get; set; } = [];
+    /// <summary>Anomalies by name: named apart from a session's "anomalies" list, so the field keeps one type across records.</summary>
+    public Dictionary<string, long> AnomaliesByName { get; set; } = [];
 
     public const string Replay = "replay";
     public const string Live = "live";
