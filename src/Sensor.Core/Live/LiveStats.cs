@@ -35,6 +35,9 @@ public sealed record LiveStats(
 
     public long EvidenceRingBytes { get; init; }
     public long MemoryBudgetBytes { get; init; }
+
+    /// <summary>Frames by what decoding made of them, by counter name (the stats record's "decode").</summary>
+    public IReadOnlyDictionary<string, long> Decode { get; init; } = new Dictionary<string, long>();
 }
 
 /// <summary>Something that can say what a live sensor has counted so far; safe to call from any thread.</summary>

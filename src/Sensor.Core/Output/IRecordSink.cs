@@ -11,4 +11,7 @@ public interface IRecordSink
 
     /// <summary>A cross-check verdict, made at the end of a capture; sinks that have no use for it ignore it.</summary>
     void OnVerdict(VerdictRecord record) { }
+
+    /// <summary>A live sensor's periodic stats record; only the JSON Lines outputs write it.</summary>
+    void OnStats(StatsRecord record) { }
 }

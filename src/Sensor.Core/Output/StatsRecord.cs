@@ -45,6 +45,18 @@ public sealed class StatsRecord
             Drops = Losses(0, 0, 0, flows.FlowsEvicted, flows.FlowBufferCapHits + flows.GlobalBufferCapHits),
         });
 
+    /// <summary>A live sensor's record, made every stats interval from its counts since start.</summary>
+    public static StatsRecord ForLive(long nowTicks, Live.LiveStats stats, RecordCounts counts) =>
+        counts.Fill(new StatsRecord
+        {
+            Ts = Rfc3339.Format(nowTicks),
+            Mode = Live,
+            Packets = stats.Packets,
+            Bytes = stats.Bytes,
+            Decode = new Dictionary<string, long>(stats.Decode),
+            Drops = Losses(stats.KernelDropped, stats.InterfaceDropped, stats.SensorDropped, stats.FlowsEvicted, stats.BufferCapHits),
+        });
+
     /// <summary>The drop counters, the same keys in both modes so a dashboard can sum them.</summary>
     public static Dictionary<string, long> Losses(long kernel, long nic, long sensor, long flowsEvicted, long bufferCapHits) => new()
     {
