@@ -1,5 +1,5 @@
-using Sensor.Core.Catalogue;
 using System.Text.RegularExpressions;
+using Sensor.Core.Catalogue;
 using Sensor.Core.Decoding;
 using Sensor.Core.Protocols;
 using YamlDotNet.Core;
