@@ -27,7 +27,7 @@ public static class RecordSchema
             ["session"] = Record(context.SessionRecord, "session"),
             ["finding"] = Finding(Record(context.FindingRecord, "finding")),
             ["verdict"] = Confidence(Record(context.VerdictRecord, "verdict")),
-            ["probe"] = Record(context.ProbeRecord, "probe"),
+            ["probe"] = Optional(Record(context.ProbeRecord, "probe"), "attempts"),
             ["evidence"] = Record(context.EvidenceRecord, "evidence"),
             ["stats"] = Record(context.StatsRecord, "stats"),
         };
@@ -68,6 +68,14 @@ public static class RecordSchema
         }
         foreach (var (_, child) in schema.ToList())
             Close(child);
+    }
+
+    /// <summary>A field left out when it has nothing to say (a probe's attempts, written only for a repeated probe).</summary>
+    private static JsonObject Optional(JsonObject schema, string field)
+    {
+        var required = (JsonArray)schema["required"]!;
+        required.Remove(required.First(n => n!.GetValue<string>() == field));
+        return schema;
     }
 
     /// <summary>A finding's evidence: the catalogue's keys, each with its one type.</summary>

@@ -63,8 +63,8 @@ public class CatalogueTests
     public void NamesOutsideTheCatalogue_AreCaught()
     {
         var session = SessionFactory.Build(MailProtocol.Smtp, "192.0.2.1:25");
-        var made = new Finding(FindingKinds.StartTlsStripped, "injected-reply", Severity.High, 0.9, session, 0, "", []);
-        Assert.Equal("finding starttls-stripped/injected-reply is not in the catalogue", CatalogueCheck.Problem(made));
+        var made = new Finding(FindingKinds.StartTlsStripped, "spliced", Severity.High, 0.9, session, 0, "", []);
+        Assert.Equal("finding starttls-stripped/spliced is not in the catalogue", CatalogueCheck.Problem(made));
         var oddConfidence = made with { Variant = StripVariants.Injected, Confidence = 0.85 };
         Assert.Equal("starttls-stripped/injected: confidence 0.85 is not one the catalogue names", CatalogueCheck.Problem(oddConfidence));
         var textBytes = made with { Variant = StripVariants.Injected, Evidence = [new(EvidenceKeys.Bytes, "12")] };

@@ -91,7 +91,11 @@ public class RecordContractTests
         Assert.Equal(
             "{\"type\":\"stats\",\"ts\":\"2026-11-29T12:00:50.171406Z\",\"mode\":\"replay\",\"packets\":23,\"bytes\":2362,\"sessions\":1,\"findings\":2,"
             + "\"findings_by_kind\":{\"plaintext-credential\":1,\"cleartext-mail\":1},"
-            + "\"decode\":{\"tcp\":23,\"not_tcp\":0,\"truncated\":0,\"malformed\":0,\"fragment\":0,\"unsupported_link\":0},"
+            + "\"decode\":{\"tcp\":23,\"not_tcp\":0,\"truncated\":0,\"malformed\":0,\"fragment\":0,\"unsupported_link\":0,\"unknown_encapsulation\":0},"
+            + "\"unknown_encapsulations\":{},"
+            + "\"defragment\":{\"fragments\":0,\"datagrams_reassembled\":0,\"duplicates\":0,\"identical_overlaps\":0,\"overlap_conflicts\":0,"
+            + "\"datagrams_dropped_on_conflict\":0,\"datagrams_timed_out\":0,\"datagrams_evicted\":0,\"datagram_cap_hits\":0,\"oversize\":0,"
+            + "\"rejected\":0,\"tiny_first_fragments\":0,\"peak_buffered_bytes\":0},"
             + "\"drops\":{\"kernel\":0,\"interface\":0,\"sensor\":0,\"flows_evicted\":0,\"buffer_cap_hits\":0},\"anomalies_by_name\":{}}",
             lines[^1]);
         var postscreen = JsonReplay.Lines(Path.Combine(Manifest.CapturesDirectory, "smtp-postscreen-pregreet.pcap"));
