@@ -129,12 +129,7 @@ def main():
         client = client or client_of(ip)
         if n == 0:
             out.extend(extras(mode, ts))
-        if mode == "vlan-customers":
-            # two customers with the same addresses, same ports, at the same time: VLAN 10 and VLAN 20
-            out.append((ts, wrap("vlan-10", client_of(ip) == client, n, frame, ip)))
-            out.append((ts + 0.0005, wrap("vlan-20", client_of(ip) == client, n, frame, ip)))
-        else:
-            out.append((ts, wrap(mode, client_of(ip) == client, n, frame, ip)))
+        out.append((ts, wrap(mode, client_of(ip) == client, n, frame, ip)))
     writer = PcapWriter(dst, linktype=1, sync=True)
     for ts, packet in sorted(out, key=lambda p: p[0]):
         packet.time = ts

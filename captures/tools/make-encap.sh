@@ -114,7 +114,6 @@ $W gtpu      "$CAPDIR/smtp-auth-plain-cleartext.pcap" "$CAPDIR/encap-gtpu-extens
 $W ipip      "$CAPDIR/imap-login-cleartext.pcap"      "$CAPDIR/encap-ipip.pcap"
 $W 6in4      "$CAPDIR/smtp-ipv6.pcap"                 "$CAPDIR/encap-6in4.pcap"
 $W 4in6      "$CAPDIR/smtp-auth-plain-cleartext.pcap" "$CAPDIR/encap-4in6.pcap"
-$W vlan-customers "$CAPDIR/smtp-auth-plain-cleartext.pcap" "$CAPDIR/encap-vlan-two-customers.pcap"
 $W in-gre    "$CAPDIR/encap-vxlan.pcap"               "$CAPDIR/encap-vxlan-in-gre.pcap"
 $W mpls-over-pppoe "$CAPDIR/encap-vxlan-imap.pcap"    "$CAPDIR/encap-vxlan-mpls-pppoe-vlan.pcap"
 chmod 644 "$CAPDIR"/encap-*.pcap

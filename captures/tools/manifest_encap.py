@@ -52,8 +52,6 @@ SPEC = [
     ("encap-ipip.pcap", WRAP.format(mode="ipip", base=IMAP), "IPv4 in IPv4 (protocol 4).", [IMAP]),
     ("encap-6in4.pcap", WRAP.format(mode="6in4", base=IPV6), "IPv6 in IPv4 (protocol 41, 6in4/sit).", [IPV6]),
     ("encap-4in6.pcap", WRAP.format(mode="4in6", base=PLAIN), "IPv4 in IPv6 (next header 4).", [PLAIN]),
-    ("encap-vlan-two-customers.pcap", WRAP.format(mode="vlan-customers", base=PLAIN),
-     "The same session twice at the same time, in VLAN 10 and VLAN 20 (every address and port reused): two sessions.", [PLAIN, PLAIN]),
     ("encap-vxlan-in-gre.pcap", WRAP.format(mode="in-gre", base="encap-vxlan.pcap"),
      "Nested: the real VXLAN capture's underlay packets inside GRE (key 9): GRE / IPv4 / UDP / VXLAN / Ethernet / IPv4 / TCP.", [PLAIN]),
     ("encap-vxlan-mpls-pppoe-vlan.pcap", WRAP.format(mode="mpls-over-pppoe", base="encap-vxlan-imap.pcap"),

@@ -64,7 +64,6 @@ public sealed partial class PacketDecoder
                 return DecodeResult.Malformed;
             if (f.Length < offset + 4)
                 return DecodeResult.Truncated;
-            context.Network = VirtualNetwork.AddVlan(context.Network, BinaryPrimitives.ReadUInt16BigEndian(f[offset..]) & 0xFFF);
             etherType = BinaryPrimitives.ReadUInt16BigEndian(f[(offset + 2)..]);
             offset += 4;
         }

@@ -58,6 +58,10 @@ public static class SensorProcess
         return RunProgram("/bin/sh", ["-c", $"dotnet '{Dll}' {quoted} > '{stdoutPath}'"]);
     }
 
+    /// <summary>JSON Lines with the keyed secret fingerprints blanked: with --no-db each run keys them anew.</summary>
+    public static string WithoutFingerprints(string jsonl) =>
+        System.Text.RegularExpressions.Regex.Replace(jsonl, "hmac-sha256:[0-9a-f]+", "hmac-sha256:*");
+
     public static string BundledCapture(string name) => Path.Combine(Replay.Manifest.CapturesDirectory, name);
 
     public static string TempDir()

@@ -343,7 +343,7 @@ public class PacketDecoderTunnelTests
     }
 
     [Fact]
-    public void VlanIds_SeparateFlows_PriorityTagDoesNot()
+    public void VlanIds_AreNotPartOfTheKey_TaggedAndUntaggedCopiesAreOneFlow()
     {
         static ulong NetworkOf(ushort vlan)
         {
@@ -353,8 +353,8 @@ public class PacketDecoderTunnelTests
         }
         Assert.Equal(VirtualNetwork.None, NetworkOf(0));
         Assert.Equal(VirtualNetwork.None, NetworkOf(0xE000)); // priority 7, VLAN 0
-        Assert.NotEqual(NetworkOf(10), NetworkOf(20));
-        Assert.Equal(NetworkOf(10), NetworkOf(0x200A)); // the priority bits are not the VLAN
+        Assert.Equal(VirtualNetwork.None, NetworkOf(10));
+        Assert.Equal(VirtualNetwork.None, NetworkOf(20));
     }
 
     [Fact]
@@ -366,9 +366,9 @@ public class PacketDecoderTunnelTests
         Assert.Equal(FlowKey.From(a, b, one), FlowKey.From(b, a, one));
         Assert.NotEqual(FlowKey.From(a, b, one), FlowKey.From(a, b, two));
         Assert.NotEqual(FlowKey.From(a, b), FlowKey.From(a, b, one));
-        // An S-tag and C-tag, and a VLAN with a VNI, are kept exactly: the order matters.
-        ulong st = VirtualNetwork.AddVlan(VirtualNetwork.AddVlan(0, 100), 200), ts = VirtualNetwork.AddVlan(VirtualNetwork.AddVlan(0, 200), 100);
-        Assert.NotEqual(st, ts);
-        Assert.NotEqual(VirtualNetwork.AddVlan(0, 5), VirtualNetwork.AddVxlan(0, 5));
+        // VXLAN inside Geneve and Geneve inside VXLAN are kept exactly: the order matters.
+        ulong vg = VirtualNetwork.AddGeneve(VirtualNetwork.AddVxlan(0, 100), 200), gv = VirtualNetwork.AddVxlan(VirtualNetwork.AddGeneve(0, 200), 100);
+        Assert.NotEqual(vg, gv);
+        Assert.NotEqual(VirtualNetwork.AddGeneve(0, 5), VirtualNetwork.AddVxlan(0, 5));
     }
 }
