@@ -1,3 +1,4 @@
+using Sensor.Core.Catalogue;
 using Sensor.Core.Protocols;
 using Sensor.Core.Protocols.Text;
 using Sensor.Core.Reassembly;
@@ -33,13 +34,15 @@ internal static class MailTarget
     }
 }
 
-/// <summary>Keeps nothing; a parser-fault anomaly is a finding.</summary>
+/// <summary>Keeps nothing; a parser-fault anomaly, or an anomaly name the catalogue lacks, is a finding.</summary>
 internal sealed class CheckingSink : IMailEventSink
 {
     public void Emit(MailEvent mailEvent)
     {
         if (mailEvent is ProtocolAnomalyEvent { Name: AnomalyNames.ParserFault } fault)
             throw new FuzzFinding($"parser-fault: {fault.Detail} ({fault.Direction})");
+        if (mailEvent is ProtocolAnomalyEvent anomaly && !AnomalyCatalogue.Contains(anomaly.Name))
+            throw new FuzzFinding($"anomaly '{anomaly.Name}' is not in the catalogue");
     }
 }
 

@@ -1,3 +1,4 @@
+using Sensor.Core.Catalogue;
 using Sensor.Core.Decoding;
 using Sensor.Core.Protocols;
 using Sensor.Core.Protocols.Text;
@@ -54,13 +55,15 @@ internal static class PacketTarget
         Checks.BudgetReturned(budget);
     }
 
-    /// <summary>A built session whose parser faulted is a finding.</summary>
+    /// <summary>A built session whose parser faulted, or with an anomaly the catalogue lacks, is a finding.</summary>
     internal sealed class SessionChecker : ISessionConsumer
     {
         public void OnSessionEnd(MailSession session)
         {
             if (session.Anomalies.Contains(AnomalyNames.ParserFault))
                 throw new FuzzFinding($"parser-fault in a {session.Protocol} session");
+            foreach (var unknown in CatalogueCheck.UnknownAnomalies(session))
+                throw new FuzzFinding($"anomaly '{unknown}' is not in the catalogue");
         }
     }
 

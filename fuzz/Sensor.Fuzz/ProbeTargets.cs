@@ -30,7 +30,7 @@ internal static class ProbeTargets
         var protocol = (options & 3) switch { 0 => ProbeProtocol.Smtp, 1 => ProbeProtocol.Imap, _ => ProbeProtocol.Pop3 };
         var server = new ScriptedServerStream(input.Rest.ToArray(), readSize: (options >> 2) * 64 + 1);
         var probeOptions = ProbeOptions.Default with { MaxLineBytes = 512, MaxReplyBytes = 4096 };
-        var connection = new ProbeConnection(server, probeOptions, CancellationToken.None);
+        var connection = new ProbeConnection(server, probeOptions, CancellationToken.None, new ProbeReading(protocol));
         var dialogue = ProbeDialogue.For(protocol, probeOptions);
         var result = new ProbeResult { Target = new ProbeTarget("fuzz.invalid", 25, protocol, false) };
         try

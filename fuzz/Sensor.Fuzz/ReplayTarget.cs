@@ -1,8 +1,10 @@
+using Sensor.Core.Catalogue;
 using Sensor.Core.Capture;
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
 using Sensor.Core.Pipeline;
 using Sensor.Core.Reassembly;
+using Sensor.Core.Sessions;
 
 namespace Sensor.Fuzz;
 
@@ -34,7 +36,7 @@ internal static class ReplayTarget
         var summary = new RunSummary();
         using var json = new JsonLinesWriter(Stream.Null);
         using var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, null, new RecordMapper(Redactor),
-            [summary, new JsonLinesSink(json)]);
+            [summary, new JsonLinesSink(json), new CatalogueSink()]);
         try
         {
             PipelinePacketHandler.Run(new CaptureReader([FilePath]), pipeline);
@@ -74,5 +76,21 @@ internal static class ReplayTarget
         BitConverter.TryWriteBytes(idb[12..], 65535);
         BitConverter.TryWriteBytes(idb[16..], 20);
         return header;
+    }
+}
+
+/// <summary>A finding or an anomaly the catalogue does not describe is a finding of the fuzzer.</summary>
+internal sealed class CatalogueSink : IRecordSink
+{
+    public void OnSession(MailSession session, SessionRecord record)
+    {
+        foreach (var unknown in CatalogueCheck.UnknownAnomalies(session))
+            throw new FuzzFinding($"anomaly '{unknown}' is not in the catalogue");
+    }
+
+    public void OnFinding(Finding finding, FindingRecord record)
+    {
+        if (CatalogueCheck.Problem(finding) is { } problem)
+            throw new FuzzFinding(problem);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Sensor.Core.Protocols;
 using Sensor.Core.Protocols.Sasl;
 
 namespace Sensor.Fuzz;
@@ -36,7 +37,7 @@ internal static class SaslTarget
 
         SaslText.TryDecode(rest, out _);
         SaslText.Split(rest, 0);
-        SaslText.Escape(rest);
+        ExactText.From(rest);
         SaslText.DirectiveValue(Encoding.Latin1.GetString(rest), "username");
     }
 }

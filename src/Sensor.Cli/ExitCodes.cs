@@ -1,6 +1,6 @@
 namespace Sensor.Cli;
 
-/// <summary>The exit codes of DESIGN.md's `sensor` contract.</summary>
+/// <summary>The exit codes of every `sensor` verb (README, "Use").</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;

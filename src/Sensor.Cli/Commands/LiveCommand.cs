@@ -34,13 +34,14 @@ public static class LiveCommand
     private static readonly CrossCheckCli CrossCheck = new(TimeSpan.FromSeconds(20));
     private static readonly Option<int?> Workers = new("--workers") { Description = $"worker threads that flows are spread over (default {LiveSensorOptions.DefaultWorkers} here: one per core, at most 8)" };
     private static readonly Option<string?> Evidence = new("--evidence") { Description = "write each finding's packets (its flow's recent packets) to DIR/ID-KIND.pcap, mode 0600" };
+    private static readonly Option<string?> StatsInterval = new("--stats-interval") { Description = "how often the stats line is logged and the stats record written to the JSON Lines outputs, e.g. 30s, 5m (default 1m; config Metrics:StatsInterval)" };
     private static readonly Option<int?> MemoryBudget = new("--memory-budget") { Description = "MiB the engine may keep (flows, buffers, evidence rings, queues); default 1024" };
 
     public static Command Build()
     {
         var command = new Command("live", "Capture from network interfaces and report credentials in the clear and STARTTLS stripping as sessions happen (until SIGINT/SIGTERM; SIGHUP reloads rules)")
         {
-            Config, Interfaces, Bpf, Json, JsonlFile, Db, NoDb, ShowSecrets, LogFile, Verbose, Workers, Evidence, MemoryBudget,
+            Config, Interfaces, Bpf, Json, JsonlFile, Db, NoDb, ShowSecrets, LogFile, Verbose, Workers, Evidence, MemoryBudget, StatsInterval,
         };
         foreach (var option in CrossCheck.All)
             command.Options.Add(option);
@@ -95,6 +96,8 @@ public static class LiveCommand
         settings.Sinks.Evidence = result.GetValue(Evidence) ?? settings.Sinks.Evidence;
         settings.Caps.Workers = result.GetValue(Workers) ?? settings.Caps.Workers;
         settings.Caps.MemoryBudgetMb = result.GetValue(MemoryBudget) ?? settings.Caps.MemoryBudgetMb;
+        if (result.GetValue(StatsInterval) is { } interval)
+            settings.Metrics.StatsInterval = ReplayCommand.ParseAge(interval, "--stats-interval");
         if (result.GetValue(Db) is { } db)
             (settings.Storage.Enabled, settings.Storage.Db) = (true, db);
         if (result.GetValue(NoDb))

@@ -24,7 +24,10 @@ public sealed class ReplayRunner(ReplaySettings settings)
         using var stdout = Console.OpenStandardOutput();
         using var json = settings.Json ? new JsonLinesWriter(stdout) : null;
         using var jsonSink = json is null ? null : new QueuedJsonLinesSink(json);
+        var counts = json is null ? null : new RecordCounts();
         var sinks = new List<IRecordSink>();
+        if (counts is not null)
+            sinks.Add(counts);
         if (evidence is not null)
             sinks.Add(evidence);
         sinks.Add(severity);
@@ -50,6 +53,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
                 foreach (var sink in sinks)
                     sink.OnEvidence(written);
         jsonSink?.Complete();
+        if (json is not null && counts is not null) // the last line: what the run counted
+            json.Write(StatsRecord.ForReplay(pipeline.CaptureTicks, read, pipeline.DecodeStats, pipeline.DefragmentStats, pipeline.ReassemblyStats, counts));
         store?.Flush();
         if (evidence is not null && stream is not null)
             throw new UsageException($"--evidence reads the capture a second time, which {stream.Path} (a pipe or FIFO) cannot give: save it to a file first");

@@ -52,7 +52,7 @@ public static class SummaryPrinter
         console.MarkupLine("[bold]Findings[/] (most severe first)");
         foreach (var f in findings.OrderByDescending(f => SeverityRank(f.Severity)).Take(MaxListedFindings))
         {
-            var user = f.Evidence.GetValueOrDefault("user") is { } name ? $"  user [bold]{Text(name)}[/]" : "";
+            var user = f.User() is { } name ? $"  user [bold]{Text(name)}[/]" : "";
             var kind = Markup.Escape(f.Variant is null ? f.Kind : $"{f.Kind}/{f.Variant}");
             console.MarkupLine($"{Severity(f.Severity),-6} [bold]{kind}[/]  {Text(f.Protocol)} {Text(f.Client)} -> {Text(f.Server)}{user}");
             console.MarkupLine($"       {Text(f.Summary)}");

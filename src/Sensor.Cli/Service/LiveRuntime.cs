@@ -115,9 +115,23 @@ public sealed class LiveRuntime : IDisposable
     }
 
     /// <summary>Where sessions and findings go (besides metrics). One line a sink: add new ones here.</summary>
+    /// <summary>Sessions, findings and anomalies counted for the periodic stats record.</summary>
+    public RecordCounts Counts { get; } = new();
+
+    private readonly List<IRecordSink> _sinks = [];
+
+    /// <summary>Writes the stats record (counts since start) to the JSON Lines outputs.</summary>
+    public void WriteStats()
+    {
+        var record = StatsRecord.ForLive(DateTime.UtcNow.Ticks, Sensor.Snapshot(), Counts);
+        foreach (var sink in _sinks)
+            sink.OnStats(record);
+    }
+
     private List<IRecordSink> BuildSinks()
     {
-        var sinks = new List<IRecordSink>();
+        var sinks = _sinks;
+        sinks.Add(Counts);
         if (Settings.Sinks.Console)
             sinks.Add(Own(new LiveJsonLinesSink(Console.OpenStandardOutput())));
         if (Settings.Sinks.JsonLines.Path is { } path)

@@ -4,7 +4,7 @@ using Serilog;
 
 namespace Sensor.Cli.Service;
 
-/// <summary>Logs the stats line (Information) every Metrics:StatsInterval while the sensor runs.</summary>
+/// <summary>Every Metrics:StatsInterval while the sensor runs: the stats line in the log (Information) and the stats record in the JSON Lines outputs.</summary>
 public sealed class StatsReporter(LiveRuntime runtime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -16,7 +16,10 @@ public sealed class StatsReporter(LiveRuntime runtime) : BackgroundService
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
                 Log.Information("{Stats}", StatsLine.Format(runtime.Sensor.Snapshot()));
+                runtime.WriteStats();
+            }
         }
         catch (OperationCanceledException)
         {

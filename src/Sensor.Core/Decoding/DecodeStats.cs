@@ -20,6 +20,18 @@ public struct DecodeStats
 
     public readonly long Total => Tcp + NotTcp + Truncated + Malformed + Fragment + UnsupportedLink + UnknownEncapsulation;
 
+    /// <summary>Every counter by its name in the stats record (snake_case); a new counter is one more line here.</summary>
+    public readonly Dictionary<string, long> Counters() => new()
+    {
+        ["tcp"] = Tcp,
+        ["not_tcp"] = NotTcp,
+        ["truncated"] = Truncated,
+        ["malformed"] = Malformed,
+        ["fragment"] = Fragment,
+        ["unsupported_link"] = UnsupportedLink,
+        ["unknown_encapsulation"] = UnknownEncapsulation,
+    };
+
     public void Count(DecodeResult result)
     {
         switch (result)

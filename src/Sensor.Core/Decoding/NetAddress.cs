@@ -59,7 +59,7 @@ public readonly record struct NetAddress
     }
 }
 
-/// <summary>An address and TCP port; prints as "ip:port" or "[v6]:port" (DESIGN.md).</summary>
+/// <summary>An address and TCP port; prints as "ip:port" or "[v6]:port" (docs/output.md).</summary>
 public readonly record struct Endpoint(NetAddress Address, ushort Port)
 {
     public override string ToString() =>

@@ -1,6 +1,6 @@
 namespace Sensor.Core.Detection;
 
-/// <summary>The stable finding kind names of DESIGN.md.</summary>
+/// <summary>The stable finding kind names; what each means is in the catalogue (Catalogue/FindingCatalogue.cs, docs/findings.md).</summary>
 public static class FindingKinds
 {
     public const string PlaintextCredential = "plaintext-credential";
@@ -10,12 +10,6 @@ public static class FindingKinds
     public const string TlsWeak = "tls-weak";
     public const string TlsCertificateMismatch = "tls-certificate-mismatch";
     public const string CleartextMail = "cleartext-mail";
-
-    public static readonly IReadOnlyList<string> All =
-    [
-        PlaintextCredential, CrackableCredential, StartTlsStripped, StartTlsAbsent,
-        TlsWeak, TlsCertificateMismatch, CleartextMail,
-    ];
 }
 
 /// <summary>Variants of starttls-stripped.</summary>
@@ -36,4 +30,17 @@ public static class StripVariants
 
     /// <summary>Two versions of one server reply on the wire, one offering (or accepting) the upgrade and one not: an injection race.</summary>
     public const string InjectedReply = "injected-reply";
+}
+
+/// <summary>Variants of tls-weak.</summary>
+public static class WeakTlsVariants
+{
+    public const string Sslv2 = "sslv2";
+    public const string Sslv3 = "sslv3";
+    public const string Tls10 = "tls1.0";
+    public const string Tls11 = "tls1.1";
+    public const string Rc4 = "rc4";
+    public const string Export = "export";
+    public const string AnonDh = "anon-dh";
+    public const string Null = "null";
 }

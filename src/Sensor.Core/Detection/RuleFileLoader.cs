@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Sensor.Core.Catalogue;
 using Sensor.Core.Decoding;
 using Sensor.Core.Protocols;
 using YamlDotNet.Core;
@@ -171,8 +172,11 @@ public sealed class RuleFileLoader
         foreach (var (keyNode, value) in map.Children)
         {
             var key = Scalar(keyNode) ?? "";
-            if (!FindingKinds.All.Contains(key.Split('/')[0]))
-                Error(keyNode, $"unknown finding kind '{key.Split('/')[0]}' (known: {string.Join(", ", FindingKinds.All)})");
+            var kind = key.Split('/')[0];
+            if (!FindingCatalogue.IsKind(kind))
+                Error(keyNode, $"unknown finding kind '{kind}' (known: {string.Join(", ", FindingCatalogue.Kinds.Select(k => k.Kind))})");
+            else if (key.Length > kind.Length && FindingCatalogue.Find(kind, key[(kind.Length + 1)..]) is null)
+                Error(keyNode, $"unknown variant '{key[(kind.Length + 1)..]}' of {kind} (see docs/findings.md)");
             else if (!SeverityNames.TryParse(Scalar(value), out var severity))
                 Error(value, $"severity must be info, low, medium or high, not '{Scalar(value)}'");
             else

@@ -1,3 +1,4 @@
+using Sensor.Core.Catalogue;
 using Sensor.Core.Protocols;
 using Sensor.Core.Sessions;
 
@@ -54,27 +55,27 @@ public sealed class SessionDetector(RuleSetHolder ruleSet, ServerKnowledge knowl
         var kind = reusable ? FindingKinds.PlaintextCredential : FindingKinds.CrackableCredential;
         var what = reusable ? "a reusable secret crossed in the clear" : "a challenge/response an observer can crack offline crossed in the clear";
         var summary = $"{credential.Mechanism} for '{credential.User ?? "?"}' to {session.ServerText}: {what}";
-        List<KeyValuePair<string, string?>> evidence =
+        List<KeyValuePair<string, object?>> evidence =
         [
-            new("user", credential.User),
-            new("mechanism", credential.Mechanism),
-            new("accepted", observed.Accepted switch { true => "true", false => "false", null => "unknown" }),
+            new(EvidenceKeys.User, credential.User),
+            new(EvidenceKeys.Mechanism, credential.Mechanism),
+            new(EvidenceKeys.Accepted, observed.Accepted),
         ];
         if (credential.UserBase64 is not null)
-            evidence.Insert(1, new("user_base64", credential.UserBase64)); // the name's bytes were not UTF-8
-        return new Finding(kind, credential.Variant, rules.SeverityOf(kind, credential.Variant), 1.0,
+            evidence.Insert(1, new(EvidenceKeys.UserBase64, credential.UserBase64)); // the name's bytes were not UTF-8
+        return new Finding(kind, credential.Variant, rules.SeverityOf(kind, credential.Variant), Confidences.Certain,
             session, observed.Ticks, summary, evidence, credential.Secret, credential.SecretBase64);
     }
 
     private Finding CleartextMail(MailSession session)
     {
         var summary = $"{session.Messages} message(s), {session.MessageBytes} bytes, sent to {session.ServerText} without TLS";
-        List<KeyValuePair<string, string?>> evidence =
+        List<KeyValuePair<string, object?>> evidence =
         [
-            new("messages", session.Messages.ToString()),
-            new("bytes", session.MessageBytes.ToString()),
+            new(EvidenceKeys.Messages, (long)session.Messages),
+            new(EvidenceKeys.Bytes, session.MessageBytes),
         ];
-        return new Finding(FindingKinds.CleartextMail, null, rules.SeverityOf(FindingKinds.CleartextMail, null), 1.0,
+        return new Finding(FindingKinds.CleartextMail, null, rules.SeverityOf(FindingKinds.CleartextMail, null), Confidences.Certain,
             session, session.EndTicks, summary, evidence);
     }
 }

@@ -1,3 +1,4 @@
+using Sensor.Core.Catalogue;
 using Sensor.Core.Sessions;
 
 namespace Sensor.Core.Detection;
@@ -70,15 +71,15 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
     {
         var keyword = StartTlsKeyword.For(session.Protocol);
         if (rules.IsMaskedBanner(session.Banner))
-            return Stripped(session, StripVariants.Removed, 0.7, session.StartTicks,
+            return Stripped(session, StripVariants.Removed, Confidences.RemovedMaskedBanner, session.StartTicks,
                 $"{session.ServerText} offered no {keyword} and its greeting was masked by an inspecting middlebox (Cisco MailGuard style)",
-                [new("known_from", "masked banner"), new("banner", session.Banner)]);
+                [new(EvidenceKeys.KnownFrom, "masked banner"), new(EvidenceKeys.Banner, session.Banner)]);
         if (knowledge.WhyStartTlsExpected(session) is { } why)
-            return Stripped(session, StripVariants.Removed, 0.8, session.StartTicks,
-                $"{session.ServerText} offered no {keyword}, but it is known to: {why}", [new("known_from", why)]);
+            return Stripped(session, StripVariants.Removed, Confidences.RemovedKnown, session.StartTicks,
+                $"{session.ServerText} offered no {keyword}, but it is known to: {why}", [new(EvidenceKeys.KnownFrom, why)]);
         var summary = $"{session.ServerText} offered no {keyword}; nothing yet says it should";
-        return new Finding(FindingKinds.StartTlsAbsent, null, rules.SeverityOf(FindingKinds.StartTlsAbsent, null), 0.5,
-            session, session.StartTicks, summary, [new("capabilities", string.Join(" ", session.Capabilities))]);
+        return new Finding(FindingKinds.StartTlsAbsent, null, rules.SeverityOf(FindingKinds.StartTlsAbsent, null), Confidences.Absent,
+            session, session.StartTicks, summary, [new(EvidenceKeys.Capabilities, string.Join(" ", session.Capabilities))]);
     }
 
     /// <summary>A refusal counts only from a server that offered the upgrade or is known to support it.</summary>
@@ -92,59 +93,59 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
     }
 
     private Finding Mangled(MailSession session, string token) =>
-        Stripped(session, StripVariants.Mangled, 0.95, session.StartTicks,
+        Stripped(session, StripVariants.Mangled, Confidences.Mangled, session.StartTicks,
             $"{session.ServerText} advertised '{token}' where {StartTlsKeyword.For(session.Protocol)} belongs: overwritten on the path",
-            [new("capability", token)]);
+            [new(EvidenceKeys.Capability, token)]);
 
     private Finding MangledCommandFinding(MailSession session, ObservedCommand command)
     {
         var keyword = StartTlsKeyword.For(session.Protocol);
         var offered = session.StartTlsOffered ? $"{session.ServerText} offered {keyword}" : $"{session.ServerText} did not offer {keyword}";
-        return Stripped(session, StripVariants.Mangled, session.StartTlsOffered ? 0.9 : 0.75, command.Ticks,
+        return Stripped(session, StripVariants.Mangled, session.StartTlsOffered ? Confidences.MangledCommandOffered : Confidences.MangledCommandNotOffered, command.Ticks,
             $"the client's command reached the server as '{command.Verb}' where {keyword} belongs ({offered}): overwritten on the path",
-            [new("command", command.Verb), new("direction", "client"), new("offered", session.StartTlsOffered ? "true" : "false")]);
+            [new(EvidenceKeys.Command, command.Verb), new(EvidenceKeys.Direction, "client"), new(EvidenceKeys.Offered, session.StartTlsOffered)]);
     }
 
     private Finding NotShownToClient(MailSession session, string earlier)
     {
         var keyword = StartTlsKeyword.For(session.Protocol);
-        return Stripped(session, StripVariants.NotShownToClient, 0.6, session.Credentials[0].Ticks,
+        return Stripped(session, StripVariants.NotShownToClient, Confidences.NotShownToClient, session.Credentials[0].Ticks,
             $"{session.ServerText} offered {keyword}, and {session.Client.Address} used it with this server before ({earlier}), but now sent credentials in the clear without trying: the client was most likely not shown {keyword}",
-            [new("earlier_session", earlier), new("known_from", "the same client used STARTTLS with this server in an earlier session")]);
+            [new(EvidenceKeys.EarlierSession, earlier), new(EvidenceKeys.KnownFrom, "the same client used STARTTLS with this server in an earlier session")]);
     }
 
     private Finding Rejected(MailSession session, string why)
     {
         var reply = session.StartTlsReply!;
-        return Stripped(session, StripVariants.Rejected, 0.7, session.StartTlsTicks,
+        return Stripped(session, StripVariants.Rejected, Confidences.Rejected, session.StartTlsTicks,
             $"{StartTlsKeyword.For(session.Protocol)} refused with '{reply.Status} {reply.Text}' by {session.ServerText} ({why})",
-            [new("reply", $"{reply.Status} {reply.Text}".Trim()), new("known_from", why)]);
+            [new(EvidenceKeys.Reply, $"{reply.Status} {reply.Text}".Trim()), new(EvidenceKeys.KnownFrom, why)]);
     }
 
     private Finding NotCompleted(MailSession session)
     {
         var accepted = $"{session.ServerText} accepted {StartTlsKeyword.For(session.Protocol)}";
         if (session.TlsNotStarted)
-            return Stripped(session, StripVariants.NotCompleted, 0.8, session.StartTlsTicks,
-                $"{accepted} but the session went on in plaintext", [new("reply", session.StartTlsReply!.Status)]);
+            return Stripped(session, StripVariants.NotCompleted, Confidences.NotCompletedPlaintext, session.StartTlsTicks,
+                $"{accepted} but the session went on in plaintext", [new(EvidenceKeys.Reply, session.StartTlsReply!.Status)]);
         // Many servers refuse a client that offers nothing newer than TLS 1.1 by closing without a word
         // (Dovecot does): on the wire that looks like a box that accepts STARTTLS and hangs up.
         var legacyOnly = session.TlsClientVersions.Count > 0 && session.TlsClientVersions.All(v => v is "SSLv2" or "SSLv3" or "TLSv1.0" or "TLSv1.1");
-        return Stripped(session, StripVariants.NotCompleted, legacyOnly ? 0.3 : 0.6, session.StartTlsTicks,
+        return Stripped(session, StripVariants.NotCompleted, legacyOnly ? Confidences.NotCompletedLegacyClient : Confidences.NotCompleted, session.StartTlsTicks,
             legacyOnly
                 ? $"{accepted} but no TLS handshake completed; the client offered only {string.Join(", ", session.TlsClientVersions)}, which the server may have refused by closing"
                 : $"{accepted} but no TLS handshake completed",
-            session.TlsClientVersions.Count == 0 ? [new("reply", session.StartTlsReply!.Status)]
-                : [new("reply", session.StartTlsReply!.Status), new("client_versions", string.Join(" ", session.TlsClientVersions))]);
+            session.TlsClientVersions.Count == 0 ? [new(EvidenceKeys.Reply, session.StartTlsReply!.Status)]
+                : [new(EvidenceKeys.Reply, session.StartTlsReply!.Status), new(EvidenceKeys.ClientVersions, string.Join(" ", session.TlsClientVersions))]);
     }
 
     private Finding Injected(MailSession session)
     {
         var first = session.Injections[0];
         var side = first.Direction == Reassembly.Direction.ClientToServer ? "client" : "server";
-        return Stripped(session, StripVariants.Injected, 0.9, session.StartTlsTicks,
+        return Stripped(session, StripVariants.Injected, Confidences.Injected, session.StartTlsTicks,
             $"{first.Length} plaintext byte(s) from the {side} after STARTTLS and before the TLS handshake (CVE-2011-0411 class)",
-            [new("direction", side), new("bytes", first.Length.ToString()), new("first_word", FirstWord(first.Preview))]);
+            [new(EvidenceKeys.Direction, side), new(EvidenceKeys.Bytes, (long)first.Length), new(EvidenceKeys.FirstWord, FirstWord(first.Preview))]);
     }
 
     /// <summary>
@@ -164,10 +165,10 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
             false => "the client went on in the clear",
             null => "the client's next move does not tell which it believed",
         };
-        return Stripped(session, StripVariants.InjectedReply, 0.9, race.Ticks,
+        return Stripped(session, StripVariants.InjectedReply, Confidences.Injected, race.Ticks,
             $"two versions of the same reply bytes from {session.ServerText}, {what}: injected on the path; {acted}",
-            [new("first", race.KeptText), new("first_stance", Stance(race.Kept)), new("second", race.OtherText),
-             new("second_stance", Stance(race.Other)), new("believed", believed)]);
+            [new(EvidenceKeys.First, race.KeptText), new(EvidenceKeys.FirstStance, Stance(race.Kept)), new(EvidenceKeys.Second, race.OtherText),
+             new(EvidenceKeys.SecondStance, Stance(race.Other)), new(EvidenceKeys.Believed, believed)]);
     }
 
     private static bool? TookOffer(MailSession session) =>
@@ -186,7 +187,7 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
     };
 
     private Finding Stripped(MailSession session, string variant, double confidence, long ticks, string summary,
-        List<KeyValuePair<string, string?>> evidence) =>
+        List<KeyValuePair<string, object?>> evidence) =>
         new(FindingKinds.StartTlsStripped, variant, rules.SeverityOf(FindingKinds.StartTlsStripped, variant), confidence,
             session, ticks, summary, evidence);
 

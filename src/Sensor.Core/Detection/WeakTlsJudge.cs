@@ -1,3 +1,4 @@
+using Sensor.Core.Catalogue;
 using Sensor.Core.Sessions;
 
 namespace Sensor.Core.Detection;
@@ -17,27 +18,27 @@ internal static class WeakTlsJudge
 
     private static string? VersionVariant(string? version) => version switch
     {
-        "SSLv2" => "sslv2",
-        "SSLv3" => "sslv3",
-        "TLSv1.0" => "tls1.0",
-        "TLSv1.1" => "tls1.1",
+        "SSLv2" => WeakTlsVariants.Sslv2,
+        "SSLv3" => WeakTlsVariants.Sslv3,
+        "TLSv1.0" => WeakTlsVariants.Tls10,
+        "TLSv1.1" => WeakTlsVariants.Tls11,
         _ => null,
     };
 
     private static IEnumerable<string> CipherVariants(string cipher)
     {
         if (cipher.Contains("_RC4_", StringComparison.Ordinal))
-            yield return "rc4";
+            yield return WeakTlsVariants.Rc4;
         if (cipher.Contains("EXPORT", StringComparison.Ordinal))
-            yield return "export";
+            yield return WeakTlsVariants.Export;
         if (cipher.Contains("_anon_", StringComparison.Ordinal))
-            yield return "anon-dh";
+            yield return WeakTlsVariants.AnonDh;
         if (cipher.EndsWith("_NULL", StringComparison.Ordinal) || cipher.Contains("_NULL_", StringComparison.Ordinal))
-            yield return "null";
+            yield return WeakTlsVariants.Null;
     }
 
     private static Finding Weak(MailSession session, RuleSet rules, string variant, string summary) =>
-        new(FindingKinds.TlsWeak, variant, rules.SeverityOf(FindingKinds.TlsWeak, variant), 1.0, session,
+        new(FindingKinds.TlsWeak, variant, rules.SeverityOf(FindingKinds.TlsWeak, variant), Confidences.Certain, session,
             session.StartTlsTicks == 0 ? session.StartTicks : session.StartTlsTicks, summary,
-            [new("tls_version", session.TlsVersion), new("tls_cipher", session.TlsCipher)]);
+            [new(EvidenceKeys.TlsVersion, session.TlsVersion), new(EvidenceKeys.TlsCipher, session.TlsCipher)]);
 }

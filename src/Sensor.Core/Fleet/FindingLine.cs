@@ -8,7 +8,7 @@ public static class FindingLine
         var f = finding.Record;
         var kind = f.Variant is null ? f.Kind : $"{f.Kind}/{f.Variant}";
         var name = f.ServerName is null ? "" : $" ({f.ServerName})";
-        var user = f.Evidence.GetValueOrDefault("user") is { } u ? $" user={u}" : "";
+        var user = f.User() is { } u ? $" user={u}" : "";
         return Output.TerminalText.Escape($"{f.Ts} {finding.Sensor} {f.Severity} {kind} {f.Protocol} {f.Client} -> {f.Server}{name}{user}: {f.Summary}");
     }
 }

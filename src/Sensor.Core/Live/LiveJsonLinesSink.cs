@@ -32,6 +32,12 @@ public sealed class LiveJsonLinesSink(Stream output) : IRecordSink, IDisposable
             _writer.Write(record);
     }
 
+    public void OnStats(StatsRecord record)
+    {
+        lock (_gate)
+            _writer.Write(record);
+    }
+
     public void Dispose()
     {
         lock (_gate)

@@ -227,7 +227,19 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
             EvidenceRingBytes = _workers.Sum(w => w.Rings?.FootprintBytes ?? 0),
             MemoryBudgetBytes = Plan.BudgetBytes,
             NotDecoded = DecodeStats.Merge(_workers.Select(w => w.Pipeline.DecodeStats)),
+            Decode = SumDecode(),
+            Defragment = DefragmentStats.Sum(fragments),
         };
+    }
+
+    /// <summary>The workers' decode counters added up, by name (a worker's count read while it runs is a moment old, never torn: 64-bit).</summary>
+    private Dictionary<string, long> SumDecode()
+    {
+        var total = new Dictionary<string, long>();
+        foreach (var worker in _workers)
+            foreach (var (name, count) in worker.Pipeline.DecodeStats.Counters())
+                total[name] = total.GetValueOrDefault(name) + count;
+        return total;
     }
 
     public void Dispose()

@@ -42,6 +42,11 @@ public sealed record LiveStats(
 
     /// <summary>Frames per kind of encapsulation the sensor does not decode ("gre version 1", "ip protocol 50"), most first.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> NotDecoded { get; init; } = [];
+    /// <summary>IP reassembly's counters by name, summed over the workers (the stats record's "defragment").</summary>
+    public IReadOnlyDictionary<string, long> Defragment { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Frames by what decoding made of them, by counter name (the stats record's "decode").</summary>
+    public IReadOnlyDictionary<string, long> Decode { get; init; } = new Dictionary<string, long>();
 }
 
 /// <summary>Something that can say what a live sensor has counted so far; safe to call from any thread.</summary>

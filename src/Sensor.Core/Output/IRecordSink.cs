@@ -14,4 +14,6 @@ public interface IRecordSink
 
     /// <summary>A finding's evidence pcap, written after a replay; sinks that have no use for it ignore it.</summary>
     void OnEvidence(EvidenceRecord record) { }
+    /// <summary>A live sensor's periodic stats record; only the JSON Lines outputs write it.</summary>
+    void OnStats(StatsRecord record) { }
 }

@@ -12,6 +12,12 @@ namespace Sensor.Core.Output;
 [JsonSerializable(typeof(ProbeRecord))]
 [JsonSerializable(typeof(VerdictRecord))]
 [JsonSerializable(typeof(EvidenceRecord))]
+[JsonSerializable(typeof(StatsRecord))]
+// An evidence value is an object: its runtime types, for the serialiser to find without reflection.
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(JsonElement))]
 public sealed partial class RecordJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -44,6 +50,7 @@ public sealed class JsonLinesWriter(Stream output, bool flushEachLine = false) :
     public void Write(VerdictRecord record) => Write(record, RecordJsonContext.Default.VerdictRecord);
 
     public void Write(EvidenceRecord record) => Write(record, RecordJsonContext.Default.EvidenceRecord);
+    public void Write(StatsRecord record) => Write(record, RecordJsonContext.Default.StatsRecord);
 
     private void Write<T>(T record, JsonTypeInfo<T> type)
     {

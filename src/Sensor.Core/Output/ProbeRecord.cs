@@ -3,7 +3,7 @@ using Sensor.Core.Probing.Dns;
 
 namespace Sensor.Core.Output;
 
-/// <summary>The "probe" record of DESIGN.md, as written to JSON Lines and LiteDB.</summary>
+/// <summary>The "probe" record (docs/output.md), as written to JSON Lines and LiteDB.</summary>
 public sealed class ProbeRecord
 {
     public string Type { get; set; } = "probe";

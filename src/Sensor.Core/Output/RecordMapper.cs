@@ -1,3 +1,4 @@
+using Sensor.Core.Catalogue;
 using Sensor.Core.Detection;
 using Sensor.Core.Protocols;
 using Sensor.Core.Sessions;
@@ -7,36 +8,52 @@ namespace Sensor.Core.Output;
 /// <summary>Turns sessions and findings into the records every sink writes; the one place secrets are redacted.</summary>
 public sealed class RecordMapper(SecretRedactor redactor)
 {
-    public SessionRecord ToRecord(MailSession session) => new()
+    public SessionRecord ToRecord(MailSession session)
     {
-        Id = session.Id,
-        Protocol = session.Protocol.ToWire(),
-        Client = session.ClientText,
-        Server = session.ServerText,
-        Start = Rfc3339.Format(session.StartTicks),
-        End = Rfc3339.Format(session.EndTicks),
-        Banner = session.Banner,
-        ServerName = session.ServerName,
-        Capabilities = new List<string>(session.Capabilities),
-        StarttlsOffered = session.StartTlsOffered,
-        StarttlsAttempted = session.StartTlsAttempted,
-        StarttlsReply = session.StartTlsReply is { } reply ? $"{reply.Status} {reply.Text}".Trim() : null,
-        TlsEstablished = session.TlsEstablished,
-        ImplicitTls = session.ImplicitTls,
-        TlsVersion = session.TlsVersion,
-        TlsCipher = session.TlsCipher,
-        TlsSni = session.TlsServerNameIndication,
-        TlsCertSha256 = session.Certificate?.Sha256,
-        TlsCertSubject = session.Certificate?.Subject,
-        TlsCertIssuer = session.Certificate?.Issuer,
-        TlsCertNotAfter = session.Certificate is { } cert ? Rfc3339.Format(cert.NotAfter) : null,
-        Auth = AuthRecords(session.Credentials),
-        Messages = session.Messages,
-        BytesClient = session.BytesClient,
-        BytesServer = session.BytesServer,
-        MidStream = session.MidStream,
-        Anomalies = new List<string>(session.Anomalies),
-    };
+        var start = Rfc3339.Format(session.StartTicks);
+        return Flow(session, new SessionRecord
+        {
+            Ts = start,
+            Id = session.Id,
+            Protocol = session.Protocol.ToWire(),
+            Start = start,
+            End = Rfc3339.Format(session.EndTicks),
+            Banner = session.Banner,
+            ServerName = session.ServerName,
+            Capabilities = new List<string>(session.Capabilities),
+            StarttlsOffered = session.StartTlsOffered,
+            StarttlsAttempted = session.StartTlsAttempted,
+            StarttlsReply = session.StartTlsReply is { } reply ? $"{reply.Status} {reply.Text}".Trim() : null,
+            TlsEstablished = session.TlsEstablished,
+            ImplicitTls = session.ImplicitTls,
+            TlsVersion = session.TlsVersion,
+            TlsCipher = session.TlsCipher,
+            TlsSni = session.TlsServerNameIndication,
+            TlsCertSha256 = session.Certificate?.Sha256,
+            TlsCertSubject = session.Certificate?.Subject,
+            TlsCertIssuer = session.Certificate?.Issuer,
+            TlsCertNotAfter = session.Certificate is { } cert ? Rfc3339.Format(cert.NotAfter) : null,
+            Auth = AuthRecords(session.Credentials),
+            Messages = session.Messages,
+            BytesClient = session.BytesClient,
+            BytesServer = session.BytesServer,
+            MidStream = session.MidStream,
+            Anomalies = new List<string>(session.Anomalies),
+        });
+    }
+
+    /// <summary>The flow fields: the client is the source (it opened the connection), the server the destination.</summary>
+    private static T Flow<T>(MailSession session, T record) where T : IFlowRecord
+    {
+        record.SrcIp = session.ClientIp;
+        record.SrcPort = session.Client.Port;
+        record.DestIp = session.ServerIp;
+        record.DestPort = session.Server.Port;
+        record.CommunityId = session.CommunityId;
+        record.Client = session.ClientText;
+        record.Server = session.ServerText;
+        return record;
+    }
 
     /// <summary>A list of the exact size, made without an enumerator or a delegate (this runs for every session).</summary>
     private static List<AuthRecord> AuthRecords(List<ObservedCredential> credentials)
@@ -49,31 +66,29 @@ public sealed class RecordMapper(SecretRedactor redactor)
 
     public FindingRecord ToRecord(Finding finding)
     {
-        var evidence = new Dictionary<string, string?>(finding.Evidence.Count + 2);
+        var evidence = new Dictionary<string, object?>(finding.Evidence.Count + 2);
         foreach (var (key, value) in finding.Evidence)
             evidence.Add(key, value);
         if (finding.Secret is not null)
         {
-            evidence["secret"] = redactor.Value(finding.Secret);
+            evidence[EvidenceKeys.Secret] = redactor.Value(finding.Secret);
             if (finding.SecretBase64 is not null && redactor.Reveal)
-                evidence["secret_base64"] = finding.SecretBase64; // the exact bytes, which were not UTF-8
-            evidence["secret_fingerprint"] = redactor.Fingerprint(finding.Secret, finding.SecretBase64);
+                evidence[EvidenceKeys.SecretBase64] = finding.SecretBase64; // the exact bytes, which were not UTF-8
+            evidence[EvidenceKeys.SecretFingerprint] = redactor.Fingerprint(finding.Secret, finding.SecretBase64);
         }
-        return new FindingRecord
+        return Flow(finding.Session, new FindingRecord
         {
+            Ts = Rfc3339.Format(finding.Ticks),
             Id = finding.Id,
             Kind = finding.Kind,
             Variant = finding.Variant,
             Severity = finding.Severity.ToWire(),
             Confidence = finding.Confidence,
             Protocol = finding.Session.Protocol.ToWire(),
-            Client = finding.Session.ClientText,
-            Server = finding.Session.ServerText,
             ServerName = finding.Session.ServerName,
             Session = finding.Session.Id,
-            Ts = Rfc3339.Format(finding.Ticks),
             Summary = finding.Summary,
             Evidence = evidence,
-        };
+        });
     }
 }

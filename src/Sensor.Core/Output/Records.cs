@@ -1,11 +1,23 @@
+using System.Text.Json.Serialization;
+using Sensor.Core.Catalogue;
+
 namespace Sensor.Core.Output;
 
-/// <summary>The "session" record of DESIGN.md, as written to JSON Lines and LiteDB (secrets already redacted).</summary>
-public sealed class SessionRecord
+/// <summary>
+/// The "session" record (docs/output.md), as written to JSON Lines and LiteDB (secrets already
+/// redacted). <c>ts</c> is when the session started; the client is the source.
+/// </summary>
+public sealed class SessionRecord : IFlowRecord
 {
     public string Type { get; set; } = "session";
+    public string Ts { get; set; } = "";
     public string Id { get; set; } = "";
     public string Protocol { get; set; } = "";
+    public string SrcIp { get; set; } = "";
+    public int SrcPort { get; set; }
+    public string DestIp { get; set; } = "";
+    public int DestPort { get; set; }
+    public string CommunityId { get; set; } = "";
     public string Client { get; set; } = "";
     public string Server { get; set; } = "";
     public string Start { get; set; } = "";
@@ -47,21 +59,47 @@ public sealed class AuthRecord
     public bool? Accepted { get; set; }
 }
 
-/// <summary>The "finding" record of DESIGN.md.</summary>
-public sealed class FindingRecord
+/// <summary>
+/// The "finding" record (docs/output.md; kinds and evidence in docs/findings.md). <c>ts</c> is when
+/// the problem crossed the wire; the flow fields are its session's.
+/// </summary>
+public sealed class FindingRecord : IFlowRecord
 {
     public string Type { get; set; } = "finding";
+    public string Ts { get; set; } = "";
     public string Id { get; set; } = "";
     public string Kind { get; set; } = "";
     public string? Variant { get; set; }
     public string Severity { get; set; } = "";
+    [JsonConverter(typeof(FractionJsonConverter))]
     public double Confidence { get; set; }
     public string Protocol { get; set; } = "";
+    public string SrcIp { get; set; } = "";
+    public int SrcPort { get; set; }
+    public string DestIp { get; set; } = "";
+    public int DestPort { get; set; }
+    public string CommunityId { get; set; } = "";
     public string Client { get; set; } = "";
     public string Server { get; set; } = "";
     public string? ServerName { get; set; }
     public string Session { get; set; } = "";
-    public string Ts { get; set; } = "";
     public string Summary { get; set; } = "";
-    public Dictionary<string, string?> Evidence { get; set; } = [];
+
+    /// <summary>Strings, integers (long) and booleans, each key of one type (Catalogue/EvidenceKeys.cs).</summary>
+    public Dictionary<string, object?> Evidence { get; set; } = [];
+
+    /// <summary>The user name of a credential finding, also in a record read back from JSON.</summary>
+    public string? User() => Evidence.GetValueOrDefault(EvidenceKeys.User)?.ToString();
+}
+
+/// <summary>The flow fields sessions and findings share, filled from the session by <see cref="RecordMapper"/>.</summary>
+public interface IFlowRecord
+{
+    string SrcIp { get; set; }
+    int SrcPort { get; set; }
+    string DestIp { get; set; }
+    int DestPort { get; set; }
+    string CommunityId { get; set; }
+    string Client { get; set; }
+    string Server { get; set; }
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace Sensor.Core.Output;
 
 /// <summary>
-/// Keeps secrets in the process (DESIGN.md): a secret leaves only as "redacted" plus a keyed
+/// Keeps secrets in the process (docs/output.md): a secret leaves only as "redacted" plus a keyed
 /// fingerprint (HMAC-SHA256 with a per-installation key, so repeats can be told apart without a
 /// cheap hash anyone could brute-force), unless the user asked for secrets with --show-secrets.
 /// </summary>

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace Sensor.Core.Output;
 
-/// <summary>The "verdict" record of DESIGN.md: what the capture saw of one server against what probes from elsewhere saw.</summary>
+/// <summary>The "verdict" record (docs/output.md): what the capture saw of one server against what probes from elsewhere saw.</summary>
 public sealed class VerdictRecord
 {
     public string Type { get; set; } = "verdict";
@@ -10,6 +12,7 @@ public sealed class VerdictRecord
     public string Server { get; set; } = "";
     public string? ServerName { get; set; }
     public string Verdict { get; set; } = "";
+    [JsonConverter(typeof(FractionJsonConverter))]
     public double Confidence { get; set; }
     public PassiveRecord Passive { get; set; } = new();
     public List<VerdictProbeRecord> Probes { get; set; } = [];

@@ -45,6 +45,9 @@ public sealed class MailPipeline : IDisposable
     public DecodeStats DecodeStats => _decoder.Stats;
     public ReassemblyStats ReassemblyStats => _flows.Stats;
     public DefragmentStats DefragmentStats => _fragments.Stats;
+
+    /// <summary>The capture time of the latest frame, 0 before the first.</summary>
+    public long CaptureTicks => Math.Max(0, _flows.Now);
     public long Sessions => _detection.Sessions;
     public long EmptySessions => _detection.EmptySessions;
     public long Findings => _detection.Findings;

@@ -53,7 +53,7 @@ public enum CredentialKind : byte
 }
 
 /// <summary>
-/// A credential seen in the clear. Variant is the finding variant of DESIGN.md ("smtp-auth-plain",
+/// A credential seen in the clear. Variant is one of <see cref="CredentialVariants"/> ("smtp-auth-plain",
 /// "imap-login", "pop3-user-pass", "smtp-auth-cram-md5", "pop3-apop", ...). User and Secret are the
 /// exact text that crossed (<see cref="ExactText"/>: UTF-8 decoded, not escaped); when the bytes were
 /// not valid UTF-8, UserBase64 / SecretBase64 hold them and the text is an escaped rendering.

@@ -31,6 +31,9 @@ public sealed partial class FlowTable
 
     public ReassemblyStats Stats => _context.Stats;
     public ReassemblyLimits Limits => _context.Limits;
+
+    /// <summary>The latest capture time seen (long.MinValue before the first frame).</summary>
+    public long Now => _now;
     public int Count => _flows.Count;
 
     /// <summary>Reassembles one segment; the observer is called before this returns.</summary>

@@ -4,7 +4,7 @@ namespace Sensor.Core.Reassembly;
 
 /// <summary>
 /// Every buffer the flow table keeps has a cap here; crossing one is an anomaly and a counter,
-/// never an exception or unbounded growth (STYLE.md practice 5).
+/// never an exception or unbounded growth: every cap is named, and crossing it is an event.
 /// </summary>
 public sealed record ReassemblyLimits
 {

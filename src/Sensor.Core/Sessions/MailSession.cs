@@ -14,7 +14,7 @@ public sealed record ObservedCommand(string Verb, long Ticks);
 
 /// <summary>
 /// One SMTP, IMAP or POP3 session as reconstructed from both directions: the record of
-/// DESIGN.md's "session" line, plus what the detectors need to judge it.
+/// the "session" record (docs/output.md), plus what the detectors need to judge it.
 /// </summary>
 public sealed class MailSession
 {
@@ -40,6 +40,16 @@ public sealed class MailSession
     public string ServerText => _serverText ??= Server.ToString();
     private string? _clientText;
     private string? _serverText;
+
+    /// <summary>The flow's Community ID (v1, seed 0), made once: the session and each of its findings carry it.</summary>
+    public string CommunityId => _communityId ??= Decoding.CommunityId.ForTcp(Client, Server);
+    private string? _communityId;
+
+    /// <summary>The addresses alone as text, made once, for the records' src_ip and dest_ip.</summary>
+    public string ClientIp => _clientIp ??= Client.Address.ToString();
+    public string ServerIp => _serverIp ??= Server.Address.ToString();
+    private string? _clientIp;
+    private string? _serverIp;
     public long StartTicks { get; }
     public long EndTicks { get; set; }
 
@@ -152,6 +162,6 @@ public sealed class MailSession
         if (Anomalies.Count < MaxAnomalies)
             Anomalies.Add(anomaly);
         else if (Anomalies.Count == MaxAnomalies)
-            Anomalies.Add("anomalies-truncated");
+            Anomalies.Add(AnomalyNames.AnomaliesTruncated);
     }
 }

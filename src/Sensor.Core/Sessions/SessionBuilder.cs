@@ -89,7 +89,7 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
     private void OnTlsNotStarted(TlsNotStartedEvent notStarted)
     {
         Session.TlsNotStarted = true;
-        Session.AddAnomaly("plaintext-after-starttls");
+        Session.AddAnomaly(AnomalyNames.PlaintextAfterStartTls);
     }
 
     private void OnMessage(MessageEvent message)
@@ -104,7 +104,7 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
     /// </summary>
     private void OnAlert(TlsAlertEvent alert)
     {
-        Session.AddAnomaly($"tls-alert-{alert.Level}-{alert.Description}");
+        Session.AddAnomaly(AnomalyNames.TlsAlert(alert.Level, alert.Description));
         if (alert.Direction == Reassembly.Direction.ServerToClient)
             Session.TlsServerAnswered = true;
         if (alert.Level != FatalAlertLevel)

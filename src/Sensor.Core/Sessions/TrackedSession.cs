@@ -44,14 +44,13 @@ internal sealed class TrackedSession(MailSession session, IMailSessionParser par
     public void Gap(Direction direction, long missingBytes)
     {
         if (missingBytes > 0)
-            session.AddAnomaly(Orient(direction) == Direction.ClientToServer ? "gap-client" : "gap-server");
+            session.AddAnomaly(AnomalyNames.Sided(AnomalyNames.Gap, IsClient(direction)));
         parser.Gap(Orient(direction), _builder);
     }
 
     public void Anomaly(Direction direction, ReassemblyAnomaly anomaly)
     {
-        var side = Orient(direction) == Direction.ClientToServer ? "client" : "server";
-        session.AddAnomaly($"{AnomalyName(anomaly)}-{side}");
+        session.AddAnomaly(AnomalyNames.Sided(AnomalyName(anomaly), IsClient(direction)));
     }
 
     /// <summary>
@@ -79,25 +78,27 @@ internal sealed class TrackedSession(MailSession session, IMailSessionParser par
         session.BytesClient = reversed ? flow.BytesServerToClient : flow.BytesClientToServer;
         session.BytesServer = reversed ? flow.BytesClientToServer : flow.BytesServerToClient;
         if (reason is FlowEndReason.Evicted)
-            session.AddAnomaly("flow-evicted");
+            session.AddAnomaly(AnomalyNames.FlowEvicted);
         return session;
     }
 
     private Direction Orient(Direction direction) =>
         reversed ? (Direction)(1 - (int)direction) : direction;
 
+    private bool IsClient(Direction direction) => Orient(direction) == Direction.ClientToServer;
+
     private static string AnomalyName(ReassemblyAnomaly anomaly) => anomaly switch
     {
-        ReassemblyAnomaly.OverlapConflict => "overlap-conflict",
-        ReassemblyAnomaly.Gap => "gap",
-        ReassemblyAnomaly.FlowBufferCap => "flow-buffer-cap",
-        ReassemblyAnomaly.GlobalBufferCap => "global-buffer-cap",
-        ReassemblyAnomaly.FlowTableFull => "flow-table-full",
-        ReassemblyAnomaly.IpFragmentOverlapConflict => "ip-fragment-overlap-conflict",
-        ReassemblyAnomaly.IpFragmentOversize => "ip-fragment-oversize",
-        ReassemblyAnomaly.ResetIgnored => "reset-ignored",
-        ReassemblyAnomaly.BadChecksum => "bad-checksum",
-        ReassemblyAnomaly.UrgentData => "urgent-data",
-        _ => "reassembly-anomaly",
+        ReassemblyAnomaly.OverlapConflict => AnomalyNames.OverlapConflict,
+        ReassemblyAnomaly.Gap => AnomalyNames.Gap,
+        ReassemblyAnomaly.FlowBufferCap => AnomalyNames.FlowBufferCap,
+        ReassemblyAnomaly.GlobalBufferCap => AnomalyNames.GlobalBufferCap,
+        ReassemblyAnomaly.FlowTableFull => AnomalyNames.FlowTableFull,
+        ReassemblyAnomaly.IpFragmentOverlapConflict => AnomalyNames.IpFragmentOverlapConflict,
+        ReassemblyAnomaly.IpFragmentOversize => AnomalyNames.IpFragmentOversize,
+        ReassemblyAnomaly.ResetIgnored => AnomalyNames.ResetIgnored,
+        ReassemblyAnomaly.BadChecksum => AnomalyNames.BadChecksum,
+        ReassemblyAnomaly.UrgentData => AnomalyNames.UrgentData,
+        _ => AnomalyNames.OtherReassembly, // a new kind not yet named: counted, never a throw on the packet path
     };
 }

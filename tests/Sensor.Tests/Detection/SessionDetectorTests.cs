@@ -46,7 +46,7 @@ public class SessionDetectorTests
         var finding = Assert.Single(detector.Judge(session));
         Assert.Equal("\\xffx", finding.User);
         Assert.Equal("/3g=", finding.Evidence.Single(e => e.Key == "user_base64").Value);
-        Assert.DoesNotContain(finding.Evidence, e => e.Value == "Y2Fm6Q==" || e.Value == "caf\\xe9"); // the secret only in Secret / SecretBase64
+        Assert.DoesNotContain(finding.Evidence, e => e.Value as string is "Y2Fm6Q==" or "caf\\xe9"); // the secret only in Secret / SecretBase64
         Assert.Equal(("caf\\xe9", "Y2Fm6Q=="), (finding.Secret, finding.SecretBase64));
     }
 
@@ -61,7 +61,7 @@ public class SessionDetectorTests
         Assert.Equal(("plaintext-credential", "smtp-auth-plain", "alice@example.test"), (finding.Kind, finding.Variant, finding.User));
         Assert.Equal(Severity.High, finding.Severity);
         Assert.Equal("S3cret", finding.Secret);
-        Assert.DoesNotContain(finding.Evidence, e => e.Value == "S3cret");
+        Assert.DoesNotContain(finding.Evidence, e => e.Value as string == "S3cret");
     }
 
     [Fact]
@@ -252,7 +252,7 @@ public class SessionDetectorTests
             new StartTlsReplyEvent(true, "220", "go"), new TlsServerHelloEvent("TLSv1.3", 0x1301, "TLS_AES_128_GCM_SHA256"));
         var finding = Assert.Single(detector.Judge(session));
         Assert.Equal(("starttls-stripped", "injected"), (finding.Kind, finding.Variant));
-        Assert.Contains(finding.Evidence, e => e.Key == "first_word" && e.Value == "RSET");
+        Assert.Contains(finding.Evidence, e => e.Key == "first_word" && (string?)e.Value == "RSET");
     }
 
     [Fact]
@@ -304,7 +304,7 @@ public class SessionDetectorTests
             new MailTransactionEvent(), new MessageEvent(1200, 1), new MessageEvent(900, 2));
         var finding = Assert.Single(detector.Judge(session));
         Assert.Equal("cleartext-mail", finding.Kind);
-        Assert.Contains(finding.Evidence, e => e.Key == "messages" && e.Value == "2");
+        Assert.Contains(finding.Evidence, e => e.Key == "messages" && e.Value is 2L);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Sensor.Tests.Fleet;
 /// <summary>A finding as `sensor tail --json` prints it: the record and the sensor that published it.</summary>
 public sealed record TailedFinding(string Sensor, FindingRecord Record)
 {
-    public string? User => Record.Evidence.GetValueOrDefault("user");
+    public string? User => Record.User();
 
     /// <summary>What the manifest says of a finding, with the sensor in front, for exact comparison.</summary>
     public string Key => $"{Sensor} {Record.Kind}/{Record.Variant} {Record.Protocol} {Record.Client}->{Record.Server} user={User}";
@@ -47,6 +47,9 @@ internal static class FleetTestSupport
             .Select(f => $"{sensor} {f.Kind}/{f.Variant} {f.Protocol} {f.Client}->{f.Server} user={f.User}");
 
     /// <summary>The finding ids of a sensor's own --json output, in the order it made them.</summary>
+    /// <summary>The records a run sends to the bus: all it wrote but the closing stats record, which stays local.</summary>
+    public static int BusRecords(SensorRun run) => run.StdoutLines.Count(l => !l.StartsWith("{\"type\":\"stats\"", StringComparison.Ordinal));
+
     public static List<string> FindingIds(SensorRun run) =>
         [.. run.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement)
             .Where(r => r.GetProperty("type").GetString() == "finding")

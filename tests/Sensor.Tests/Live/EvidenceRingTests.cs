@@ -79,7 +79,7 @@ public class EvidenceRingTests
             sensor.Finish();
 
             var credential = Assert.Single(sink.Inner.Findings, f => f.Kind == FindingKinds.PlaintextCredential);
-            var path = credential.Evidence["pcap"]!;
+            var path = (string)credential.Evidence["pcap"]!;
             Assert.Equal(Path.Combine(directory, $"{credential.Id}-plaintext-credential-smtp-auth-plain.pcap"), path);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
             var written = ReplayHarness.Segments(path);

@@ -43,6 +43,27 @@ public class LiveCommandTests
         Assert.DoesNotContain("S3cret-Pa55", sensor.Stdout);
     }
 
+    /// <summary>Every --stats-interval the JSON Lines get a stats record of the counts since start.</summary>
+    [Fact]
+    public void StatsInterval_WritesTheStatsRecord_WithTheSessionAndFindingsCounted()
+    {
+        int port = ProbeTestSupport.FreePort(IPAddress.Parse(ProxyAddress));
+        using var proxy = new StripProxy("smtp", "strip", "127.0.0.1:587", ProxyAddress, port);
+        using var sensor = LiveSensorProcess.Start("live", "-i", "lo", "--json", "--no-db", "--bpf", $"tcp port {port}", "--stats-interval", "1s");
+
+        SmtpAuthPlainDialogue(ProxyAddress, port);
+
+        Assert.True(sensor.WaitForStdout(l => l.StartsWith("{\"type\":\"stats\"") && l.Contains("\"plaintext-credential\":1"), TimeSpan.FromSeconds(30)),
+            "no stats record counting the session; stderr: " + sensor.Stderr);
+        Assert.Equal(0, sensor.Interrupt());
+        var stats = JsonDocument.Parse(sensor.StdoutLines.Last(l => l.StartsWith("{\"type\":\"stats\"") && l.Contains("\"plaintext-credential\":1"))).RootElement;
+        Assert.Equal("live", stats.GetProperty("mode").GetString());
+        Assert.Equal(1, stats.GetProperty("findings_by_kind").GetProperty("plaintext-credential").GetInt64());
+        Assert.True(stats.GetProperty("decode").GetProperty("tcp").GetInt64() >= 10);
+        Assert.Equal(0, stats.GetProperty("drops").GetProperty("sensor").GetInt64());
+        Assert.True(stats.GetProperty("packets").GetInt64() >= stats.GetProperty("decode").GetProperty("tcp").GetInt64());
+    }
+
     [Fact]
     public void OpenSessionIsFlushedOnSigterm_AndWrittenToTheJsonlFile()
     {

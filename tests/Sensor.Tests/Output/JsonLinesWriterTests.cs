@@ -32,7 +32,7 @@ public class JsonLinesWriterTests
         Assert.All(log.Writes[..^1], w => Assert.True(Encoding.UTF8.GetByteCount(w) >= JsonLinesWriter.BufferBytes));
         var lines = Encoding.UTF8.GetString(log.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3000, lines.Length);
-        Assert.StartsWith("{\"type\":\"session\",\"id\":\"s2999\",", lines[^1]);
+        Assert.StartsWith("{\"type\":\"session\",\"ts\":\"\",\"id\":\"s2999\",", lines[^1]);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Sensor.Core.Decoding;
 namespace Sensor.Tests.Replay;
 
 /// <summary>
-/// Adversarial re-cuts of a real capture's segments (STYLE.md practice 9): what an evader, a
+/// Adversarial re-cuts of a real capture's segments (real traffic, chopped every way): what an evader, a
 /// lossy tap or a hostile middlebox would hand the sensor. Deterministic: a fixed seed each.
 /// </summary>
 public static class CaptureMutations

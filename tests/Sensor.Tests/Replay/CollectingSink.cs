@@ -10,6 +10,7 @@ public sealed class CollectingSink : IRecordSink
     public List<SessionRecord> Sessions { get; } = [];
     public List<FindingRecord> Findings { get; } = [];
     public List<MailSession> RawSessions { get; } = [];
+    public List<Finding> RawFindings { get; } = [];
 
     public void OnSession(MailSession session, SessionRecord record)
     {
@@ -17,7 +18,11 @@ public sealed class CollectingSink : IRecordSink
         RawSessions.Add(session);
     }
 
-    public void OnFinding(Finding finding, FindingRecord record) => Findings.Add(record);
+    public void OnFinding(Finding finding, FindingRecord record)
+    {
+        Findings.Add(record);
+        RawFindings.Add(finding);
+    }
 
     /// <summary>The sessions in the manifest's terms, sorted, one line each.</summary>
     public List<string> SessionLines() =>
@@ -34,6 +39,6 @@ public sealed class CollectingSink : IRecordSink
         Findings.Select(f => new ManifestFinding
         {
             Kind = f.Kind, Variant = f.Variant, Protocol = f.Protocol, Client = f.Client, Server = f.Server,
-            User = f.Evidence.GetValueOrDefault("user"),
+            User = f.User(),
         }.ToString()).Order(StringComparer.Ordinal).ToList();
 }

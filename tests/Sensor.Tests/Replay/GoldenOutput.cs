@@ -54,7 +54,7 @@ public static partial class GoldenOutput
     private static IEnumerable<FindingRecord> FindingsOf(CollectingSink sink, string sessionId) =>
         sink.Findings.Where(f => f.Session == sessionId)
             .OrderBy(f => f.Ts, StringComparer.Ordinal).ThenBy(f => f.Kind, StringComparer.Ordinal)
-            .ThenBy(f => f.Variant, StringComparer.Ordinal).ThenBy(f => f.Evidence.GetValueOrDefault("user"), StringComparer.Ordinal);
+            .ThenBy(f => f.Variant, StringComparer.Ordinal).ThenBy(f => f.User(), StringComparer.Ordinal);
 
     private static string RankFingerprints(string text)
     {

@@ -45,7 +45,7 @@ public class ManifestReplayTests
         var (sink, _) = ReplayHarness.RunFiles(Entry(file).Path);
         var auth = Assert.Single(Assert.Single(sink.Sessions).Auth);
         Assert.Equal(accepted, auth.Accepted);
-        Assert.Equal(accepted ? "true" : "false", Assert.Single(sink.Findings, f => f.Kind == "plaintext-credential").Evidence["accepted"]);
+        Assert.Equal(accepted, Assert.Single(sink.Findings, f => f.Kind == "plaintext-credential").Evidence["accepted"]);
     }
 
     /// <summary>Timestamps come from libpcap's record headers read in place: every format must give the capture's own time.</summary>

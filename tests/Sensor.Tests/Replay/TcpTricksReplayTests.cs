@@ -17,11 +17,11 @@ public class TcpTricksReplayTests
         var sink = Run(file);
         var race = Assert.Single(sink.Findings, f => f.Variant == "injected-reply");
         Assert.Equal("starttls-stripped", race.Kind);
-        Assert.Equal(believed, race.Evidence["believed"]);
-        Assert.Equal(("not-offered", "offered"), (race.Evidence["first_stance"], race.Evidence["second_stance"]));
-        Assert.StartsWith("250-mail.example.test              \\x0d\\x0a250-PIPELINING", race.Evidence["first"]);
-        Assert.StartsWith("250-mail.example.test\\x0d\\x0a250-PIPELINING", race.Evidence["second"]);
-        Assert.Contains("250-STARTTLS", race.Evidence["second"]);
+        Assert.Equal(believed, race.Evidence["believed"] as string);
+        Assert.Equal(("not-offered", "offered"), (race.Evidence["first_stance"] as string, race.Evidence["second_stance"] as string));
+        Assert.StartsWith("250-mail.example.test              \\x0d\\x0a250-PIPELINING", (string?)race.Evidence["first"]);
+        Assert.StartsWith("250-mail.example.test\\x0d\\x0a250-PIPELINING", (string?)race.Evidence["second"]);
+        Assert.Contains("250-STARTTLS", (string?)race.Evidence["second"]);
         Assert.EndsWith(acted, race.Summary);
         Assert.DoesNotContain(sink.Findings, f => f.Kind == "starttls-absent" || f.Variant == "removed");
         Assert.Equal(["overlap-conflict-server"], Assert.Single(sink.Sessions).Anomalies);

@@ -79,7 +79,7 @@ public class WireSemanticsReplayTests
     [InlineData("pop3-user-pass-unicode.pcap", 1)]
     public void With_show_secrets_the_secret_is_the_exact_text_that_crossed(string file, int dave)
     {
-        var shown = Run(file, showSecrets: true).Findings.Where(f => f.Evidence["user"] == "dave").ToList();
+        var shown = Run(file, showSecrets: true).Findings.Where(f => f.User() == "dave").ToList();
 
         Assert.Equal(dave, shown.Count);
         foreach (var finding in shown)
@@ -92,11 +92,11 @@ public class WireSemanticsReplayTests
     [Fact]
     public void A_secret_that_is_not_utf8_is_shown_escaped_with_its_bytes_beside_it_and_neither_by_default()
     {
-        var shown = Assert.Single(Run("pop3-user-pass-unicode.pcap", showSecrets: true).Findings, f => f.Evidence["user"] == "erin");
+        var shown = Assert.Single(Run("pop3-user-pass-unicode.pcap", showSecrets: true).Findings, f => f.User() == "erin");
         Assert.Equal("caf\\xe9-Pa55", shown.Evidence["secret"]);
-        Assert.Equal([0x63, 0x61, 0x66, 0xe9, 0x2d, 0x50, 0x61, 0x35, 0x35], Convert.FromBase64String(shown.Evidence["secret_base64"]!));
+        Assert.Equal([0x63, 0x61, 0x66, 0xe9, 0x2d, 0x50, 0x61, 0x35, 0x35], Convert.FromBase64String((string)shown.Evidence["secret_base64"]!));
 
-        var redacted = Assert.Single(Run("pop3-user-pass-unicode.pcap").Findings, f => f.Evidence["user"] == "erin");
+        var redacted = Assert.Single(Run("pop3-user-pass-unicode.pcap").Findings, f => f.User() == "erin");
         Assert.Equal("redacted", redacted.Evidence["secret"]);
         Assert.False(redacted.Evidence.ContainsKey("secret_base64"));
         Assert.Equal(shown.Evidence["secret_fingerprint"], redacted.Evidence["secret_fingerprint"]);

@@ -29,6 +29,34 @@ public sealed class DefragmentStats
     public long PeakBufferedBytes { get; internal set; }
     public int PendingDatagrams { get; internal set; }
 
+    /// <summary>Every counter by its name in the stats record (snake_case); a new counter is one more line here.</summary>
+    public Dictionary<string, long> Counters() => new()
+    {
+        ["fragments"] = Fragments,
+        ["datagrams_reassembled"] = DatagramsReassembled,
+        ["duplicates"] = Duplicates,
+        ["identical_overlaps"] = IdenticalOverlaps,
+        ["overlap_conflicts"] = OverlapConflicts,
+        ["datagrams_dropped_on_conflict"] = DatagramsDroppedOnConflict,
+        ["datagrams_timed_out"] = DatagramsTimedOut,
+        ["datagrams_evicted"] = DatagramsEvicted,
+        ["datagram_cap_hits"] = DatagramCapHits,
+        ["oversize"] = Oversize,
+        ["rejected"] = Rejected,
+        ["tiny_first_fragments"] = TinyFirstFragments,
+        ["peak_buffered_bytes"] = PeakBufferedBytes,
+    };
+
+    /// <summary>The counters of several reassemblers (a live sensor's workers) added up by name.</summary>
+    public static Dictionary<string, long> Sum(IEnumerable<DefragmentStats> stats)
+    {
+        var total = new Dictionary<string, long>();
+        foreach (var one in stats)
+            foreach (var (name, count) in one.Counters())
+                total[name] = total.GetValueOrDefault(name) + count;
+        return total;
+    }
+
     public override string ToString() =>
         $"{Fragments} fragments, {DatagramsReassembled} datagrams reassembled, {Duplicates} duplicates, " +
         $"{IdenticalOverlaps} identical overlaps, {OverlapConflicts} conflicting overlaps ({DatagramsDroppedOnConflict} datagrams dropped), " +

@@ -9,7 +9,7 @@ public sealed record Tlsa(int Usage, int Selector, int Matching, byte[] Data)
     public string DataHex => Convert.ToHexStringLower(Data);
 }
 
-/// <summary>What DANE matching concluded (DESIGN.md's dane.result), and why in one line.</summary>
+/// <summary>What DANE matching concluded (the probe record's dane.result, docs/output.md), and why in one line.</summary>
 public sealed record DaneVerdict(string Result, string? Note);
 
 /// <summary>

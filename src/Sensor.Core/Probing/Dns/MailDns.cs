@@ -4,7 +4,7 @@ using DnsClient.Protocol;
 
 namespace Sensor.Core.Probing.Dns;
 
-/// <summary>DNSSEC status of one answer, from the AD bit of the resolver asked (DESIGN.md's dane.dnssec).</summary>
+/// <summary>DNSSEC status of one answer, from the AD bit of the resolver asked (the probe record's dane.dnssec, docs/output.md).</summary>
 public static class DnssecStatus
 {
     /// <summary>The resolver set AD: it validated the answer (or the denial).</summary>

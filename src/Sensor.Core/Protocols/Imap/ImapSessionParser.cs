@@ -178,12 +178,12 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
                 Authenticate(command, sink);
                 break;
             case "STARTTLS":
-                Track(command.Tag, Pending.StartTls);
+                Track(command.Tag, Pending.StartTls, sink);
                 StartTlsRequested(sink);
                 break;
             case "COMPRESS": // RFC 4978 §3: COMPRESS mechanism; DEFLATE is the only one defined
                 bool deflate = command.Arguments is [{ } mechanism, ..] && Ascii.EqualsIgnoreCase(mechanism, "DEFLATE");
-                Track(command.Tag, deflate ? Pending.Compress : Pending.CompressOther);
+                Track(command.Tag, deflate ? Pending.Compress : Pending.CompressOther, sink);
                 break;
         }
     }
@@ -191,27 +191,27 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
     /// <summary>RFC 3501 §6.2.3: LOGIN userid password, each an atom, a quoted string or a literal.</summary>
     private void Login(Command command, IMailEventSink sink)
     {
-        Track(command.Tag, Pending.Login);
+        Track(command.Tag, Pending.Login, sink);
         if (command.Arguments.Count < 2)
         {
             sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "LOGIN without user and password"));
             return;
         }
-        sink.Emit(CredentialEvent.Of("LOGIN", "imap-login", CredentialKind.Reusable,
+        sink.Emit(CredentialEvent.Of("LOGIN", CredentialVariants.ImapLogin, CredentialKind.Reusable,
             Text(command.Arguments[0]), Text(command.Arguments[1])));
     }
 
     /// <summary>RFC 3501 §6.2.2: AUTHENTICATE mechanism, with an initial response when SASL-IR is used (RFC 4959 §3).</summary>
     private void Authenticate(Command command, IMailEventSink sink)
     {
-        Track(command.Tag, Pending.Authenticate);
+        Track(command.Tag, Pending.Authenticate, sink);
         if (command.Arguments.Count == 0 || command.Arguments[0] is not { } mechanism)
         {
             CloseAuth(sink);
             sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "AUTHENTICATE without mechanism"));
             return;
         }
-        var auth = StartAuth(Ascii.Upper(mechanism), "imap-authenticate-", sink);
+        var auth = StartAuth(Ascii.Upper(mechanism), CredentialVariants.ImapSaslPrefix, sink);
         if (command.Arguments.Count > 1 && command.Arguments[1] is { } initial)
             auth.OnInitialResponse(initial, sink);
     }
@@ -219,10 +219,13 @@ public sealed partial class ImapSessionParser : MailSessionParserBase
     /// <summary>An argument as sent, quoting undone (RFC 3501 §4.3: "\\" is one backslash), UTF-8 where valid (RFC 6855).</summary>
     private static ExactText? Text(byte[]? value) => value is null ? null : ExactText.From(value);
 
-    private void Track(byte[] tag, Pending kind)
+    private void Track(byte[] tag, Pending kind, IMailEventSink sink)
     {
         if (_pending.Count >= MaxPendingTags)
+        {
             _pending.RemoveAt(0);
+            PendingDrop.Report(sink, MaxPendingTags);
+        }
         _pending.Add((tag, kind));
     }
 }

@@ -59,7 +59,7 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
                 break;
             case Pop3Command.Pass:
                 // RFC 1939 §7: PASS takes the rest of the line; a password may hold spaces.
-                sink.Emit(CredentialEvent.Of("USER", "pop3-user-pass", CredentialKind.Reusable, _user, ExactText.From(args)));
+                sink.Emit(CredentialEvent.Of("USER", CredentialVariants.Pop3UserPass, CredentialKind.Reusable, _user, ExactText.From(args)));
                 break;
             case Pop3Command.Apop:
                 Apop(args, sink);
@@ -89,14 +89,14 @@ public sealed partial class Pop3SessionParser : MailSessionParserBase
             sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "APOP without digest"));
             return;
         }
-        sink.Emit(CredentialEvent.Of("APOP", "pop3-apop", CredentialKind.Crackable, ExactText.From(name), ExactText.Of($"{_timestamp}:{WireText.Escape(digest)}")));
+        sink.Emit(CredentialEvent.Of("APOP", CredentialVariants.Pop3Apop, CredentialKind.Crackable, ExactText.From(name), ExactText.Of($"{_timestamp}:{WireText.Escape(digest)}")));
     }
 
     /// <summary>RFC 5034 §4: AUTH mechanism [initial-response].</summary>
     private void BeginAuth(ReadOnlySpan<byte> args, IMailEventSink sink)
     {
         var mechanism = Ascii.NextToken(args, out var initial);
-        var auth = StartAuth(Ascii.Upper(mechanism), "pop3-auth-", sink);
+        var auth = StartAuth(Ascii.Upper(mechanism), CredentialVariants.Pop3SaslPrefix, sink);
         if (!initial.IsEmpty)
             auth.OnInitialResponse(initial, sink);
     }

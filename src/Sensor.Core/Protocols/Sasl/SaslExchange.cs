@@ -254,7 +254,7 @@ internal sealed class SaslExchange
     private void Emit(IMailEventSink sink, CredentialKind kind, ExactText? user, ExactText? secret)
     {
         _emitted = true;
-        string variant = _variantPrefix + Mechanism.ToLowerInvariant();
+        string variant = CredentialVariants.Sasl(_variantPrefix, Mechanism);
         sink.Emit(CredentialEvent.Of(Mechanism, variant, kind, user, secret));
     }
 }

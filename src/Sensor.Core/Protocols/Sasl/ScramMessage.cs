@@ -10,7 +10,7 @@ namespace Sensor.Core.Protocols.Sasl;
 /// </summary>
 internal static class ScramMessage
 {
-    public static bool IsScram(string mechanism) => mechanism.StartsWith("SCRAM-", StringComparison.Ordinal);
+    public static bool IsScram(string mechanism) => SaslMechanisms.Scram.Contains(mechanism);
 
     /// <summary>The user of a client-first message (saslname "=2C" and "=3D" decoded), or null when it has none.</summary>
     public static ExactText? User(byte[] clientFirst)

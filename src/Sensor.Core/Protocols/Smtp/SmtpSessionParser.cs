@@ -116,7 +116,7 @@ public sealed partial class SmtpSessionParser : MailSessionParserBase
             sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.MalformedCommand, "AUTH without mechanism"));
             return;
         }
-        var auth = StartAuth(Ascii.Upper(mechanism), "smtp-auth-", sink);
+        var auth = StartAuth(Ascii.Upper(mechanism), CredentialVariants.SmtpSaslPrefix, sink);
         if (!initial.IsEmpty)
             auth.OnInitialResponse(initial, sink);
     }

@@ -20,7 +20,7 @@ internal sealed class PendingQueue<T>(int cap)
         if (_items.Count >= Cap)
         {
             _items.Dequeue();
-            sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.TooManyPending, $"over {Cap} commands"));
+            PendingDrop.Report(sink, Cap);
         }
         _items.Enqueue(item);
     }
@@ -39,4 +39,11 @@ internal sealed class PendingQueue<T>(int cap)
     }
 
     public void Clear() => _items.Clear();
+}
+
+/// <summary>The one way every parser reports a command dropped unanswered at its cap (also IMAP's tagged commands).</summary>
+internal static class PendingDrop
+{
+    public static void Report(IMailEventSink sink, int cap) =>
+        sink.Emit(new ProtocolAnomalyEvent(Direction.ClientToServer, AnomalyNames.TooManyPending, $"over {cap} commands"));
 }

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Regenerates the documents made from the code: docs/findings.md and docs/anomalies.md (from the
+# catalogue in src/Sensor.Core/Catalogue) and docs/schema/records.schema.json (from the record types).
+# Run it after adding a finding variant, an anomaly name or a record field; commit what it changes.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+dotnet build "$ROOT/tests/Sensor.Tests" -c Release -v q -nologo
+SENSOR_WRITE_DOCS=1 dotnet test "$ROOT/tests/Sensor.Tests" -c Release --no-build -v q --filter "FullyQualifiedName~GeneratedDocsTests"
