@@ -79,7 +79,7 @@ public static class EvidenceKeys
         new(UserBase64, EvidenceType.String, false, "only when the user name's bytes were not UTF-8: those bytes, base64 (user is then an escaped rendering)"),
         new(SecretBase64, EvidenceType.String, false, "only with --show-secrets and when the secret's bytes were not UTF-8: those bytes, base64"),
         new(Command, EvidenceType.String, false, "the unknown command verb the server received where STARTTLS/STLS belongs (XXXXXXXA)"),
-        new(Offered, EvidenceType.Boolean, false, "whether the server offered STARTTLS/STLS in this session"),
+        new(Offered, EvidenceType.Boolean, false, "whether the server offered STARTTLS/STLS in its own mail session"),
         new(EarlierSession, EvidenceType.String, false, "the id of the earlier session in which the same client used STARTTLS/STLS with this server"),
         new(First, EvidenceType.String, false, "the version of the raced reply that was kept (read first), escaped"),
         new(FirstStance, EvidenceType.String, false, "what the first version says of the upgrade: offered, not-offered, accepted or refused"),

@@ -67,7 +67,7 @@ public static class FindingCatalogue
     [
         .. CredentialEntries(),
         new(FindingKinds.StartTlsStripped, StripVariants.Removed, Severity.High,
-            "the server offered no STARTTLS/STLS in this session, but is known to offer it",
+            "the server offered no STARTTLS/STLS in its own mail session, but is known to offer it",
             [
                 new(Confidences.RemovedKnown, "known from the policy, another session of the same server, the store of earlier runs, or a probe"),
                 new(Confidences.RemovedMaskedBanner, "the greeting was masked by an inspecting middlebox (220 *****, Cisco MailGuard)"),
@@ -77,8 +77,8 @@ public static class FindingCatalogue
             "a capability word stands where STARTTLS/STLS belongs, overwritten on the path (XXXXXXXA, Cisco inspect esmtp); or the client's STARTTLS/STLS reached the server as an unknown command matching a mangling rule (evidence command, direction client, offered)",
             [
                 new(Confidences.Mangled, "the server's capability word was overwritten: the overwrite is in the bytes"),
-                new(Confidences.MangledCommandOffered, "the client's command was overwritten and the server offered STARTTLS/STLS in this session"),
-                new(Confidences.MangledCommandNotOffered, "the client's command was overwritten and the server did not offer STARTTLS/STLS in this session"),
+                new(Confidences.MangledCommandOffered, "the client's command was overwritten and the server offered STARTTLS/STLS in its own mail session"),
+                new(Confidences.MangledCommandNotOffered, "the client's command was overwritten and the server did not offer STARTTLS/STLS in its own mail session"),
             ],
             [Capability, Command, Direction, Offered, Pcap]),
         new(FindingKinds.StartTlsStripped, StripVariants.Rejected, Severity.High,

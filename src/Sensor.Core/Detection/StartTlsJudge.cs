@@ -40,7 +40,7 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
 
     /// <summary>
     /// RFC 3207 §4 / RFC 2595 §3.1: a client that wants TLS issues STARTTLS after reading the offer.
-    /// One that did so with this server before and now, with the offer in this session, sends
+    /// One that did so with this server before and now, with the offer in the current mail session, sends
     /// credentials in the clear without trying was most likely not shown the offer: a box on its side
     /// of the path removed it. Weaker than a strip seen on the wire (the client may have been told to
     /// skip TLS), so a lower confidence.
