@@ -12,7 +12,7 @@ public interface IServerHistory
 /// <summary>What probes from other vantage points saw of a server.</summary>
 public interface IProbeEvidence
 {
-    /// <summary>"probe from VANTAGE at TS" when fresh probes from elsewhere saw this session's server offer STARTTLS and complete TLS (and none saw it without), else null.</summary>
+    /// <summary>"probe from VANTAGE at TS" when fresh probes from elsewhere saw the mail session's server offer STARTTLS and complete TLS (and none saw it without), else null.</summary>
     string? WhyStartTlsExpected(MailSession session);
 }
 
@@ -52,7 +52,7 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
             }
     }
 
-    /// <summary>The id of an earlier session in which this session's client (by address) upgraded with its server, or null.</summary>
+    /// <summary>The id of an earlier session in which the mail session's client (by address) upgraded with its server, or null.</summary>
     public string? ClientUpgradedBefore(MailSession session)
     {
         lock (_offeredInCapture)
@@ -64,7 +64,7 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
 
     private static string ClientKey(MailSession session, string serverKey) => $"{session.Client.Address}|{serverKey}";
 
-    /// <summary>The reason to expect STARTTLS from this session's server, or null when nothing says so.</summary>
+    /// <summary>The reason to expect STARTTLS from the mail session's server, or null when nothing says so.</summary>
     public string? WhyStartTlsExpected(MailSession session)
     {
         if (rules.PolicyFor(session) is { } entry)
