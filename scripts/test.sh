@@ -10,4 +10,5 @@ if [ "${1:-}" = "--unit" ]; then
   shift
   filter=(--filter "Category!=Integration&Category!=Packaging")
 fi
-dotnet test Sensor.sln -c Release -nologo --logger "console;verbosity=normal" "${filter[@]}" "$@"
+# Minimal console output: each failure with its message and stack, then the counts, so the end of a CI log names what failed.
+dotnet test Sensor.sln -c Release -nologo --logger "console;verbosity=minimal" "${filter[@]}" "$@"

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Sensor.CaptureGen;
 
 // sensor-capturegen OUT.pcap [--captures DIR] [--mail-sessions N] [--min-bytes N] [--seed N] [--duration-seconds N] [--wrap none|pppoe|vxlan]
+// sensor-capturegen OUT.pcap --flood syns|open-lines|literals [--count N]   (Floods.cs)
 // Writes a deterministic classic pcap (Ethernet, microseconds) of real mail sessions (replayed from
 // captures/) interleaved in time with bulk TCP, and OUT.pcap.json with what was written. --wrap puts
 // every frame in a PPPoE session or a VXLAN tunnel (the same packets otherwise), for the tunnel benchmark.
@@ -10,9 +11,15 @@ using Sensor.CaptureGen;
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.Error.WriteLine("usage: sensor-capturegen OUT.pcap [--captures DIR] [--mail-sessions N] [--min-bytes N] [--seed N] [--duration-seconds N] [--wrap none|pppoe|vxlan]");
+    Console.Error.WriteLine("       sensor-capturegen OUT.pcap --flood syns|open-lines|literals [--count N]");
     return 2;
 }
 string output = args[0];
+if (args.Length >= 3 && args[1] == "--flood")
+{
+    Floods.Write(output, args[2], args.Length >= 5 && args[3] == "--count" ? int.Parse(args[4]) : 1_000_000);
+    return 0;
+}
 string? capturesDir = null;
 int targetSessions = 60_000, seed = 20260101;
 long minBytes = 1L << 30;

@@ -25,6 +25,7 @@ public static class ReplayCommand
     private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
     private static readonly Option<string?> CrossCheckMaxAge = new("--crosscheck-max-age") { Description = "how old stored probe results may be to count in the cross-check, e.g. 7d, 12h, 30m (default: 7d)" };
+    private static readonly Option<int?> MemoryBudget = new("--memory-budget") { Description = "MiB the engine may keep (flows, reassembly and parser buffers); past it the oldest flows are ended early and counted; default 1024" };
     private static readonly Option<bool> NoProgress = new("--no-progress") { Description = "no progress bar on stderr" };
     private static readonly CrossCheckCli OnTheFly = new(TimeSpan.FromSeconds(90));
 
@@ -32,7 +33,7 @@ public static class ReplayCommand
     {
         var command = new Command("replay", "Reconstruct the SMTP, IMAP and POP3 sessions in capture files and report credentials in the clear and STARTTLS stripping")
         {
-            Files, Json, Db, NoDb, Rules, Policy, ShowSecrets, Evidence, FailOn, CrossCheckMaxAge, LogFile, Verbose, NoProgress,
+            Files, Json, Db, NoDb, Rules, Policy, ShowSecrets, Evidence, FailOn, CrossCheckMaxAge, MemoryBudget, LogFile, Verbose, NoProgress,
         };
         foreach (var option in OnTheFly.All)
             command.Options.Add(option);
@@ -72,7 +73,7 @@ public static class ReplayCommand
             failOn = SeverityNames.TryParse(failText, out var severity) ? severity : throw new UsageException($"--fail-on takes info, low, medium or high, not '{failText}'");
         var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
         return new ReplaySettings(
-            new ReplayOptions(files, LoadRules(result), ReassemblyLimits.Default, result.GetValue(Evidence)),
+            new ReplayOptions(files, LoadRules(result), PlanMemory(result), result.GetValue(Evidence)),
             result.GetValue(Json),
             dbPath,
             result.GetValue(ShowSecrets),
@@ -104,6 +105,21 @@ public static class ReplayCommand
     }
 
     private const string StandardInput = "-";
+
+    private static MemoryPlan PlanMemory(ParseResult result)
+    {
+        long budget = result.GetValue(MemoryBudget) is { } mib
+            ? mib > 0 ? mib * (1L << 20) : throw new UsageException($"--memory-budget takes a number of MiB above 0, not {mib}")
+            : MemoryPlan.DefaultBudgetBytes;
+        try
+        {
+            return MemoryPlan.ForReplay(budget, ReassemblyLimits.Default);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--memory-budget: {e.Message}");
+        }
+    }
 
     /// <summary>A positive duration (<see cref="Duration"/>), at most ten years.</summary>
     public static TimeSpan ParseAge(string text, string option) =>

@@ -4,6 +4,7 @@ using Sensor.Core.Capture;
 using Sensor.Core.CrossCheck;
 using Sensor.Core.Output;
 using Sensor.Core.Pipeline;
+using Sensor.Core.Protocols.Text;
 using Sensor.Core.Storage;
 using Serilog;
 using Spectre.Console;
@@ -45,7 +46,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
             sinks.Add(new Sensor.Core.Fleet.FleetSink(fleet));
         var crossCheck = CrossCheckCli.Setup(store, onTheFly, settings.CrossCheckMaxAge ?? CrossCheckOptions.DefaultMaxAge,
             settings.SamePathVantages ?? CrossCheckOptions.Default.SamePathVantages);
-        using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck);
+        using var pipeline = new MailPipeline(settings.Options.Rules, settings.Options.Limits, store, mapper, sinks, crossCheck,
+            parserBuffers: new BufferBudget(settings.Options.Memory.ParserBufferBytes));
         var read = ReadCaptures(pipeline);
         var stream = read.Files.FirstOrDefault(f => f.IsStream);
         if (evidence is not null && stream is null)
@@ -60,6 +62,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
             throw new UsageException($"--evidence reads the capture a second time, which {stream.Path} (a pipe or FIFO) cannot give: save it to a file first");
 
         List<string> warnings = [.. read.Truncations.Where(t => !t.Malformed).Select(t => t.Message), .. read.Files.Select(f => f.CutWarning).OfType<string>()];
+        if (BudgetWarning(pipeline) is { } budget)
+            warnings.Add(budget);
         foreach (var warning in warnings)
             Log.Warning("{Warning}", warning);
         LogStats(pipeline, read);
@@ -106,6 +110,16 @@ public sealed class ReplayRunner(ReplaySettings settings)
             .Where(x => x.Second > 0)
             .Select(x => new EvidenceRecord { Ts = x.First.Ts, Finding = x.First.FindingId, Session = x.First.SessionId, Pcap = x.First.Path, Packets = x.Second })
             .ToList();
+    }
+
+    /// <summary>Flows ended early to stay inside the memory budget: their sessions are cut, so the user is told how to keep them whole.</summary>
+    private string? BudgetWarning(MailPipeline pipeline)
+    {
+        long evicted = pipeline.ReassemblyStats.FlowsEvicted;
+        var memory = settings.Options.Memory;
+        return evicted == 0 ? null
+            : $"{evicted:N0} flows were ended early to keep {memory.FlowsPerWorker:N0} open at once inside the {memory.BudgetBytes >> 20} MiB memory budget " +
+              "(anomaly flow-evicted on their sessions); a larger --memory-budget keeps more";
     }
 
     private SensorStore? OpenStore()

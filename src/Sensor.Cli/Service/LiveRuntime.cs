@@ -105,7 +105,7 @@ public sealed class LiveRuntime : IDisposable
         };
         try
         {
-            LiveMemoryPlan.For(options, Limits(caps));
+            options.PlanMemory(Limits(caps));
             return options;
         }
         catch (ArgumentException e)

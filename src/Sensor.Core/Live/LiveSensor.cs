@@ -16,7 +16,7 @@ namespace Sensor.Core.Live;
 /// bounded queue that drops, and counts, what does not fit. Each worker runs its own
 /// <see cref="MailPipeline"/>; they share the server knowledge (STARTTLS removed or absent must not
 /// depend on which worker saw which session) and the outputs, behind one lock. Memory is held to
-/// <see cref="LiveSensorOptions.MemoryBudgetBytes"/> by <see cref="LiveMemoryPlan"/>.
+/// <see cref="LiveSensorOptions.MemoryBudgetBytes"/> by <see cref="LiveSensorOptions.PlanMemory"/>.
 /// </summary>
 public sealed class LiveSensor : ILiveStatsSource, IDisposable
 {
@@ -38,7 +38,7 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
     {
         Options = options ?? new LiveSensorOptions();
         limits ??= ReassemblyLimits.Default;
-        Plan = LiveMemoryPlan.For(Options, limits);
+        Plan = Options.PlanMemory(limits);
         _captures = captures;
         _crossCheck = crossCheck is null ? null : new CrossChecker(crossCheck);
         var outputs = _outputs = new SerializedOutputs(_crossCheck is null ? sinks : [.. sinks, _crossCheck.Passive], history);
@@ -60,7 +60,7 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
 
     public LiveSensorOptions Options { get; }
     internal IReadOnlyList<LiveWorker> Workers => _workers;
-    public LiveMemoryPlan Plan { get; }
+    public MemoryPlan Plan { get; }
 
     /// <summary>The parsers' long buffers, shared by every worker (sized by <see cref="Plan"/>).</summary>
     public BufferBudget ParserBuffers { get; }

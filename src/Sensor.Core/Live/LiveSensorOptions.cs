@@ -1,8 +1,11 @@
+using Sensor.Core.Pipeline;
+using Sensor.Core.Reassembly;
+
 namespace Sensor.Core.Live;
 
 /// <summary>
 /// How the live engine is sized: worker threads, queue and evidence ring sizes, and the memory budget
-/// that the flow table's caps are derived from (<see cref="LiveMemoryPlan"/>). A configuration file maps onto it.
+/// that the flow table's caps are derived from (<see cref="PlanMemory"/>). A configuration file maps onto it.
 /// </summary>
 public sealed record LiveSensorOptions
 {
@@ -16,7 +19,7 @@ public sealed record LiveSensorOptions
     public int Workers { get; init; } = DefaultWorkers;
 
     /// <summary>Everything the engine keeps: flows, reassembly buffers, evidence rings, queues and its fixed buffers.</summary>
-    public long MemoryBudgetBytes { get; init; } = 1L << 30;
+    public long MemoryBudgetBytes { get; init; } = MemoryPlan.DefaultBudgetBytes;
 
     /// <summary>Frames waiting between the capture threads and one worker; past this, frames are dropped and counted.</summary>
     public int QueueBytesPerWorker { get; init; } = 16 << 20;
@@ -40,6 +43,14 @@ public sealed record LiveSensorOptions
 
     /// <summary>With a cross-check, how often the verdicts are looked at while capture goes on; a new or changed one is reported then.</summary>
     public TimeSpan VerdictInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The budget split for these workers: their queues (block headers add 60% to a block's bytes at most) and evidence rings first.</summary>
+    public MemoryPlan PlanMemory(ReassemblyLimits baseLimits)
+    {
+        Validate();
+        long queues = (long)Workers * QueueBytesPerWorker * 8 / 5;
+        return MemoryPlan.Split(MemoryBudgetBytes, Workers, queues, EvidenceDirectory is null ? 0 : EvidenceBytesTotal, baseLimits);
+    }
 
     public void Validate()
     {

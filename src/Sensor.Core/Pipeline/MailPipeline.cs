@@ -27,7 +27,7 @@ public sealed class MailPipeline : IDisposable
     /// <param name="crossCheck">probe results to compare the capture with: raises absent STARTTLS a probe saw offered, and makes verdicts at the end</param>
     /// <param name="judgeAsSeen">live mode: judge a stripped or missing STARTTLS (removed or absent) at the server's capability list, on what is known so far, instead of at the end of the capture</param>
     /// <param name="sharedKnowledge">live workers: one server knowledge for every pipeline, so a verdict does not depend on which pipeline saw which session (then <paramref name="history"/> and <paramref name="crossCheck"/> are its business)</param>
-    /// <param name="parserBuffers">live workers: one cap on what every session's parser buffers hold past their free size (long lines, TLS handshakes); null: unlimited, as replay wants</param>
+    /// <param name="parserBuffers">one cap on what every session's parser buffers hold past their free size (long lines, TLS handshakes), shared by live workers; null: unlimited</param>
     public MailPipeline(RuleSetHolder rules, ReassemblyLimits limits, IServerHistory? history, RecordMapper mapper, IReadOnlyList<IRecordSink> sinks,
         CrossCheckSetup? crossCheck = null, bool judgeAsSeen = false, ServerKnowledge? sharedKnowledge = null, BufferBudget? parserBuffers = null)
     {

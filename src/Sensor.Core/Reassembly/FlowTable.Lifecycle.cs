@@ -16,7 +16,7 @@ public sealed partial class FlowTable
         };
         flow.InitiatorStream = new StreamReassembler(flow, client, _context);
         flow.ResponderStream = new StreamReassembler(flow, server, _context);
-        flow.IdleNode = _idle.AddLast(flow);
+        flow.IdleNode = _silent.AddLast(flow);
         _flows.Add(key, flow);
         Stats.FlowsCreated++;
         Stats.ActiveFlows = _flows.Count;
@@ -24,28 +24,33 @@ public sealed partial class FlowTable
         return flow;
     }
 
-    /// <summary>Moves the flow to the most-recently-active end; the node is reused, nothing allocates.</summary>
+    /// <summary>
+    /// Moves the flow to the most-recently-active end of its list, and out of the silent flows at its first
+    /// payload; the node is reused, nothing allocates.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Touch(TcpFlow flow, long timestampTicks)
+    private void Touch(TcpFlow flow, long timestampTicks, bool payload)
     {
         if (timestampTicks > flow.LastTicks)
             flow.LastTicks = timestampTicks;
         flow.Packets++;
         var node = flow.IdleNode!;
-        if (node != _idle.Last)
+        var list = payload ? _idle : node.List!;
+        if (node != list.Last)
         {
-            _idle.Remove(node);
-            _idle.AddLast(node);
+            node.List!.Remove(node);
+            list.AddLast(node);
         }
     }
 
+    /// <summary>At the flow cap: the oldest flow that never carried payload goes first, else the oldest of all.</summary>
     private void EvictOldest()
     {
-        var victim = _idle.First!.Value;
+        var victim = (_silent.First ?? _idle.First)!.Value;
         Stats.FlowTableFullHits++;
         Stats.FlowsEvicted++;
         _context.Observer.OnAnomaly(victim, Direction.ClientToServer, ReassemblyAnomaly.FlowTableFull,
-            $"flow table full at {Limits.MaxFlows} flows; oldest idle flow evicted");
+            $"flow table full at {Limits.MaxFlows} flows; oldest idle flow evicted (one that carried no payload first)");
         End(victim, FlowEndReason.Evicted);
     }
 
@@ -60,7 +65,7 @@ public sealed partial class FlowTable
             flow.ResponderStream!.SkipAllHoles();
         }
         _flows.Remove(flow.Key);
-        _idle.Remove(flow.IdleNode!);
+        flow.IdleNode!.List!.Remove(flow.IdleNode);
         flow.InitiatorStream!.Release();
         flow.ResponderStream!.Release();
         Stats.FlowsEnded++;

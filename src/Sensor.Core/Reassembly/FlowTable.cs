@@ -11,7 +11,10 @@ namespace Sensor.Core.Reassembly;
 public sealed partial class FlowTable
 {
     private readonly Dictionary<FlowKey, TcpFlow> _flows = new();
-    // Least recently active first: timeouts and evictions look only at the head, never scan the table.
+    // Least recently active first: timeouts and evictions look only at the heads, never scan the table.
+    // Flows that have carried no payload yet (all of a SYN flood's) wait in their own list and are
+    // evicted first, so a flood of new connections cannot push out a mail session waiting on its peer.
+    private readonly LinkedList<TcpFlow> _silent = new();
     private readonly LinkedList<TcpFlow> _idle = new();
     private readonly ClosedFlows _closed = new();
 
@@ -65,7 +68,7 @@ public sealed partial class FlowTable
             End(flow, FlowEndReason.Closed);
             flow = Create(key, segment);
         }
-        Touch(flow, segment.TimestampTicks);
+        Touch(flow, segment.TimestampTicks, !segment.Payload.IsEmpty);
         if (flow.Ignored)
             ProcessIgnored(flow, segment);
         else
@@ -80,7 +83,13 @@ public sealed partial class FlowTable
             return;
         _now = timestampTicks;
         _closed.Expire(_now);
-        while (_idle.First is { } oldest && _now - oldest.Value.LastTicks >= _idleTicks)
+        EndIdle(_silent);
+        EndIdle(_idle);
+    }
+
+    private void EndIdle(LinkedList<TcpFlow> flows)
+    {
+        while (flows.First is { } oldest && _now - oldest.Value.LastTicks >= _idleTicks)
         {
             Stats.FlowsTimedOut++;
             End(oldest.Value, FlowEndReason.IdleTimeout);
@@ -99,7 +108,7 @@ public sealed partial class FlowTable
     /// <summary>End of capture: delivers what is held (skipping holes) and ends every flow.</summary>
     public void Flush()
     {
-        while (_idle.First is { } oldest)
+        while ((_silent.First ?? _idle.First) is { } oldest)
             End(oldest.Value, FlowEndReason.EndOfCapture);
     }
 

@@ -59,6 +59,24 @@ public class ReassemblyCapTests
     }
 
     [Fact]
+    public void FlowTableFull_EvictsAFlowThatNeverCarriedPayload_BeforeAnOlderOneThatDid()
+    {
+        var s = new FlowScript(limits: new ReassemblyLimits { MaxFlows = 2 });
+        var talking = Endpoint.Parse("192.0.2.1:40000");
+        s.Send(talking, FlowScript.Server, 1, 1, TcpFlags.Ack, "EHLO x\r\n");
+        s.Send(Endpoint.Parse("192.0.2.2:40000"), FlowScript.Server, 1, 0, TcpFlags.Syn, "");
+        s.Send(Endpoint.Parse("192.0.2.3:40000"), FlowScript.Server, 1, 0, TcpFlags.Syn, "");
+        var (flow, reason) = s.Observer.Ended.Single();
+        Assert.Equal((Endpoint.Parse("192.0.2.2:40000"), FlowEndReason.Evicted), (flow.Client, reason));
+
+        // Only flows with payload left: the oldest of them goes.
+        s.Send(Endpoint.Parse("192.0.2.3:40000"), FlowScript.Server, 2, 1, TcpFlags.Ack, "EHLO y\r\n");
+        s.Send(Endpoint.Parse("192.0.2.4:40000"), FlowScript.Server, 1, 1, TcpFlags.Ack, "EHLO z\r\n");
+        Assert.Equal(talking, s.Observer.Ended[1].Flow.Client);
+        Assert.Equal(2, s.Table.Stats.FlowsEvicted);
+    }
+
+    [Fact]
     public void InOrderDelivery_DoesNotAllocate()
     {
         var table = new FlowTable(new NullObserver());
