@@ -86,6 +86,7 @@ public sealed class FindingRecord : IFlowRecord
     public string Summary { get; set; } = "";
 
     /// <summary>Strings, integers (long) and booleans, each key of one type (Catalogue/EvidenceKeys.cs).</summary>
+    [JsonConverter(typeof(EvidenceJsonConverter))]
     public Dictionary<string, object?> Evidence { get; set; } = [];
 
     /// <summary>The user name of a credential finding, also in a record read back from JSON.</summary>

@@ -19,31 +19,56 @@ public static class WireText
 
     public static string Escape(ReadOnlySpan<byte> bytes, int maxChars = DefaultMaxChars)
     {
-        // Fast path: most wire text (verbs, capabilities, banners) is short printable ASCII with nothing to
-        // escape, and repeats from session to session, so short text comes from a cache.
-        if (bytes.Length <= maxChars && bytes.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7e) < 0 && bytes.IndexOf((byte)'\\') < 0)
+        // Fast path: most wire text (verbs, capabilities, banners) is printable ASCII with nothing to escape,
+        // and short text repeats from session to session, so it comes from a cache. Long lines (an IMAP
+        // greeting or tagged reply with its capability list) keep their plain prefix in one copy.
+        int plain = bytes.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7e);
+        int backslash = bytes.IndexOf((byte)'\\');
+        if (plain < 0 || (backslash >= 0 && backslash < plain))
+            plain = backslash < 0 ? bytes.Length : backslash;
+        if (plain == bytes.Length && bytes.Length <= maxChars)
             return bytes.Length <= ShortTextCache.MaxBytes ? ShortTextCache.Get(bytes) : Encoding.ASCII.GetString(bytes);
-        var text = new StringBuilder(Math.Min(bytes.Length, maxChars));
+        if (plain >= maxChars)
+            return string.Create(maxChars + 1, bytes[..maxChars], static (chars, ascii) =>
+            {
+                Encoding.ASCII.GetChars(ascii, chars);
+                chars[^1] = '…';
+            });
+        var text = new StringBuilder(Math.Min(bytes.Length, maxChars) + 8);
+        foreach (byte b in bytes[..plain])
+            text.Append((char)b);
+        AppendEscaped(text, bytes[plain..], maxChars);
+        return text.ToString();
+    }
+
+    /// <summary>The slow path, rune by rune, with nothing allocated per character.</summary>
+    private static void AppendEscaped(StringBuilder text, ReadOnlySpan<byte> bytes, int maxChars)
+    {
+        Span<char> utf16 = stackalloc char[2];
         while (!bytes.IsEmpty)
         {
             if (text.Length >= maxChars)
             {
                 text.Append('…');
-                break;
+                return;
             }
             if (Rune.DecodeFromUtf8(bytes, out var rune, out int consumed) != OperationStatus.Done)
             {
                 consumed = 1;
-                text.Append($"\\x{bytes[0]:x2}");
+                AppendHex(text, bytes[0]);
             }
             else if (IsControl(rune.Value))
-                text.Append($"\\x{rune.Value:x2}");
+                AppendHex(text, rune.Value);
             else if (rune.Value == '\\')
-                text.Append("\\\\");
+                text.Append('\\').Append('\\');
             else
-                text.Append(rune.ToString());
+                text.Append(utf16[..rune.EncodeToUtf16(utf16)]);
             bytes = bytes[consumed..];
         }
-        return text.ToString();
     }
+
+    private static void AppendHex(StringBuilder text, int value) =>
+        text.Append('\\').Append('x').Append(HexDigits[(value >> 4) & 0xf]).Append(HexDigits[value & 0xf]);
+
+    private const string HexDigits = "0123456789abcdef";
 }
