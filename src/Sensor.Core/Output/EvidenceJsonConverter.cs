@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -38,8 +39,9 @@ public sealed class EvidenceJsonConverter : JsonConverter<Dictionary<string, obj
                 case long number: writer.WriteNumberValue(number); break;
                 case int number: writer.WriteNumberValue(number); break;
                 case bool flag: writer.WriteBooleanValue(flag); break;
+                case double number: writer.WriteNumberValue(number); break;
                 case JsonElement element: element.WriteTo(writer); break;
-                default: JsonSerializer.Serialize(writer, value, value.GetType(), options); break;
+                default: writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break; // no other type is in the catalogue
             }
         }
         writer.WriteEndObject();
