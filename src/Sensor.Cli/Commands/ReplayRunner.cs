@@ -70,7 +70,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         if (onTheFly is not null)
             Log.Information("cross-check probes on the fly from {Vantages}: {Stats}", string.Join(", ", onTheFly.Prober.Vantages), onTheFly.Prober.Stats);
         if (summary is not null)
-            SummaryPrinter.Print(AnsiConsole.Console, new ReplayReport(settings.Options.Files.Count, read.Packets, read.Bytes, stopwatch.Elapsed, summary, warnings,
+            SummaryPrinter.Print(HumanConsole.Stdout(), new ReplayReport(settings.Options.Files.Count, read.Packets, read.Bytes, stopwatch.Elapsed, summary, warnings,
                 pipeline.DecodeStats.UnknownByName()));
         // A corrupt file is bad input (exit 2) once what came before the corruption has been reported.
         var malformed = read.Truncations.Where(t => t.Malformed).ToList();

@@ -4,6 +4,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using Sensor.Core.Detection;
 using Sensor.Core.Fleet;
+using Sensor.Core.Output;
 using Serilog;
 
 namespace Sensor.Cli.Commands;
@@ -61,7 +62,7 @@ public static class TailCommand
             {
                 await FleetStream.EnsureAsync(js, token);
                 await FleetTail.RunAsync(js, filter, start, follow: !result.GetValue(NoFollow),
-                    finding => stdout.WriteLine(json ? WithSensor(finding) : FindingLine.Format(finding)),
+                    finding => stdout.WriteLine(json ? WithSensor(finding) : FindingLine.Format(finding.Record, finding.Sensor)),
                     bad => Log.Warning("{Line}", bad), token);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)

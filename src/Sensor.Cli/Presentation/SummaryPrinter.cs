@@ -8,6 +8,7 @@ public static class SummaryPrinter
 {
     public const int MaxListedFindings = 50;
     public const int TopServers = 5;
+    public const int MaxNamedUnprobed = 5;
 
     public static void Print(IAnsiConsole console, ReplayReport report)
     {
@@ -22,8 +23,7 @@ public static class SummaryPrinter
             console.MarkupLine("No SMTP, IMAP or POP3 sessions in this capture.");
         else
             console.Write(CountTable("Sessions", "protocol", summary.SessionsByProtocol));
-        foreach (var v in summary.Verdicts)
-            console.MarkupLineInterpolated($"cross-check [bold]{v.Verdict}[/] {v.Protocol} {v.Server} (confidence {v.Confidence:0.00}, {v.Agreeing} of {v.Total} probes agreed): {TerminalText.Escape(v.Summary)}");
+        PrintVerdicts(console, summary.Verdicts);
         if (summary.FindingCount == 0)
         {
             console.MarkupLine("[green]No findings.[/]");
@@ -36,6 +36,26 @@ public static class SummaryPrinter
             console.MarkupLine($"… and {summary.FindingCount - MaxListedFindings:N0} more (use --json for all)");
     }
 
+    /// <summary>
+    /// One line a verdict, except servers no probe answered for: one line with their count, since a capture of
+    /// many servers and no probes would otherwise list every one of them to say nothing.
+    /// </summary>
+    private static void PrintVerdicts(IAnsiConsole console, IEnumerable<VerdictRecord> verdicts)
+    {
+        var unprobed = new List<string>();
+        foreach (var v in verdicts)
+        {
+            if (v.Total == 0)
+                unprobed.Add($"{v.Protocol} {v.Server}");
+            else
+                console.MarkupLineInterpolated($"cross-check [bold]{v.Verdict}[/] {v.Protocol} {v.Server} (confidence {v.Confidence:0.00}, {v.Agreeing} of {v.Total} probes agreed): {TerminalText.Escape(v.Summary)}");
+        }
+        if (unprobed.Count == 0)
+            return;
+        var named = string.Join(", ", unprobed.Take(MaxNamedUnprobed)) + (unprobed.Count > MaxNamedUnprobed ? $" and {unprobed.Count - MaxNamedUnprobed:N0} more" : "");
+        console.MarkupLineInterpolated($"cross-check [bold]inconclusive[/] for {unprobed.Count:N0} server(s) with no recent probe from another vantage point: {named} (probe them with `sensor probe`, or replay with --crosscheck)");
+    }
+
     private static Table CountTable(string title, string what, IEnumerable<KeyValuePair<string, int>> counts)
     {
         var table = new Table { Title = new TableTitle(title), Border = TableBorder.Rounded };
@@ -46,7 +66,7 @@ public static class SummaryPrinter
         return table;
     }
 
-    /// <summary>One finding a paragraph: severity, kind, endpoints and user on one line, the summary under it.</summary>
+    /// <summary>One finding a paragraph: severity, kind, endpoints and user on one line, the summary under it, then its time and id.</summary>
     private static void PrintFindings(IAnsiConsole console, IEnumerable<FindingRecord> findings)
     {
         console.MarkupLine("[bold]Findings[/] (most severe first)");
@@ -56,6 +76,7 @@ public static class SummaryPrinter
             var kind = Markup.Escape(f.Variant is null ? f.Kind : $"{f.Kind}/{f.Variant}");
             console.MarkupLine($"{Severity(f.Severity),-6} [bold]{kind}[/]  {Text(f.Protocol)} {Text(f.Client)} -> {Text(f.Server)}{user}");
             console.MarkupLine($"       {Text(f.Summary)}");
+            console.MarkupLine($"       [dim]{Text(f.Ts)}  id {Text(f.Id)}[/]");
         }
     }
 

@@ -134,6 +134,8 @@ public sealed class LiveRuntime : IDisposable
         sinks.Add(Counts);
         if (Settings.Sinks.Console)
             sinks.Add(Own(new LiveJsonLinesSink(Console.OpenStandardOutput())));
+        else
+            sinks.Add(new FindingLineSink(Console.Out)); // without --json, people read stdout: a line a finding
         if (Settings.Sinks.JsonLines.Path is { } path)
             sinks.Add(Own(new LiveJsonLinesSink(JsonlFile = OpenJsonlFile(path, Settings.Sinks.JsonLines))));
         if (Store is not null)

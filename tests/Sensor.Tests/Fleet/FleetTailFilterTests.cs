@@ -59,8 +59,8 @@ public class FleetTailFilterTests
             Client = "127.0.0.1:5000", Server = "127.0.0.1:587", ServerName = "mail.example.test", Ts = "2026-01-01T00:00:00Z",
             Summary = "evil\u001b[2J\nnext", Evidence = { ["user"] = "alice" },
         };
-        Assert.Equal("2026-01-01T00:00:00Z edge-a high plaintext-credential/smtp-auth-plain smtp 127.0.0.1:5000 -> 127.0.0.1:587 (mail.example.test) user=alice: evil\\x1b[2J\\x0anext",
-            FindingLine.Format(new FleetFinding("edge-a", record, [])));
+        Assert.Equal("2026-01-01T00:00:00Z edge-a [high] plaintext-credential/smtp-auth-plain smtp 127.0.0.1:5000 -> 127.0.0.1:587 (mail.example.test) user=alice: evil\\x1b[2J\\x0anext (id " + record.Id + ")",
+            Sensor.Core.Output.FindingLine.Format(record, "edge-a"));
     }
 
     [Theory]

@@ -68,8 +68,8 @@ public class FleetTests
 
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal(2, run.StdoutLines.Length);
-        Assert.Matches(@"^\S+Z edge-b high plaintext-credential/imap-login imap 127\.0\.0\.1:37112 -> 127\.0\.0\.1:143 user=alice@example\.test: ", run.StdoutLines[0]);
-        Assert.Matches(@"^\S+Z edge-b high plaintext-credential/imap-login imap 127\.0\.0\.1:37114 -> 127\.0\.0\.1:143 user=bob: ", run.StdoutLines[1]);
+        Assert.Matches(@"^\S+Z edge-b \[high\] plaintext-credential/imap-login imap 127\.0\.0\.1:37112 -> 127\.0\.0\.1:143 user=alice@example\.test: ", run.StdoutLines[0]);
+        Assert.Matches(@"^\S+Z edge-b \[high\] plaintext-credential/imap-login imap 127\.0\.0\.1:37114 -> 127\.0\.0\.1:143 user=bob: ", run.StdoutLines[1]);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public class FleetTests
         var run = SensorProcess.Run(["tail", .. nats.CredentialArgs(), "--all", "--no-follow"]);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(" evil high x   -> : ok", Assert.Single(run.StdoutLines));
+        Assert.Equal(" evil [high] x   -> : ok (id )", Assert.Single(run.StdoutLines));
         Assert.Equal("sensor: warning: skipped a message on sensor.evil.finding.x that is not a finding record", Assert.Single(run.StderrLines));
     }
 

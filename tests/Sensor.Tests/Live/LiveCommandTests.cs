@@ -43,6 +43,27 @@ public class LiveCommandTests
         Assert.DoesNotContain("S3cret-Pa55", sensor.Stdout);
     }
 
+    /// <summary>Without --json, stdout is for people: each finding one line as it is made, like Suricata's fast.log.</summary>
+    [Fact]
+    public void WithoutJson_EachFindingIsOneLineWhenItHappens()
+    {
+        int port = ProbeTestSupport.FreePort(IPAddress.Parse(ProxyAddress));
+        using var proxy = new StripProxy("smtp", "strip", "127.0.0.1:587", ProxyAddress, port);
+        using var sensor = LiveSensorProcess.Start("live", "-i", "lo", "--no-db", "--bpf", $"tcp port {port}");
+
+        SmtpAuthPlainDialogue(ProxyAddress, port);
+
+        Assert.True(sensor.WaitForStdout(l => l.Contains(" [high] plaintext-credential/smtp-auth-plain "), TimeSpan.FromSeconds(20)),
+            "no finding line while running; stderr: " + sensor.Stderr);
+        Assert.Equal(0, sensor.Interrupt());
+        var line = Assert.Single(sensor.StdoutLines, l => l.Contains("plaintext-credential"));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z \[high\] plaintext-credential/smtp-auth-plain smtp 127\.0\.0\.1:\d+ -> " +
+            $"127\\.0\\.0\\.41:{port}(?: \\([^)]+\\))? user=alice@example\\.test: PLAIN for 'alice@example\\.test' to 127\\.0\\.0\\.41:{port}: .* \\(id [0-9a-f]{{16}}\\)$", line);
+        Assert.Contains(sensor.StdoutLines, l => l.Contains(" starttls-absent "));
+        Assert.DoesNotContain(sensor.StdoutLines, l => l.StartsWith('{'));
+        Assert.DoesNotContain("S3cret-Pa55", sensor.Stdout);
+    }
+
     /// <summary>Every --stats-interval the JSON Lines get a stats record of the counts since start.</summary>
     [Fact]
     public void StatsInterval_WritesTheStatsRecord_WithTheSessionAndFindingsCounted()
