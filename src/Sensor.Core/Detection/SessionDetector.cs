@@ -41,6 +41,14 @@ public sealed class SessionDetector(RuleSetHolder ruleSet, ServerKnowledge knowl
         ? knowledge.WhyStartTlsExpected(session) is not null
         : knowledge.ClientUpgradedBefore(session) is not null;
 
+    /// <summary>
+    /// Whether what the capture will still show can change this session's verdict: a missing STARTTLS can be
+    /// explained by any later session to its server; an offer the client did not use, only by an earlier
+    /// session of the same client that upgraded, and with none of that client's sessions still open every
+    /// earlier one has been seen. A replay judges such a session at once instead of keeping it to the end.
+    /// </summary>
+    public bool VerdictFinalAtEnd(MailSession session) => !_startTls.IsMissing(session) && !session.ClientHadOtherSessionsOpen;
+
     /// <summary>The verdict on what is known now: removed or absent for a missing STARTTLS; not-shown-to-client, or nothing, for an offer the client did not use.</summary>
     public Finding? JudgeMissingStartTls(MailSession session) =>
         _startTls.IsMissing(session) ? _startTls.JudgeMissing(session) : _startTls.JudgeNotShownToClient(session);

@@ -141,6 +141,11 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
             _inGrace.Enqueue((session, Clock.GetTimestamp() + (long)(AbsentGrace.TotalSeconds * Clock.TimestampFrequency)));
             return;
         }
+        if (detector.VerdictFinalAtEnd(session))
+        {
+            Emit(detector.JudgeMissingStartTls(session));
+            return;
+        }
         _awaitingVerdict.Enqueue(session);
         if (_awaitingVerdict.Count > MaxAwaitingVerdict)
             Emit(detector.JudgeMissingStartTls(_awaitingVerdict.Dequeue()));

@@ -59,6 +59,12 @@ public sealed class MailSession
     /// <summary>Picked up without the TCP handshake: the start of the conversation may be missing.</summary>
     public bool MidStream { get; }
 
+    /// <summary>
+    /// Another session from the same client address was still open when this one ended: what the capture
+    /// says of this client's earlier sessions is not all known yet.
+    /// </summary>
+    public bool ClientHadOtherSessionsOpen { get; internal set; }
+
     public bool GreetingSeen { get; set; }
     public string? Banner { get; set; }
     public string? ServerName { get; set; }

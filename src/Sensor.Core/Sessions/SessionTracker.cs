@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Sensor.Core.Protocols;
 using Sensor.Core.Protocols.Text;
 using Sensor.Core.Reassembly;
@@ -15,6 +16,9 @@ namespace Sensor.Core.Sessions;
 public sealed class SessionTracker(ISessionConsumer consumer, BufferBudget? budget = null) : IFlowObserver
 {
     public long SessionsStarted { get; private set; }
+
+    // Open sessions per client address, so a session's end can say whether the client has others still open.
+    private readonly Dictionary<Decoding.NetAddress, int> _openByClient = [];
 
     /// <summary>The relay has replayed one batch: lets the consumer do what waits for time to pass.</summary>
     public void OnBatchReplayed() => consumer.OnBatchReplayed();
@@ -74,6 +78,7 @@ public sealed class SessionTracker(ISessionConsumer consumer, BufferBudget? budg
         if (flow.Attachment is TrackedSession tracked)
         {
             var session = tracked.Finish(flow, reason);
+            session.ClientHadOtherSessionsOpen = Closed(session.Client.Address) > 0;
             consumer.OnSessionEnd(session);
         }
         flow.Attachment = null;
@@ -115,10 +120,23 @@ public sealed class SessionTracker(ISessionConsumer consumer, BufferBudget? budg
         }
     }
 
+    /// <summary>Counts a client's session closed; returns how many of its sessions are still open.</summary>
+    private int Closed(Decoding.NetAddress client)
+    {
+        ref int open = ref CollectionsMarshal.GetValueRefOrNullRef(_openByClient, client);
+        if (Unsafe.IsNullRef(ref open) || open <= 1)
+        {
+            _openByClient.Remove(client);
+            return 0;
+        }
+        return --open;
+    }
+
     private TrackedSession StartSession(TcpFlow flow, MailProtocol protocol, bool implicitTls, bool reversed)
     {
         SessionsStarted++;
         var client = reversed ? flow.Server : flow.Client;
+        CollectionsMarshal.GetValueRefOrAddDefault(_openByClient, client.Address, out _)++;
         var server = reversed ? flow.Client : flow.Server;
         var session = new MailSession(SessionId.For(client, server, flow.FirstTicks), protocol, client, server,
             flow.FirstTicks, implicitTls, midStream: !flow.SawHandshake);
