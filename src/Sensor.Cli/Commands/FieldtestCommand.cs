@@ -110,8 +110,7 @@ public static class FieldtestCommand
         var option = TypedOptions.Parsed("--fail-on", "exit 1 when a verdict is this bad or worse: interference or unencrypted", "VERDICT",
             text => FailLevels.TryGetValue(text, out var level) ? level : (FieldLevel?)null,
             text => $"--fail-on takes interference or unencrypted, not '{text}'");
-        option.CompletionSources.Add([.. FailLevels.Keys]);
-        return option;
+        return option.Choices([.. FailLevels.Keys]);
     }
 
     /// <summary>The agents named with --via and the bus they listen on.</summary>

@@ -18,8 +18,7 @@ public static class ProbeCliOptions
         var option = TypedOptions.Parsed("--proto", description, "PROTO",
             text => ProbeTarget.TryParseSelection(text, out var selection) ? selection : (ProbeSelection?)null,
             text => $"--proto takes smtp, submission, imap, pop3 or all, not '{text}'");
-        option.CompletionSources.Add(Enum.GetValues<ProbeSelection>().Select(Text).ToArray());
-        return option;
+        return option.Choices([.. Enum.GetValues<ProbeSelection>().Select(Text)]);
     }
 
     /// <summary>The DNS resolver to ask: IP, IP:PORT or [IPv6]:PORT.</summary>

@@ -40,8 +40,7 @@ public static class TypedOptions
         var option = Parsed(name, description, "SEVERITY",
             text => SeverityNames.TryParse(text, out var severity) ? severity : (Severity?)null,
             text => $"{name} takes info, low, medium or high, not '{text}'");
-        option.CompletionSources.Add("info", "low", "medium", "high");
-        return option;
+        return option.Choices("info", "low", "medium", "high");
     }
 
     /// <summary>
@@ -63,6 +62,14 @@ public static class TypedOptions
                 return null;
             },
         };
+
+    /// <summary>The values the shell completions offer for <paramref name="option"/> (these alone: not an enum's type names).</summary>
+    public static Option<T> Choices<T>(this Option<T> option, params string[] choices)
+    {
+        option.CompletionSources.Clear();
+        option.CompletionSources.Add(choices);
+        return option;
+    }
 
     /// <summary>Checks each value given to <paramref name="option"/>: <paramref name="problem"/> is its parse error, or null when it is good.</summary>
     public static Option<T> Checked<T>(this Option<T> option, Func<string, string?> problem)
