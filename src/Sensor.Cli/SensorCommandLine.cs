@@ -7,7 +7,7 @@ namespace Sensor.Cli;
 /// <summary>The `sensor` command tree: every verb and option. The help, the man page and the shell completions are made from it.</summary>
 public static class SensorCommandLine
 {
-    public const string Description = "Sensor: catches attacks on email transport security (STARTTLS stripping, cleartext credentials) in SMTP, IMAP and POP3 traffic.";
+    private const string Description = "Sensor: catches attacks on email transport security (STARTTLS stripping, cleartext credentials) in SMTP, IMAP and POP3 traffic.";
 
     public static RootCommand Build()
     {

@@ -16,9 +16,7 @@ public static class FleetOptions
     private static readonly Option<string?> SensorName = new Option<string?>("--sensor-name") { Description = "this sensor's name on the bus (1-64 of A-Z a-z 0-9 - _; default: the host name)", HelpName = "NAME" }
         .Checked(name => FleetSubjects.IsValidName(name) ? null : NameProblem("--sensor-name", name));
     private static readonly Option<int?> OutboxCap = TypedOptions.Count("--bus-outbox-max",
-        $"records kept on disk while the bus is away (default {FleetSettings.DefaultOutboxCap}); past it new records are dropped and counted", 1, MaxOutboxCap);
-
-    private const int MaxOutboxCap = 10_000_000;
+        $"records kept on disk while the bus is away (default {FleetSettings.DefaultOutboxCap}); past it new records are dropped and counted", 1, 10_000_000);
 
     private static readonly Option<bool> Publish = new("--publish") { Description = "with --bus and --crosscheck --via: also publish the records (fleet mode); --bus without --via publishes anyway" };
 
