@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs `sensor` for everyday use on a Debian machine with the .NET SDK: the native build
 # (Native AOT; starts in about 10 ms and needs no .NET runtime to run, which short runs such as one
-# `sensor probe` feel most) in PREFIX/lib/sensor, linked as PREFIX/bin/sensor. Installs libpcap,
+# `sensor probe` feel most) in PREFIX/lib/sensor, linked as PREFIX/bin/sensor, with the man page and the bash and
+# zsh completions under PREFIX/share (bash-completion and zsh look in /usr/local/share too). Installs libpcap,
 # and clang, lld and zlib's headers for the native compile, from Debian's packages.
 #
 #   bash scripts/install.sh [PREFIX]     PREFIX default /usr/local (sudo is used when not root)
@@ -16,4 +17,7 @@ binary=$(bash bench/publish-sensor-aot.sh "$build/sensor")
 $SUDO mkdir -p "$PREFIX/lib/sensor" "$PREFIX/bin"
 $SUDO cp "$binary" "$PREFIX/lib/sensor/sensor"
 $SUDO ln -sf "$PREFIX/lib/sensor/sensor" "$PREFIX/bin/sensor"
+$SUDO install -D -m 0644 docs/sensor.1 "$PREFIX/share/man/man1/sensor.1"
+$SUDO install -D -m 0644 deploy/completions/sensor.bash "$PREFIX/share/bash-completion/completions/sensor"
+$SUDO install -D -m 0644 deploy/completions/_sensor "$PREFIX/share/zsh/site-functions/_sensor"
 echo "installed: $PREFIX/bin/sensor ($("$PREFIX/bin/sensor" --version))"

@@ -6,7 +6,8 @@
 # Contents: /usr/bin/sensor; the systemd unit (deploy/sensor.service, with the binary at /usr/bin);
 # the annotated config as the conffile /etc/sensor/sensor.json (0640 root:sensor); the logrotate
 # snippet (deploy/sensor.logrotate: logrotate rotates the events file, the shipped config does not);
-# the man page (docs/sensor.1); LICENSE and THIRD-PARTY-NOTICES.md as /usr/share/doc/sensor/copyright.
+# the man page (docs/sensor.1) and the bash and zsh completions (deploy/completions), all three generated from the
+# command tree (scripts/generate-docs.sh); LICENSE and THIRD-PARTY-NOTICES.md as /usr/share/doc/sensor/copyright.
 # postinst makes the `sensor` system user; nothing is enabled or started: the interface is set first.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +27,8 @@ root=$pkg/sensor
 doc=$root/usr/share/doc/sensor
 
 install -D -m 0755 "$BINARY" "$root/usr/bin/sensor"
-install -d -m 0755 "$root/lib/systemd/system" "$root/etc/sensor" "$root/etc/logrotate.d" "$root/usr/share/man/man1" "$doc"
+install -d -m 0755 "$root/lib/systemd/system" "$root/etc/sensor" "$root/etc/logrotate.d" "$root/usr/share/man/man1" "$doc" \
+    "$root/usr/share/bash-completion/completions" "$root/usr/share/zsh/vendor-completions"
 sed -e 's#/usr/local/bin/sensor#/usr/bin/sensor#g' \
     -e 's#^Documentation=.*#Documentation=man:sensor(1) file:///usr/share/doc/sensor/operations.md#' \
     -e '/^# Install: binary at/,/^# (The .deb/d' \
@@ -34,6 +36,8 @@ sed -e 's#/usr/local/bin/sensor#/usr/bin/sensor#g' \
 install -m 0640 "$ROOT/deploy/sensor.json" "$root/etc/sensor/sensor.json"
 install -m 0644 "$ROOT/deploy/sensor.logrotate" "$root/etc/logrotate.d/sensor"
 gzip -9n < "$ROOT/docs/sensor.1" > "$root/usr/share/man/man1/sensor.1.gz"
+install -m 0644 "$ROOT/deploy/completions/sensor.bash" "$root/usr/share/bash-completion/completions/sensor"
+install -m 0644 "$ROOT/deploy/completions/_sensor" "$root/usr/share/zsh/vendor-completions/_sensor"
 install -m 0644 "$ROOT/docs/install.md" "$ROOT/docs/operations.md" "$doc/"
 gzip -9n < "$ROOT/THIRD-PARTY-NOTICES.md" > "$doc/THIRD-PARTY-NOTICES.md.gz"
 {

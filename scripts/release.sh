@@ -54,7 +54,8 @@ publish() {
   echo "$mode"
 }
 
-# The archive's contents: the binary, the licence, the notices, the README and the install guide.
+# The archive's contents: the binary, the licence, the notices, the README and the install guide; on Linux and macOS
+# also the man page and the bash and zsh completions.
 stage() {
   local rid=$1 name=$2 exe=sensor
   [[ $rid == win-* ]] && exe=sensor.exe
@@ -62,6 +63,10 @@ stage() {
   cp "$work/$rid/$exe" "$work/stage/$name/"
   chmod 0755 "$work/stage/$name/$exe"
   cp "$ROOT/LICENSE" "$ROOT/THIRD-PARTY-NOTICES.md" "$ROOT/README.md" "$ROOT/docs/install.md" "$work/stage/$name/"
+  if [[ $rid != win-* ]]; then
+    cp "$ROOT/docs/sensor.1" "$work/stage/$name/"
+    cp -r "$ROOT/deploy/completions" "$work/stage/$name/"
+  fi
 }
 
 for rid in "${RIDS[@]}"; do

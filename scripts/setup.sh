@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Sensor and its tests need on a fresh Debian machine that has the .NET SDK:
-# libpcap (SharpPcap loads it at run time; -dev gives the unversioned libpcap.so name) and tcpdump (tests and benchmarks read captures with it).
+# libpcap (SharpPcap loads it at run time; -dev gives the unversioned libpcap.so name), tcpdump (tests and benchmarks read captures with it)
+# and zsh (a test completes `sensor` words with the generated zsh completion).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for pkg in libpcap0.8 libpcap-dev tcpdump; do
+for pkg in libpcap0.8 libpcap-dev tcpdump zsh; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using NATS.Client.Core;
+using Sensor.Cli.Commands.Options;
 using Sensor.Core.Agents;
 using Sensor.Core.Output;
 using Serilog;
@@ -10,11 +10,12 @@ namespace Sensor.Cli.Commands;
 /// <summary>The NATS server and credentials options shared by `sensor agent` and `sensor probe --via`.</summary>
 public sealed class BusOptions
 {
-    public Option<string?> Bus { get; } = new("--bus") { Description = "NATS server to connect to, e.g. nats://bus.example.org:4222 (tls:// for TLS)" };
-    public Option<string?> Creds { get; } = new("--creds") { Description = "NATS credentials file (JWT + NKey seed, from nsc)" };
-    public Option<string?> User { get; } = new("--user") { Description = "NATS user name (with --password-file)" };
-    public Option<string?> PasswordFile { get; } = new("--password-file") { Description = "file holding the NATS password for --user" };
-    public Option<string?> TokenFile { get; } = new("--token-file") { Description = "file holding a NATS authentication token" };
+    public Option<string?> Bus { get; } = new Option<string?>("--bus") { Description = "NATS server to connect to, e.g. nats://bus.example.org:4222 (tls:// for TLS)", HelpName = "URL" }
+        .Checked(url => UrlProblem(url) is { } problem ? $"--bus {problem}" : null);
+    public Option<string?> Creds { get; } = new("--creds") { Description = "NATS credentials file (JWT + NKey seed, from nsc)", HelpName = "FILE" };
+    public Option<string?> User { get; } = new("--user") { Description = "NATS user name (with --password-file)", HelpName = "NAME" };
+    public Option<string?> PasswordFile { get; } = new("--password-file") { Description = "file holding the NATS password for --user", HelpName = "FILE" };
+    public Option<string?> TokenFile { get; } = new("--token-file") { Description = "file holding a NATS authentication token", HelpName = "FILE" };
 
     public IEnumerable<Option> All => [Bus, Creds, User, PasswordFile, TokenFile];
 
@@ -101,20 +102,39 @@ public sealed class BusOptions
 /// <summary>`sensor agent --name NAME --bus nats://...`: a probe agent that answers `sensor probe --via NAME` from where it runs.</summary>
 public static class AgentCommand
 {
-    private static readonly Option<string> Name = new("--name") { Description = "this vantage point's name (1-64 of A-Z a-z 0-9 - _); requests come on sensor.probe.NAME", Required = true };
+    private static readonly AgentSettings Defaults = new() { Name = "" };
+    private static readonly Option<string> Name = new Option<string>("--name") { Description = "this vantage point's name (1-64 of A-Z a-z 0-9 - _); requests come on sensor.probe.NAME", Required = true, HelpName = "NAME" }
+        .Checked(name => AgentSubjects.IsValidName(name) ? null : $"--name takes 1-64 letters, digits, '-' or '_', not '{name}'");
     private static readonly BusOptions BusOpts = new();
-    private static readonly Option<string[]> Allow = new("--allow") { Description = "CIDR the agent may probe although private, loopback or link-local (repeatable), e.g. 127.0.0.0/8 for tests", AllowMultipleArgumentsPerToken = true };
-    private static readonly Option<int> MaxConcurrent = new("--max-concurrent") { Description = "probes at once over all requests (default 4)", DefaultValueFactory = _ => 4 };
-    private static readonly Option<int> Rate = new("--rate") { Description = "probes per requester per minute (default 30)", DefaultValueFactory = _ => 30 };
-    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
-    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly Option<TargetPolicy> Allow = new("--allow")
+    {
+        Description = "CIDR the agent may probe although private, loopback or link-local (repeatable), e.g. 127.0.0.0/8 for tests",
+        HelpName = "CIDR",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = true,
+        DefaultValueFactory = _ => Defaults.Policy,
+        CustomParser = result =>
+        {
+            try
+            {
+                return TargetPolicy.Parse([.. result.Tokens.Select(t => t.Value)]);
+            }
+            catch (FormatException e)
+            {
+                result.AddError(e.Message);
+                return null;
+            }
+        },
+    };
+    private static readonly Option<int?> MaxConcurrent = TypedOptions.Count("--max-concurrent", $"probes at once over all requests (default {Defaults.MaxConcurrent})", 1, 256);
+    private static readonly Option<int?> Rate = TypedOptions.Count("--rate", $"probes per requester per minute (default {Defaults.RatePerMinute})", 1, 100_000);
 
     public static Command Build()
     {
         var command = new Command("agent", "Run a probe agent: connect out to a NATS server and answer `sensor probe --via NAME` with probes made from here. "
             + "Refuses private, loopback and link-local addresses (after DNS) unless --allow covers them; bounds concurrency, the rate per requester and every probe. Runs until interrupted.")
         {
-            Name, Allow, MaxConcurrent, Rate, LogFile, Verbose,
+            Name, Allow, MaxConcurrent, Rate, CommonOptions.LogFile, CommonOptions.Verbose,
         };
         foreach (var option in BusOpts.All)
             command.Options.Add(option);
@@ -124,29 +144,19 @@ public static class AgentCommand
 
     private static async Task<int> RunAsync(ParseResult result, CancellationToken token)
     {
-        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        CommonOptions.ConfigureLogging(result);
         AgentSettings settings;
         NatsOpts opts;
         try
         {
             var name = result.GetValue(Name)!;
-            if (!AgentSubjects.IsValidName(name))
-                throw new UsageException($"--name takes 1-64 letters, digits, '-' or '_', not '{name}'");
-            var (concurrent, rate) = (result.GetValue(MaxConcurrent), result.GetValue(Rate));
-            if (concurrent is < 1 or > 256)
-                throw new UsageException("--max-concurrent takes 1 to 256");
-            if (rate is < 1 or > 100_000)
-                throw new UsageException("--rate takes 1 to 100000 probes a minute");
-            TargetPolicy policy;
-            try
+            settings = Defaults with
             {
-                policy = TargetPolicy.Parse(result.GetValue(Allow) ?? []);
-            }
-            catch (FormatException e)
-            {
-                throw new UsageException(e.Message);
-            }
-            settings = new AgentSettings { Name = name, Policy = policy, MaxConcurrent = concurrent, RatePerMinute = rate };
+                Name = name,
+                Policy = result.GetValue(Allow)!,
+                MaxConcurrent = result.GetValue(MaxConcurrent) ?? Defaults.MaxConcurrent,
+                RatePerMinute = result.GetValue(Rate) ?? Defaults.RatePerMinute,
+            };
             opts = BusOpts.Read(result, $"sensor-agent-{name}", TimeSpan.FromSeconds(10));
         }
         catch (UsageException e)
@@ -174,16 +184,10 @@ public static class AgentCommand
 public static class ViaAgent
 {
     /// <summary>Records, or one error line (no agent, connection refused, bad credentials, the agent refused the request).</summary>
-    public static async Task<(List<ProbeRecord> Records, string? Error)> ProbeAsync(ParseResult result, string via, BusOptions bus, CancellationToken token)
+    public static async Task<(List<ProbeRecord> Records, string? Error)> ProbeAsync(ParseResult result, string via, BusOptions bus, AgentRequest request, CancellationToken token)
     {
-        if (NameError(via) is { } nameError)
-            return ([], nameError);
-        if (result.GetValue<string?>("--vantage") is not null)
-            return ([], "--vantage does not go with --via: the records carry the agent's name");
-        var timeoutText = result.GetValue<string?>("--timeout");
-        var step = timeoutText is null ? 10 : double.Parse(timeoutText, NumberStyles.Float, CultureInfo.InvariantCulture);
-        var attempts = result.GetValue<int?>("--attempts");
-        var wait = AgentVantage.WaitFor(TimeSpan.FromSeconds(step), attempts ?? 1);
+        var step = request.Timeout ?? 10;
+        var wait = AgentVantage.WaitFor(TimeSpan.FromSeconds(step), request.Attempts ?? 1);
         NatsOpts opts;
         try
         {
@@ -193,18 +197,10 @@ public static class ViaAgent
         {
             return ([], e.Message);
         }
-        var request = new AgentRequest
-        {
-            Targets = [.. result.GetValue<string[]>("targets") ?? []],
-            Proto = result.GetValue<string?>("--proto"),
-            Timeout = timeoutText is null ? null : step,
-            Resolver = result.GetValue<string?>("--resolver"),
-            Attempts = attempts,
-        };
         return await AskAsync(opts, via, request, wait, token);
     }
 
-    /// <summary>Why <paramref name="via"/> is not an agent name, or null when it is one.</summary>
+    /// <summary>Why <paramref name="via"/> is not an agent name, or null when it is one (the check of every --via).</summary>
     public static string? NameError(string via) =>
         AgentSubjects.IsValidName(via) ? null : $"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{via}'";
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using NATS.Client.Core;
+using Sensor.Cli.Commands.Options;
 using Sensor.Cli.Service;
 using Sensor.Core.Agents;
 using Sensor.Core.CrossCheck;
@@ -12,12 +12,13 @@ namespace Sensor.Cli.Commands;
 public sealed class CrossCheckCli
 {
     private readonly Option<bool> _crossCheck = new("--crosscheck") { Description = "probe each server the capture raises a question about (STARTTLS absent, stripped or refused, a certificate) now, from here and through the --via agents, and judge with those answers too" };
-    private readonly Option<string[]> _via = new("--via") { Description = "with --crosscheck: also probe through this agent (sensor agent) over the NATS server given by --bus (repeatable)" };
-    private readonly Option<string?> _ttl = new("--crosscheck-ttl") { Description = "with --crosscheck: probe a server:port from one vantage at most once in this time, and reuse a stored result this fresh, e.g. 1h, 30m (default: 1h)" };
-    private readonly Option<string?> _timeout = new("--crosscheck-timeout") { Description = "with --crosscheck: seconds for each step of a probe (the whole probe gets five times that; default 10)" };
-    private readonly Option<int?> _attempts = new("--crosscheck-attempts") { Description = $"with --crosscheck: connections each vantage makes to the server, so one that varies between connections is told from the path (1 to {ProbeOptions.MaxAttempts}; default {DefaultAttempts})" };
-    private readonly Option<string?> _wait;
-    private readonly Option<string?> _localVantage = new("--local-vantage") { Description = "the vantage name of probes made from the sensor's own network (default: local); they cross the capture's own path, so they are shown but do not settle a verdict" };
+    private readonly Option<string[]> _via = new Option<string[]>("--via") { Description = "with --crosscheck: also probe through this agent (sensor agent) over the NATS server given by --bus (repeatable)", HelpName = "NAME" }
+        .Checked(ViaAgent.NameError);
+    private readonly Option<TimeSpan?> _ttl = TypedOptions.Duration("--crosscheck-ttl", "with --crosscheck: probe a server:port from one vantage at most once in this time, and reuse a stored result this fresh, e.g. 1h, 30m (default: 1h)");
+    private readonly Option<TimeSpan?> _timeout = TypedOptions.Seconds("--crosscheck-timeout", "with --crosscheck: seconds for each step of a probe (the whole probe gets five times that; default 10)", MaxStep);
+    private readonly Option<int?> _attempts = TypedOptions.Count("--crosscheck-attempts", $"with --crosscheck: connections each vantage makes to the server, so one that varies between connections is told from the path (1 to {ProbeOptions.MaxAttempts}; default {DefaultAttempts})", 1, ProbeOptions.MaxAttempts);
+    private readonly Option<TimeSpan?> _wait;
+    private readonly Option<string?> _localVantage = ProbeCliOptions.Vantage("--local-vantage", "the vantage name of probes made from the sensor's own network (default: local); they cross the capture's own path, so they are shown but do not settle a verdict");
     private readonly BusOptions _bus = new();
     private readonly TimeSpan _defaultWait;
 
@@ -25,7 +26,7 @@ public sealed class CrossCheckCli
     public CrossCheckCli(TimeSpan defaultWait)
     {
         _defaultWait = defaultWait;
-        _wait = new("--crosscheck-wait") { Description = $"with --crosscheck: how long to wait at the end of the capture for probes still running, e.g. 90s, 5m (default: {defaultWait.TotalSeconds:0}s); what is unanswered then is a timeout" };
+        _wait = TypedOptions.Duration("--crosscheck-wait", $"with --crosscheck: how long to wait at the end of the capture for probes still running, e.g. 90s, 5m (default: {defaultWait.TotalSeconds:0}s); what is unanswered then is a timeout");
     }
 
     public IEnumerable<Option> All => [_crossCheck, _via, _ttl, _timeout, _attempts, _wait, _localVantage, .. _bus.All];
@@ -56,18 +57,14 @@ public sealed class CrossCheckCli
                 throw new UsageException("--via, --crosscheck-ttl, --crosscheck-timeout, --crosscheck-attempts and --crosscheck-wait go with --crosscheck");
             return null;
         }
+        // the config file's agent names were checked with the file (SettingsValidator), the command line's as it was parsed
         var via = cliVia.Length > 0 ? cliVia : config?.Via ?? [];
-        foreach (var name in via)
-            if (!AgentSubjects.IsValidName(name))
-                throw new UsageException($"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{name}'");
-        var step = result.GetValue(_timeout) is { } timeout ? Seconds(timeout) : config?.StepTimeout ?? DefaultStep;
+        var step = result.GetValue(_timeout) ?? config?.StepTimeout ?? DefaultStep;
         var attempts = result.GetValue(_attempts) ?? DefaultAttempts;
-        if (attempts is < 1 or > ProbeOptions.MaxAttempts)
-            throw new UsageException($"--crosscheck-attempts takes 1 to {ProbeOptions.MaxAttempts}, not {attempts}");
         var settings = new OnTheFlySettings
         {
-            Ttl = result.GetValue(_ttl) is { } ttl ? ReplayCommand.ParseAge(ttl, "--crosscheck-ttl") : config?.Ttl ?? new OnTheFlySettings().Ttl,
-            EndWait = result.GetValue(_wait) is { } wait ? ReplayCommand.ParseAge(wait, "--crosscheck-wait") : config?.Wait ?? _defaultWait,
+            Ttl = result.GetValue(_ttl) ?? config?.Ttl ?? new OnTheFlySettings().Ttl,
+            EndWait = result.GetValue(_wait) ?? config?.Wait ?? _defaultWait,
             ProbeTimeout = AgentVantage.WaitFor(step, attempts) + TimeSpan.FromSeconds(5),
         };
         var busValues = configBus is null ? _bus.Values(result) : _bus.Values(result).Over(configBus);
@@ -89,7 +86,7 @@ public sealed class CrossCheckCli
     }
 
     private string LocalVantage(ParseResult result, CrossCheckSettings? config) =>
-        ProbeOptionText.Vantage(result.GetValue(_localVantage) ?? config?.LocalVantage, CrossCheckOptions.LocalVantage);
+        result.GetValue(_localVantage) ?? config?.LocalVantage ?? CrossCheckOptions.LocalVantage;
 
     /// <summary>Each step of a probe on the fly, unless --crosscheck-timeout or the config file say otherwise.</summary>
     public static readonly TimeSpan DefaultStep = TimeSpan.FromSeconds(10);
@@ -99,13 +96,6 @@ public sealed class CrossCheckCli
 
     /// <summary>The longest step of a probe --crosscheck-timeout and CrossCheck:StepTimeout allow.</summary>
     public static readonly TimeSpan MaxStep = TimeSpan.FromMinutes(10);
-
-    private static TimeSpan Seconds(string text)
-    {
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0) || seconds > MaxStep.TotalSeconds)
-            throw new UsageException($"--crosscheck-timeout takes a number of seconds above 0 (at most {MaxStep.TotalSeconds:0}), not '{text}'");
-        return TimeSpan.FromSeconds(seconds);
-    }
 }
 
 /// <summary>Probing on the fly as asked for: the agents, the bus, the bounds, the name of "here".</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Sensor.Cli.Commands.Options;
 using Sensor.Core.FieldTest;
 using Sensor.Core.Output;
 using Sensor.Core.Output.Html;
@@ -17,26 +18,25 @@ namespace Sensor.Cli.Commands;
 /// </summary>
 public static class FieldtestCommand
 {
-    private static readonly Argument<string[]> Targets = new("targets")
-    {
-        Arity = ArgumentArity.OneOrMore,
-        Description = "mail domain, host or address, optionally with :PORT (without a port: 25, 587, 465, 143, 993, 110 and 995); a mail domain is probed through its MX hosts",
-    };
-    private static readonly Option<string?> Report = new("--report") { Description = "HTML report to write (default: sensor-fieldtest-<UTC time>.html here; with --json, only when given)" };
-    private static readonly Option<bool> Json = new("--json") { Description = "write one JSON Lines fieldtest record per port to stdout instead of the text" };
-    private static readonly Option<string?> Timeout = new("--timeout") { Description = "seconds allowed for each step (the whole probe of a port gets five times that); default 10, greeting 30, a port at most 30" };
-    private static readonly Option<string?> Proto = new("--proto") { Description = "only these ports: smtp, submission, imap, pop3 or all (default); with HOST:PORT, the protocol spoken there" };
-    private static readonly Option<string?> Vantage = new("--vantage") { Description = "name of this place in the report and the store (default: local)" };
-    private static readonly Option<string?> FailOn = new("--fail-on") { Description = "exit 1 when a verdict is this bad or worse: interference or unencrypted" };
-    private static readonly Option<string?> Db = new("--db") { Description = "LiteDB store with the results from elsewhere; this run's probes are added (default: $XDG_DATA_HOME/sensor/sensor.db)" };
-    private static readonly Option<bool> NoDb = new("--no-db") { Description = "use no store: nothing to compare with, nothing kept" };
-    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
-    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
-    private static readonly Option<string[]> Via = new("--via")
+    private static readonly Argument<string[]> Targets = TypedOptions.UpToOptions("targets",
+        "mail domain, host or address, optionally with :PORT (without a port: 25, 587, 465, 143, 993, 110 and 995); a mail domain is probed through its MX hosts",
+        ArgumentArity.OneOrMore);
+    private static readonly Option<string?> Report = new("--report") { Description = "HTML report to write (default: sensor-fieldtest-<UTC time>.html here; with --json, only when given)", HelpName = "FILE" };
+    private static readonly Option<bool> Json = CommonOptions.Json("write one JSON Lines fieldtest record per port to stdout instead of the text");
+    private static readonly Option<TimeSpan?> Timeout = ProbeCliOptions.Timeout("seconds allowed for each step (the whole probe of a port gets five times that); default 10, greeting 30, a port at most 30");
+    private static readonly Option<ProbeSelection?> Proto = ProbeCliOptions.Proto("only these ports: smtp, submission, imap, pop3 or all (default); with HOST:PORT, the protocol spoken there");
+    private static readonly Option<string?> Vantage = ProbeCliOptions.Vantage("--vantage", "name of this place in the report and the store (default: local)");
+    /// <summary>--fail-on: the verdicts that fail the run, the worse first (declared before the option made of it).</summary>
+    private static readonly Dictionary<string, FieldLevel> FailLevels = new() { ["interference"] = FieldLevel.Interference, ["unencrypted"] = FieldLevel.NotEncrypted };
+
+    private static readonly Option<FieldLevel?> FailOn = FailOnOption();
+    private static readonly StoreOptions Store = new("with the results from elsewhere; this run's probes are added", "use no store: nothing to compare with, nothing kept");
+    private static readonly Option<string[]> Via = new Option<string[]>("--via")
     {
         Description = "also probe from the agent NAME (sensor agent, repeatable) over the NATS server given by --bus: a comparison from elsewhere, now",
         AllowMultipleArgumentsPerToken = false,
-    };
+        HelpName = "NAME",
+    }.Checked(ViaAgent.NameError);
     private static readonly BusOptions ViaBus = new();
 
     public static Command Build()
@@ -44,7 +44,7 @@ public static class FieldtestCommand
         var command = new Command("fieldtest", "Test mail encryption from this network: probe a domain's mail ports from here, compare with results from elsewhere, "
             + "say in plain words whether the network interferes, and write a shareable HTML report. Exit 0 when it ran; 1 with --fail-on and a verdict that bad; 2 on bad usage.")
         {
-            Targets, Report, Json, Timeout, Proto, Vantage, FailOn, Db, NoDb, LogFile, Verbose, Via,
+            Targets, Report, Json, Timeout, Proto, Vantage, FailOn, Store.Db, Store.NoDb, CommonOptions.LogFile, CommonOptions.Verbose, Via,
         };
         foreach (var option in ViaBus.All)
             command.Options.Add(option);
@@ -54,7 +54,7 @@ public static class FieldtestCommand
 
     private static async Task<int> RunAsync(ParseResult result, CancellationToken token)
     {
-        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        CommonOptions.ConfigureLogging(result);
         Settings settings;
         try
         {
@@ -65,7 +65,7 @@ public static class FieldtestCommand
             Log.Error("{Message}", e.Message);
             return ExitCodes.BadInput;
         }
-        var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
+        var dbPath = Store.Path(result);
         FieldReport report;
         try
         {
@@ -103,7 +103,15 @@ public static class FieldtestCommand
     }
 
     private sealed record Settings(List<string> Targets, ProbeSelection? Selection, ProbeOptions Options, string Vantage, FieldLevel? FailOn,
-        string? Proto, AgentsToAsk? Agents);
+        AgentsToAsk? Agents);
+
+    private static Option<FieldLevel?> FailOnOption()
+    {
+        var option = TypedOptions.Parsed("--fail-on", "exit 1 when a verdict is this bad or worse: interference or unencrypted", "VERDICT",
+            text => FailLevels.TryGetValue(text, out var level) ? level : (FieldLevel?)null,
+            text => $"--fail-on takes interference or unencrypted, not '{text}'");
+        return option.Choices([.. FailLevels.Keys]);
+    }
 
     /// <summary>The agents named with --via and the bus they listen on.</summary>
     private sealed record AgentsToAsk(IReadOnlyList<string> Names, NATS.Client.Core.NatsOpts Bus);
@@ -117,7 +125,10 @@ public static class FieldtestCommand
         if (settings.Agents is not { } agents)
             return [];
         var step = settings.Options.ReplyTimeout;
-        var request = new Sensor.Core.Agents.AgentRequest { Targets = settings.Targets, Proto = settings.Proto, Timeout = step.TotalSeconds };
+        var request = new Sensor.Core.Agents.AgentRequest
+        {
+            Targets = settings.Targets, Proto = settings.Selection is { } proto ? ProbeCliOptions.Text(proto) : null, Timeout = step.TotalSeconds,
+        };
         var replies = await Task.WhenAll(agents.Names.Select(name =>
             ViaAgent.AskAsync(agents.Bus, name, request, Sensor.Core.Agents.AgentVantage.WaitFor(step), token)));
         foreach (var (name, (_, error)) in agents.Names.Zip(replies))
@@ -131,29 +142,16 @@ public static class FieldtestCommand
         var names = (result.GetValue(Via) ?? []).Distinct().ToList();
         if (names.Count == 0)
             return null;
-        foreach (var name in names)
-            if (ViaAgent.NameError(name) is { } error)
-                throw new UsageException(error);
         return new AgentsToAsk(names, ViaBus.Read(result, "sensor-fieldtest", step < TimeSpan.FromSeconds(10) ? step : TimeSpan.FromSeconds(10)));
     }
 
     private static Settings ReadSettings(ParseResult result)
     {
-        var selection = ProbeOptionText.Selection(result.GetValue(Proto));
-        var options = ProbeOptionText.Read(result.GetValue(Timeout), null, FieldTestRun.DefaultOptions);
-        var vantage = ProbeOptionText.Vantage(result.GetValue(Vantage));
-        FieldLevel? failOn = result.GetValue(FailOn) switch
-        {
-            null => null,
-            "interference" => FieldLevel.Interference,
-            "unencrypted" => FieldLevel.NotEncrypted,
-            var other => throw new UsageException($"--fail-on takes interference or unencrypted, not '{other}'"),
-        };
+        var selection = result.GetValue(Proto);
+        var options = ProbeCliOptions.Apply(FieldTestRun.DefaultOptions, result.GetValue(Timeout), null);
         var targets = new List<string>();
         foreach (var text in result.GetValue(Targets) ?? [])
         {
-            if (text.StartsWith('-'))
-                throw new UsageException($"unknown option '{text}' (see 'sensor fieldtest --help')");
             try
             {
                 FieldTestRun.Expand(text, selection);
@@ -164,7 +162,7 @@ public static class FieldtestCommand
             }
             targets.Add(text);
         }
-        return new Settings(targets, selection, options, vantage, failOn, result.GetValue(Proto), ReadAgents(result, options.ReplyTimeout));
+        return new Settings(targets, selection, options, result.GetValue(Vantage) ?? Sensor.Core.CrossCheck.CrossCheckOptions.LocalVantage, result.GetValue(FailOn), ReadAgents(result, options.ReplyTimeout));
     }
 
     private static void Print(FieldReport report, string? reportPath)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sensor.Cli.Commands.Options;
 using Sensor.Cli.Service;
 using Sensor.Core.Fleet;
 using Sensor.Core.Storage;
@@ -12,12 +13,10 @@ namespace Sensor.Cli.Commands;
 /// </summary>
 public static class FleetOptions
 {
-    private static readonly Option<string?> SensorName = new("--sensor-name") { Description = "this sensor's name on the bus (1-64 of A-Z a-z 0-9 - _; default: the host name)" };
-    private static readonly Option<int> OutboxCap = new("--bus-outbox-max")
-    {
-        Description = $"records kept on disk while the bus is away (default {FleetSettings.DefaultOutboxCap}); past it new records are dropped and counted",
-        DefaultValueFactory = _ => FleetSettings.DefaultOutboxCap,
-    };
+    private static readonly Option<string?> SensorName = new Option<string?>("--sensor-name") { Description = "this sensor's name on the bus (1-64 of A-Z a-z 0-9 - _; default: the host name)", HelpName = "NAME" }
+        .Checked(name => FleetSubjects.IsValidName(name) ? null : NameProblem("--sensor-name", name));
+    private static readonly Option<int?> OutboxCap = TypedOptions.Count("--bus-outbox-max",
+        $"records kept on disk while the bus is away (default {FleetSettings.DefaultOutboxCap}); past it new records are dropped and counted", 1, 10_000_000);
 
     private static readonly Option<bool> Publish = new("--publish") { Description = "with --bus and --crosscheck --via: also publish the records (fleet mode); --bus without --via publishes anyway" };
 
@@ -42,18 +41,17 @@ public static class FleetOptions
             throw new UsageException("--publish goes with --bus");
         if (!(cliBus && (!crossCheck.NamesAgents(result) || result.GetValue(Publish))) && config?.Publish != true)
         {
-            if (result.GetResult(SensorName) is not null || result.GetResult(OutboxCap) is { Implicit: false })
+            if (result.GetResult(SensorName) is not null || result.GetResult(OutboxCap) is not null)
                 throw new UsageException("--sensor-name and --bus-outbox-max go with fleet mode (--bus; with --via, --bus and --publish)");
             return null;
         }
         if (showSecrets)
             throw new UsageException("--show-secrets does not go with --bus: secrets never leave this machine over the bus");
+        // a name from the config file was checked with the file; the host name may be no valid name
         var name = result.GetValue(SensorName) ?? config?.SensorName ?? FleetSubjects.DefaultSensorName();
         if (!FleetSubjects.IsValidName(name))
-            throw new UsageException($"--sensor-name takes 1-64 letters, digits, '-' or '_', not '{name}'");
-        var cap = result.GetResult(OutboxCap) is { Implicit: false } ? result.GetValue(OutboxCap) : config?.OutboxMax ?? FleetSettings.DefaultOutboxCap;
-        if (cap is < 1 or > 10_000_000)
-            throw new UsageException("--bus-outbox-max takes 1 to 10000000 records");
+            throw new UsageException(NameProblem("--sensor-name", name));
+        var cap = result.GetValue(OutboxCap) ?? config?.OutboxMax ?? FleetSettings.DefaultOutboxCap;
         var values = configBus is null ? bus.Values(result) : bus.Values(result).Over(configBus);
         if (values.Url is null && config?.Publish == true)
             throw new UsageException("Fleet:Publish needs the bus: Bus:Url in the config file, or --bus");
@@ -62,6 +60,8 @@ public static class FleetOptions
         var folder = Path.GetDirectoryName(Path.GetFullPath(dbPath ?? SensorStore.DefaultPath()))!;
         return new FleetSettings(opts, name, folder, cap);
     }
+
+    private static string NameProblem(string option, string name) => $"{option} takes 1-64 letters, digits, '-' or '_', not '{name}'";
 
     /// <summary>Starts publishing; an outbox that cannot be opened is one line and exit 2.</summary>
     public static FleetPublisher? Start(FleetSettings? settings)

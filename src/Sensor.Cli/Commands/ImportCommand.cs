@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sensor.Cli.Commands.Options;
 using Sensor.Core.CrossCheck;
 using Sensor.Core.Storage;
 using Serilog;
@@ -12,16 +13,14 @@ namespace Sensor.Cli.Commands;
 /// </summary>
 public static class ImportCommand
 {
-    private static readonly Argument<string[]> Files = new("files") { Arity = ArgumentArity.OneOrMore, Description = "JSON Lines files of probe records from `sensor probe --json` elsewhere" };
-    private static readonly Option<string?> Db = new("--db") { Description = "LiteDB file to import into (default: $XDG_DATA_HOME/sensor/sensor.db)" };
-    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
-    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly Argument<string[]> Files = TypedOptions.UpToOptions("files", "JSON Lines files of probe records from `sensor probe --json` elsewhere", ArgumentArity.OneOrMore);
+    private static readonly Option<string?> Db = StoreOptions.DbOption("to import into");
 
     public static Command Build()
     {
         var command = new Command("import", "Import probe results another vantage point wrote (sensor probe --json) into the store, for the cross-check of replays")
         {
-            Files, Db, LogFile, Verbose,
+            Files, Db, CommonOptions.LogFile, CommonOptions.Verbose,
         };
         command.SetAction(result => Run(result));
         return command;
@@ -29,7 +28,7 @@ public static class ImportCommand
 
     private static int Run(ParseResult result)
     {
-        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        CommonOptions.ConfigureLogging(result);
         try
         {
             var files = (result.GetValue(Files) ?? []).Select(Read).ToList();
@@ -54,7 +53,7 @@ public static class ImportCommand
     private static ProbeImportFile Read(string path)
     {
         if (!File.Exists(path))
-            throw new UsageException(path.StartsWith('-') ? $"unknown option '{path}' (see 'sensor import --help')" : $"{path}: no such file");
+            throw new UsageException($"{path}: no such file");
         try
         {
             return ProbeImport.Read(path);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sensor.Cli.Commands.Options;
 using Sensor.Cli.Service;
 using Sensor.Core.Capture;
 using Sensor.Core.Live;
@@ -21,27 +22,24 @@ public static class LiveCommand
     /// that is not mail is ignored after its first bytes.
     /// </summary>
 
-    private static readonly Option<string?> Config = new("--config", "-c") { Description = $"configuration file (JSON, see deploy/sensor.json); default {SettingsLoader.DefaultPath} when it exists" };
-    private static readonly Option<string[]> Interfaces = new("--interface", "-i") { Description = "interface to capture on (repeatable; replaces Capture:Interfaces)", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
-    private static readonly Option<string?> Bpf = new("--bpf") { Description = $"capture filter (BPF); default: {CaptureFilter.Description}, so mail on any port and inside those is recognised" };
-    private static readonly Option<bool> Json = new("--json") { Description = "write JSON Lines (session and finding records) to stdout as they happen" };
-    private static readonly Option<string?> JsonlFile = new("--jsonl-file") { Description = "append JSON Lines (session and finding records) to this file as they happen (rotated as Sinks:JsonLines says)" };
-    private static readonly Option<string?> Db = new("--db") { Description = "LiteDB file for sessions, findings and server history (default: $XDG_DATA_HOME/sensor/sensor.db)" };
-    private static readonly Option<bool> NoDb = new("--no-db") { Description = "do not read or write the store" };
-    private static readonly Option<bool> ShowSecrets = new("--show-secrets") { Description = "reveal passwords and tokens in every output (forensics only; default: redacted)" };
-    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
-    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly Option<string?> Config = new("--config", "-c") { Description = $"configuration file (JSON, see deploy/sensor.json); default {SettingsLoader.DefaultPath} when it exists", HelpName = "FILE" };
+    private static readonly Option<string[]> Interfaces = new("--interface", "-i") { Description = "interface to capture on (repeatable; replaces Capture:Interfaces)", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false, HelpName = "IFACE" };
+    private static readonly Option<string?> Bpf = new("--bpf") { Description = $"capture filter (BPF); default: {CaptureFilter.Description}, so mail on any port and inside those is recognised", HelpName = "FILTER" };
+    private static readonly Option<bool> Json = CommonOptions.Json("write JSON Lines (session and finding records) to stdout as they happen");
+    private static readonly Option<string?> JsonlFile = new("--jsonl-file") { Description = "append JSON Lines (session and finding records) to this file as they happen (rotated as Sinks:JsonLines says)", HelpName = "FILE" };
+    private static readonly StoreOptions Store = new("for sessions, findings and server history", "do not read or write the store");
     private static readonly CrossCheckCli CrossCheck = new(TimeSpan.FromSeconds(20));
-    private static readonly Option<int?> Workers = new("--workers") { Description = $"worker threads that flows are spread over (default {LiveSensorOptions.DefaultWorkers} here: one per core, at most 8)" };
-    private static readonly Option<string?> Evidence = new("--evidence") { Description = "write each finding's packets (its flow's recent packets) to DIR/ID-KIND.pcap, mode 0600" };
-    private static readonly Option<string?> StatsInterval = new("--stats-interval") { Description = "how often the stats line is logged and the stats record written to the JSON Lines outputs, e.g. 30s, 5m (default 1m; config Metrics:StatsInterval)" };
-    private static readonly Option<int?> MemoryBudget = new("--memory-budget") { Description = "MiB the engine may keep (flows, buffers, evidence rings, queues); default 1024" };
+    private static readonly Option<int?> Workers = TypedOptions.Count("--workers", $"worker threads that flows are spread over (default {LiveSensorOptions.DefaultWorkers} here: one per core, at most 8)", 1, 256);
+    private static readonly Option<string?> Evidence = new("--evidence") { Description = "write each finding's packets (its flow's recent packets) to DIR/ID-KIND.pcap, mode 0600", HelpName = "DIR" };
+    private static readonly Option<TimeSpan?> StatsInterval = TypedOptions.Duration("--stats-interval", "how often the stats line is logged and the stats record written to the JSON Lines outputs, e.g. 30s, 5m (default 1m; config Metrics:StatsInterval)");
+    private static readonly Option<int?> MemoryBudget = CommonOptions.MemoryBudget("MiB the engine may keep (flows, buffers, evidence rings, queues); default 1024");
 
     public static Command Build()
     {
         var command = new Command("live", "Capture from network interfaces and report credentials in the clear and STARTTLS stripping as sessions happen (until SIGINT/SIGTERM; SIGHUP reloads rules)")
         {
-            Config, Interfaces, Bpf, Json, JsonlFile, Db, NoDb, ShowSecrets, LogFile, Verbose, Workers, Evidence, MemoryBudget, StatsInterval,
+            Config, Interfaces, Bpf, Json, JsonlFile, Store.Db, Store.NoDb, CommonOptions.ShowSecrets, CommonOptions.LogFile, CommonOptions.Verbose,
+            Workers, Evidence, MemoryBudget, StatsInterval,
         };
         foreach (var option in CrossCheck.All)
             command.Options.Add(option);
@@ -52,13 +50,13 @@ public static class LiveCommand
 
     private static int Run(ParseResult result)
     {
-        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        CommonOptions.ConfigureLogging(result);
         try
         {
             var config = SettingsLoader.Load(result.GetValue(Config));
             ApplyOptions(result, config.Settings);
             SettingsValidator.Validate(config.Settings, config.Sources);
-            Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile), config.Configuration);
+            Logging.Configure(result.GetValue(CommonOptions.Verbose), result.GetValue(CommonOptions.LogFile), config.Configuration);
             bool interfacesFromConfig = result.GetValue(Interfaces) is not { Length: > 0 };
             var settings = config.Settings;
             // --crosscheck (or CrossCheck:Enabled): servers are probed as sessions happen; a verdict is reported once decided or changed, the rest when the capture stops
@@ -92,15 +90,14 @@ public static class LiveCommand
         settings.Capture.Bpf = result.GetValue(Bpf) ?? settings.Capture.Bpf;
         settings.Sinks.Console |= result.GetValue(Json);
         settings.Sinks.JsonLines.Path = result.GetValue(JsonlFile) ?? settings.Sinks.JsonLines.Path;
-        settings.Sinks.ShowSecrets |= result.GetValue(ShowSecrets);
+        settings.Sinks.ShowSecrets |= result.GetValue(CommonOptions.ShowSecrets);
         settings.Sinks.Evidence = result.GetValue(Evidence) ?? settings.Sinks.Evidence;
         settings.Caps.Workers = result.GetValue(Workers) ?? settings.Caps.Workers;
         settings.Caps.MemoryBudgetMb = result.GetValue(MemoryBudget) ?? settings.Caps.MemoryBudgetMb;
-        if (result.GetValue(StatsInterval) is { } interval)
-            settings.Metrics.StatsInterval = ReplayCommand.ParseAge(interval, "--stats-interval");
-        if (result.GetValue(Db) is { } db)
+        settings.Metrics.StatsInterval = result.GetValue(StatsInterval) ?? settings.Metrics.StatsInterval;
+        if (result.GetValue(Store.Db) is { } db)
             (settings.Storage.Enabled, settings.Storage.Db) = (true, db);
-        if (result.GetValue(NoDb))
+        if (result.GetValue(Store.NoDb))
             settings.Storage.Enabled = false;
     }
 }

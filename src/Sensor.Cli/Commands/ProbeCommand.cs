@@ -1,5 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
+using System.Net;
+using Sensor.Cli.Commands.Options;
+using Sensor.Core.Agents;
 using Sensor.Core.Output;
 using Sensor.Core.Probing;
 using Sensor.Core.Storage;
@@ -10,23 +12,19 @@ namespace Sensor.Cli.Commands;
 /// <summary>`sensor probe HOST[:PORT]...`: active STARTTLS / implicit TLS probes of mail servers from here.</summary>
 public static class ProbeCommand
 {
-    private static readonly Argument<string[]> Targets = new("targets")
-    {
-        Arity = ArgumentArity.OneOrMore,
-        Description = "DOMAIN, HOST, HOST:PORT or [IPv6]:PORT; a name given without a port and probed for SMTP is a mail domain (MX in preference order, else its own A/AAAA; a null MX is reported as no-mail); HOST:PORT and other protocols resolve the name's A/AAAA; an IP address is probed as it is",
-    };
-    private static readonly Option<string?> Proto = new("--proto") { Description = "ports of a target given without one: smtp (25), submission (587, 465), imap (143, 993), pop3 (110, 995), all; with HOST:PORT, the protocol spoken there (default: guessed from the port)" };
-    private static readonly Option<bool> Json = new("--json") { Description = "write one JSON Lines probe record per server to stdout instead of the table" };
-    private static readonly Option<string?> Timeout = new("--timeout") { Description = "seconds allowed for each step (connect, greeting, each reply, handshake; the whole probe gets five times that); default 10, greeting 30, whole probe 90" };
-    private static readonly Option<string?> Resolver = new("--resolver") { Description = "DNS resolver for MX, A/AAAA, TLSA and TXT: IP, IP:PORT or [IPv6]:PORT (default: the system's name servers); DNSSEC status comes from its AD bit, so give a validating resolver for DANE" };
-    private static readonly Option<string?> Vantage = new("--vantage") { Description = "name of this vantage point in the records (default: local)" };
-    private static readonly Option<string?> Db = new("--db") { Description = "LiteDB file the probe results are stored in (default: $XDG_DATA_HOME/sensor/sensor.db)" };
-    private static readonly Option<bool> NoDb = new("--no-db") { Description = "do not store the results" };
-    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
-    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly Argument<string[]> Targets = TypedOptions.UpToOptions("targets",
+        "DOMAIN, HOST, HOST:PORT or [IPv6]:PORT; a name given without a port and probed for SMTP is a mail domain (MX in preference order, else its own A/AAAA; a null MX is reported as no-mail); HOST:PORT and other protocols resolve the name's A/AAAA; an IP address is probed as it is",
+        ArgumentArity.OneOrMore);
+    private static readonly Option<ProbeSelection?> Proto = ProbeCliOptions.Proto("ports of a target given without one: smtp (25), submission (587, 465), imap (143, 993), pop3 (110, 995), all; with HOST:PORT, the protocol spoken there (default: guessed from the port)");
+    private static readonly Option<bool> Json = CommonOptions.Json("write one JSON Lines probe record per server to stdout instead of the table");
+    private static readonly Option<TimeSpan?> Timeout = ProbeCliOptions.Timeout("seconds allowed for each step (connect, greeting, each reply, handshake; the whole probe gets five times that); default 10, greeting 30, whole probe 90");
+    private static readonly Option<IPEndPoint?> Resolver = ProbeCliOptions.Resolver("DNS resolver for MX, A/AAAA, TLSA and TXT: IP, IP:PORT or [IPv6]:PORT (default: the system's name servers); DNSSEC status comes from its AD bit, so give a validating resolver for DANE");
+    private static readonly Option<string?> Vantage = ProbeCliOptions.Vantage("--vantage", "name of this vantage point in the records (default: local)");
+    private static readonly StoreOptions Store = new("the probe results are stored in", "do not store the results");
     private static readonly Option<bool> Enumerate = new("--enumerate") { Description = "also ask each server, one hand-written ClientHello per connection, which versions (SSLv3 to TLS 1.3) and cipher classes (rc4, export, null, anon, 3des, cbc-sha1, aead) it accepts, and grade on all of them (grade_basis: enumerated)" };
-    private static readonly Option<int?> Attempts = new("--attempts") { Description = $"connections made to each address, one after another, each kept in the record's attempts (1 to {ProbeOptions.MaxAttempts}; default 1): several show a server that varies between connections, as the cross-check wants" };
-    private static readonly Option<string?> Via = new("--via") { Description = "probe through the agent NAME (sensor agent) over the NATS server given by --bus, instead of from here; the records carry the agent's name as vantage" };
+    private static readonly Option<int?> Attempts = TypedOptions.Count("--attempts", $"connections made to each address, one after another, each kept in the record's attempts (1 to {ProbeOptions.MaxAttempts}; default 1): several show a server that varies between connections, as the cross-check wants", 1, ProbeOptions.MaxAttempts);
+    private static readonly Option<string?> Via = new Option<string?>("--via") { Description = "probe through the agent NAME (sensor agent) over the NATS server given by --bus, instead of from here; the records carry the agent's name as vantage", HelpName = "NAME" }
+        .Checked(ViaAgent.NameError);
     private static readonly BusOptions ViaBus = new();
 
     public static Command Build()
@@ -35,7 +33,7 @@ public static class ProbeCommand
             + "DANE (TLSA, DNSSEC-validated only) and the MTA-STS / TLS-RPT TXT records are checked for names. "
             + "With --enumerate, also which versions and cipher classes it accepts. Exit 0 when the probes ran, whatever they found; 2 on bad usage.")
         {
-            Targets, Proto, Json, Timeout, Resolver, Vantage, Db, NoDb, LogFile, Verbose, Enumerate, Attempts, Via,
+            Targets, Proto, Json, Timeout, Resolver, Vantage, Store.Db, Store.NoDb, CommonOptions.LogFile, CommonOptions.Verbose, Enumerate, Attempts, Via,
         };
         foreach (var option in ViaBus.All)
             command.Options.Add(option);
@@ -45,7 +43,7 @@ public static class ProbeCommand
 
     private static async Task<int> RunAsync(ParseResult result, CancellationToken token)
     {
-        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        CommonOptions.ConfigureLogging(result);
         List<ProbeTarget> targets;
         ProbeOptions options;
         try
@@ -57,7 +55,7 @@ public static class ProbeCommand
             Log.Error("{Message}", e.Message);
             return ExitCodes.BadInput;
         }
-        var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
+        var dbPath = Store.Path(result);
         using var probing = CancellationTokenSource.CreateLinkedTokenSource(token);
         var opening = OpenStoreAsync(dbPath, probing);
         (List<ProbeRecord> Records, string? Error) probed = ([], null);
@@ -124,26 +122,32 @@ public static class ProbeCommand
     private static async Task<(List<ProbeRecord> Records, string? Error)> ProbeAsync(ParseResult result, List<ProbeTarget> targets, ProbeOptions options, CancellationToken token)
     {
         if (result.GetValue(Via) is { } via)
-            return await ViaAgent.ProbeAsync(result, via, ViaBus, token);
-        var vantage = result.GetValue(Vantage) ?? "local";
+        {
+            if (result.GetValue(Vantage) is not null)
+                return ([], "--vantage does not go with --via: the records carry the agent's name");
+            var request = new AgentRequest
+            {
+                Targets = [.. result.GetValue(Targets) ?? []],
+                Proto = result.GetValue(Proto) is { } proto ? ProbeCliOptions.Text(proto) : null,
+                Timeout = result.GetValue(Timeout)?.TotalSeconds,
+                Resolver = result.GetValue(Resolver)?.ToString(),
+                Attempts = result.GetValue(Attempts),
+            };
+            return await ViaAgent.ProbeAsync(result, via, ViaBus, request, token);
+        }
+        var vantage = result.GetValue(Vantage) ?? Sensor.Core.CrossCheck.CrossCheckOptions.LocalVantage;
         var results = await ProbeBatch.RunAsync(targets, options, ProbeBatch.DefaultConcurrency, token);
         return (results.Select(r => ProbeRecord.From(r, vantage)).ToList(), null);
     }
 
     private static (List<ProbeTarget>, ProbeOptions) ReadSettings(ParseResult result)
     {
-        var selection = ProbeOptionText.Selection(result.GetValue(Proto));
-        var options = ProbeOptionText.Read(result.GetValue(Timeout), result.GetValue(Resolver), ProbeOptions.Default);
-        var attempts = result.GetValue(Attempts) ?? 1;
-        if (attempts is < 1 or > ProbeOptions.MaxAttempts)
-            throw new UsageException($"--attempts takes 1 to {ProbeOptions.MaxAttempts}, not {attempts}");
-        options = options with { Enumerate = result.GetValue(Enumerate), Attempts = attempts };
-        ProbeOptionText.Vantage(result.GetValue(Vantage));
+        var selection = result.GetValue(Proto);
+        var options = ProbeCliOptions.Apply(ProbeOptions.Default, result.GetValue(Timeout), result.GetValue(Resolver))
+            with { Enumerate = result.GetValue(Enumerate), Attempts = result.GetValue(Attempts) ?? 1 };
         var targets = new List<ProbeTarget>();
         foreach (var text in result.GetValue(Targets) ?? [])
         {
-            if (text.StartsWith('-'))
-                throw new UsageException($"unknown option '{text}' (see 'sensor probe --help')");
             try
             {
                 targets.AddRange(ProbeTarget.Parse(text, selection));

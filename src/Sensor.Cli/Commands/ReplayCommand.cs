@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Sensor.Cli.Commands.Options;
 using Sensor.Cli.Presentation;
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
@@ -13,27 +14,23 @@ namespace Sensor.Cli.Commands;
 /// <summary>`sensor replay FILE...`: the forensic replay of pcap/pcapng files.</summary>
 public static class ReplayCommand
 {
-    private static readonly Argument<string[]> Files = new("files") { Arity = ArgumentArity.OneOrMore, Description = "pcap or pcapng files, read in timestamp order as one capture; - reads one from stdin (tcpdump -w - | sensor replay -), and a FIFO is read as it comes" };
-    private static readonly Option<bool> Json = new("--json") { Description = "write JSON Lines (session and finding records) to stdout instead of the summary" };
-    private static readonly Option<string?> Db = new("--db") { Description = "LiteDB file for sessions, findings and server history (default: $XDG_DATA_HOME/sensor/sensor.db)" };
-    private static readonly Option<bool> NoDb = new("--no-db") { Description = "do not read or write the store" };
-    private static readonly Option<string?> Rules = new("--rules") { Description = "rule file (YAML) layered over the shipped defaults" };
-    private static readonly Option<string[]> Policy = new("--policy") { Description = "servers that must offer STARTTLS: a rule file or an EFF STARTTLS-Everywhere policy.json (repeatable)" };
-    private static readonly Option<bool> ShowSecrets = new("--show-secrets") { Description = "reveal passwords and tokens in every output (forensics only; default: redacted)" };
-    private static readonly Option<string?> Evidence = new("--evidence") { Description = "directory for one pcap per finding holding that session's packets (mode 0600)" };
-    private static readonly Option<string?> FailOn = new("--fail-on") { Description = "exit 1 when a finding of this severity or higher is made (info, low, medium, high)" };
-    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
-    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
-    private static readonly Option<string?> CrossCheckMaxAge = new("--crosscheck-max-age") { Description = "how old stored probe results may be to count in the cross-check, e.g. 7d, 12h, 30m (default: 7d)" };
-    private static readonly Option<int?> MemoryBudget = new("--memory-budget") { Description = "MiB the engine may keep (flows, reassembly and parser buffers); past it the oldest flows are ended early and counted; default 1024" };
-    private static readonly Option<bool> NoProgress = new("--no-progress") { Description = "no progress bar on stderr" };
+    private static readonly Argument<string[]> Files = TypedOptions.UpToOptions("files", "pcap or pcapng files, read in timestamp order as one capture; - reads one from stdin (tcpdump -w - | sensor replay -), and a FIFO is read as it comes", ArgumentArity.OneOrMore);
+    private static readonly Option<bool> Json = CommonOptions.Json("write JSON Lines (session and finding records) to stdout instead of the summary");
+    private static readonly StoreOptions Store = new("for sessions, findings and server history", "do not read or write the store");
+    private static readonly Option<string?> Rules = new("--rules") { Description = "rule file (YAML) layered over the shipped defaults", HelpName = "FILE" };
+    private static readonly Option<string[]> Policy = new("--policy") { Description = "servers that must offer STARTTLS: a rule file or an EFF STARTTLS-Everywhere policy.json (repeatable)", HelpName = "FILE" };
+    private static readonly Option<string?> Evidence = new("--evidence") { Description = "directory for one pcap per finding holding that session's packets (mode 0600)", HelpName = "DIR" };
+    private static readonly Option<Severity?> FailOn = TypedOptions.Severity("--fail-on", "exit 1 when a finding of this severity or higher is made (info, low, medium, high)");
+    private static readonly Option<TimeSpan?> CrossCheckMaxAge = TypedOptions.Duration("--crosscheck-max-age", "how old stored probe results may be to count in the cross-check, e.g. 7d, 12h, 30m (default: 7d)");
+    private static readonly Option<int?> MemoryBudget = CommonOptions.MemoryBudget("MiB the engine may keep (flows, reassembly and parser buffers); past it the oldest flows are ended early and counted; default 1024");
     private static readonly CrossCheckCli OnTheFly = new(TimeSpan.FromSeconds(90));
 
     public static Command Build()
     {
         var command = new Command("replay", "Reconstruct the SMTP, IMAP and POP3 sessions in capture files and report credentials in the clear and STARTTLS stripping")
         {
-            Files, Json, Db, NoDb, Rules, Policy, ShowSecrets, Evidence, FailOn, CrossCheckMaxAge, MemoryBudget, LogFile, Verbose, NoProgress,
+            Files, Json, Store.Db, Store.NoDb, Rules, Policy, CommonOptions.ShowSecrets, Evidence, FailOn, CrossCheckMaxAge, MemoryBudget,
+            CommonOptions.LogFile, CommonOptions.Verbose, CommonOptions.NoProgress,
         };
         foreach (var option in OnTheFly.All)
             command.Options.Add(option);
@@ -44,7 +41,7 @@ public static class ReplayCommand
 
     private static int Run(ParseResult result)
     {
-        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        CommonOptions.ConfigureLogging(result);
         try
         {
             var settings = ReadSettings(result);
@@ -68,22 +65,20 @@ public static class ReplayCommand
     {
         var files = result.GetValue(Files) ?? [];
         CheckFiles(files, result.GetValue(Evidence) is not null);
-        Severity? failOn = null;
-        if (result.GetValue(FailOn) is { } failText)
-            failOn = SeverityNames.TryParse(failText, out var severity) ? severity : throw new UsageException($"--fail-on takes info, low, medium or high, not '{failText}'");
-        var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
+        var dbPath = Store.Path(result);
+        var showSecrets = result.GetValue(CommonOptions.ShowSecrets);
         return new ReplaySettings(
             new ReplayOptions(files, LoadRules(result), PlanMemory(result), result.GetValue(Evidence)),
             result.GetValue(Json),
             dbPath,
-            result.GetValue(ShowSecrets),
-            failOn,
-            ShowProgress: !result.GetValue(NoProgress) && !Console.IsErrorRedirected
+            showSecrets,
+            result.GetValue(FailOn),
+            ShowProgress: !result.GetValue(CommonOptions.NoProgress) && !Console.IsErrorRedirected
                 && !files.Contains(StandardInput) && files.Sum(f => new FileInfo(f).Length) >= ProgressDisplay.MinimumBytes,
-            CrossCheckMaxAge: result.GetValue(CrossCheckMaxAge) is { } age ? ParseAge(age, "--crosscheck-max-age") : Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge,
+            CrossCheckMaxAge: result.GetValue(CrossCheckMaxAge) ?? Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge,
             OnTheFly: OnTheFly.Read(result),
             SamePathVantages: OnTheFly.SamePathVantages(result),
-            Fleet: FleetOptions.Read(result, OnTheFly, dbPath, result.GetValue(ShowSecrets)));
+            Fleet: FleetOptions.Read(result, OnTheFly, dbPath, showSecrets));
     }
 
     /// <summary>Each input is a file, a FIFO or stdin (once); a directory or a missing path is one clear line.</summary>
@@ -96,7 +91,7 @@ public static class ReplayCommand
             if (Directory.Exists(file))
                 throw new UsageException($"{file} is a directory, not a capture file");
             if (!File.Exists(file))
-                throw new UsageException(file.StartsWith('-') ? $"unknown option '{file}' (see 'sensor replay --help')" : $"{file}: no such file");
+                throw new UsageException($"{file}: no such file");
         }
         if (files.Count(f => f == StandardInput) > 1)
             throw new UsageException("stdin (-) can be read only once");
@@ -108,9 +103,7 @@ public static class ReplayCommand
 
     private static MemoryPlan PlanMemory(ParseResult result)
     {
-        long budget = result.GetValue(MemoryBudget) is { } mib
-            ? mib > 0 ? mib * (1L << 20) : throw new UsageException($"--memory-budget takes a number of MiB above 0, not {mib}")
-            : MemoryPlan.DefaultBudgetBytes;
+        long budget = result.GetValue(MemoryBudget) is { } mib ? mib * (1L << 20) : MemoryPlan.DefaultBudgetBytes;
         try
         {
             return MemoryPlan.ForReplay(budget, ReassemblyLimits.Default);
@@ -120,12 +113,6 @@ public static class ReplayCommand
             throw new UsageException($"--memory-budget: {e.Message}");
         }
     }
-
-    /// <summary>A positive duration (<see cref="Duration"/>), at most ten years.</summary>
-    public static TimeSpan ParseAge(string text, string option) =>
-        Duration.TryParse(text, out var age) && age > TimeSpan.Zero && age <= TimeSpan.FromDays(3650)
-            ? age
-            : throw new UsageException($"{option} takes a positive duration like 7d, 12h, 1h30m or 90s, not '{text}'");
 
     private static RuleSet LoadRules(ParseResult result)
     {

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
+using Sensor.Cli.Commands.Options;
 using Sensor.Core.FieldTest;
 using Sensor.Core.Output;
 using Sensor.Core.Probing;
@@ -18,28 +20,25 @@ namespace Sensor.Cli.Commands;
 /// </summary>
 public static class SurveyCommand
 {
-    private static readonly Argument<string> File = new("file") { Description = "list to survey: one mail domain (MX on port 25), host or HOST:PORT (spoken to as SMTP) a line; '#' comments and blank lines are ignored, repeats probed once. "
-        + "Or a Mozilla ISPDB-style autoconfig directory (one clientConfig XML file per domain): its IMAP, POP3 and SMTP submission servers are probed, on their ports, with TLS at connect where socketType is SSL" };
-    private static readonly Option<bool> Json = new("--json") { Description = "write the survey's probe records and one {\"type\":\"survey\"} statistics line as JSON Lines to stdout instead of the summary" };
-    private static readonly Option<string?> Report = new("--report") { Description = "also write a self-contained HTML report with the statistics and charts to this file" };
-    private static readonly Option<string?> Concurrency = new("--concurrency") { Description = $"domains probed at once, one server at a time each (default {SurveySettings.DefaultConcurrency})" };
-    private static readonly Option<string?> PerDestination = new("--per-destination") { Description = $"connections at once to one server address (default {SurveySettings.DefaultPerDestination})" };
-    private static readonly Option<string?> Resolver = new("--resolver") { Description = "DNS resolver for MX, A/AAAA, TLSA and TXT: IP, IP:PORT or [IPv6]:PORT (default: the system's name servers)" };
-    private static readonly Option<string?> Timeout = new("--timeout") { Description = "seconds allowed for each step (the whole probe of a server gets five times that); default 10, greeting 30, whole probe 90" };
-    private static readonly Option<string?> Vantage = new("--vantage") { Description = "name of this vantage point in the records (default: local); part of the survey's id" };
-    private static readonly Option<string?> Db = new("--db") { Description = "LiteDB store the probes go to (default: $XDG_DATA_HOME/sensor/sensor.db); the survey's progress is kept beside it in PATH.survey, so a run stopped early resumes" };
+    private static readonly Argument<string[]> File = TypedOptions.UpToOptions("file", "list to survey: one mail domain (MX on port 25), host or HOST:PORT (spoken to as SMTP) a line; '#' comments and blank lines are ignored, repeats probed once. "
+        + "Or a Mozilla ISPDB-style autoconfig directory (one clientConfig XML file per domain): its IMAP, POP3 and SMTP submission servers are probed, on their ports, with TLS at connect where socketType is SSL", ArgumentArity.ExactlyOne);
+    private static readonly Option<bool> Json = CommonOptions.Json("write the survey's probe records and one {\"type\":\"survey\"} statistics line as JSON Lines to stdout instead of the summary");
+    private static readonly Option<string?> Report = new("--report") { Description = "also write a self-contained HTML report with the statistics and charts to this file", HelpName = "FILE" };
+    private static readonly Option<int?> Concurrency = TypedOptions.Count("--concurrency", $"domains probed at once, one server at a time each (default {SurveySettings.DefaultConcurrency})", 1, 1024);
+    private static readonly Option<int?> PerDestination = TypedOptions.Count("--per-destination", $"connections at once to one server address (default {SurveySettings.DefaultPerDestination})", 1, 64);
+    private static readonly Option<IPEndPoint?> Resolver = ProbeCliOptions.Resolver("DNS resolver for MX, A/AAAA, TLSA and TXT: IP, IP:PORT or [IPv6]:PORT (default: the system's name servers)");
+    private static readonly Option<TimeSpan?> Timeout = ProbeCliOptions.Timeout("seconds allowed for each step (the whole probe of a server gets five times that); default 10, greeting 30, whole probe 90");
+    private static readonly Option<string?> Vantage = ProbeCliOptions.Vantage("--vantage", "name of this vantage point in the records (default: local); part of the survey's id");
+    private static readonly StoreOptions Store = new("the probes go to; the survey's progress is kept beside it in FILE.survey, so a run stopped early resumes", "keep nothing: no store, no resuming");
     private static readonly Option<bool> Fresh = new("--fresh") { Description = "probe every domain again, forgetting what an earlier run of the same survey from the same vantage finished" };
-    private static readonly Option<bool> NoDb = new("--no-db") { Description = "keep nothing: no store, no resuming" };
-    private static readonly Option<bool> NoProgress = new("--no-progress") { Description = "no progress bar on stderr" };
-    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
-    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
 
     public static Command Build()
     {
         var command = new Command("survey", "Survey a list of mail domains (or an ISPDB autoconfig directory): probe each one's servers (STARTTLS, TLS, grade, DANE, MTA-STS) politely and resumably, "
             + "and report how many offer STARTTLS, the grade spread and DANE/MTA-STS adoption. Ctrl-C stops cleanly; run it again to finish. Exit 0 when it ran; 2 on bad usage; 130 when Ctrl-C stopped it.")
         {
-            File, Json, Report, Concurrency, PerDestination, Resolver, Timeout, Vantage, Db, Fresh, NoDb, NoProgress, LogFile, Verbose,
+            File, Json, Report, Concurrency, PerDestination, Resolver, Timeout, Vantage, Store.Db, Fresh, Store.NoDb, CommonOptions.NoProgress,
+            CommonOptions.LogFile, CommonOptions.Verbose,
         };
         command.SetAction((result, token) => RunAsync(result, token));
         return command;
@@ -47,7 +46,7 @@ public static class SurveyCommand
 
     private static async Task<int> RunAsync(ParseResult result, CancellationToken token)
     {
-        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        CommonOptions.ConfigureLogging(result);
         SurveyInput input;
         SurveySettings settings;
         try
@@ -59,7 +58,7 @@ public static class SurveyCommand
             Log.Error("{Message}", e.Message);
             return ExitCodes.BadInput;
         }
-        var dbPath = result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
+        var dbPath = Store.Path(result);
         SensorStore? store = null;
         SurveyJournal? journal = null;
         try
@@ -86,7 +85,7 @@ public static class SurveyCommand
                 store?.AddProbes(entry.Records);
                 journal?.Add(entry);
             }
-            var showProgress = !result.GetValue(NoProgress) && !Console.IsErrorRedirected;
+            var showProgress = !result.GetValue(CommonOptions.NoProgress) && !Console.IsErrorRedirected;
             outcome = showProgress
                 ? await WithProgressBar(input.Entries.Count, progress => SurveyRun.RunAsync(input, settings, done, Finished, progress, token))
                 : await SurveyRun.RunAsync(input, settings, done, Finished, null, token);
@@ -140,9 +139,7 @@ public static class SurveyCommand
 
     private static (SurveyInput, SurveySettings) ReadSettings(ParseResult result)
     {
-        var path = result.GetValue(File)!;
-        if (path.StartsWith('-'))
-            throw new UsageException($"unknown option '{path}' (see 'sensor survey --help')");
+        var path = result.GetValue(File)![0];
         SurveyInput input;
         try
         {
@@ -158,17 +155,11 @@ public static class SurveyCommand
         }
         if (input.Entries.Count == 0)
             throw new UsageException($"{path}: no domain or host in it{(Directory.Exists(path) ? " (no autoconfig file lists an IMAP, POP3 or SMTP server)" : "")}");
-        var options = ProbeOptionText.Read(result.GetValue(Timeout), result.GetValue(Resolver), ProbeOptions.Default);
-        var vantage = ProbeOptionText.Vantage(result.GetValue(Vantage));
-        var concurrency = Count(result.GetValue(Concurrency), "--concurrency", SurveySettings.DefaultConcurrency, 1024);
-        var perDestination = Count(result.GetValue(PerDestination), "--per-destination", SurveySettings.DefaultPerDestination, 64);
-        return (input, new SurveySettings(options, vantage, concurrency, perDestination));
+        var options = ProbeCliOptions.Apply(ProbeOptions.Default, result.GetValue(Timeout), result.GetValue(Resolver));
+        var vantage = result.GetValue(Vantage) ?? Sensor.Core.CrossCheck.CrossCheckOptions.LocalVantage;
+        return (input, new SurveySettings(options, vantage, result.GetValue(Concurrency) ?? SurveySettings.DefaultConcurrency,
+            result.GetValue(PerDestination) ?? SurveySettings.DefaultPerDestination));
     }
-
-    private static int Count(string? text, string option, int fallback, int max) =>
-        text is null ? fallback
-        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max ? n
-        : throw new UsageException($"{option} takes a whole number from 1 to {max}, not '{text}'");
 
     private static void Print(SurveyOutcome outcome, string? reportPath)
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using Sensor.Cli.Commands.Options;
 using Sensor.Core.Detection;
 using Sensor.Core.Fleet;
 using Sensor.Core.Output;
@@ -13,21 +14,21 @@ namespace Sensor.Cli.Commands;
 public static class TailCommand
 {
     private static readonly BusOptions Bus = new();
-    private static readonly Option<string[]> Kind = new("--kind") { Description = "only findings of this kind (repeatable), e.g. starttls-stripped" };
-    private static readonly Option<string?> SeverityOption = new("--severity") { Description = "only findings of this severity or higher (info, low, medium, high)" };
-    private static readonly Option<string?> Sensor = new("--sensor") { Description = "only findings of this sensor (its --sensor-name)" };
+    private static readonly Option<string[]> Kind = new Option<string[]>("--kind") { Description = "only findings of this kind (repeatable), e.g. starttls-stripped", HelpName = "KIND" }
+        .Checked(kind => FleetSubjects.IsValidName(kind) ? null : $"--kind takes a finding kind such as starttls-stripped, not '{kind}'");
+    private static readonly Option<Severity?> SeverityOption = TypedOptions.Severity("--severity", "only findings of this severity or higher (info, low, medium, high)");
+    private static readonly Option<string?> Sensor = new Option<string?>("--sensor") { Description = "only findings of this sensor (its --sensor-name)", HelpName = "NAME" }
+        .Checked(name => FleetSubjects.IsValidName(name) ? null : $"--sensor takes a sensor name (1-64 letters, digits, '-' or '_'), not '{name}'");
     private static readonly Option<bool> All = new("--all") { Description = "start with every finding the stream keeps (default: only new ones)" };
-    private static readonly Option<string?> Since = new("--since") { Description = "start with the findings of the last 7d, 12h, 30m or 90s" };
+    private static readonly Option<TimeSpan?> Since = TypedOptions.Duration("--since", "start with the findings of the last 7d, 12h, 30m or 90s");
     private static readonly Option<bool> NoFollow = new("--no-follow") { Description = "stop at the end of what the stream holds instead of waiting for more" };
-    private static readonly Option<bool> Json = new("--json") { Description = "write each finding as its JSON record, with a \"sensor\" field first" };
-    private static readonly Option<string?> LogFile = new("--log-file") { Description = "also write operational logs to this file" };
-    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
+    private static readonly Option<bool> Json = CommonOptions.Json("write each finding as its JSON record, with a \"sensor\" field first");
 
     public static Command Build()
     {
         var command = new Command("tail", "Follow the findings of every sensor publishing to a NATS JetStream bus (sensor live/replay --bus), one line each; until interrupted")
         {
-            Kind, SeverityOption, Sensor, All, Since, NoFollow, Json, LogFile, Verbose,
+            Kind, SeverityOption, Sensor, All, Since, NoFollow, Json, CommonOptions.LogFile, CommonOptions.Verbose,
         };
         foreach (var option in Bus.All)
             command.Options.Add(option);
@@ -37,7 +38,7 @@ public static class TailCommand
 
     private static async Task<int> RunAsync(ParseResult result, CancellationToken token)
     {
-        Logging.Configure(result.GetValue(Verbose), result.GetValue(LogFile));
+        CommonOptions.ConfigureLogging(result);
         FleetTailFilter filter;
         FleetTailStart start;
         NatsOpts opts;
@@ -80,19 +81,10 @@ public static class TailCommand
     private static (FleetTailFilter, FleetTailStart) ReadFilter(ParseResult result)
     {
         var kinds = result.GetValue(Kind) ?? [];
-        foreach (var kind in kinds)
-            if (!FleetSubjects.IsValidName(kind))
-                throw new UsageException($"--kind takes a finding kind such as starttls-stripped, not '{kind}'");
-        Severity? severity = null;
-        if (result.GetValue(SeverityOption) is { } text)
-            severity = SeverityNames.TryParse(text, out var s) ? s : throw new UsageException($"--severity takes info, low, medium or high, not '{text}'");
-        var sensor = result.GetValue(Sensor);
-        if (sensor is not null && !FleetSubjects.IsValidName(sensor))
-            throw new UsageException($"--sensor takes a sensor name (1-64 letters, digits, '-' or '_'), not '{sensor}'");
         if (result.GetValue(All) && result.GetValue(Since) is not null)
             throw new UsageException("give --all or --since, not both");
-        DateTimeOffset? since = result.GetValue(Since) is { } age ? DateTimeOffset.UtcNow - ReplayCommand.ParseAge(age, "--since") : null;
-        return (new FleetTailFilter(kinds.Distinct().ToList(), severity, sensor), new FleetTailStart(result.GetValue(All), since));
+        DateTimeOffset? since = result.GetValue(Since) is { } age ? DateTimeOffset.UtcNow - age : null;
+        return (new FleetTailFilter(kinds.Distinct().ToList(), result.GetValue(SeverityOption), result.GetValue(Sensor)), new FleetTailStart(result.GetValue(All), since));
     }
 
     /// <summary>The record as published, with the publishing sensor's name as its first field.</summary>

@@ -50,7 +50,7 @@ public static class SettingsValidator
             "CrossCheck:StepTimeout", $"must be above zero and at most {CrossCheckCli.MaxStep}", sources);
         Require(crossCheck.Wait is null || crossCheck.Wait >= TimeSpan.Zero, "CrossCheck:Wait", "cannot be negative", sources);
         if (crossCheck.LocalVantage is { } vantage)
-            Require(ProbeOptionText.IsValidVantage(vantage), "CrossCheck:LocalVantage", "takes a name of 1 to 64 printable characters", sources);
+            Require(Commands.Options.ProbeCliOptions.IsValidVantage(vantage), "CrossCheck:LocalVantage", "takes a name of 1 to 64 printable characters", sources);
     }
 
     /// <summary>The address and port of "address:port", or null when it is not one or its address is a wildcard.</summary>

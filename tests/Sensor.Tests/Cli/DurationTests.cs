@@ -38,8 +38,13 @@ public class DurationTests
     public void Refuses(string text) => Assert.False(Duration.TryParse(text, out _));
 
     [Fact]
-    public void CommandLine_TakesTheSameSyntax() =>
-        Assert.Equal(TimeSpan.FromMinutes(90), Sensor.Cli.Commands.ReplayCommand.ParseAge("1h30m", "--since"));
+    public void CommandLine_TakesTheSameSyntax()
+    {
+        var since = Sensor.Cli.Commands.Options.TypedOptions.Duration("--since", "");
+        var command = new System.CommandLine.RootCommand { since };
+        Assert.Equal(TimeSpan.FromMinutes(90), command.Parse(["--since", "1h30m"]).GetValue(since));
+        Assert.Equal("--since takes a positive duration like 7d, 12h, 1h30m or 90s, not '0s'", Assert.Single(command.Parse(["--since", "0s"]).Errors).Message);
+    }
 
     [Fact]
     public void ConfigFile_TakesTheSameSyntax_AndNamesTheLineOfABadOne()

@@ -11,7 +11,7 @@ namespace Sensor.Tests.Cli;
 public class ReplayMemoryBudgetTests
 {
     [Theory]
-    [InlineData("0", "sensor: error: --memory-budget takes a number of MiB above 0, not 0")]
+    [InlineData("0", "sensor: error: --memory-budget takes a whole number from 1 to 1048576, not '0'")]
     [InlineData("4", "sensor: error: --memory-budget: a memory budget of 4 MiB is too small: queues, batches, fragments and evidence take ")]
     public void ABadBudgetIsOneLineAndExitTwo(string budget, string error)
     {

@@ -219,7 +219,7 @@ public class FleetTests
     [Theory]
     [InlineData("--show-secrets", "sensor: error: --show-secrets does not go with --bus: secrets never leave this machine over the bus")]
     [InlineData("--sensor-name=a.b", "sensor: error: --sensor-name takes 1-64 letters, digits, '-' or '_', not 'a.b'")]
-    [InlineData("--bus-outbox-max=0", "sensor: error: --bus-outbox-max takes 1 to 10000000 records")]
+    [InlineData("--bus-outbox-max=0", "sensor: error: --bus-outbox-max takes a whole number from 1 to 10000000, not '0'")]
     public void BadFleetOptions_AreOneLineAndExit2(string option, string error)
     {
         using var nats = new NatsServer();

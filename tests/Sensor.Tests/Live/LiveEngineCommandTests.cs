@@ -50,7 +50,7 @@ public class LiveEngineCommandTests
     }
 
     [Theory]
-    [InlineData("--workers", "0", "workers must be between 1 and 256, not 0")]
+    [InlineData("--workers", "0", "--workers takes a whole number from 1 to 256, not '0'")]
     [InlineData("--memory-budget", "16", "a memory budget of 16 MiB is too small for")]
     public void BadEngineOption_IsOneLineAndExit2(string option, string value, string message)
     {

@@ -61,6 +61,11 @@ public class ReleaseTests(ReleaseBuild release)
             Assert.Contains("sensor:x:", File.ReadAllText("/etc/passwd"));
             Assert.Equal("640 root sensor", Run("stat", "-c", "%a %U %G", "/etc/sensor/sensor.json").Stdout.Trim());
             Assert.Equal("/usr/share/man/man1/sensor.1.gz", Run("man", "-w", "sensor").Stdout.Trim());
+            Assert.Contains("sensor replay", Run("man", "-P", "cat", "sensor").Stdout);
+            // bash-completion loads /usr/share/bash-completion/completions/sensor on the first tab after `sensor`
+            Assert.Equal(File.ReadAllText(Path.Combine(Replay.Manifest.CapturesDirectory, "..", "deploy", "completions", "sensor.bash")),
+                File.ReadAllText("/usr/share/bash-completion/completions/sensor"));
+            Assert.StartsWith("#compdef sensor\n", File.ReadAllText("/usr/share/zsh/vendor-completions/_sensor"));
             Assert.Equal(0, Run("logrotate", "--debug", "/etc/logrotate.d/sensor").ExitCode);
             Assert.Contains("ExecStart=/usr/bin/sensor live --config /etc/sensor/sensor.json", File.ReadAllText("/lib/systemd/system/sensor.service"));
 
