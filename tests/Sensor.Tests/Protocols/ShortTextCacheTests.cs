@@ -37,4 +37,31 @@ public class ShortTextCacheTests
         var longLine = new string('x', ShortTextCache.MaxBytes + 1);
         Assert.Equal(longLine, WireText.Escape(Encoding.ASCII.GetBytes(longLine)));
     }
+
+    [Fact]
+    public void Two_texts_whose_hashes_meet_both_stay_cached_while_they_alternate()
+    {
+        // The hash is seeded per process: find two texts that land on the same slot in this one.
+        var byPair = new Dictionary<int, string>();
+        string a = "", b = "";
+        for (int i = 0; ; i++)
+        {
+            var text = $"250 2.0.{i} Ok";
+            var hash = new HashCode();
+            hash.AddBytes(Encoding.ASCII.GetBytes(text));
+            if (byPair.TryAdd(hash.ToHashCode() & 4095, text))
+                continue;
+            (a, b) = (byPair[hash.ToHashCode() & 4095], text);
+            break;
+        }
+        var (bytesA, bytesB) = (Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
+        var (firstA, firstB) = (ShortTextCache.Get(bytesA), ShortTextCache.Get(bytesB));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.Same(firstA, ShortTextCache.Get(bytesA));
+            Assert.Same(firstB, ShortTextCache.Get(bytesB));
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
