@@ -5,6 +5,7 @@ using Sensor.Cli.Service;
 using Sensor.Core.Agents;
 using Sensor.Core.CrossCheck;
 using Sensor.Core.Probing;
+using Sensor.Core.Probing.Socks;
 
 namespace Sensor.Cli.Commands;
 
@@ -12,7 +13,7 @@ namespace Sensor.Cli.Commands;
 public sealed class CrossCheckCli
 {
     private readonly Option<bool> _crossCheck = new("--crosscheck") { Description = "probe each server the capture raises a question about (STARTTLS absent, stripped or refused, a certificate) now, from here and through the --via agents, and judge with those answers too" };
-    private readonly Option<string[]> _via = new("--via") { Description = "with --crosscheck: also probe through this agent (sensor agent) over the NATS server given by --bus (repeatable)" };
+    private readonly Option<string[]> _via = new("--via") { Description = "with --crosscheck: also probe through this agent (sensor agent) over the NATS server given by --bus, or through the SOCKS5 proxy socks5://HOST:PORT or tor (127.0.0.1:9050) (repeatable)" };
     private readonly Option<string?> _ttl = new("--crosscheck-ttl") { Description = "with --crosscheck: probe a server:port from one vantage at most once in this time, and reuse a stored result this fresh, e.g. 1h, 30m (default: 1h)" };
     private readonly Option<string?> _timeout = new("--crosscheck-timeout") { Description = "with --crosscheck: seconds for each step of a probe (the whole probe gets five times that; default 10)" };
     private readonly Option<int?> _attempts = new("--crosscheck-attempts") { Description = $"with --crosscheck: connections each vantage makes to the server, so one that varies between connections is told from the path (1 to {ProbeOptions.MaxAttempts}; default {DefaultAttempts})" };
@@ -58,8 +59,11 @@ public sealed class CrossCheckCli
         }
         var via = cliVia.Length > 0 ? cliVia : config?.Via ?? [];
         foreach (var name in via)
-            if (!AgentSubjects.IsValidName(name))
-                throw new UsageException($"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{name}'");
+            if (SocksProxy.IsProxy(name))
+                ReadProxy(name);
+            else if (!AgentSubjects.IsValidName(name))
+                throw new UsageException($"--via takes an agent name (1-64 letters, digits, '-' or '_'), tor or socks5://HOST:PORT, not '{name}'");
+        var agents = via.Where(v => !SocksProxy.IsProxy(v)).ToList();
         var step = result.GetValue(_timeout) is { } timeout ? Seconds(timeout) : config?.StepTimeout ?? DefaultStep;
         var attempts = result.GetValue(_attempts) ?? DefaultAttempts;
         if (attempts is < 1 or > ProbeOptions.MaxAttempts)
@@ -71,9 +75,9 @@ public sealed class CrossCheckCli
             ProbeTimeout = AgentVantage.WaitFor(step, attempts) + TimeSpan.FromSeconds(5),
         };
         var busValues = configBus is null ? _bus.Values(result) : _bus.Values(result).Over(configBus);
-        if (via.Length > 0 && busValues.Url is null && cliVia.Length == 0)
+        if (agents.Count > 0 && busValues.Url is null && cliVia.Length == 0)
             throw new UsageException("CrossCheck:Via needs the bus: Bus:Url in the config file, or --bus");
-        var bus = via.Length == 0 ? null : BusOptions.Build(busValues, "sensor-crosscheck", TimeSpan.FromSeconds(10));
+        var bus = agents.Count == 0 ? null : BusOptions.Build(busValues, "sensor-crosscheck", TimeSpan.FromSeconds(10));
         if (via.Length == 0)
             Serilog.Log.Warning("--crosscheck without --via probes only from here: those probes cross the capture's own path, so they show what the path does now but settle no verdict");
         return new OnTheFlyPlan([.. via.Distinct(StringComparer.Ordinal)], bus, settings, step, LocalVantage(result, config), attempts);
@@ -86,6 +90,19 @@ public sealed class CrossCheckCli
             return null;
         var options = CrossCheckOptions.Default with { MaxAge = maxAge, SamePathVantages = samePathVantages };
         return new CrossCheckSetup((IProbeHistory?)store ?? NoProbeHistory.Instance, TimeProvider.System, options, onTheFly?.Prober, store is null ? null : store.AddProbes);
+    }
+
+    /// <summary>The SOCKS proxy a --via names; a UsageException for a bad URL.</summary>
+    internal static SocksProxy ReadProxy(string via)
+    {
+        try
+        {
+            return SocksProxy.Parse(via);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     private string LocalVantage(ParseResult result, CrossCheckSettings? config) =>
@@ -126,10 +143,13 @@ public sealed record OnTheFlyPlan(IReadOnlyList<string> Via, NatsOpts? Bus, OnTh
                 throw new UsageException(BusOptions.Describe(e, opts.Url));
             }
         }
+        var options = ProbeOptions.WithStepTimeout(Step) with { Attempts = Attempts };
         IReadOnlyList<IProbeVantage> vantages =
         [
-            new LocalVantage(LocalVantage, ProbeOptions.WithStepTimeout(Step) with { Attempts = Attempts }),
-            .. Via.Select(agent => new AgentVantage(nats!, agent, Step, Attempts)),
+            new LocalVantage(LocalVantage, options),
+            .. Via.Select(via => SocksProxy.IsProxy(via)
+                ? (IProbeVantage)new SocksVantage(SocksProxy.Parse(via), options)
+                : new AgentVantage(nats!, via, Step, Attempts)),
         ];
         return new OnTheFlyRun(new OnTheFlyProber(vantages, Settings, clock), nats);
     }

@@ -4,6 +4,7 @@ using Sensor.Core.FieldTest;
 using Sensor.Core.Output;
 using Sensor.Core.Output.Html;
 using Sensor.Core.Probing;
+using Sensor.Core.Probing.Socks;
 using Sensor.Core.Storage;
 using Serilog;
 
@@ -34,7 +35,7 @@ public static class FieldtestCommand
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "log more" };
     private static readonly Option<string[]> Via = new("--via")
     {
-        Description = "also probe from the agent NAME (sensor agent, repeatable) over the NATS server given by --bus: a comparison from elsewhere, now",
+        Description = "also probe from the agent NAME (sensor agent, repeatable) over the NATS server given by --bus, or through the SOCKS5 proxy socks5://HOST:PORT or tor (127.0.0.1:9050; names resolved by the proxy): a comparison from elsewhere, now, DNS answers included",
         AllowMultipleArgumentsPerToken = false,
     };
     private static readonly BusOptions ViaBus = new();
@@ -73,7 +74,8 @@ public static class FieldtestCommand
             var fromAgents = await AskAgentsAsync(settings, token);
             store?.AddProbes(fromAgents);
             report = await FieldTestRun.RunAsync(settings.Targets, settings.Selection, settings.Options, settings.Vantage,
-                [.. store?.Probes() ?? fromAgents], records => store?.AddProbes(records), token);
+                [.. store?.Probes() ?? fromAgents], records => store?.AddProbes(records), token, fromAgents, settings.Proxies);
+            WarnUnavailable(report);
         }
         catch (StoreException e)
         {
@@ -103,7 +105,7 @@ public static class FieldtestCommand
     }
 
     private sealed record Settings(List<string> Targets, ProbeSelection? Selection, ProbeOptions Options, string Vantage, FieldLevel? FailOn,
-        string? Proto, AgentsToAsk? Agents);
+        string? Proto, AgentsToAsk? Agents, IReadOnlyList<SocksProxy> Proxies);
 
     /// <summary>The agents named with --via and the bus they listen on.</summary>
     private sealed record AgentsToAsk(IReadOnlyList<string> Names, NATS.Client.Core.NatsOpts Bus);
@@ -126,9 +128,21 @@ public static class FieldtestCommand
         return [.. replies.SelectMany(r => r.Records)];
     }
 
+    /// <summary>A SOCKS proxy that could not be used at all is one warning, as an agent that does not answer.</summary>
+    private static void WarnUnavailable(FieldReport report)
+    {
+        foreach (var proxy in report.Targets.SelectMany(t => t.Rows).SelectMany(r => r.Elsewhere)
+                     .Where(e => e.Outcome == ProbeOutcome.VantageUnavailable && SocksProxy.IsProxy(e.Vantage)).DistinctBy(e => e.Vantage))
+            Log.Warning("no comparison from {Proxy}: {Error}", proxy.Vantage, proxy.Error);
+    }
+
+    /// <summary>The SOCKS proxies --via names (socks5://HOST:PORT, tor).</summary>
+    private static List<SocksProxy> ReadProxies(ParseResult result) =>
+        [.. (result.GetValue(Via) ?? []).Where(SocksProxy.IsProxy).Select(CrossCheckCli.ReadProxy).Distinct()];
+
     private static AgentsToAsk? ReadAgents(ParseResult result, TimeSpan step)
     {
-        var names = (result.GetValue(Via) ?? []).Distinct().ToList();
+        var names = (result.GetValue(Via) ?? []).Where(v => !SocksProxy.IsProxy(v)).Distinct().ToList();
         if (names.Count == 0)
             return null;
         foreach (var name in names)
@@ -164,7 +178,7 @@ public static class FieldtestCommand
             }
             targets.Add(text);
         }
-        return new Settings(targets, selection, options, vantage, failOn, result.GetValue(Proto), ReadAgents(result, options.ReplyTimeout));
+        return new Settings(targets, selection, options, vantage, failOn, result.GetValue(Proto), ReadAgents(result, options.ReplyTimeout), ReadProxies(result));
     }
 
     private static void Print(FieldReport report, string? reportPath)
@@ -178,6 +192,13 @@ public static class FieldtestCommand
             Console.WriteLine(TerminalText.Escape(target.Name));
             foreach (var row in target.Rows)
                 Console.WriteLine(TerminalText.Escape($"  port {row.Here.Port,-5} {FieldVerdict.Icon(row.Judgement.Level)} {FieldVerdict.Label(row.Judgement.Level),-13} {row.Judgement.Sentence}"));
+        }
+        if (report.Dns.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("DNS answers that differ from elsewhere:");
+            foreach (var difference in report.Dns)
+                Console.WriteLine(TerminalText.Escape($"  {FieldVerdict.Icon(FieldLevel.Interference)} dns-tampering/{difference.Variant}: {difference.Summary}"));
         }
         Console.WriteLine();
         if (report.NothingCompared)
@@ -194,5 +215,10 @@ public static class FieldtestCommand
             foreach (var row in target.Rows)
                 stdout.Write(FieldtestRecord.From(report, target, row).ToJsonLine() + "\n");
         stdout.Flush();
+        if (report.Dns.Count == 0)
+            return;
+        using var json = new JsonLinesWriter(Console.OpenStandardOutput());
+        foreach (var difference in report.Dns)
+            json.Write(difference.ToRecord());
     }
 }
