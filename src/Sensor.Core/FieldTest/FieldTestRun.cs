@@ -47,9 +47,8 @@ public static class FieldTestRun
         var byTarget = new List<FieldTarget>();
         foreach (var (name, probeTargets) in expanded)
         {
-            var displays = probeTargets.Select(t => t.Display).ToHashSet();
             var host = probeTargets.Count > 0 ? probeTargets[0].Host : name;
-            var rows = records.Where(r => displays.Contains(r.Target)).Select(here =>
+            var rows = records.Where(r => probeTargets.Any(t => Probes(t, r))).Select(here =>
             {
                 var others = FieldComparison.LatestElsewhere(here, elsewhere);
                 return new FieldRow(here, others, FieldVerdict.Judge(host, here, others));
@@ -58,6 +57,11 @@ public static class FieldTestRun
         }
         return new FieldReport(started, vantage, Version, byTarget) { Dns = DnsComparison.Compare(records, [.. controls ?? [], .. proxied]) };
     }
+
+    /// <summary>Whether the record is a probe of the target: the target itself, or for a mail domain one of its MX hosts (or its implicit MX).</summary>
+    private static bool Probes(ProbeTarget target, ProbeRecord record) =>
+        record.Target == target.Display
+        || (target.IsMailDomain && record.Port == target.Port && string.Equals(record.MailDomain, target.Host.TrimEnd('.'), StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>Which stored probes from other vantage points are of the same service as one probe from here.</summary>
