@@ -30,13 +30,15 @@ public sealed record SocksProxy(string Host, int Port)
         if (!via.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
             throw error;
         var rest = via[Scheme.Length..].TrimEnd('/');
+        if (rest.Contains('@'))
+            throw new FormatException("--via: a SOCKS proxy that takes a user name and password is not supported (and a password does not belong on the command line)");
         var colon = rest.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(rest[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
             throw error;
         var host = rest[..colon];
         if (host.StartsWith('[') && host.EndsWith(']'))
-            host = IPAddress.TryParse(host[1..^1], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6 ? host[1..^1] : throw error;
-        if (host.Length == 0 || host.Contains('@') || host.Contains(':') || host.Contains('/'))
+            return IPAddress.TryParse(host[1..^1], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6 ? new SocksProxy(host[1..^1], port) : throw error;
+        if (host.Length == 0 || host.Contains(':') || host.Contains('/'))
             throw error;
         return new SocksProxy(host, port);
     }
