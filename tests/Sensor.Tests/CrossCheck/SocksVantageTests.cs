@@ -8,61 +8,16 @@ namespace Sensor.Tests.CrossCheck;
 /// <summary>
 /// The lab of socks-lab.sh: "here", the path from here (stripping STARTTLS or not) with here's resolver
 /// (truthful or saying NXDOMAIN for the mail host), a real dante SOCKS5 server with its own truthful
-/// resolver, and the server's side in front of the loopback postfix. Torn down on dispose, also when
-/// the set-up failed half-way.
+/// resolver, and the server's side in front of the loopback postfix.
 /// </summary>
-public sealed class SocksLab : IDisposable
+/// <param name="path">strip: the STARTTLS-stripping proxy sits on the path from here; direct: nothing there</param>
+/// <param name="dns">honest: here's resolver answers as the proxy's does; lying: it says NXDOMAIN for mx.lab.test</param>
+public sealed class SocksLab(string path, string dns) : NamespaceLab("socks-lab.sh", "dnsvantage", path, dns)
 {
-    private static readonly string Script = Path.Combine(ProbeTestSupport.RepoRoot(), "tests", "Sensor.Tests", "CrossCheck", "socks-lab.sh");
-
     public const string Proxy = "socks5://10.78.4.1:1080";
-    public string Directory { get; } = SensorProcess.TempDir();
-    // Interface names are PREFIX plus three letters: 15 characters at most.
-    public string Prefix { get; } = "dnsvantage" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(1));
-
-    /// <param name="path">strip: the STARTTLS-stripping proxy sits on the path from here; direct: nothing there</param>
-    /// <param name="dns">honest: here's resolver answers as the proxy's does; lying: it says NXDOMAIN for mx.lab.test</param>
-    public SocksLab(string path, string dns)
-    {
-        try
-        {
-            Run("up", path, dns);
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-    }
 
     /// <summary>The sensor, run in "here".</summary>
     public SensorRun Sensor(params string[] args) => SensorProcess.RunInNamespace($"{Prefix}-l", args);
-
-    /// <summary>One swaks session from here to 10.78.0.1:25 (STARTTLS when offered), captured on here's interface.</summary>
-    public string CaptureSession()
-    {
-        Run("capture");
-        return Path.Combine(Directory, "capture.pcap");
-    }
-
-    private void Run(string command, params string[] args)
-    {
-        var run = SensorProcess.RunProgram("bash", [Script, command, Directory, Prefix, .. args]);
-        if (run.ExitCode != 0)
-            throw new InvalidOperationException($"socks-lab.sh {command} failed ({run.ExitCode}): {run.Stderr}{run.Stdout}");
-    }
-
-    public void Dispose()
-    {
-        Run("down");
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }
 
 /// <summary>
@@ -106,7 +61,7 @@ public class SocksVantageTests
     public void StrippedOnThePathButNotThroughTheProxy_TheCrossCheckSaysInterferenceOnPath()
     {
         using var lab = new SocksLab(path: "strip", dns: "honest");
-        var capture = lab.CaptureSession();
+        var capture = lab.CaptureSessions();
         var lines = Lines(lab.Sensor("replay", capture, "--json", "--no-db", "--crosscheck", "--crosscheck-timeout", "3", "--via", SocksLab.Proxy));
 
         var verdict = JsonSerializer.Deserialize(Assert.Single(OfType(lines, "verdict")).GetRawText(), RecordJsonContext.Default.VerdictRecord)!;
