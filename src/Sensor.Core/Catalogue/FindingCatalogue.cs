@@ -124,22 +124,27 @@ public static class FindingCatalogue
 
     private static IEnumerable<FindingEntry> DnsTamperingEntries()
     {
-        string[] evidence = [Name, RecordType, Here, There, Vantage];
-        yield return new(FindingKinds.DnsTampering, DnsTamperingVariants.NxDomain, Severity.High,
-            "here the resolver says the name does not exist (NXDOMAIN, or no address), while the control vantage resolves it: mail from here cannot reach the server, or is sent elsewhere",
-            [new(Confidences.DnsDenied, "always: a name can be withdrawn between the two lookups, or exist only in one view of a split-horizon zone")], evidence);
-        yield return new(FindingKinds.DnsTampering, DnsTamperingVariants.NoAnswer, Severity.Medium,
-            "here the lookup gets no usable answer (SERVFAIL, REFUSED, a timeout), while the control vantage resolves the name",
-            [new(Confidences.DnsNoAnswer, "always: resolvers also fail on their own")], evidence);
-        yield return new(FindingKinds.DnsTampering, DnsTamperingVariants.Addresses, Severity.Medium,
-            "here and at the control vantage the host resolves to addresses with none in common: a redirect, or (often) geographic DNS and anycast",
-            [new(Confidences.DnsAddressesDiffer, "always: large mail providers answer by location")], evidence);
-        yield return new(FindingKinds.DnsTampering, DnsTamperingVariants.Tlsa, Severity.High,
-            "the control vantage sees TLSA records for the server that here does not: a DANE sender here would not insist on authenticated TLS (RFC 7672 §2.2)",
-            [new(Confidences.DnsRecordMissing, "always: records can be published between the two lookups")], evidence);
-        yield return new(FindingKinds.DnsTampering, DnsTamperingVariants.MtaSts, Severity.High,
-            "the control vantage sees the domain's _mta-sts TXT record that here does not: a sender here without a cached policy would not enforce MTA-STS (RFC 8461 §3)",
-            [new(Confidences.DnsRecordMissing, "always: records can be published between the two lookups")], evidence);
+        var published = new ConfidenceCase(Confidences.DnsRecordMissing, "always: records can be published between the two lookups");
+        (string Variant, Severity Severity, string What, ConfidenceCase Confidence)[] differences =
+        [
+            (DnsTamperingVariants.NxDomain, Severity.High,
+                "here the resolver says the name does not exist (NXDOMAIN, or no address), while the control vantage resolves it: mail from here cannot reach the server, or is sent elsewhere",
+                new(Confidences.DnsDenied, "always: a name can be withdrawn between the two lookups, or exist only in one view of a split-horizon zone")),
+            (DnsTamperingVariants.NoAnswer, Severity.Medium,
+                "here the lookup gets no usable answer (SERVFAIL, REFUSED, a timeout), while the control vantage resolves the name",
+                new(Confidences.DnsNoAnswer, "always: resolvers also fail on their own")),
+            (DnsTamperingVariants.Addresses, Severity.Medium,
+                "here and at the control vantage the host resolves to addresses with none in common: a redirect, or (often) geographic DNS and anycast",
+                new(Confidences.DnsAddressesDiffer, "always: large mail providers answer by location")),
+            (DnsTamperingVariants.Tlsa, Severity.High,
+                "the control vantage sees TLSA records for the server that here does not: a DANE sender here would not insist on authenticated TLS (RFC 7672 §2.2)",
+                published),
+            (DnsTamperingVariants.MtaSts, Severity.High,
+                "the control vantage sees the domain's _mta-sts TXT record that here does not: a sender here without a cached policy would not enforce MTA-STS (RFC 8461 §3)",
+                published),
+        ];
+        foreach (var (variant, severity, what, confidence) in differences)
+            yield return new FindingEntry(FindingKinds.DnsTampering, variant, severity, what, [confidence], [Name, RecordType, Here, There, Vantage]);
     }
 
     private static IEnumerable<FindingEntry> CredentialEntries()
