@@ -3,6 +3,7 @@ using NATS.Client.Core;
 using Sensor.Cli.Commands.Options;
 using Sensor.Core.Agents;
 using Sensor.Core.Output;
+using Sensor.Core.Probing.Socks;
 using Serilog;
 
 namespace Sensor.Cli.Commands;
@@ -201,8 +202,21 @@ public static class ViaAgent
     }
 
     /// <summary>Why <paramref name="via"/> is not an agent name, or null when it is one (the check of every --via).</summary>
-    public static string? NameError(string via) =>
-        AgentSubjects.IsValidName(via) ? null : $"--via takes an agent name (1-64 letters, digits, '-' or '_'), not '{via}'";
+    /// <summary>What is wrong with a --via value: an agent's name, or a SOCKS5 proxy (socks5://HOST:PORT or tor).</summary>
+    public static string? NameError(string via)
+    {
+        if (!SocksProxy.IsProxy(via))
+            return AgentSubjects.IsValidName(via) ? null : $"--via takes an agent name (1-64 letters, digits, '-' or '_'), tor or socks5://HOST:PORT, not '{via}'";
+        try
+        {
+            SocksProxy.Parse(via);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return e.Message;
+        }
+    }
 
     /// <summary>One request to one agent: its records (their vantage set to its name), or one error line.</summary>
     public static async Task<(List<ProbeRecord> Records, string? Error)> AskAsync(NatsOpts opts, string via, AgentRequest request, TimeSpan wait, CancellationToken token)

@@ -5,6 +5,7 @@ using Sensor.Cli.Service;
 using Sensor.Core.Agents;
 using Sensor.Core.CrossCheck;
 using Sensor.Core.Probing;
+using Sensor.Core.Probing.Socks;
 
 namespace Sensor.Cli.Commands;
 
@@ -12,7 +13,7 @@ namespace Sensor.Cli.Commands;
 public sealed class CrossCheckCli
 {
     private readonly Option<bool> _crossCheck = new("--crosscheck") { Description = "probe each server the capture raises a question about (STARTTLS absent, stripped or refused, a certificate) now, from here and through the --via agents, and judge with those answers too" };
-    private readonly Option<string[]> _via = new Option<string[]>("--via") { Description = "with --crosscheck: also probe through this agent (sensor agent) over the NATS server given by --bus (repeatable)", HelpName = "NAME" }
+    private readonly Option<string[]> _via = new Option<string[]>("--via") { Description = "with --crosscheck: also probe through this agent (sensor agent) over the NATS server given by --bus, or through the SOCKS5 proxy socks5://HOST:PORT or tor (127.0.0.1:9050) (repeatable)", HelpName = "NAME" }
         .Checked(ViaAgent.NameError);
     private readonly Option<TimeSpan?> _ttl = TypedOptions.Duration("--crosscheck-ttl", "with --crosscheck: probe a server:port from one vantage at most once in this time, and reuse a stored result this fresh, e.g. 1h, 30m (default: 1h)");
     private readonly Option<TimeSpan?> _timeout = TypedOptions.Seconds("--crosscheck-timeout", "with --crosscheck: seconds for each step of a probe (the whole probe gets five times that; default 10)", MaxStep);
@@ -59,6 +60,7 @@ public sealed class CrossCheckCli
         }
         // the config file's agent names were checked with the file (SettingsValidator), the command line's as it was parsed
         var via = cliVia.Length > 0 ? cliVia : config?.Via ?? [];
+        var agents = via.Where(v => !SocksProxy.IsProxy(v)).ToList();
         var step = result.GetValue(_timeout) ?? config?.StepTimeout ?? DefaultStep;
         var attempts = result.GetValue(_attempts) ?? DefaultAttempts;
         var settings = new OnTheFlySettings
@@ -68,9 +70,9 @@ public sealed class CrossCheckCli
             ProbeTimeout = AgentVantage.WaitFor(step, attempts) + TimeSpan.FromSeconds(5),
         };
         var busValues = configBus is null ? _bus.Values(result) : _bus.Values(result).Over(configBus);
-        if (via.Length > 0 && busValues.Url is null && cliVia.Length == 0)
+        if (agents.Count > 0 && busValues.Url is null && cliVia.Length == 0)
             throw new UsageException("CrossCheck:Via needs the bus: Bus:Url in the config file, or --bus");
-        var bus = via.Length == 0 ? null : BusOptions.Build(busValues, "sensor-crosscheck", TimeSpan.FromSeconds(10));
+        var bus = agents.Count == 0 ? null : BusOptions.Build(busValues, "sensor-crosscheck", TimeSpan.FromSeconds(10));
         if (via.Length == 0)
             Serilog.Log.Warning("--crosscheck without --via probes only from here: those probes cross the capture's own path, so they show what the path does now but settle no verdict");
         return new OnTheFlyPlan([.. via.Distinct(StringComparer.Ordinal)], bus, settings, step, LocalVantage(result, config), attempts);
@@ -83,6 +85,19 @@ public sealed class CrossCheckCli
             return null;
         var options = CrossCheckOptions.Default with { MaxAge = maxAge, SamePathVantages = samePathVantages };
         return new CrossCheckSetup((IProbeHistory?)store ?? NoProbeHistory.Instance, TimeProvider.System, options, onTheFly?.Prober, store is null ? null : store.AddProbes);
+    }
+
+    /// <summary>The SOCKS proxy a --via names; a UsageException for a bad URL.</summary>
+    internal static SocksProxy ReadProxy(string via)
+    {
+        try
+        {
+            return SocksProxy.Parse(via);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     private string LocalVantage(ParseResult result, CrossCheckSettings? config) =>
@@ -116,10 +131,13 @@ public sealed record OnTheFlyPlan(IReadOnlyList<string> Via, NatsOpts? Bus, OnTh
                 throw new UsageException(BusOptions.Describe(e, opts.Url));
             }
         }
+        var options = ProbeOptions.WithStepTimeout(Step) with { Attempts = Attempts };
         IReadOnlyList<IProbeVantage> vantages =
         [
-            new LocalVantage(LocalVantage, ProbeOptions.WithStepTimeout(Step) with { Attempts = Attempts }),
-            .. Via.Select(agent => new AgentVantage(nats!, agent, Step, Attempts)),
+            new LocalVantage(LocalVantage, options),
+            .. Via.Select(via => SocksProxy.IsProxy(via)
+                ? (IProbeVantage)new SocksVantage(SocksProxy.Parse(via), options)
+                : new AgentVantage(nats!, via, Step, Attempts)),
         ];
         return new OnTheFlyRun(new OnTheFlyProber(vantages, Settings, clock), nats);
     }

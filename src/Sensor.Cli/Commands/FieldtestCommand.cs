@@ -5,6 +5,7 @@ using Sensor.Core.FieldTest;
 using Sensor.Core.Output;
 using Sensor.Core.Output.Html;
 using Sensor.Core.Probing;
+using Sensor.Core.Probing.Socks;
 using Sensor.Core.Storage;
 using Serilog;
 
@@ -33,7 +34,7 @@ public static class FieldtestCommand
     private static readonly StoreOptions Store = new("with the results from elsewhere; this run's probes are added", "use no store: nothing to compare with, nothing kept");
     private static readonly Option<string[]> Via = new Option<string[]>("--via")
     {
-        Description = "also probe from the agent NAME (sensor agent, repeatable) over the NATS server given by --bus: a comparison from elsewhere, now",
+        Description = "also probe from the agent NAME (sensor agent, repeatable) over the NATS server given by --bus, or through the SOCKS5 proxy socks5://HOST:PORT or tor (127.0.0.1:9050; names resolved by the proxy): a comparison from elsewhere, now, DNS answers included",
         AllowMultipleArgumentsPerToken = false,
         HelpName = "NAME",
     }.Checked(ViaAgent.NameError);
@@ -73,7 +74,8 @@ public static class FieldtestCommand
             var fromAgents = await AskAgentsAsync(settings, token);
             store?.AddProbes(fromAgents);
             report = await FieldTestRun.RunAsync(settings.Targets, settings.Selection, settings.Options, settings.Vantage,
-                [.. store?.Probes() ?? fromAgents], records => store?.AddProbes(records), token);
+                [.. store?.Probes() ?? fromAgents], records => store?.AddProbes(records), token, fromAgents, settings.Proxies);
+            WarnUnavailable(report);
         }
         catch (StoreException e)
         {
@@ -103,7 +105,7 @@ public static class FieldtestCommand
     }
 
     private sealed record Settings(List<string> Targets, ProbeSelection? Selection, ProbeOptions Options, string Vantage, FieldLevel? FailOn,
-        AgentsToAsk? Agents);
+        AgentsToAsk? Agents, IReadOnlyList<SocksProxy> Proxies);
 
     private static Option<FieldLevel?> FailOnOption()
     {
@@ -137,9 +139,21 @@ public static class FieldtestCommand
         return [.. replies.SelectMany(r => r.Records)];
     }
 
+    /// <summary>A SOCKS proxy that could not be used at all is one warning, as an agent that does not answer.</summary>
+    private static void WarnUnavailable(FieldReport report)
+    {
+        foreach (var proxy in report.Targets.SelectMany(t => t.Rows).SelectMany(r => r.Elsewhere)
+                     .Where(e => e.Outcome == ProbeOutcome.VantageUnavailable && SocksProxy.IsProxy(e.Vantage)).DistinctBy(e => e.Vantage))
+            Log.Warning("no comparison from {Proxy}: {Error}", proxy.Vantage, proxy.Error);
+    }
+
+    /// <summary>The SOCKS proxies --via names (socks5://HOST:PORT, tor).</summary>
+    private static List<SocksProxy> ReadProxies(ParseResult result) =>
+        [.. (result.GetValue(Via) ?? []).Where(SocksProxy.IsProxy).Select(CrossCheckCli.ReadProxy).Distinct()];
+
     private static AgentsToAsk? ReadAgents(ParseResult result, TimeSpan step)
     {
-        var names = (result.GetValue(Via) ?? []).Distinct().ToList();
+        var names = (result.GetValue(Via) ?? []).Where(v => !SocksProxy.IsProxy(v)).Distinct().ToList();
         if (names.Count == 0)
             return null;
         return new AgentsToAsk(names, ViaBus.Read(result, "sensor-fieldtest", step < TimeSpan.FromSeconds(10) ? step : TimeSpan.FromSeconds(10)));
@@ -162,7 +176,7 @@ public static class FieldtestCommand
             }
             targets.Add(text);
         }
-        return new Settings(targets, selection, options, result.GetValue(Vantage) ?? Sensor.Core.CrossCheck.CrossCheckOptions.LocalVantage, result.GetValue(FailOn), ReadAgents(result, options.ReplyTimeout));
+        return new Settings(targets, selection, options, result.GetValue(Vantage) ?? Sensor.Core.CrossCheck.CrossCheckOptions.LocalVantage, result.GetValue(FailOn), ReadAgents(result, options.ReplyTimeout), ReadProxies(result));
     }
 
     private static void Print(FieldReport report, string? reportPath)
@@ -176,6 +190,13 @@ public static class FieldtestCommand
             Console.WriteLine(TerminalText.Escape(target.Name));
             foreach (var row in target.Rows)
                 Console.WriteLine(TerminalText.Escape($"  port {row.Here.Port,-5} {FieldVerdict.Icon(row.Judgement.Level)} {FieldVerdict.Label(row.Judgement.Level),-13} {row.Judgement.Sentence}"));
+        }
+        if (report.Dns.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine("DNS answers that differ from elsewhere:");
+            foreach (var difference in report.Dns)
+                Console.WriteLine(TerminalText.Escape($"  {FieldVerdict.Icon(FieldLevel.Interference)} dns-tampering/{difference.Variant}: {difference.Summary}"));
         }
         Console.WriteLine();
         if (report.NothingCompared)
@@ -192,5 +213,10 @@ public static class FieldtestCommand
             foreach (var row in target.Rows)
                 stdout.Write(FieldtestRecord.From(report, target, row).ToJsonLine() + "\n");
         stdout.Flush();
+        if (report.Dns.Count == 0)
+            return;
+        using var json = new JsonLinesWriter(Console.OpenStandardOutput());
+        foreach (var difference in report.Dns)
+            json.Write(difference.ToRecord());
     }
 }

@@ -1,9 +1,13 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net;
 using Sensor.Cli.Commands.Options;
 using Sensor.Core.Agents;
+using Sensor.Core.CrossCheck;
+using Sensor.Core.Detection;
 using Sensor.Core.Output;
 using Sensor.Core.Probing;
+using Sensor.Core.Probing.Socks;
 using Sensor.Core.Storage;
 using Serilog;
 
@@ -23,7 +27,7 @@ public static class ProbeCommand
     private static readonly StoreOptions Store = new("the probe results are stored in", "do not store the results");
     private static readonly Option<bool> Enumerate = new("--enumerate") { Description = "also ask each server, one hand-written ClientHello per connection, which versions (SSLv3 to TLS 1.3) and cipher classes (rc4, export, null, anon, 3des, cbc-sha1, aead) it accepts, and grade on all of them (grade_basis: enumerated)" };
     private static readonly Option<int?> Attempts = TypedOptions.Count("--attempts", $"connections made to each address, one after another, each kept in the record's attempts (1 to {ProbeOptions.MaxAttempts}; default 1): several show a server that varies between connections, as the cross-check wants", 1, ProbeOptions.MaxAttempts);
-    private static readonly Option<string?> Via = new Option<string?>("--via") { Description = "probe through the agent NAME (sensor agent) over the NATS server given by --bus, instead of from here; the records carry the agent's name as vantage", HelpName = "NAME" }
+    private static readonly Option<string?> Via = new Option<string?>("--via") { Description = "probe through the agent NAME (sensor agent) over the NATS server given by --bus, instead of from here (the records carry the agent's name as vantage); or socks5://HOST:PORT, or tor (127.0.0.1:9050): probe from here and through that SOCKS5 proxy (names resolved by the proxy; records named by its URL), and report DNS answers that differ (dns-tampering findings)", HelpName = "NAME" }
         .Checked(ViaAgent.NameError);
     private static readonly BusOptions ViaBus = new();
 
@@ -46,9 +50,10 @@ public static class ProbeCommand
         CommonOptions.ConfigureLogging(result);
         List<ProbeTarget> targets;
         ProbeOptions options;
+        SocksProxy? proxy;
         try
         {
-            (targets, options) = ReadSettings(result);
+            (targets, options, proxy) = ReadSettings(result);
         }
         catch (UsageException e)
         {
@@ -58,10 +63,10 @@ public static class ProbeCommand
         var dbPath = Store.Path(result);
         using var probing = CancellationTokenSource.CreateLinkedTokenSource(token);
         var opening = OpenStoreAsync(dbPath, probing);
-        (List<ProbeRecord> Records, string? Error) probed = ([], null);
+        Probed probed = new([], [], null);
         try
         {
-            probed = await ProbeAsync(result, targets, options, probing.Token);
+            probed = await ProbeAsync(result, targets, options, proxy, probing.Token);
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
@@ -91,10 +96,14 @@ public static class ProbeCommand
                 using var json = new JsonLinesWriter(stdout);
                 foreach (var record in probed.Records)
                     json.Write(record);
+                foreach (var difference in probed.Dns)
+                    json.Write(difference.ToRecord());
             }
             else
             {
                 PrintTable(probed.Records);
+                foreach (var difference in probed.Dns)
+                    Console.WriteLine(TerminalText.Escape($"dns-tampering/{difference.Variant} ({difference.Entry.Severity.ToWire()}): {difference.Summary}"));
             }
         }
         return ExitCodes.Ok;
@@ -118,13 +127,19 @@ public static class ProbeCommand
             }
         });
 
-    /// <summary>Probes from here, or through the agent named by --via; an error is a bus or agent that cannot be used.</summary>
-    private static async Task<(List<ProbeRecord> Records, string? Error)> ProbeAsync(ParseResult result, List<ProbeTarget> targets, ProbeOptions options, CancellationToken token)
+    /// <summary>The probe records, the DNS answers that differ between here and a proxy, or one error line.</summary>
+    private sealed record Probed(List<ProbeRecord> Records, IReadOnlyList<DnsDifference> Dns, string? Error);
+
+    /// <summary>
+    /// Probes from here, or through the agent named by --via (an error is a bus or agent that cannot be
+    /// used), or from here and through the SOCKS proxy named by --via at once, comparing their DNS answers.
+    /// </summary>
+    private static async Task<Probed> ProbeAsync(ParseResult result, List<ProbeTarget> targets, ProbeOptions options, SocksProxy? proxy, CancellationToken token)
     {
-        if (result.GetValue(Via) is { } via)
+        if (proxy is null && result.GetValue(Via) is { } via)
         {
             if (result.GetValue(Vantage) is not null)
-                return ([], "--vantage does not go with --via: the records carry the agent's name");
+                return new([], [], "--vantage does not go with --via: the records carry the agent's name");
             var request = new AgentRequest
             {
                 Targets = [.. result.GetValue(Targets) ?? []],
@@ -133,14 +148,17 @@ public static class ProbeCommand
                 Resolver = result.GetValue(Resolver)?.ToString(),
                 Attempts = result.GetValue(Attempts),
             };
-            return await ViaAgent.ProbeAsync(result, via, ViaBus, request, token);
+            var (records, error) = await ViaAgent.ProbeAsync(result, via, ViaBus, request, token);
+            return new(records, [], error);
         }
-        var vantage = result.GetValue(Vantage) ?? Sensor.Core.CrossCheck.CrossCheckOptions.LocalVantage;
-        var results = await ProbeBatch.RunAsync(targets, options, ProbeBatch.DefaultConcurrency, token);
-        return (results.Select(r => ProbeRecord.From(r, vantage)).ToList(), null);
+        var vantage = result.GetValue(Vantage) ?? CrossCheckOptions.LocalVantage;
+        var through = SocksVantage.RunAsync(targets, options, proxy is null ? [] : [proxy], token);
+        var here = (await ProbeBatch.RunAsync(targets, options, ProbeBatch.DefaultConcurrency, token)).Select(r => ProbeRecord.From(r, vantage)).ToList();
+        var elsewhere = await through;
+        return new([.. here, .. elsewhere], DnsComparison.Compare(here, elsewhere), null);
     }
 
-    private static (List<ProbeTarget>, ProbeOptions) ReadSettings(ParseResult result)
+    private static (List<ProbeTarget>, ProbeOptions, SocksProxy?) ReadSettings(ParseResult result)
     {
         var selection = result.GetValue(Proto);
         var options = ProbeCliOptions.Apply(ProbeOptions.Default, result.GetValue(Timeout), result.GetValue(Resolver))
@@ -157,18 +175,25 @@ public static class ProbeCommand
                 throw new UsageException(e.Message);
             }
         }
-        return (targets, options);
+        return (targets, options, ReadProxy(result.GetValue(Via)));
     }
+
+    /// <summary>The SOCKS proxy --via names, or null for none (or an agent's name).</summary>
+    private static SocksProxy? ReadProxy(string? via) =>
+        via is not null && SocksProxy.IsProxy(via) ? CrossCheckCli.ReadProxy(via) : null;
 
     private static void PrintTable(IReadOnlyList<ProbeRecord> records)
     {
-        Console.WriteLine($"{"SERVER",-24} {"PROTO",-5} {"OUTCOME",-16} {"TLS",-8} {"GRADE",-9} {"TRUSTED",-7} {"NAME",-5} {"DANE",-9} CIPHER / ERROR");
+        // a second vantage (--via socks5://) gets a column of its own; one vantage keeps the table as it was
+        bool vantages = records.Select(r => r.Vantage).Distinct().Skip(1).Any();
+        string Vantage(string name) => vantages ? $"{name,-24} " : "";
+        Console.WriteLine($"{Vantage("VANTAGE")}{"SERVER",-24} {"PROTO",-5} {"OUTCOME",-16} {"TLS",-8} {"GRADE",-9} {"TRUSTED",-7} {"NAME",-5} {"DANE",-9} CIPHER / ERROR");
         foreach (var r in records)
         {
             var grade = r.Grade is null ? "-" : $"{r.Grade} ({r.Score})";
             var detail = r.Error ?? r.TlsCipher ?? "";
             // the server's words (banner, reply text in an error) reach the terminal only escaped
-            Console.WriteLine(TerminalText.Escape($"{r.Server ?? r.Target,-24} {r.Protocol,-5} {r.Outcome,-16} {r.TlsVersion ?? "-",-8} {grade,-9} {YesNo(r.CertTrusted),-7} {YesNo(r.NameMatch),-5} {(r.Dane.Checked ? r.Dane.Result : "-"),-9} {detail}"));
+            Console.WriteLine(TerminalText.Escape($"{Vantage(r.Vantage)}{r.Server ?? r.Target,-24} {r.Protocol,-5} {r.Outcome,-16} {r.TlsVersion ?? "-",-8} {grade,-9} {YesNo(r.CertTrusted),-7} {YesNo(r.NameMatch),-5} {(r.Dane.Checked ? r.Dane.Result : "-"),-9} {detail}"));
         }
         var checks = records.Any(r => r.Dane.Checked || r.MtaSts.Checked)
             ? "DANE from TLSA (counts only when DNSSEC-validated)" : "DANE and MTA-STS not checked";

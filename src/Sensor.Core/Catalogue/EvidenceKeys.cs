@@ -55,6 +55,11 @@ public static class EvidenceKeys
     public const string Second = "second";
     public const string SecondStance = "second_stance";
     public const string Believed = "believed";
+    public const string Name = "name";
+    public const string RecordType = "record_type";
+    public const string Here = "here";
+    public const string There = "there";
+    public const string Vantage = "vantage";
 
     public static readonly IReadOnlyList<EvidenceKey> All =
     [
@@ -86,6 +91,11 @@ public static class EvidenceKeys
         new(Second, EvidenceType.String, false, "the other version of the raced reply, escaped"),
         new(SecondStance, EvidenceType.String, false, "what the second version says of the upgrade: offered, not-offered, accepted or refused"),
         new(Believed, EvidenceType.String, false, "which version the client acted on: first, second, or unknown"),
+        new(Name, EvidenceType.String, false, "the DNS name looked up"),
+        new(RecordType, EvidenceType.String, false, "what was looked up: MX, A/AAAA, TLSA or TXT"),
+        new(Here, EvidenceType.String, false, "what the lookup gave here: the addresses, or the failure with the resolver's address"),
+        new(There, EvidenceType.String, false, "what the same lookup gave at the control vantage"),
+        new(Vantage, EvidenceType.String, false, "the control vantage whose answer differs: an agent's name or a SOCKS proxy's URL"),
     ];
 
     private static readonly Dictionary<string, EvidenceKey> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);

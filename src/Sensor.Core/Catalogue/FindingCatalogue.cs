@@ -40,6 +40,10 @@ public static class Confidences
     public const double NotShownToClient = 0.6;
     public const double Absent = 0.5;
     public const double NotCompletedLegacyClient = 0.3;
+    public const double DnsDenied = 0.8;
+    public const double DnsRecordMissing = 0.8;
+    public const double DnsNoAnswer = 0.5;
+    public const double DnsAddressesDiffer = 0.4;
 }
 
 /// <summary>
@@ -58,6 +62,7 @@ public static class FindingCatalogue
         new(FindingKinds.TlsWeak, "a weak TLS handshake was negotiated after STARTTLS (RFC 8996, RFC 7465)"),
         new(FindingKinds.TlsCertificateMismatch, "reserved for rule files; a certificate that differs from the server's elsewhere is reported by the verdict record (certificate-substituted)"),
         new(FindingKinds.CleartextMail, "a message (DATA or BDAT) was sent to an SMTP server without TLS"),
+        new(FindingKinds.DnsTampering, "a mail name's DNS answer here differs from the same lookup at a control vantage (an agent, a SOCKS proxy): made by `probe` and `fieldtest`, from DNS answers, not from a mail session, so its session, client and source fields are empty"),
     ];
 
     private static readonly ConfidenceCase[] CertainOnly = [new(Confidences.Certain, "always: the bytes were on the wire")];
@@ -114,7 +119,33 @@ public static class FindingCatalogue
             "messages were sent to an SMTP server without TLS",
             CertainOnly,
             [Messages, Bytes, Pcap]),
+        .. DnsTamperingEntries(),
     ];
+
+    private static IEnumerable<FindingEntry> DnsTamperingEntries()
+    {
+        var published = new ConfidenceCase(Confidences.DnsRecordMissing, "always: records can be published between the two lookups");
+        (string Variant, Severity Severity, string What, ConfidenceCase Confidence)[] differences =
+        [
+            (DnsTamperingVariants.NxDomain, Severity.High,
+                "here the resolver says the name does not exist (NXDOMAIN, or no address), while the control vantage resolves it: mail from here cannot reach the server, or is sent elsewhere",
+                new(Confidences.DnsDenied, "always: a name can be withdrawn between the two lookups, or exist only in one view of a split-horizon zone")),
+            (DnsTamperingVariants.NoAnswer, Severity.Medium,
+                "here the lookup gets no usable answer (SERVFAIL, REFUSED, a timeout), while the control vantage resolves the name",
+                new(Confidences.DnsNoAnswer, "always: resolvers also fail on their own")),
+            (DnsTamperingVariants.Addresses, Severity.Medium,
+                "here and at the control vantage the host resolves to addresses with none in common: a redirect, or (often) geographic DNS and anycast",
+                new(Confidences.DnsAddressesDiffer, "always: large mail providers answer by location")),
+            (DnsTamperingVariants.Tlsa, Severity.High,
+                "the control vantage sees TLSA records for the server that here does not: a DANE sender here would not insist on authenticated TLS (RFC 7672 §2.2)",
+                published),
+            (DnsTamperingVariants.MtaSts, Severity.High,
+                "the control vantage sees the domain's _mta-sts TXT record that here does not: a sender here without a cached policy would not enforce MTA-STS (RFC 8461 §3)",
+                published),
+        ];
+        foreach (var (variant, severity, what, confidence) in differences)
+            yield return new FindingEntry(FindingKinds.DnsTampering, variant, severity, what, [confidence], [Name, RecordType, Here, There, Vantage]);
+    }
 
     private static IEnumerable<FindingEntry> CredentialEntries()
     {

@@ -36,7 +36,7 @@ public sealed record OnTheFlyStats(int Probed, int CacheHits, int StoreHits, int
 public sealed class OnTheFlyProber : IDisposable
 {
     /// <summary>The outcome of a record for a vantage that could not be asked (agent not answering, bus down).</summary>
-    public const string VantageUnavailable = "vantage-unavailable";
+    public const string VantageUnavailable = ProbeOutcome.VantageUnavailable;
 
     private readonly IReadOnlyList<IProbeVantage> _vantages;
     private readonly OnTheFlySettings _settings;

@@ -1,6 +1,7 @@
 using System.Net;
 using Sensor.Core.Output;
 using Sensor.Core.Probing;
+using Sensor.Core.Probing.Socks;
 
 namespace Sensor.Core.CrossCheck;
 
@@ -54,5 +55,30 @@ public sealed class LocalVantage(string name, ProbeOptions options) : IProbeVant
     {
         var results = await ProbeBatch.RunAsync([server.ToTarget()], options, 1, token);
         return [.. results.Select(r => ProbeRecord.From(r, name))];
+    }
+}
+
+/// <summary>
+/// Probes through a SOCKS5 proxy (`--via socks5://HOST:PORT`, `--via tor`): the proxy's exit is the
+/// vantage, named by the proxy's URL. A proxy that cannot be used at all is an unavailable vantage.
+/// </summary>
+public sealed class SocksVantage(SocksProxy proxy, ProbeOptions options) : IProbeVantage
+{
+    public string Name => proxy.Name;
+
+    public async Task<IReadOnlyList<ProbeRecord>> ProbeAsync(ServerToProbe server, CancellationToken token)
+    {
+        var records = await RunAsync([server.ToTarget()], options, [proxy], token);
+        if (records.All(r => r.Outcome == ProbeOutcome.VantageUnavailable))
+            throw new InvalidOperationException(records.FirstOrDefault()?.Error ?? $"SOCKS proxy {proxy.Name} gave no answer");
+        return records;
+    }
+
+    /// <summary>The targets probed through each proxy at once (no enumeration: a dozen more connections through someone else's exit), records named by each proxy's URL.</summary>
+    public static async Task<List<ProbeRecord>> RunAsync(IReadOnlyList<ProbeTarget> targets, ProbeOptions options, IReadOnlyList<SocksProxy> proxies, CancellationToken token)
+    {
+        var runs = proxies.Select(async p => (await ProbeBatch.RunAsync(targets, options with { Proxy = p, Enumerate = false }, ProbeBatch.DefaultConcurrency, token))
+            .Select(r => ProbeRecord.From(r, p.Name)));
+        return [.. (await Task.WhenAll(runs)).SelectMany(r => r)];
     }
 }

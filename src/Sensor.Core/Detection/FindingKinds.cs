@@ -10,6 +10,22 @@ public static class FindingKinds
     public const string TlsWeak = "tls-weak";
     public const string TlsCertificateMismatch = "tls-certificate-mismatch";
     public const string CleartextMail = "cleartext-mail";
+    public const string DnsTampering = "dns-tampering";
+}
+
+/// <summary>Variants of dns-tampering: how a lookup here differs from the same lookup at a control vantage.</summary>
+public static class DnsTamperingVariants
+{
+    /// <summary>Here the name does not exist (NXDOMAIN, or no address); there it resolves.</summary>
+    public const string NxDomain = "nxdomain";
+    /// <summary>Here the lookup got no usable answer (SERVFAIL, REFUSED, a timeout); there it resolves.</summary>
+    public const string NoAnswer = "no-answer";
+    /// <summary>Both resolve the name, to addresses that have none in common.</summary>
+    public const string Addresses = "addresses";
+    /// <summary>There a TLSA record exists for the server; here none.</summary>
+    public const string Tlsa = "tlsa";
+    /// <summary>There the domain's _mta-sts TXT record exists; here none.</summary>
+    public const string MtaSts = "mta-sts";
 }
 
 /// <summary>Variants of starttls-stripped.</summary>

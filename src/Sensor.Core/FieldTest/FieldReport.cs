@@ -11,11 +11,16 @@ public sealed record FieldTarget(string Name, IReadOnlyList<FieldRow> Rows);
 /// <summary>Everything a field test found, ready for the console, JSON or the HTML report.</summary>
 public sealed record FieldReport(DateTime TimeUtc, string Vantage, string Version, IReadOnlyList<FieldTarget> Targets)
 {
+    /// <summary>DNS answers here that differ from a control vantage's (dns-tampering findings).</summary>
+    public IReadOnlyList<CrossCheck.DnsDifference> Dns { get; init; } = [];
+
     /// <summary>Every row with its target, worst verdict first (stable within a level).</summary>
     public IReadOnlyList<(FieldTarget Target, FieldRow Row)> WorstFirst =>
         [.. Targets.SelectMany(t => t.Rows.Select(r => (t, r))).OrderBy(x => x.r.Judgement.Level)];
 
-    public FieldLevel? Worst => Targets.SelectMany(t => t.Rows).Select(r => (FieldLevel?)r.Judgement.Level).Min();
+    /// <summary>The worst verdict; a DNS answer hidden or changed here (a high-severity dns-tampering finding) counts as interference.</summary>
+    public FieldLevel? Worst => Targets.SelectMany(t => t.Rows).Select(r => (FieldLevel?)r.Judgement.Level)
+        .Append(Dns.Any(d => d.Entry.Severity == Detection.Severity.High) ? FieldLevel.Interference : null).Min();
 
     /// <summary>Whether no port of any target could be compared with another vantage point.</summary>
     public bool NothingCompared => Targets.SelectMany(t => t.Rows).All(r => r.Elsewhere.Count == 0);

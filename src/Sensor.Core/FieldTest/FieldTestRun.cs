@@ -1,6 +1,8 @@
 using System.Reflection;
+using Sensor.Core.CrossCheck;
 using Sensor.Core.Output;
 using Sensor.Core.Probing;
+using Sensor.Core.Probing.Socks;
 
 namespace Sensor.Core.FieldTest;
 
@@ -25,31 +27,41 @@ public static class FieldTestRun
     public static IReadOnlyList<ProbeTarget> Expand(string text, ProbeSelection? selection) =>
         ProbeTarget.Parse(text, selection ?? ProbeSelection.All);
 
+    /// <param name="known">probe records from elsewhere to compare with (the store's, and the agents' asked now)</param>
+    /// <param name="controls">the control vantages' records made now (the agents'): their DNS answers are compared with here's</param>
+    /// <param name="proxies">SOCKS proxies probed through now, beside here: control vantages too</param>
     public static async Task<FieldReport> RunAsync(IReadOnlyList<string> targets, ProbeSelection? selection, ProbeOptions options, string vantage,
-        IEnumerable<ProbeRecord> known, Action<IReadOnlyList<ProbeRecord>>? store = null, CancellationToken token = default)
+        IEnumerable<ProbeRecord> known, Action<IReadOnlyList<ProbeRecord>>? store = null, CancellationToken token = default,
+        IReadOnlyList<ProbeRecord>? controls = null, IReadOnlyList<SocksProxy>? proxies = null)
     {
         var expanded = targets.Select(t => (Name: t, Targets: Expand(t, selection))).ToList();
         var all = expanded.SelectMany(e => e.Targets).ToList();
         var started = DateTime.UtcNow;
+        var through = SocksVantage.RunAsync(all, options, proxies ?? [], token);
         var results = await ProbeBatch.RunAsync(all, options, ProbeBatch.DefaultConcurrency, token);
         var records = results.Select(r => ProbeRecord.From(r, vantage)).ToList();
-        var elsewhere = known.Where(p => p.Vantage != vantage).ToList();
-        store?.Invoke(records);
+        var proxied = await through;
+        var elsewhere = known.Where(p => p.Vantage != vantage).Concat(proxied).ToList();
+        store?.Invoke([.. records, .. proxied]);
 
         var byTarget = new List<FieldTarget>();
         foreach (var (name, probeTargets) in expanded)
         {
-            var displays = probeTargets.Select(t => t.Display).ToHashSet();
             var host = probeTargets.Count > 0 ? probeTargets[0].Host : name;
-            var rows = records.Where(r => displays.Contains(r.Target)).Select(here =>
+            var rows = records.Where(r => probeTargets.Any(t => Probes(t, r))).Select(here =>
             {
                 var others = FieldComparison.LatestElsewhere(here, elsewhere);
                 return new FieldRow(here, others, FieldVerdict.Judge(host, here, others));
             }).ToList();
             byTarget.Add(new FieldTarget(name, rows));
         }
-        return new FieldReport(started, vantage, Version, byTarget);
+        return new FieldReport(started, vantage, Version, byTarget) { Dns = DnsComparison.Compare(records, [.. controls ?? [], .. proxied]) };
     }
+
+    /// <summary>Whether the record is a probe of the target: the target itself, or for a mail domain one of its MX hosts (or its implicit MX).</summary>
+    private static bool Probes(ProbeTarget target, ProbeRecord record) =>
+        record.Target == target.Display
+        || (target.IsMailDomain && record.Port == target.Port && string.Equals(record.MailDomain, target.Host.TrimEnd('.'), StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>Which stored probes from other vantage points are of the same service as one probe from here.</summary>

@@ -62,6 +62,8 @@ public static class FieldVerdict
         bool tlsElsewhere = answered.Any(e => e.TlsEstablished);
         var consequence = Consequence(host, here.Protocol);
 
+        if (here.Outcome == ProbeOutcome.Unresolvable)
+            return Unresolvable(host, here, answered);
         if (!Answered(here))
         {
             var sentence = port == 25 ? "Could not reach port 25 from here (many networks block it)" : $"Could not reach port {port} from here";
@@ -94,6 +96,16 @@ public static class FieldVerdict
             default:
                 return new(FieldLevel.NotTested, $"Inconclusive on port {port}: the server's answers from here were not understood");
         }
+    }
+
+    /// <summary>A lookup that failed is said as one (with the resolver's answer), never as a port that did not answer.</summary>
+    private static FieldJudgement Unresolvable(string host, ProbeRecord here, List<ProbeRecord> answered)
+    {
+        var error = here.Error is { Length: > 0 } e ? e : "could not look up the name";
+        var lookup = char.ToUpperInvariant(error[0]) + error[1..];
+        return answered.Count > 0
+            ? new(FieldLevel.Interference, $"{lookup}, but it resolves from elsewhere ({Vantages(answered)}): your network's DNS hides {host}'s server on port {here.Port}")
+            : new(FieldLevel.NotTested, $"{lookup}: port {here.Port} was not tried");
     }
 
     private static FieldJudgement Encrypted(string host, ProbeRecord here, List<ProbeRecord> answered)

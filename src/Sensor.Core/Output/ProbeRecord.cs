@@ -12,6 +12,9 @@ public sealed class ProbeRecord
     public string Target { get; set; } = "";
     public string? Server { get; set; }
     public string? ServerName { get; set; }
+    /// <summary>Probed through a SOCKS proxy: the address the proxy connected from, when it said; absent otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Exit { get; set; }
     public string Protocol { get; set; } = "";
     public int Port { get; set; }
     public bool ImplicitTls { get; set; }
@@ -61,6 +64,7 @@ public sealed class ProbeRecord
             Target = result.Target.Display,
             Server = result.Server,
             ServerName = result.ServerName,
+            Exit = result.Exit,
             Protocol = result.Target.Protocol.ToString().ToLowerInvariant(),
             Port = result.Target.Port,
             ImplicitTls = result.Target.ImplicitTls,

@@ -15,8 +15,9 @@ public static class MailProbe
     /// <summary>
     /// Probes the address <see cref="ProbeOptions.Attempts"/> times, one connection after another; the
     /// first connection's result is the probe's (enumerated and graded), each connection is kept in its attempts.
+    /// Through a proxy <paramref name="address"/> is null for a name the proxy resolves.
     /// </summary>
-    public static async Task<ProbeResult> RunAsync(ProbeTarget target, IPAddress address, ProbeOptions options, CancellationToken cancellationToken = default)
+    public static async Task<ProbeResult> RunAsync(ProbeTarget target, IPAddress? address, ProbeOptions options, CancellationToken cancellationToken = default)
     {
         var stopwatch = Stopwatch.StartNew();
         var result = await OnceAsync(target, address, options, cancellationToken);
@@ -26,7 +27,7 @@ public static class MailProbe
             for (var i = 1; i < Math.Min(options.Attempts, ProbeOptions.MaxAttempts); i++)
                 result.Attempts.Add(ProbeAttempt.Of(await OnceAsync(target, address, options, cancellationToken)));
         }
-        if (options.Enumerate && result.Outcome is ProbeOutcome.Ok or ProbeOutcome.TlsFailed)
+        if (options.Enumerate && options.Proxy is null && address is not null && result.Outcome is ProbeOutcome.Ok or ProbeOutcome.TlsFailed)
             result.Enumeration = await TlsEnumerator.RunAsync(target, address, options, cancellationToken);
         (result.Grade, result.GradeBasis) = Grading.Of(result.Tls, result.Enumeration);
         result.Elapsed = stopwatch.Elapsed;
@@ -34,9 +35,9 @@ public static class MailProbe
     }
 
     /// <summary>One connection: everything up to where it stopped.</summary>
-    private static async Task<ProbeResult> OnceAsync(ProbeTarget target, IPAddress address, ProbeOptions options, CancellationToken cancellationToken)
+    private static async Task<ProbeResult> OnceAsync(ProbeTarget target, IPAddress? address, ProbeOptions options, CancellationToken cancellationToken)
     {
-        var result = new ProbeResult { Target = target, Server = Endpoint(address, target.Port) };
+        var result = new ProbeResult { Target = target, Server = address is null ? null : Endpoint(address, target.Port) };
         using var total = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         total.CancelAfter(options.TotalTimeout);
         try
@@ -57,9 +58,9 @@ public static class MailProbe
     public static string Endpoint(IPAddress address, int port) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]:{port}" : $"{address}:{port}";
 
-    private static async Task ProbeAsync(ProbeTarget target, IPAddress address, ProbeOptions options, ProbeResult result, CancellationToken token)
+    private static async Task ProbeAsync(ProbeTarget target, IPAddress? address, ProbeOptions options, ProbeResult result, CancellationToken token)
     {
-        using var socket = await ConnectAsync(address, target.Port, options.ConnectTimeout, token);
+        using var socket = await ConnectAsync(target, address, options, result, token);
         Stream stream = new NetworkStream(socket, ownsSocket: false);
         var dialogue = ProbeDialogue.For(target.Protocol, options);
         if (target.ImplicitTls)
@@ -99,6 +100,16 @@ public static class MailProbe
             plain.Upgrade(ssl);
             await dialogue.QuitAsync(plain);
         }
+    }
+
+    /// <summary>Straight to the address, or through the proxy (by name when no address is known here), noting the proxy's exit.</summary>
+    private static async Task<Socket> ConnectAsync(ProbeTarget target, IPAddress? address, ProbeOptions options, ProbeResult result, CancellationToken token)
+    {
+        if (options.Proxy is not { } proxy)
+            return await ConnectAsync(address!, target.Port, options.ConnectTimeout, token);
+        var (socket, exit) = await proxy.ConnectAsync(address?.ToString() ?? target.Host, target.Port, options.ConnectTimeout, token);
+        result.Exit = exit?.ToString();
+        return socket;
     }
 
     internal static async Task<Socket> ConnectAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken token)

@@ -65,8 +65,8 @@ public static class ProbeBatch
             ProbeResult result;
             try
             {
-                using var politeness = acquireAddress is null ? null : await acquireAddress(p.Address!, cancellationToken);
-                result = await MailProbe.RunAsync(p.Target, p.Address!, options, cancellationToken);
+                using var politeness = acquireAddress is null || p.Address is null ? null : await acquireAddress(p.Address, cancellationToken);
+                result = await MailProbe.RunAsync(p.Target, p.Address, options, cancellationToken);
             }
             finally
             {
@@ -74,6 +74,12 @@ public static class ProbeBatch
             }
             result.MailDomain = p.MailDomain;
             result.MxPreference = p.Preference;
+            if (options.Proxy is not null)
+            {
+                result.Dane = DaneCheck.NotChecked(ThroughProxy);
+                result.MtaSts = MtaStsCheck.NotChecked(ThroughProxy);
+                return result;
+            }
             if (!IPAddress.TryParse(p.Target.Host, out _))
             {
                 var name = TlsaName(p.Target.Host, p.Target.Port);
@@ -88,6 +94,8 @@ public static class ProbeBatch
             return result;
         }
     }
+
+    private const string ThroughProxy = "not checked: through a SOCKS proxy only addresses are resolved there; TLSA and TXT would come from here's DNS";
 
     /// <summary>_PORT._tcp.HOST (RFC 7672 §2.2 for 25; the same form for the other mail ports, RFC 7671 §3).</summary>
     public static string TlsaName(string host, int port) => $"_{port}._tcp.{host.TrimEnd('.')}";

@@ -15,6 +15,12 @@ public sealed record ProbeOptions
     /// <summary>Resolver asked for MX, A/AAAA, TLSA and TXT (--resolver); null: the system's name servers.</summary>
     public System.Net.IPEndPoint? Resolver { get; init; }
 
+    /// <summary>
+    /// Probe through this SOCKS5 proxy (--via socks5://, --via tor) instead of connecting from here; host
+    /// names go to the proxy unresolved, and DANE and MTA-STS are not checked (their DNS would be here's).
+    /// </summary>
+    public Socks.SocksProxy? Proxy { get; init; }
+
     /// <summary>Bound on one DNS query.</summary>
     public TimeSpan DnsTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -23,28 +23,29 @@ public static class ProbePlanner
             return [new(target, pinned, null, null)];
         if (IPAddress.TryParse(target.Host, out var literal))
             return [new(target, literal, null, null)];
+        // through a proxy a name is the proxy's to resolve (RFC 1928 ATYP 3): only the MX list comes from here
+        if (options.Proxy is not null && !target.IsMailDomain)
+            return [new(target, null, null, null)];
         var dns = lazyDns.Value;
         if (!target.IsMailDomain)
         {
-            var (addresses, error, outcome) = options.Resolver is null ? await SystemAddressesAsync(target.Host, options, token) : await DnsAddressesAsync(target.Host, dns, token);
+            var (addresses, error, outcome) = options.Resolver is null ? await SystemAddressesAsync(target.Host, dns, options, token) : await DnsAddressesAsync(target.Host, dns, token);
             return error is not null ? [Failed(target, outcome, error)] : [.. addresses.Select(a => new ProbePlan(target, a, null, null))];
         }
 
         var domain = target.Host.TrimEnd('.');
         var mx = await dns.QueryAsync(domain, QueryType.MX, token);
-        switch (mx.Kind)
-        {
-            case DnsAnswerKind.Timeout:
-                return [Failed(target, ProbeOutcome.Timeout, mx.Error!, domain)];
-            case DnsAnswerKind.NxDomain or DnsAnswerKind.ServFail or DnsAnswerKind.Refused or DnsAnswerKind.Error:
-                return [Failed(target, ProbeOutcome.Unresolvable, mx.Error!, domain)];
-        }
+        // a lookup that failed is "unresolvable" whatever the reason (the error names it): never a port that did not answer
+        if (mx.Kind is DnsAnswerKind.Timeout or DnsAnswerKind.NxDomain or DnsAnswerKind.ServFail or DnsAnswerKind.Refused or DnsAnswerKind.Error)
+            return [Failed(target, ProbeOutcome.Unresolvable, mx.Error!, domain)];
         var records = mx.Records.OfType<MxRecord>().ToList();
         if (records.Count == 1 && records[0].Exchange.Value.TrimEnd('.').Length == 0)
             return [Failed(target, ProbeOutcome.NoMail, $"{domain} publishes a null MX (RFC 7505): it accepts no mail", domain)];
         if (records.Count == 0)
         {
             // RFC 5321 §5.1: no MX, the domain itself is the implicit MX.
+            if (options.Proxy is not null)
+                return [new(target with { Host = domain }, null, domain, null)];
             var (addresses, error, outcome) = await DnsAddressesAsync(domain, dns, token);
             if (error is not null)
                 return [Failed(target, outcome, $"{domain} has no MX; {error}", domain)];
@@ -54,6 +55,8 @@ public static class ProbePlanner
             .OrderBy(r => r.Preference).ThenBy(r => r.Exchange.Value, StringComparer.OrdinalIgnoreCase)
             .Select(r => (Host: r.Exchange.Value.TrimEnd('.'), Preference: (int)r.Preference))
             .DistinctBy(r => r.Host.ToLowerInvariant()).ToList();
+        if (options.Proxy is not null)
+            return [.. ordered.Select(m => new ProbePlan(target with { Host = m.Host }, null, domain, m.Preference))];
         var resolved = await Task.WhenAll(ordered.Select(async m => (m, await DnsAddressesAsync(m.Host, dns, token))));
         var plan = new List<ProbePlan>();
         foreach (var ((host, preference), (addresses, error, outcome)) in resolved)
@@ -92,27 +95,30 @@ public static class ProbePlanner
         var (addresses, a, aaaa) = await dns.AddressesAsync(host, token);
         if (addresses.Count > 0)
             return (addresses, null, ProbeOutcome.Ok);
-        if (a.Kind == DnsAnswerKind.Timeout || aaaa.Kind == DnsAnswerKind.Timeout)
-            return ([], (a.Kind == DnsAnswerKind.Timeout ? a : aaaa).Error, ProbeOutcome.Timeout);
-        return ([], a.Error ?? aaaa.Error ?? $"{host}: no A or AAAA record", ProbeOutcome.Unresolvable);
+        var failed = a.Kind is DnsAnswerKind.Records or DnsAnswerKind.NoData ? aaaa : a;
+        return ([], failed.Error ?? dns.NoAddress(host), ProbeOutcome.Unresolvable);
     }
 
-    private static async Task<(IReadOnlyList<IPAddress> List, string? Error, string Outcome)> SystemAddressesAsync(string host, ProbeOptions options, CancellationToken token)
+    /// <summary>
+    /// The system's own lookup (getaddrinfo: /etc/hosts, then DNS), as any program here would do it; when
+    /// it fails, the same name asked of the system's resolver through DnsClient says why and from whom.
+    /// </summary>
+    private static async Task<(IReadOnlyList<IPAddress> List, string? Error, string Outcome)> SystemAddressesAsync(string host, MailDns dns, ProbeOptions options, CancellationToken token)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(token);
-        cts.CancelAfter(options.ConnectTimeout);
+        cts.CancelAfter(options.DnsTimeout);
         try
         {
             var addresses = await System.Net.Dns.GetHostAddressesAsync(host, cts.Token);
-            return addresses.Length == 0 ? ([], $"{host}: no address", ProbeOutcome.Unreachable) : (addresses.Distinct().ToList(), null, ProbeOutcome.Ok);
+            if (addresses.Length > 0)
+                return (addresses.Distinct().ToList(), null, ProbeOutcome.Ok);
         }
-        catch (SocketException e)
+        catch (SocketException)
         {
-            return ([], $"cannot resolve {host}: {e.Message}", ProbeOutcome.Unreachable);
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
-            return ([], $"timeout resolving {host} ({ProbeConnection.Seconds(options.ConnectTimeout)})", ProbeOutcome.Timeout);
         }
+        return await DnsAddressesAsync(host, dns, token);
     }
 }

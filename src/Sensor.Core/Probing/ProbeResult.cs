@@ -16,6 +16,8 @@ public static class ProbeOutcome
     public const string Unresolvable = "unresolvable";
     /// <summary>The domain publishes a null MX (RFC 7505): it accepts no mail. A result, not a failure.</summary>
     public const string NoMail = "no-mail";
+    /// <summary>The vantage itself could not be used (an agent that does not answer, a SOCKS proxy that cannot be reached): nothing was learned of the server.</summary>
+    public const string VantageUnavailable = "vantage-unavailable";
 }
 
 /// <summary>What one probe of one server learned, up to where it stopped.</summary>
@@ -26,6 +28,8 @@ public sealed class ProbeResult
     public TimeSpan Elapsed { get; set; }
     /// <summary>"ip:port" of the address connected to (null before an address was known).</summary>
     public string? Server { get; set; }
+    /// <summary>Through a SOCKS proxy: the address the proxy connected from, when it said (RFC 1928 §6 BND.ADDR); else null.</summary>
+    public string? Exit { get; set; }
     public string? Banner { get; set; }
     public string? ServerName { get; set; }
     public List<string> Capabilities { get; set; } = [];

@@ -22,7 +22,7 @@ public class CommandLineErrorTests
     [InlineData(new[] { "replay", "x.pcap", "--fail-on", "urgent" }, "sensor: error: --fail-on takes info, low, medium or high, not 'urgent'")]
     [InlineData(new[] { "tail", "--since", "soon" }, "sensor: error: --since takes a positive duration like 7d, 12h, 1h30m or 90s, not 'soon'")]
     [InlineData(new[] { "agent", "--name", "a.b" }, "sensor: error: --name takes 1-64 letters, digits, '-' or '_', not 'a.b'")]
-    [InlineData(new[] { "probe", "--via", "a.b", "127.0.0.1" }, "sensor: error: --via takes an agent name (1-64 letters, digits, '-' or '_'), not 'a.b'")]
+    [InlineData(new[] { "probe", "--via", "a.b", "127.0.0.1" }, "sensor: error: --via takes an agent name (1-64 letters, digits, '-' or '_'), tor or socks5://HOST:PORT, not 'a.b'")]
     [InlineData(new[] { "probe", "--attempts", "many", "127.0.0.1" }, "sensor: error: --attempts takes a whole number from 1 to 10, not 'many'")]
     [InlineData(new[] { "probe", "--bus", "nats://u:p@127.0.0.1:4222", "--via", "lab", "127.0.0.1" }, "sensor: error: --bus must not carry credentials in the URL (they would show in ps); use --creds, --user with --password-file, or --token-file")]
     public void BadCommandLine_IsOneLine_AndExit2(string[] args, string line)

@@ -16,7 +16,7 @@ public class CrossCheckCommandTests
     [Theory]
     [InlineData("--via|lab", "sensor: error: --via, --crosscheck-ttl, --crosscheck-timeout, --crosscheck-attempts and --crosscheck-wait go with --crosscheck")]
     [InlineData("--crosscheck-ttl|1h", "sensor: error: --via, --crosscheck-ttl, --crosscheck-timeout, --crosscheck-attempts and --crosscheck-wait go with --crosscheck")]
-    [InlineData("--crosscheck|--via|a.b", "sensor: error: --via takes an agent name (1-64 letters, digits, '-' or '_'), not 'a.b'")]
+    [InlineData("--crosscheck|--via|a.b", "sensor: error: --via takes an agent name (1-64 letters, digits, '-' or '_'), tor or socks5://HOST:PORT, not 'a.b'")]
     [InlineData("--crosscheck|--via|lab", "sensor: error: --bus nats://HOST:PORT is required")]
     [InlineData("--crosscheck|--via|lab|--bus|nats://127.0.0.1:4222", "sensor: error: NATS credentials are required: give --creds FILE, --user NAME with --password-file FILE, or --token-file FILE")]
     [InlineData("--crosscheck|--crosscheck-ttl|0h", "sensor: error: --crosscheck-ttl takes a positive duration like 7d, 12h, 1h30m or 90s, not '0h'")]

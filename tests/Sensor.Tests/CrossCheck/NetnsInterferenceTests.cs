@@ -12,63 +12,25 @@ namespace Sensor.Tests.CrossCheck;
 /// proxy on the path or in front of the server, a real `sensor agent` in its namespace on a real
 /// nats-server. Torn down on dispose, also when the set-up failed half-way.
 /// </summary>
-public sealed class NetnsLab : IDisposable
+public sealed class NetnsLab : NamespaceLab
 {
-    private static readonly string Script = Path.Combine(ProbeTestSupport.RepoRoot(), "tests", "Sensor.Tests", "CrossCheck", "netns-lab.sh");
     private readonly NatsServer _nats;
-
-    public string Directory { get; } = SensorProcess.TempDir();
-    // Interface names are PREFIX plus three letters: 15 characters at most.
-    public string Prefix { get; } = "verdicts" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
 
     /// <param name="path">strip: the proxy sits on the path from here; alternate: a proxy there strips every other connection;
     /// reanswer: a proxy there answers with another greeting and EHLO list, STARTTLS kept; direct: nothing there</param>
     /// <param name="server">strip: the proxy sits in front of the server (its own firewall); alternate: a proxy there strips
     /// every other connection from each source (a server that varies); direct: nothing there</param>
     public NetnsLab(NatsServer nats, string path, string server)
-    {
+        : base("netns-lab.sh", "verdicts", path, server, new Uri(nats.Url).Port.ToString(), SensorProcess.DllPath, NatsServer.User, nats.PasswordFile) =>
         _nats = nats;
-        try
-        {
-            Run("up", path, server, new Uri(nats.Url).Port.ToString(), SensorProcess.DllPath, NatsServer.User, nats.PasswordFile);
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-    }
 
     /// <summary>Swaks sessions one after another from here to 10.77.0.1:25 (STARTTLS when offered), captured on here's interface.</summary>
-    public string CaptureSessions(int sessions = 1)
-    {
-        Run("capture", sessions.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return Path.Combine(Directory, "capture.pcap");
-    }
+    public string CaptureSessions(int sessions = 1) => CaptureSessions(sessions.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>sensor replay --crosscheck from here, through the agent "far".</summary>
     public SensorRun ReplayWithCrossCheck(string capture, params string[] more) =>
         SensorProcess.RunInNamespace($"{Prefix}-l", ["replay", capture, "--json", "--crosscheck", "--crosscheck-timeout", "5", "--via", "far",
             "--bus", "nats://127.0.0.1:4222", "--user", NatsServer.User, "--password-file", _nats.PasswordFile, .. more]);
-
-    private void Run(string command, params string[] args)
-    {
-        var run = SensorProcess.RunProgram("bash", [Script, command, Directory, Prefix, .. args]);
-        if (run.ExitCode != 0)
-            throw new InvalidOperationException($"netns-lab.sh {command} failed ({run.ExitCode}): {run.Stderr}{run.Stdout}");
-    }
-
-    public void Dispose()
-    {
-        Run("down");
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }
 
 /// <summary>

@@ -44,6 +44,27 @@ public class FieldReportHtmlTests
     }
 
     [Fact]
+    public void DnsAnswersThatDifferHaveTheirOwnTable_AndNoneMeansNoTable()
+    {
+        Assert.DoesNotContain("id=\"dns\"", FieldReportHtml.Render(Sample()));
+        var here = FieldProbes.Unreachable("local", outcome: "unresolvable");
+        here.Target = "mx.example.org:25";
+        here.Error = "could not look up mx.example.org (NXDOMAIN from 192.0.2.53:53)";
+        var there = Ok("socks5://<proxy>:1080");
+        there.Target = "mx.example.org:25";
+        var report = Sample() with { Dns = Sensor.Core.CrossCheck.DnsComparison.Compare([here], [there]) };
+        var html = FieldReportHtml.Render(report);
+        var dns = html[html.IndexOf("id=\"dns\"", StringComparison.Ordinal)..];
+        dns = dns[..dns.IndexOf("</table>", StringComparison.Ordinal)];
+        // what came from the wire or a resolver is encoded as every wire string is (':' and '=' too)
+        Assert.Contains(HtmlText.Wire("A/AAAA mx.example.org"), dns);
+        Assert.Contains(HtmlText.Wire("could not look up mx.example.org (NXDOMAIN from 192.0.2.53:53)"), dns);
+        Assert.Contains("socks5&#58;//&lt;proxy&gt;&#58;1080&#58; ", dns);
+        Assert.Contains("DANGER</span> dns-tampering/nxdomain: ", dns);
+        HtmlAssert.SelfContained(html);
+    }
+
+    [Fact]
     public void ReportReferencesNothingOutside()
     {
         var html = FieldReportHtml.Render(Sample());

@@ -162,6 +162,22 @@ public class FieldVerdictTests
     }
 
     [Fact]
+    public void ANameThatDoesNotResolveIsSaidAsALookup_NeverAsABlockedPort()
+    {
+        var here = FieldProbes.Unreachable("local", outcome: "unresolvable");
+        here.Error = "MX mx.example.org (preference 10) of example.org: could not look up mx.example.org (NXDOMAIN from 192.0.2.53:53)";
+        var alone = Judge(here);
+        Assert.Equal((FieldLevel.NotTested, "MX mx.example.org (preference 10) of example.org: could not look up mx.example.org (NXDOMAIN from 192.0.2.53:53): port 25 was not tried"),
+            (alone.Level, alone.Sentence));
+        here.Error = "could not look up MX example.org (SERVFAIL from 192.0.2.53:53: DNSSEC bogus or zone unreachable)";
+        Assert.Equal("Could not look up MX example.org (SERVFAIL from 192.0.2.53:53: DNSSEC bogus or zone unreachable): port 25 was not tried", Judge(here).Sentence);
+        // it resolves from elsewhere: the network's DNS hides the server
+        var hidden = Judge(here, Ok("abroad"), FieldProbes.Unreachable("colleague"));
+        Assert.Equal((FieldLevel.Interference, "Could not look up MX example.org (SERVFAIL from 192.0.2.53:53: DNSSEC bogus or zone unreachable), but it resolves from elsewhere (abroad): your network's DNS hides example.org's server on port 25"),
+            (hidden.Level, hidden.Sentence));
+    }
+
+    [Fact]
     public void GarbledAnswersAreInconclusive()
     {
         var j = Judge(Garbled("local"), Ok("abroad"));

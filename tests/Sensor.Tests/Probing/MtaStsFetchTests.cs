@@ -150,6 +150,6 @@ public class MtaStsFetchTests(UnboundServer dns) : IClassFixture<UnboundServer>
     {
         var (policy, error) = await new MtaStsFetcher(Dns, TimeSpan.FromSeconds(5)).FetchAsync("nomx.test", default);
         Assert.Null(policy);
-        Assert.Equal($"https://mta-sts.nomx.test/.well-known/mta-sts.txt: mta-sts.nomx.test: no such domain (NXDOMAIN from {dns.Resolver})", error);
+        Assert.Equal($"https://mta-sts.nomx.test/.well-known/mta-sts.txt: could not look up mta-sts.nomx.test (NXDOMAIN from {dns.Resolver})", error);
     }
 }

@@ -41,6 +41,7 @@ public static class FieldReportHtml
             .Append("<p class=\"meta\">Tested from <strong>").Append(HtmlText.Encode(report.Vantage)).Append("</strong> at ").Append(HtmlText.Encode(time))
             .Append(" with sensor ").Append(HtmlText.Encode(report.Version)).Append(".</p>\n");
         Summary(html, report);
+        Dns(html, report);
         foreach (var target in report.Targets)
             Target(html, target);
         html.Append("<footer><p>Grades: 0\u2013100 and a letter from the negotiated TLS protocol, key exchange and cipher (30/30/40, as SSL Labs rates them); ")
@@ -66,6 +67,24 @@ public static class FieldReportHtml
         if (report.NothingCompared)
             html.Append("<p class=\"note\">").Append(HtmlText.Wire(FieldVerdict.NoComparison)).Append(".</p>\n");
         html.Append("</section>\n");
+    }
+
+    /// <summary>The DNS answers here that differ from a control vantage's (dns-tampering findings), when there are any.</summary>
+    private static void Dns(StringBuilder html, FieldReport report)
+    {
+        if (report.Dns.Count == 0)
+            return;
+        html.Append("<h2 id=\"dns\">DNS answers that differ from elsewhere</h2>\n<table><thead><tr>")
+            .Append("<th>Looked up</th><th>What DNS said here</th><th>What it said elsewhere</th><th>Finding</th></tr></thead><tbody>\n");
+        foreach (var d in report.Dns)
+        {
+            var level = d.Entry.Severity == Detection.Severity.High ? FieldLevel.Interference : FieldLevel.Caution;
+            html.Append("<tr><td class=\"wire\">").Append(HtmlText.Wire($"{d.RecordType} {d.Name}")).Append("</td>")
+                .Append("<td class=\"wire\">").Append(HtmlText.Wire(d.Here)).Append("</td>")
+                .Append("<td class=\"wire\">").Append(HtmlText.Wire($"{d.Vantage}: {d.There}")).Append("</td>")
+                .Append("<td>").Append(Badge(level)).Append(' ').Append(HtmlText.Encode($"dns-tampering/{d.Variant}: {d.Entry.Description}")).Append("</td></tr>\n");
+        }
+        html.Append("</tbody></table>\n");
     }
 
     private static string Headline(FieldLevel worst, int ports) => worst switch

@@ -58,7 +58,9 @@ public sealed class MailDns
         options.RequestDnsSecRecords = true;
         _client = new LookupClient(options);
         Timeout = timeout;
-        Resolver = resolver is null ? "the system resolver" : MailProbe.Endpoint(resolver.Address, resolver.Port);
+        // the system's resolvers by address too: "NXDOMAIN from 10.0.0.1:53" says whose answer it was
+        var servers = string.Join(", ", _client.NameServers.Select(n => MailProbe.Endpoint(IPAddress.Parse(n.Address), n.Port)));
+        Resolver = servers.Length > 0 ? servers : "the system resolver";
     }
 
     /// <summary>Parses IP or IP:PORT or [v6]:PORT (port 53 when absent). Throws <see cref="FormatException"/>.</summary>
@@ -98,10 +100,10 @@ public sealed class MailDns
             return response.Header.ResponseCode switch
             {
                 DnsHeaderResponseCode.NoError => new DnsAnswer(records.Count > 0 ? DnsAnswerKind.Records : DnsAnswerKind.NoData, ad, records, null),
-                DnsHeaderResponseCode.NotExistentDomain => new DnsAnswer(DnsAnswerKind.NxDomain, ad, [], $"{name}: no such domain (NXDOMAIN from {Resolver})"),
-                DnsHeaderResponseCode.ServerFailure => new DnsAnswer(DnsAnswerKind.ServFail, false, [], $"{what}: {Resolver} answered SERVFAIL (DNSSEC bogus or zone unreachable)"),
-                DnsHeaderResponseCode.Refused => new DnsAnswer(DnsAnswerKind.Refused, false, [], $"{what}: {Resolver} refused the query"),
-                var code => new DnsAnswer(DnsAnswerKind.Error, false, [], $"{what}: {Resolver} answered {code}"),
+                DnsHeaderResponseCode.NotExistentDomain => new DnsAnswer(DnsAnswerKind.NxDomain, ad, [], CouldNotLookUp(name, $"NXDOMAIN from {Resolver}")),
+                DnsHeaderResponseCode.ServerFailure => new DnsAnswer(DnsAnswerKind.ServFail, false, [], CouldNotLookUp(what, $"SERVFAIL from {Resolver}: DNSSEC bogus or zone unreachable")),
+                DnsHeaderResponseCode.Refused => new DnsAnswer(DnsAnswerKind.Refused, false, [], CouldNotLookUp(what, $"REFUSED from {Resolver}")),
+                var code => new DnsAnswer(DnsAnswerKind.Error, false, [], CouldNotLookUp(what, $"{code} from {Resolver}")),
             };
         }
         catch (DnsResponseException e) when (e.Code == DnsResponseCode.ConnectionTimeout)
@@ -114,13 +116,30 @@ public sealed class MailDns
         }
         catch (DnsResponseException e)
         {
-            return new DnsAnswer(DnsAnswerKind.Error, false, [], $"{what}: {e.Message}");
+            return new DnsAnswer(DnsAnswerKind.Error, false, [], CouldNotLookUp(what, $"{e.Message}, asking {Resolver}"));
         }
         catch (System.Net.Sockets.SocketException e)
         {
-            return new DnsAnswer(DnsAnswerKind.Error, false, [], $"{what}: {e.Message}");
+            return new DnsAnswer(DnsAnswerKind.Error, false, [], CouldNotLookUp(what, $"{e.Message}, asking {Resolver}"));
         }
     }
+
+    /// <summary>
+    /// The one form of a failed lookup, "could not look up NAME (WHY from RESOLVER)", so a reader (and
+    /// <see cref="IsDenial"/>) tells a DNS failure from a port that does not answer.
+    /// </summary>
+    public static string CouldNotLookUp(string what, string why) => $"could not look up {what} ({why})";
+
+    /// <summary>The error a name with no address gets: the resolver answered, with nothing.</summary>
+    public string NoAddress(string host) => CouldNotLookUp(host, $"no A or AAAA record from {Resolver}");
+
+    /// <summary>
+    /// Whether a lookup error says the resolver denied the name (NXDOMAIN, or an answer with no address),
+    /// rather than failing to answer (SERVFAIL, REFUSED, a timeout).
+    /// </summary>
+    public static bool IsDenial(string error) =>
+        error.Contains("could not look up", StringComparison.Ordinal)
+        && (error.Contains("(NXDOMAIN from ", StringComparison.Ordinal) || error.Contains("(no A or AAAA record from ", StringComparison.Ordinal));
 
     /// <summary>A and AAAA of a host, A first; the answer kind is the A query's unless only AAAA had records.</summary>
     public async Task<(IReadOnlyList<IPAddress> Addresses, DnsAnswer A, DnsAnswer Aaaa)> AddressesAsync(string host, CancellationToken token)
@@ -137,5 +156,5 @@ public sealed class MailDns
         answer.Records.OfType<TxtRecord>().Select(r => string.Concat(r.Text));
 
     private DnsAnswer TimedOut(string what) =>
-        new(DnsAnswerKind.Timeout, false, [], $"{what}: no answer from {Resolver} within {ProbeConnection.Seconds(Timeout)}");
+        new(DnsAnswerKind.Timeout, false, [], CouldNotLookUp(what, $"timeout: no answer from {Resolver} within {ProbeConnection.Seconds(Timeout)}"));
 }
