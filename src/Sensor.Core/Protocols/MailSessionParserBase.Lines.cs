@@ -36,6 +36,6 @@ public abstract partial class MailSessionParserBase
     }
 
     /// <summary>The first line after a gap is kept only if it plainly starts a protocol line (else it is the tail of a lost one).</summary>
-    protected static bool KeepAfterGap(LineFramer framer, ReadOnlySpan<byte> line, bool looksLikeStart) =>
+    protected static bool KeepAfterGap(LineFramer framer, bool looksLikeStart) =>
         !framer.TakeGapFlag() || looksLikeStart;
 }
