@@ -25,7 +25,6 @@ public abstract partial class MailSessionParserBase : IMailSessionParser
     private CompressedDirections _compression;
     private SaslInProgress _sasl;
     private MailDialogue _dialogue;
-    private bool _inflating; // the bytes being parsed now are already inflated
 
     protected MailSessionParserBase(bool implicitTls, BufferBudget? budget)
     {
@@ -48,7 +47,7 @@ public abstract partial class MailSessionParserBase : IMailSessionParser
     /// True when this direction's bytes no longer go to the protocol parser: the client's from its
     /// STARTTLS line on, the server's from an accepting answer on. A parser stops its loop when it turns true.
     /// </summary>
-    protected bool Diverted(Direction direction) => (!_inflating && _compression.IsCompressed(direction))
+    protected bool Diverted(Direction direction) => _compression.Intercepts
         || _dialogue.IsNotMail(direction)
         || _gate.Route(direction) != ByteRoute.Parse;
 
@@ -115,7 +114,7 @@ public abstract partial class MailSessionParserBase : IMailSessionParser
         _dialogue.AssumeMail(direction);
         if (_gate.State == GateState.Encrypted)
             _tls.For(direction, Budget).Gap(sink);
-        else if (!_compression.IsCompressed(direction))
+        else if (!_compression.IsOn)
             OnGap(direction, sink);
         else
             _compression.Gap(direction, sink);
@@ -135,7 +134,7 @@ public abstract partial class MailSessionParserBase : IMailSessionParser
     {
         while (!data.IsEmpty)
         {
-            if (!_inflating && _compression.IsCompressed(direction))
+            if (_compression.Intercepts)
             {
                 Inflate(direction, data, sink);
                 return;
@@ -217,7 +216,7 @@ public abstract partial class MailSessionParserBase : IMailSessionParser
     {
         if (!_compression.Add(direction, data))
             return;
-        _inflating = true;
+        _compression.Inflating = true;
         try
         {
             while (_compression.TryNext(direction, sink, out var plain))
@@ -225,7 +224,7 @@ public abstract partial class MailSessionParserBase : IMailSessionParser
         }
         finally
         {
-            _inflating = false;
+            _compression.Inflating = false;
         }
     }
 }

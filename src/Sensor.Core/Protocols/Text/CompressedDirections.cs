@@ -4,23 +4,37 @@ namespace Sensor.Core.Protocols.Text;
 
 /// <summary>
 /// The inflation of a mail session's two directions once compression is on (IMAP COMPRESS=DEFLATE,
-/// RFC 4978): compressed is still cleartext. A direction is either not compressed (nearly always:
-/// nothing is made), compressed with its <see cref="StreamInflater"/>, or compressed and lost (its
-/// window cannot be rebuilt), when its bytes are dropped.
+/// RFC 4978): compressed is still cleartext. Both directions compress together; each has its
+/// <see cref="StreamInflater"/>, or none once it was lost (its window cannot be rebuilt), when its
+/// bytes are dropped. Nearly every session never compresses, and then nothing is made.
 /// </summary>
 public struct CompressedDirections
 {
-    private Inflation? _client, _server;
+    private Inflations? _on;
 
-    /// <summary>A compressed direction: its inflater, or null once it was lost; the budget its reservation came from.</summary>
-    private sealed class Inflation(BufferBudget budget)
+    /// <summary>Made when compression starts: the two inflaters, the budget their reservations came from, and whether inflated bytes are being parsed.</summary>
+    private sealed class Inflations(BufferBudget budget)
     {
-        public StreamInflater? Inflater { get; set; }
+        public StreamInflater? Client, Server;
+        public bool Inflating;
 
         public BufferBudget Budget => budget;
+
+        public ref StreamInflater? Of(Direction direction) => ref direction == Direction.ClientToServer ? ref Client : ref Server;
     }
 
-    public readonly bool IsCompressed(Direction direction) => Of(direction) is not null;
+    /// <summary>True once compression started (both directions).</summary>
+    public readonly bool IsOn => _on is not null;
+
+    /// <summary>True when arriving bytes are compressed and go to the inflater first; false while the inflated bytes are being parsed (<see cref="Inflating"/>).</summary>
+    public readonly bool Intercepts => _on is { Inflating: false };
+
+    /// <summary>Set while the bytes being parsed are already inflated.</summary>
+    public readonly bool Inflating
+    {
+        get => _on is { Inflating: true };
+        set => _on!.Inflating = value;
+    }
 
     /// <summary>
     /// Both sides compress from here (RFC 4978 §3: the server right after its OK, the client once it
@@ -29,28 +43,24 @@ public struct CompressedDirections
     /// </summary>
     public void Start(bool deflate, BufferBudget budget, IMailEventSink sink)
     {
+        if (_on is not null)
+            return;
+        _on = new Inflations(budget);
         foreach (var direction in (ReadOnlySpan<Direction>)[Direction.ClientToServer, Direction.ServerToClient])
         {
-            if (IsCompressed(direction))
-                continue;
-            var inflation = new Inflation(budget);
-            if (direction == Direction.ClientToServer)
-                _client = inflation;
-            else
-                _server = inflation;
             if (!deflate)
                 sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.CompressionLost, "not DEFLATE"));
             else if (!budget.TryReserve(StreamInflater.ReservedBytes))
                 sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.CompressionLost, "over the buffer budget"));
             else
-                inflation.Inflater = new StreamInflater();
+                _on.Of(direction) = new StreamInflater();
         }
     }
 
     /// <summary>Hands compressed bytes to the direction's inflater: false when the direction is lost (the bytes are dropped).</summary>
     public readonly bool Add(Direction direction, ReadOnlySpan<byte> compressed)
     {
-        if (Of(direction)?.Inflater is not { } inflater)
+        if (_on?.Of(direction) is not { } inflater)
             return false;
         inflater.Add(compressed);
         return true;
@@ -60,7 +70,7 @@ public struct CompressedDirections
     public readonly bool TryNext(Direction direction, IMailEventSink sink, out ReadOnlySpan<byte> plain)
     {
         plain = default;
-        if (Of(direction) is not { Inflater: { } inflater } inflation)
+        if (_on?.Of(direction) is not { } inflater)
             return false;
         try
         {
@@ -68,7 +78,7 @@ public struct CompressedDirections
         }
         catch (InvalidDataException)
         {
-            Lose(inflation, direction, "corrupt DEFLATE data", sink);
+            Lose(direction, "corrupt DEFLATE data", sink);
             return false;
         }
         return !plain.IsEmpty;
@@ -77,33 +87,32 @@ public struct CompressedDirections
     /// <summary>Bytes were lost: the DEFLATE window went with them, so the direction is lost too.</summary>
     public readonly void Gap(Direction direction, IMailEventSink sink)
     {
-        if (Of(direction) is { Inflater: not null } inflation)
-            Lose(inflation, direction, "bytes lost", sink);
+        if (_on?.Of(direction) is not null)
+            Lose(direction, "bytes lost", sink);
     }
 
     /// <summary>Lets both inflaters go and gives their reservations back.</summary>
     public readonly void End()
     {
-        if (_client is not null)
-            Release(_client);
-        if (_server is not null)
-            Release(_server);
+        Release(Direction.ClientToServer);
+        Release(Direction.ServerToClient);
     }
 
-    private static void Lose(Inflation inflation, Direction direction, string why, IMailEventSink sink)
+    private readonly void Lose(Direction direction, string why, IMailEventSink sink)
     {
         sink.Emit(new ProtocolAnomalyEvent(direction, AnomalyNames.CompressionLost, why));
-        Release(inflation);
+        Release(direction);
     }
 
-    private static void Release(Inflation inflation)
+    private readonly void Release(Direction direction)
     {
-        if (inflation.Inflater is null)
+        if (_on is null)
             return;
-        inflation.Inflater.Dispose();
-        inflation.Inflater = null;
-        inflation.Budget.Release(StreamInflater.ReservedBytes);
+        ref var inflater = ref _on.Of(direction);
+        if (inflater is null)
+            return;
+        inflater.Dispose();
+        inflater = null;
+        _on.Budget.Release(StreamInflater.ReservedBytes);
     }
-
-    private readonly Inflation? Of(Direction direction) => direction == Direction.ClientToServer ? _client : _server;
 }
