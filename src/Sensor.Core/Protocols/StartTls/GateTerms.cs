@@ -31,7 +31,7 @@ public enum GateEvent : byte
     /// <summary>The server's answer to it accepts: SMTP 220, IMAP tagged OK, POP3 +OK.</summary>
     PositiveReply,
 
-    /// <summary>The server's answer to it refuses (SMTP 454/501, IMAP NO/BAD, POP3 -ERR).</summary>
+    /// <summary>Any other answer to it: SMTP 454 or 501 (any code but 220), IMAP NO or BAD, POP3 -ERR.</summary>
     NegativeReply,
 
     /// <summary>The client's first byte after an acceptance starts a TLS record.</summary>
