@@ -114,10 +114,12 @@ public static class StageSplit
             {
                 var sinks = new List<IRecordSink>();
                 JsonLinesWriter? json = mode == "pipeline-json" ? new JsonLinesWriter(Stream.Null) : null;
-                if (json is not null) sinks.Add(new JsonLinesSink(json));
+                using var jsonSink = json is null ? null : new QueuedJsonLinesSink(json); // as `sensor replay --json` writes
+                if (jsonSink is not null) sinks.Add(jsonSink);
                 var mapper = new RecordMapper(new SecretRedactor(false, new byte[32]));
                 var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, null, mapper, sinks);
                 var result = PipelinePacketHandler.Run(new CaptureReader([file]), pipeline);
+                jsonSink?.Complete();
                 json?.Dispose();
                 Console.WriteLine($"   ({mode}: {pipeline.Sessions:N0} sessions, {pipeline.Findings:N0} findings)");
                 return result.Packets;

@@ -35,8 +35,9 @@ internal static class ReplayTarget
         }
         var summary = new RunSummary();
         using var json = new JsonLinesWriter(Stream.Null);
+        using var sink = new QueuedJsonLinesSink(json);
         using var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, null, new RecordMapper(Redactor),
-            [summary, new JsonLinesSink(json), new CatalogueSink()]);
+            [summary, sink, new CatalogueSink()]);
         try
         {
             PipelinePacketHandler.Run(new CaptureReader([FilePath]), pipeline);
@@ -44,6 +45,7 @@ internal static class ReplayTarget
         catch (CaptureException)
         {
         }
+        sink.Complete(); // a record the writer cannot serialise is rethrown here
     }
 
     /// <summary>Little-endian classic pcap, microseconds, snaplen 65535.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using PacketDotNet;
 using SharpPcap;
 using SharpPcap.LibPcap;
 using Sensor.Core.Decoding;
@@ -117,7 +116,7 @@ internal sealed class CaptureFileSource : IDisposable
             return source;
         source.Dispose();
         throw new CaptureException(CaptureErrorKind.UnsupportedLinkType, source.Path,
-            $"unsupported link type {source.LinkType} ({(LinkLayers)source.LinkType}) in {source.Path}; supported: {Decoding.LinkType.SupportedList}");
+            $"unsupported link type {source.LinkType} in {source.Path}; supported: {Decoding.LinkType.SupportedList}");
     }
 
     /// <summary>

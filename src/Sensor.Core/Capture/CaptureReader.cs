@@ -16,7 +16,6 @@ public sealed class CaptureReader
             throw new ArgumentException("at least one capture file is needed", nameof(paths));
     }
 
-    public IReadOnlyList<string> Paths => _paths;
     public CaptureProgress Progress { get; } = new();
 
     /// <summary>Delivers every frame to <paramref name="handler"/>. Throws <see cref="CaptureException"/> only before the first frame.</summary>

@@ -17,7 +17,7 @@ public struct DecodeContext
 
     public long TimestampTicks { get; }
 
-    /// <summary>The VLAN ids and VXLAN/Geneve network identifiers met so far, folded (<see cref="VirtualNetwork"/>).</summary>
+    /// <summary>The VXLAN/Geneve network identifiers met so far, folded (<see cref="VirtualNetwork"/>; VLAN ids are not part of it).</summary>
     public ulong Network { get; set; }
 
     /// <summary>Encapsulations entered so far (VLAN tags do not count: they have their own bound).</summary>

@@ -13,20 +13,20 @@ public sealed partial class PacketDecoder
     /// Returns <see cref="DecodeResult.Tcp"/> to mean "go on to the IP layer".
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static DecodeResult LocateNetworkLayer(int linkType, ReadOnlySpan<byte> f, scoped ref DecodeContext context, out int etherType, out int offset)
+    private static DecodeResult LocateNetworkLayer(int linkType, ReadOnlySpan<byte> f, out int etherType, out int offset)
     {
         etherType = 0;
         offset = 0;
         switch (linkType)
         {
             case LinkType.Ethernet:
-                return EtherTypeAt(f, 12, 14, ref context, out etherType, out offset);
+                return EtherTypeAt(f, 12, 14, out etherType, out offset);
             case LinkType.LinuxSll:
                 // 16-byte header; protocol type at offset 14 (tcpdump.org/linktypes/LINKTYPE_LINUX_SLL.html).
-                return EtherTypeAt(f, 14, 16, ref context, out etherType, out offset);
+                return EtherTypeAt(f, 14, 16, out etherType, out offset);
             case LinkType.LinuxSll2:
                 // 20-byte header; protocol type first (LINKTYPE_LINUX_SLL2.html).
-                return EtherTypeAt(f, 0, 20, ref context, out etherType, out offset);
+                return EtherTypeAt(f, 0, 20, out etherType, out offset);
             case LinkType.Raw or LinkType.RawBsd12 or LinkType.RawBsd14:
                 return FromVersionNibble(f, out etherType);
             case LinkType.Ipv4:
@@ -44,19 +44,18 @@ public sealed partial class PacketDecoder
         }
     }
 
-    private static DecodeResult EtherTypeAt(ReadOnlySpan<byte> f, int typeOffset, int headerLength, scoped ref DecodeContext context,
-        out int etherType, out int offset)
+    private static DecodeResult EtherTypeAt(ReadOnlySpan<byte> f, int typeOffset, int headerLength, out int etherType, out int offset)
     {
         etherType = 0;
         offset = headerLength;
         if (f.Length < headerLength)
             return DecodeResult.Truncated;
         etherType = BinaryPrimitives.ReadUInt16BigEndian(f[typeOffset..]);
-        return SkipVlanTags(f, ref context, ref etherType, ref offset);
+        return SkipVlanTags(f, ref etherType, ref offset);
     }
 
-    /// <summary>802.1Q (0x8100), 802.1ad (0x88A8) and the pre-standard QinQ 0x9100, stacked; each VLAN id joins the virtual network.</summary>
-    private static DecodeResult SkipVlanTags(ReadOnlySpan<byte> f, scoped ref DecodeContext context, ref int etherType, ref int offset)
+    /// <summary>802.1Q (0x8100), 802.1ad (0x88A8) and the pre-standard QinQ 0x9100, stacked; skipped, since VLAN ids are not part of a session's key (<see cref="VirtualNetwork"/>).</summary>
+    private static DecodeResult SkipVlanTags(ReadOnlySpan<byte> f, ref int etherType, ref int offset)
     {
         for (int tags = 0; etherType is 0x8100 or 0x88A8 or 0x9100; tags++)
         {

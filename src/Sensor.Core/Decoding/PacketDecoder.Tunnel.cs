@@ -53,7 +53,7 @@ public sealed partial class PacketDecoder
         segment = default;
         if (!context.Enter(f, 14, out var stop))
             return stop;
-        var link = EtherTypeAt(f, 12, 14, ref context, out int etherType, out int offset);
+        var link = EtherTypeAt(f, 12, 14, out int etherType, out int offset);
         return link == DecodeResult.Tcp ? DecodeEtherType(etherType, f[offset..], ref context, out segment) : link;
     }
 

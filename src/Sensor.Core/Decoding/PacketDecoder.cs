@@ -40,7 +40,7 @@ public sealed partial class PacketDecoder
     {
         segment = default;
         var context = new DecodeContext(timestampTicks);
-        var result = LocateNetworkLayer(linkType, frame, ref context, out int etherType, out int offset);
+        var result = LocateNetworkLayer(linkType, frame, out int etherType, out int offset);
         if (result == DecodeResult.Tcp)
             result = DecodeEtherType(etherType, frame[offset..], ref context, out segment);
         unknown = context.Unknown;

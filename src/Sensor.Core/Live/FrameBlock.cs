@@ -22,7 +22,6 @@ internal sealed class FrameBlock
     /// <summary>What the block occupies: its byte area and its headers.</summary>
     public long FootprintBytes => _data.Length + (long)_headers.Length * 24;
 
-    public int Capacity => _data.Length;
     public int Count { get; private set; }
 
     /// <summary>Copies the frame in (cut to the block's size if it is bigger); false when the block has no room left.</summary>

@@ -16,8 +16,6 @@ internal struct ConflictWindow
     private uint _end;      // sequence number one past the last byte held
     private int _filled;    // bytes held, ending at _end
 
-    public readonly bool IsActive => _ring is not null;
-
     /// <summary>Rents the ring; returns the bytes rented (0 when off) for the buffer budget.</summary>
     public int Start(int size, uint startSeq)
     {

@@ -24,7 +24,7 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
             case StartTlsCommandEvent: OnStartTlsCommand(); break;
             case UnknownCommandEvent unknown: OnUnknownCommand(unknown); break;
             case StartTlsReplyEvent reply: Session.StartTlsReply = reply; break;
-            case TlsNotStartedEvent notStarted: OnTlsNotStarted(notStarted); break;
+            case TlsNotStartedEvent: OnTlsNotStarted(); break;
             case InjectedBytesEvent injected: Session.Injections.Add(injected); break;
             case CredentialEvent credential: Session.Credentials.Add(new ObservedCredential(credential, CurrentTicks)); break;
             case MessageEvent message: OnMessage(message); break;
@@ -86,7 +86,7 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
         Session.StartTlsTicks = CurrentTicks;
     }
 
-    private void OnTlsNotStarted(TlsNotStartedEvent notStarted)
+    private void OnTlsNotStarted()
     {
         Session.TlsNotStarted = true;
         Session.AddAnomaly(AnomalyNames.PlaintextAfterStartTls);

@@ -40,7 +40,7 @@ public class CaptureErrorTests
         using var file = new TempFile(Classic(105, Frames));   // IEEE 802.11
         var e = ReadExpectingError(new RecordingHandler(), file.Path);
         Assert.Equal(CaptureErrorKind.UnsupportedLinkType, e.Kind);
-        Assert.StartsWith($"unsupported link type 105 (Ieee80211) in {file.Path}; supported: Ethernet (1)", e.Message);
+        Assert.StartsWith($"unsupported link type 105 in {file.Path}; supported: Ethernet (1)", e.Message);
     }
 
     [Fact]

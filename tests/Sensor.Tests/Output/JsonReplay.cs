@@ -17,9 +17,11 @@ public static class JsonReplay
         using (var json = new JsonLinesWriter(output))
         {
             var counts = new RecordCounts();
+            using var sink = new QueuedJsonLinesSink(json);
             using var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, history: null,
-                new RecordMapper(new SecretRedactor(false, new byte[32])), [counts, new JsonLinesSink(json)]);
+                new RecordMapper(new SecretRedactor(false, new byte[32])), [counts, sink]);
             var read = PipelinePacketHandler.Run(new CaptureReader([file]), pipeline);
+            sink.Complete();
             json.Write(StatsRecord.ForReplay(pipeline.CaptureTicks, read, pipeline.DecodeStats, pipeline.DefragmentStats, pipeline.ReassemblyStats, counts));
         }
         return [.. Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)];

@@ -22,7 +22,7 @@ public sealed partial class Pop3SessionParser
                 continue;
             if (_mode == ServerMode.CapaList)
                 OnCapaLine(line, sink);
-            else if (KeepAfterGap(_serverLines, line, Pop3Verbs.LooksLikeResponse(line)))
+            else if (KeepAfterGap(_serverLines, Pop3Verbs.LooksLikeResponse(line)))
                 OnServerLine(line, sink);
         }
     }
