@@ -3,8 +3,9 @@
 _sensor_verbs()
 {
     case "$1" in
-        'sensor') echo 'replay live probe agent tail import fieldtest survey rules' ;;
+        'sensor') echo 'replay live probe agent tail import fieldtest survey rules store findings sessions servers runs' ;;
         'sensor rules') echo 'check' ;;
+        'sensor store') echo 'prune stats' ;;
     esac
 }
 
@@ -13,7 +14,7 @@ _sensor_options()
     case "$1" in
         'sensor') echo '-h --help --version' ;;
         'sensor replay') echo '--json --db --no-db --rules --policy --show-secrets --evidence --fail-on --crosscheck-max-age --memory-budget --log-file -v --verbose --no-progress --crosscheck --via --crosscheck-ttl --crosscheck-timeout --crosscheck-attempts --crosscheck-wait --local-vantage --bus --creds --user --password-file --token-file --sensor-name --bus-outbox-max --publish -h --help' ;;
-        'sensor live') echo '-c --config -i --interface --bpf --json --jsonl-file --db --no-db --show-secrets --log-file -v --verbose --workers --evidence --memory-budget --stats-interval --crosscheck --via --crosscheck-ttl --crosscheck-timeout --crosscheck-attempts --crosscheck-wait --local-vantage --bus --creds --user --password-file --token-file --sensor-name --bus-outbox-max --publish -h --help' ;;
+        'sensor live') echo '-c --config -i --interface --bpf --json --jsonl-file --db --no-db --show-secrets --log-file -v --verbose --workers --evidence --memory-budget --stats-interval --keep --crosscheck --via --crosscheck-ttl --crosscheck-timeout --crosscheck-attempts --crosscheck-wait --local-vantage --bus --creds --user --password-file --token-file --sensor-name --bus-outbox-max --publish -h --help' ;;
         'sensor probe') echo '--proto --json --timeout --resolver --vantage --db --no-db --log-file -v --verbose --enumerate --attempts --via --bus --creds --user --password-file --token-file -h --help' ;;
         'sensor agent') echo '--name --allow --max-concurrent --rate --log-file -v --verbose --bus --creds --user --password-file --token-file -h --help' ;;
         'sensor tail') echo '--kind --severity --sensor --all --since --no-follow --json --log-file -v --verbose --bus --creds --user --password-file --token-file -h --help' ;;
@@ -22,6 +23,13 @@ _sensor_options()
         'sensor survey') echo '--json --report --concurrency --per-destination --resolver --timeout --vantage --db --fresh --no-db --no-progress --log-file -v --verbose -h --help' ;;
         'sensor rules') echo '-h --help' ;;
         'sensor rules check') echo '-h --help' ;;
+        'sensor store') echo '-h --help' ;;
+        'sensor store prune') echo '--db --older-than -h --help' ;;
+        'sensor store stats') echo '--db -h --help' ;;
+        'sensor findings') echo '--db --since --from --to --run --limit --json --server --user --kind --variant --severity --show-secrets -h --help' ;;
+        'sensor sessions') echo '--db --since --from --to --run --limit --json --server --user -h --help' ;;
+        'sensor servers') echo '--db --since --from --to --run --limit --json --server -h --help' ;;
+        'sensor runs') echo '--db --since --from --to --run --limit --json -h --help' ;;
     esac
 }
 
@@ -60,6 +68,7 @@ _sensor_value()
         'sensor live|--evidence') echo 'dir' ;;
         'sensor live|--memory-budget') echo 'text' ;;
         'sensor live|--stats-interval') echo 'text' ;;
+        'sensor live|--keep') echo 'text' ;;
         'sensor live|--via') echo 'text' ;;
         'sensor live|--crosscheck-ttl') echo 'text' ;;
         'sensor live|--crosscheck-timeout') echo 'text' ;;
@@ -132,6 +141,41 @@ _sensor_value()
         'sensor survey|--log-file') echo 'file' ;;
         'sensor survey|') echo file ;;
         'sensor rules check|') echo file ;;
+        'sensor store prune|--db') echo 'text' ;;
+        'sensor store prune|--older-than') echo 'text' ;;
+        'sensor store stats|--db') echo 'text' ;;
+        'sensor findings|--db') echo 'text' ;;
+        'sensor findings|--since') echo 'text' ;;
+        'sensor findings|--from') echo 'text' ;;
+        'sensor findings|--to') echo 'text' ;;
+        'sensor findings|--run') echo 'text' ;;
+        'sensor findings|--limit') echo 'text' ;;
+        'sensor findings|--server') echo 'text' ;;
+        'sensor findings|--user') echo 'text' ;;
+        'sensor findings|--kind') echo 'text' ;;
+        'sensor findings|--variant') echo 'text' ;;
+        'sensor findings|--severity') echo 'words high info low medium' ;;
+        'sensor sessions|--db') echo 'text' ;;
+        'sensor sessions|--since') echo 'text' ;;
+        'sensor sessions|--from') echo 'text' ;;
+        'sensor sessions|--to') echo 'text' ;;
+        'sensor sessions|--run') echo 'text' ;;
+        'sensor sessions|--limit') echo 'text' ;;
+        'sensor sessions|--server') echo 'text' ;;
+        'sensor sessions|--user') echo 'text' ;;
+        'sensor servers|--db') echo 'text' ;;
+        'sensor servers|--since') echo 'text' ;;
+        'sensor servers|--from') echo 'text' ;;
+        'sensor servers|--to') echo 'text' ;;
+        'sensor servers|--run') echo 'text' ;;
+        'sensor servers|--limit') echo 'text' ;;
+        'sensor servers|--server') echo 'text' ;;
+        'sensor runs|--db') echo 'text' ;;
+        'sensor runs|--since') echo 'text' ;;
+        'sensor runs|--from') echo 'text' ;;
+        'sensor runs|--to') echo 'text' ;;
+        'sensor runs|--run') echo 'text' ;;
+        'sensor runs|--limit') echo 'text' ;;
         *) echo none ;;
     esac
 }

@@ -22,7 +22,10 @@ public static class SensorCommandLine
             FieldtestCommand.Build(),
             SurveyCommand.Build(),
             RulesCommand.Build(),
+            StoreCommand.Build(),
         };
+        foreach (var query in QueryCommands.Build())
+            root.Subcommands.Add(query);
         // `sensor` alone is a question: the answer is the help, and exit 0
         root.SetAction(result => new HelpAction().Invoke(result));
         return root;

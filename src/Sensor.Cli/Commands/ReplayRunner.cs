@@ -18,6 +18,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
     {
         var stopwatch = Stopwatch.StartNew();
         using var store = OpenStore();
+        var run = store is null ? null : StoreRun.Start(store, RunRecords.ForReplay(StoreRun.SensorName(settings.Fleet), settings.Options.Files));
         // With JSON Lines no summary is printed: only the highest severity is needed (--fail-on).
         var summary = settings.Json ? null : new RunSummary();
         var severity = new SeverityWatermark();
@@ -39,7 +40,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         if (store is not null)
             sinks.Add(new StoreSink(store));
 
-        var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.KeyFor(settings.DbPath)));
+        var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.KeyFor(settings.DbPath)), run?.Id);
         using var onTheFly = settings.OnTheFly?.Start(TimeProvider.System);
         using var fleet = FleetOptions.Start(settings.Fleet); // fleet mode: also to the bus, through the outbox
         if (fleet is not null)
@@ -57,7 +58,8 @@ public sealed class ReplayRunner(ReplaySettings settings)
         jsonSink?.Complete();
         if (json is not null && counts is not null) // the last line: what the run counted
             json.Write(StatsRecord.ForReplay(pipeline.CaptureTicks, read, pipeline.DecodeStats, pipeline.DefragmentStats, pipeline.ReassemblyStats, counts));
-        store?.Flush();
+        if (run is not null)
+            StoreRun.FinishReplay(store!, run, read);
         if (evidence is not null && stream is not null)
             throw new UsageException($"--evidence reads the capture a second time, which {stream.Path} (a pipe or FIFO) cannot give: save it to a file first");
 

@@ -81,7 +81,7 @@ public static class SummaryPrinter
     }
 
     /// <summary>Record text as markup: terminal controls escaped, then Spectre's brackets.</summary>
-    private static string Text(string text) => Markup.Escape(TerminalText.Escape(text));
+    internal static string Text(string text) => Markup.Escape(TerminalText.Escape(text));
 
     private static int SeverityRank(string severity) => severity switch
     {
@@ -91,7 +91,7 @@ public static class SummaryPrinter
         _ => 0,
     };
 
-    private static string Severity(string severity) => severity switch
+    internal static string Severity(string severity) => severity switch
     {
         "high" => "[red bold]high[/]",
         "medium" => "[yellow]medium[/]",

@@ -33,6 +33,7 @@ public static class LiveHost
         builder.Services.AddHostedService(services => services.GetRequiredService<CaptureService>());
         builder.Services.AddHostedService<SignalService>();
         builder.Services.AddHostedService<StatsReporter>();
+        builder.Services.AddHostedService<RetentionService>();
         using var host = builder.Build();
         var capture = host.Services.GetRequiredService<CaptureService>();
         host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(onStarted);

@@ -67,8 +67,9 @@ public sealed class LiveRuntime : IDisposable
         Rules = new RuleSetHolder(LoadRules(RuleSources));
         var dbPath = Settings.Storage.Enabled ? Settings.Storage.Db ?? SensorStore.DefaultPath() : null;
         Store = dbPath is null ? null : Own(SensorStore.Open(dbPath));
+        var run = Store is null ? null : StartRun(Store);
         var metrics = Own(new SensorMetrics());
-        var mapper = new RecordMapper(new SecretRedactor(Settings.Sinks.ShowSecrets, SecretRedactor.KeyFor(dbPath)));
+        var mapper = new RecordMapper(new SecretRedactor(Settings.Sinks.ShowSecrets, SecretRedactor.KeyFor(dbPath)), run?.Id);
         Sensor = StartEngine(mapper, [.. BuildSinks(), metrics]);
         metrics.Observe(Sensor);
         if (_publisher is not null)
@@ -77,6 +78,29 @@ public sealed class LiveRuntime : IDisposable
             metrics.ObserveCrossCheck(_prober);
         if (Settings.Metrics.Prometheus is { } endpoint)
             Own(StartPrometheus(endpoint));
+    }
+
+    /// <summary>The run record, stored now; its end is stored after the engine has stopped and flushed (disposal runs in reverse).</summary>
+    private RunRecord StartRun(SensorStore store)
+    {
+        var run = StoreRun.Start(store, RunRecords.ForLive(StoreRun.SensorName(_fleet, Settings.Fleet.SensorName), [.. Captures.Select(c => c.InterfaceName)]));
+        Own(new RunEnd(store, run));
+        return run;
+    }
+
+    private sealed class RunEnd(SensorStore store, RunRecord run) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                store.FinishRun(run);
+            }
+            catch (Exception e) when (e is StoreException or IOException or LiteDB.LiteException)
+            {
+                Log.Error("the run's end was not stored: {Message}", e.Message);
+            }
+        }
     }
 
     /// <summary>The live engine over the opened interfaces, judging by the reloadable rules, sized by the Caps section.</summary>

@@ -44,6 +44,8 @@ public sealed class StorageSettings
     public bool Enabled { get; set; } = true;
     /// <summary>LiteDB file; null: $XDG_DATA_HOME/sensor/sensor.db.</summary>
     public string? Db { get; set; }
+    /// <summary>Records older than this (by their time) are pruned while the sensor runs; null: kept for ever.</summary>
+    public TimeSpan? Keep { get; set; }
 }
 
 public sealed class SinkSettings

@@ -20,6 +20,7 @@ public static class SettingsValidator
         Require(settings.Caps.MaxFlows is null or >= 1, "Caps:MaxFlows", "must be at least 1", sources);
         Require(settings.Caps.MaxBufferedMb is null or >= 0, "Caps:MaxBufferedMb", "cannot be negative", sources);
         Require(settings.Caps.MaxFragmentBufferMb is null or > 0, "Caps:MaxFragmentBufferMb", "must be positive", sources);
+        Require(settings.Storage.Keep is null || settings.Storage.Keep > TimeSpan.Zero, "Storage:Keep", "must be above zero (leave it out to keep records for ever)", sources);
         Require(settings.Metrics.StatsInterval >= TimeSpan.Zero, "Metrics:StatsInterval", "cannot be negative (0: no stats line)", sources);
         if (settings.Metrics.Prometheus is { } endpoint)
             Require(PrometheusEndpoint(endpoint) is not null, "Metrics:Prometheus", $"must be an address of this host and a port, like 127.0.0.1:9464, [::1]:9464 or 192.0.2.10:9464 (one address: the listener cannot serve a wildcard such as 0.0.0.0), not '{endpoint}'", sources);

@@ -68,7 +68,7 @@ public static class EvidenceKeys
         new(Accepted, EvidenceType.Boolean, true, "the server's answer to the credential: true, false, or null when no answer was seen"),
         new(Secret, EvidenceType.String, false, "\"redacted\"; the password, token or challenge/response material only with --show-secrets"),
         new(SecretFingerprint, EvidenceType.String, false, "a keyed HMAC-SHA-256 of the secret (per installation key): tells repeats apart without revealing it"),
-        new(KnownFrom, EvidenceType.String, false, "why the server is known to offer STARTTLS: the policy entry, another session, the store, a probe, or a masked banner"),
+        new(KnownFrom, EvidenceType.String, false, "why the server is known to offer STARTTLS: the policy entry, another session of the capture (its id), the store (the id of the run that saw the offer), a probe (its vantage and time), or a masked banner"),
         new(Banner, EvidenceType.String, false, "the server's greeting as seen"),
         new(Capability, EvidenceType.String, false, "the capability word that stands where STARTTLS/STLS belongs"),
         new(Capabilities, EvidenceType.String, false, "the capabilities the server advertised in the clear, space-separated"),

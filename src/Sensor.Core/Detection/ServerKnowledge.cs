@@ -5,8 +5,11 @@ namespace Sensor.Core.Detection;
 /// <summary>What the store remembers of a server from earlier runs.</summary>
 public interface IServerHistory
 {
-    /// <summary>True when the server under this key was seen offering STARTTLS in an earlier run.</summary>
-    bool SawStartTlsOffered(string serverKey);
+    /// <summary>
+    /// True when the server under this key was seen offering STARTTLS in an earlier run;
+    /// <paramref name="run"/> is that run's id (the last one that saw it), null when the store predates run ids.
+    /// </summary>
+    bool SawStartTlsOffered(string serverKey, out string? run);
 }
 
 /// <summary>What probes from other vantage points saw of a server.</summary>
@@ -31,7 +34,8 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
     /// <summary>Servers remembered per run; a capture of more distinct servers stops learning new ones (the store still does).</summary>
     public const int MaxServersRemembered = 200_000;
 
-    private readonly HashSet<string> _offeredInCapture = [];
+    // Server key -> the first session of this capture in which the server offered STARTTLS: what known_from names.
+    private readonly Dictionary<string, string> _offeredInCapture = [];
 
     // Client address and server key -> the first session in which that client upgraded with that server
     // (under the same lock): what says a later session's client knew the server offers STARTTLS.
@@ -46,7 +50,7 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
             foreach (var key in ServerKeys.For(session))
             {
                 if (_offeredInCapture.Count < MaxServersRemembered)
-                    _offeredInCapture.Add(key);
+                    _offeredInCapture.TryAdd(key, session.Id);
                 if (upgraded && _upgradedClients.Count < MaxServersRemembered)
                     _upgradedClients.TryAdd(ClientKey(session, key), (session.StartTicks, session.Id));
             }
@@ -70,17 +74,29 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
         if (rules.PolicyFor(session) is { } entry)
             return $"policy ({entry.Source})";
         var keys = ServerKeys.For(session);
-        if (OfferedInCapture(keys))
-            return "offered in another session of this capture";
-        if (history is not null && keys.Any(history.SawStartTlsOffered))
-            return "offered in an earlier run (store)";
+        if (OfferedInCapture(keys) is { } offering)
+            return $"offered in session {offering} of this capture";
+        if (history is not null && OfferedInStore(keys) is { } taughtBy)
+            return taughtBy;
         return probes?.WhyStartTlsExpected(session);
     }
 
-    private bool OfferedInCapture(IReadOnlyList<string> keys)
+    /// <summary>"offered in run ID (store)", naming the run that saw the offer, so an analyst can look at that run's sessions.</summary>
+    private string? OfferedInStore(IReadOnlyList<string> keys)
+    {
+        foreach (var key in keys)
+            if (history!.SawStartTlsOffered(key, out var run))
+                return run is null ? "offered in an earlier run (store)" : $"offered in run {run} (store)";
+        return null;
+    }
+
+    private string? OfferedInCapture(IReadOnlyList<string> keys)
     {
         lock (_offeredInCapture)
-            return keys.Any(_offeredInCapture.Contains);
+            foreach (var key in keys)
+                if (_offeredInCapture.TryGetValue(key, out var session))
+                    return session;
+        return null;
     }
 }
 

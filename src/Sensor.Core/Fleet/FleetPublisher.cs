@@ -171,14 +171,36 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         catch (Exception e) when (_unwritable is null && e is IOException or LiteDB.LiteException)
         {
             // A full disk: the batch (not appended, the insert rolled back) goes on from memory.
-            _unwritable = _outbox;
-            _unwritableWhy = e.Message;
-            _outbox = FleetOutbox.InMemory();
-            _outbox.Append(batch);
-            _warn($"bus: the outbox cannot be written ({e.Message}); records go to the bus from memory this run, and those it has not taken at the end are lost");
+            GoOnFromMemory(e, batch);
         }
         Interlocked.Add(ref _queued, -batch.Count);
         Volatile.Write(ref _outboxCount, _outbox.Count);
+    }
+
+    /// <summary>Takes what the stream acknowledged out of the outbox; a disk too full to delete from sends the rest on from memory.</summary>
+    private void RemoveAcknowledged(long done)
+    {
+        try
+        {
+            _outbox.RemoveThrough(done);
+        }
+        catch (Exception e) when (_unwritable is null && e is IOException or LiteDB.LiteException)
+        {
+            // The delete rolled back and the file can no longer be read this run: it keeps every record it held (the
+            // next run sends them first; the acknowledged ones again, which the stream deduplicates), new ones go from memory.
+            GoOnFromMemory(e, []);
+        }
+        Volatile.Write(ref _outboxCount, _outbox.Count);
+    }
+
+    /// <summary>The outbox's file cannot be written: <paramref name="pending"/> and what follows go to the bus from memory.</summary>
+    private void GoOnFromMemory(Exception e, List<OutboxMessage> pending)
+    {
+        _unwritable = _outbox;
+        _unwritableWhy = e.Message;
+        _outbox = FleetOutbox.InMemory();
+        _outbox.Append(pending);
+        _warn($"bus: the outbox cannot be written ({e.Message}); records go to the bus from memory this run, and those it has not taken at the end are lost");
     }
 
     /// <summary>
@@ -221,10 +243,7 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
                 await ack.DisposeAsync();
         }
         if (done >= 0)
-        {
-            _outbox.RemoveThrough(done);
-            Volatile.Write(ref _outboxCount, _outbox.Count);
-        }
+            RemoveAcknowledged(done);
         if (failure is null)
             return true;
         Unavailable($"publishing stopped: {Describe(failure)}");

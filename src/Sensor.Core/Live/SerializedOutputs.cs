@@ -43,9 +43,9 @@ internal sealed class SerializedOutputs(IReadOnlyList<IRecordSink> sinks, IServe
             return read();
     }
 
-    public bool SawStartTlsOffered(string serverKey)
+    public bool SawStartTlsOffered(string serverKey, out string? run)
     {
         lock (_gate)
-            return history!.SawStartTlsOffered(serverKey);
+            return history!.SawStartTlsOffered(serverKey, out run);
     }
 }

@@ -13,6 +13,8 @@ namespace Sensor.Core.Output;
 [JsonSerializable(typeof(VerdictRecord))]
 [JsonSerializable(typeof(EvidenceRecord))]
 [JsonSerializable(typeof(StatsRecord))]
+[JsonSerializable(typeof(RunRecord))]
+[JsonSerializable(typeof(ServerRecord))]
 // An evidence value is an object: its runtime types, for the serialiser to find without reflection.
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(long))]
@@ -51,6 +53,8 @@ public sealed class JsonLinesWriter(Stream output, bool flushEachLine = false) :
 
     public void Write(EvidenceRecord record) => Write(record, RecordJsonContext.Default.EvidenceRecord);
     public void Write(StatsRecord record) => Write(record, RecordJsonContext.Default.StatsRecord);
+    public void Write(RunRecord record) => Write(record, RecordJsonContext.Default.RunRecord);
+    public void Write(ServerRecord record) => Write(record, RecordJsonContext.Default.ServerRecord);
 
     private void Write<T>(T record, JsonTypeInfo<T> type)
     {

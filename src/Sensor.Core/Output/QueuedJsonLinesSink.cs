@@ -74,6 +74,21 @@ public sealed class QueuedJsonLinesSink : IRecordSink, IDisposable
         }
     }
 
-    /// <summary>Stops the thread even when the run failed before <see cref="Complete"/>; never throws.</summary>
-    public void Dispose() => _worker.Dispose();
+    /// <summary>
+    /// Stops the thread even when the run failed before <see cref="Complete"/>, after writing the records already
+    /// taken (the other outputs had them: a run that stops on a full disk keeps its stdout whole); never throws.
+    /// </summary>
+    public void Dispose()
+    {
+        try
+        {
+            if (_count > 0 && !_worker.Failed)
+                Hand();
+        }
+        catch (Exception) when (_worker.Failed)
+        {
+            // the writer failed meanwhile: Complete reports that failure, Dispose does not
+        }
+        _worker.Dispose();
+    }
 }

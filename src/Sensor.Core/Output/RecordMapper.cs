@@ -5,8 +5,11 @@ using Sensor.Core.Sessions;
 
 namespace Sensor.Core.Output;
 
-/// <summary>Turns sessions and findings into the records every sink writes; the one place secrets are redacted.</summary>
-public sealed class RecordMapper(SecretRedactor redactor)
+/// <summary>
+/// Turns sessions and findings into the records every sink writes; the one place secrets are redacted.
+/// Every record names <paramref name="run"/>, the run that made it (null where no run is kept).
+/// </summary>
+public sealed class RecordMapper(SecretRedactor redactor, string? run = null)
 {
     public SessionRecord ToRecord(MailSession session)
     {
@@ -39,6 +42,7 @@ public sealed class RecordMapper(SecretRedactor redactor)
             BytesServer = session.BytesServer,
             MidStream = session.MidStream,
             Anomalies = new List<string>(session.Anomalies),
+            Run = run,
         });
     }
 
@@ -89,6 +93,7 @@ public sealed class RecordMapper(SecretRedactor redactor)
             Session = finding.Session.Id,
             Summary = finding.Summary,
             Evidence = evidence,
+            Run = run,
         });
     }
 }

@@ -30,6 +30,8 @@ public static class RecordSchema
             ["probe"] = Optional(Record(context.ProbeRecord, "probe"), "attempts"),
             ["evidence"] = Record(context.EvidenceRecord, "evidence"),
             ["stats"] = Record(context.StatsRecord, "stats"),
+            ["run"] = Record(context.RunRecord, "run"),
+            ["server"] = Record(context.ServerRecord, "server"),
         };
         var schema = new JsonObject
         {

@@ -43,6 +43,9 @@ public sealed class SessionRecord : IFlowRecord
     public long BytesServer { get; set; }
     public bool MidStream { get; set; }
     public List<string> Anomalies { get; set; } = [];
+
+    /// <summary>The id of the run that made the record (<see cref="RunRecord"/>); null in records stored before runs were kept.</summary>
+    public string? Run { get; set; }
 }
 
 public sealed class AuthRecord
@@ -88,6 +91,9 @@ public sealed class FindingRecord : IFlowRecord
     /// <summary>Strings, integers (long) and booleans, each key of one type (Catalogue/EvidenceKeys.cs).</summary>
     [JsonConverter(typeof(EvidenceJsonConverter))]
     public Dictionary<string, object?> Evidence { get; set; } = [];
+
+    /// <summary>The id of the run that made the record (<see cref="RunRecord"/>); null in records stored before runs were kept.</summary>
+    public string? Run { get; set; }
 
     /// <summary>The user name of a credential finding, also in a record read back from JSON.</summary>
     public string? User() => Evidence.GetValueOrDefault(EvidenceKeys.User)?.ToString();

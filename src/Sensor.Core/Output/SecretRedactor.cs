@@ -16,6 +16,21 @@ public sealed class SecretRedactor(bool reveal, byte[] key)
 
     public string? Value(string? secret) => secret is null ? null : Reveal ? secret : Redacted;
 
+    /// <summary>
+    /// A finding read back from the store, which holds secrets when the run that wrote it had
+    /// --show-secrets: unless its reader asks to <paramref name="reveal"/> them too, the secret is
+    /// "redacted" again and its bytes dropped; the fingerprint stays.
+    /// </summary>
+    public static FindingRecord Stored(FindingRecord record, bool reveal)
+    {
+        if (reveal)
+            return record;
+        if (record.Evidence.TryGetValue(Catalogue.EvidenceKeys.Secret, out var secret) && secret is not null)
+            record.Evidence[Catalogue.EvidenceKeys.Secret] = Redacted;
+        record.Evidence.Remove(Catalogue.EvidenceKeys.SecretBase64);
+        return record;
+    }
+
     // One keyed HMAC reused for every secret: the one-shot HashData set up OpenSSL's MAC afresh each
     // call, about 5% of a replay's sessions thread. Locked because live workers share the redactor.
     private readonly IncrementalHash _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);

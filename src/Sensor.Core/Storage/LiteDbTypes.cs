@@ -21,6 +21,8 @@ internal static class LiteDbTypes
     [DynamicDependency(Mapped, typeof(SessionRecord))]
     [DynamicDependency(Mapped, typeof(AuthRecord))]
     [DynamicDependency(Mapped, typeof(FindingRecord))]
+    [DynamicDependency(Mapped, typeof(RunRecord))]
+    [DynamicDependency(Mapped, typeof(CaptureFileRecord))]
     [DynamicDependency(Mapped, typeof(ServerHistoryRecord))]
     [DynamicDependency(Mapped, typeof(ProbeRecord))]
     [DynamicDependency(Mapped, typeof(AcceptedRecord))]

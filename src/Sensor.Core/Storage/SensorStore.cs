@@ -7,12 +7,12 @@ using Sensor.Core.Sessions;
 namespace Sensor.Core.Storage;
 
 /// <summary>
-/// The embedded LiteDB store: sessions, findings (as redacted records), per-server history, probe
-/// results (own and imported) and cross-check verdicts.
+/// The embedded LiteDB store: runs, sessions, findings (as redacted records), per-server history, probe
+/// results (own and imported) and cross-check verdicts (docs/store.md).
 /// Writes are batched; <see cref="Flush"/> (and Dispose) commit what is pending, so a run that
-/// stops early keeps everything up to its last flush.
+/// stops early keeps everything up to its last flush. Queries and retention are in the other parts of this class.
 /// </summary>
-public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
+public sealed partial class SensorStore : IServerHistory, IProbeHistory, IDisposable
 {
     /// <summary>
     /// Records written per transaction. Measured on a 1 GiB replay (bench/README.md): 2000 peaked
@@ -32,6 +32,10 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
     private readonly ILiteCollection<ProbeRecord> _probes;
     private readonly ILiteCollection<VerdictRecord> _verdicts;
     private readonly ILiteCollection<BsonDocument> _evidence;
+    private readonly ILiteCollection<RunRecord> _runs;
+
+    // Flush (the writing thread) and Prune (a live sensor's retention timer) each run one transaction at a time.
+    private readonly Lock _writeGate = new();
     private readonly List<SessionRecord> _pendingSessions = [];
     private readonly List<FindingRecord> _pendingFindings = [];
     private readonly Dictionary<string, ServerHistoryRecord> _pendingServers = [];
@@ -39,7 +43,7 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
     private readonly List<VerdictRecord> _pendingVerdicts = [];
     private readonly List<BsonDocument> _pendingEvidence = [];
 
-    private SensorStore(LiteDatabase db, string path)
+    private SensorStore(LiteDatabase db, string path, bool writable)
     {
         _db = db;
         _path = path;
@@ -47,12 +51,34 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
         _findings = db.GetCollection<FindingRecord>("findings");
         _servers = db.GetCollection<ServerHistoryRecord>("servers");
         _probes = db.GetCollection<ProbeRecord>("probes");
-        _findings.EnsureIndex(f => f.Kind);
-        _findings.EnsureIndex(f => f.Server);
         _verdicts = db.GetCollection<VerdictRecord>("verdicts");
         _evidence = db.GetCollection("evidence");
+        _runs = db.GetCollection<RunRecord>("runs");
+        if (!writable)
+            return; // a reader uses the indexes its writers made
         _probes.EnsureIndex(p => p.Server);
         _probes.EnsureIndex(ProbeNameIndex, ProbeNameExpression);
+        EnsureQueryIndexes();
+    }
+
+    /// <summary>The run the records written now belong to (<see cref="StartRun"/>); null before one starts.</summary>
+    public string? RunId { get; private set; }
+
+    /// <summary>Stores the run record at once (committed before any session), so a run that is killed is named too.</summary>
+    public void StartRun(RunRecord run)
+    {
+        lock (_writeGate)
+            _runs.Upsert(run);
+        RunId = run.Id;
+    }
+
+    /// <summary>Commits what is pending, then the run with its end (now) and what else it learnt of itself, e.g. its files' SHA-256.</summary>
+    public void FinishRun(RunRecord run)
+    {
+        Flush();
+        run.End = Rfc3339.Format(DateTime.UtcNow);
+        lock (_writeGate)
+            _runs.Upsert(run);
     }
 
     /// <summary>Opens (creating) the store; throws <see cref="StoreException"/> with one clear line when it cannot.</summary>
@@ -63,15 +89,38 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
             var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
             Directory.CreateDirectory(directory);
             OwnerOnlyFiles.PrepareLiteDb(path);
-            LiteDbTypes.Keep();
-            var mapper = new BsonMapper { ResolveFieldName = name => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name) };
-            var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, mapper) { CheckpointSize = CheckpointPages };
-            return new SensorStore(db, path);
+            var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }, Mapper()) { CheckpointSize = CheckpointPages };
+            return new SensorStore(db, path, writable: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteException)
         {
             throw new StoreException($"cannot open the database '{path}': {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Opens an existing store to read it (the query verbs): nothing is written, not even an index, so
+    /// it can be read beside a live sensor writing it. Throws <see cref="StoreException"/> when it cannot.
+    /// </summary>
+    public static SensorStore OpenReadOnly(string path)
+    {
+        if (!File.Exists(path))
+            throw new StoreException($"no store at '{path}' (a replay or a live capture makes it; --db names another)", new FileNotFoundException(path));
+        try
+        {
+            var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = true }, Mapper());
+            return new SensorStore(db, path, writable: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteException)
+        {
+            throw new StoreException($"cannot open the database '{path}': {e.Message}", e);
+        }
+    }
+
+    private static BsonMapper Mapper()
+    {
+        LiteDbTypes.Keep();
+        return new BsonMapper { ResolveFieldName = name => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(name) };
     }
 
     public static string DefaultPath()
@@ -82,7 +131,12 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
         return Path.Combine(data, "sensor", "sensor.db");
     }
 
-    public bool SawStartTlsOffered(string serverKey) => ServerRecord(serverKey)?.StarttlsOffered ?? false;
+    public bool SawStartTlsOffered(string serverKey, out string? run)
+    {
+        var record = ServerRecord(serverKey);
+        run = record?.OfferedRun;
+        return record?.StarttlsOffered ?? false;
+    }
 
     /// <summary>
     /// Server history is read once per server and then kept (up to <see cref="MaxCachedServers"/>):
@@ -133,6 +187,26 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
     {
         if (_broken || _pendingSessions.Count + _pendingFindings.Count + _pendingServers.Count + _pendingVerdicts.Count + _pendingEvidence.Count == 0)
             return;
+        lock (_writeGate)
+            Commit();
+        Committed?.Invoke(new StoreCommit(_pendingSessions.Count, _pendingFindings.Count, _pendingSessions.Count > 0 ? _pendingSessions[^1].Id : null));
+        _pendingSessions.Clear();
+        _pendingFindings.Clear();
+        _pendingServers.Clear();
+        _pendingVerdicts.Clear();
+        _pendingEvidence.Clear();
+        if (_knownServers.Count >= MaxCachedServers || _historyPruned)
+        {
+            _historyPruned = false;
+            _knownServers.Clear();
+        }
+    }
+
+    /// <summary>Called after each commit with what it wrote: what a caller may report as safely stored.</summary>
+    public event Action<StoreCommit>? Committed;
+
+    private void Commit()
+    {
         _db.BeginTrans();
         try
         {
@@ -149,13 +223,6 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
             RollBack();
             throw new StoreException($"cannot write the store {_path}: {WriteError(e)}", e);
         }
-        _pendingSessions.Clear();
-        _pendingFindings.Clear();
-        _pendingServers.Clear();
-        _pendingVerdicts.Clear();
-        _pendingEvidence.Clear();
-        if (_knownServers.Count >= MaxCachedServers)
-            _knownServers.Clear();
     }
 
     /// <summary>A cross-check verdict; the same server and sessions replayed again replace the earlier one.</summary>
@@ -247,6 +314,7 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
         {
             record.StarttlsOffered = true;
             record.LastOffered = Utc(session.StartTicks);
+            record.OfferedRun = RunId;
         }
     }
 
@@ -294,3 +362,6 @@ public sealed class SensorStore : IServerHistory, IProbeHistory, IDisposable
 }
 
 public sealed class StoreException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>What one commit wrote: sessions and findings, and the id of its last session (null when it wrote none).</summary>
+public readonly record struct StoreCommit(int Sessions, int Findings, string? LastSession);

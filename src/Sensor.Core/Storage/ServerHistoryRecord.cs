@@ -8,6 +8,9 @@ public sealed class ServerHistoryRecord
     public DateTime FirstSeen { get; set; }
     public DateTime LastSeen { get; set; }
     public DateTime? LastOffered { get; set; }
+
+    /// <summary>The run whose session of <see cref="LastOffered"/> offered STARTTLS (null in stores older than run ids).</summary>
+    public string? OfferedRun { get; set; }
     public long Sessions { get; set; }
     public string? LastCertSha256 { get; set; }
 }

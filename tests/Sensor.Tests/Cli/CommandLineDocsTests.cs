@@ -86,7 +86,7 @@ public class CommandLineDocsTests
 
     [Theory]
     [InlineData(new[] { "rep" }, new[] { "replay" })]
-    [InlineData(new[] { "r" }, new[] { "replay", "rules" })]
+    [InlineData(new[] { "r" }, new[] { "replay", "rules", "runs" })]
     [InlineData(new[] { "replay", "--mem" }, new[] { "--memory-budget" })]
     [InlineData(new[] { "replay", "--crosscheck-t" }, new[] { "--crosscheck-timeout", "--crosscheck-ttl" })]
     [InlineData(new[] { "replay", "--fail-on", "" }, new[] { "info", "low", "medium", "high" })]
@@ -118,7 +118,7 @@ public class CommandLineDocsTests
 
     [Theory]
     [InlineData("sensor rep", new[] { "replay" })]
-    [InlineData("sensor r", new[] { "replay", "rules" })]
+    [InlineData("sensor r", new[] { "replay", "rules", "runs" })]
     [InlineData("sensor replay --mem", new[] { "--memory-budget" })]
     [InlineData("sensor replay --fail-on ", new[] { "info", "low", "medium", "high" })]
     [InlineData("sensor probe --proto s", new[] { "smtp", "submission" })]

@@ -45,7 +45,7 @@ public class EvidenceAtScaleTests
     }
 
     /// <summary>The real capture's frames again and again, each copy a second later from another client port.</summary>
-    private static byte[] ManySessions(string capture, int copies)
+    internal static byte[] ManySessions(string capture, int copies)
     {
         var handler = new RecordingHandler();
         new CaptureReader([capture]).Read(handler);

@@ -31,8 +31,8 @@ public class FullDiskTests
     public async Task AStoreOnAFullDiskWithTheBusUp_StopsWithOneLine_AndEveryRecordIsPublishedOrKept()
     {
         using var nats = new NatsServer(jetStream: true);
-        // room for the store to open and take a few batches, not for every record of every capture
-        using var disk = new FullFilesystem(sizeKiB: 1024, freeKiB: 144);
+        // room for the store to open (its collections and indexes, the run record) and take a few batches, not for every record of every capture
+        using var disk = new FullFilesystem(sizeKiB: 1024, freeKiB: 512);
         var db = disk.File("sensor.db");
         var captures = Directory.GetFiles(Replay.Manifest.CapturesDirectory, "*.pcap").Order().ToArray();
 
@@ -48,7 +48,10 @@ public class FullDiskTests
         int Count(string pattern) => Regex.Match(run.Stderr, pattern) is { Success: true } m ? int.Parse(m.Groups[1].Value) : 0;
         var kept = Count(@"bus: (\d+) records kept in the outbox");
         var lost = Count(@"bus: (\d+) records could not be kept in the outbox");
-        Assert.Equal(records, published.Count + kept + lost);
-        Assert.Equal(0, lost); // the bus was up: what the disk could not keep went out from memory
+        Assert.True(lost == 0, run.Stderr); // the bus was up: what the disk could not keep went out from memory
+        // Every record is in the stream or kept; one published whose acknowledgement had not come back when the run
+        // stopped is both, at most one batch of them (its resend carries the same message id, which JetStream deduplicates).
+        Assert.InRange(published.Count + kept, records, records + Sensor.Core.Fleet.FleetPublisher.BatchSize);
+        Assert.True(published.Count <= records, $"{published.Count} published, {records} records");
     }
 }

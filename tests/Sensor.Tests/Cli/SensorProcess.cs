@@ -62,6 +62,10 @@ public static class SensorProcess
     public static string WithoutFingerprints(string jsonl) =>
         System.Text.RegularExpressions.Regex.Replace(jsonl, "hmac-sha256:[0-9a-f]+", "hmac-sha256:*");
 
+    /// <summary>A record with its run id blanked: two runs into two stores are two runs, whose records are otherwise the same.</summary>
+    public static string WithoutRunId(string line) =>
+        System.Text.RegularExpressions.Regex.Replace(line, "\"run\":\"[^\"]+\"", "\"run\":\"*\"");
+
     public static string BundledCapture(string name) => Path.Combine(Replay.Manifest.CapturesDirectory, name);
 
     public static string TempDir()

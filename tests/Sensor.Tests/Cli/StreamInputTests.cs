@@ -19,7 +19,7 @@ public class StreamInputTests
     private string[] FromFile(string capture) => Records(Run("replay", capture, "--json", "--db", Path.Combine(_data, "file.db")));
 
     /// <summary>Sessions and findings (a verdict carries the time it was made).</summary>
-    private static string[] Records(SensorRun run) => [.. run.StdoutLines.Where(l => !l.StartsWith("{\"type\":\"verdict\""))];
+    private static string[] Records(SensorRun run) => [.. run.StdoutLines.Where(l => !l.StartsWith("{\"type\":\"verdict\"")).Select(WithoutRunId)];
 
     private string Store => $"--db '{Path.Combine(_data, "stream.db")}'";
 

@@ -10,15 +10,22 @@ namespace Sensor.Tests.Storage;
 /// <summary>What the store learns in one run decides the next: an offer seen before makes a missing one "removed".</summary>
 public class ServerHistoryTests
 {
-    private static CollectingSink RunWithStore(string db, IEnumerable<SegmentSpec> segments)
+    /// <summary>One run into the store, as a replay makes it: its run record first, every record naming it.</summary>
+    public static CollectingSink RunWithStore(string db, IEnumerable<SegmentSpec> segments, bool showSecrets = false) => RunWithStore(db, segments, out _, showSecrets);
+
+    public static CollectingSink RunWithStore(string db, IEnumerable<SegmentSpec> segments, out string runId, bool showSecrets = false)
     {
         using var store = SensorStore.Open(db);
+        var run = RunRecords.ForReplay("test-sensor", ["segments"]);
+        store.StartRun(run);
+        runId = run.Id;
         var sink = new CollectingSink();
         var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, store,
-            new RecordMapper(new SecretRedactor(false, new byte[32])), [sink, new StoreSink(store)]);
+            new RecordMapper(new SecretRedactor(showSecrets, new byte[32]), run.Id), [sink, new StoreSink(store)]);
         foreach (var s in segments)
             pipeline.OnFrame(Sensor.Core.Decoding.LinkType.Raw, s.Ticks, s.ToRawIpFrame());
         pipeline.Complete();
+        store.FinishRun(run);
         return sink;
     }
 
@@ -37,12 +44,15 @@ public class ServerHistoryTests
     {
         var db = Path.Combine(Path.GetTempPath(), $"sensor-history-{Guid.NewGuid():N}.db");
         var (clean, stripped) = SplitSessions();
-        Assert.Empty(RunWithStore(db, clean).Findings);
-        var second = RunWithStore(db, stripped);
+        Assert.Empty(RunWithStore(db, clean, out var firstRun).Findings);
+        var second = RunWithStore(db, stripped, out var secondRun);
+        Assert.NotEqual(firstRun, secondRun);
         var removed = Assert.Single(second.Findings, f => f.Kind == "starttls-stripped");
         Assert.Equal("removed", removed.Variant);
-        Assert.Equal("offered in an earlier run (store)", removed.Evidence["known_from"]);
+        Assert.Equal($"offered in run {firstRun} (store)", removed.Evidence["known_from"]);
+        Assert.Equal(secondRun, removed.Run);
         using var store = SensorStore.Open(db);
+        Assert.Equal(firstRun, store.Server("imap|ep|127.0.0.2:143")!.OfferedRun);
         Assert.True(store.Server("imap|ep|127.0.0.2:143")!.StarttlsOffered);
         Assert.Equal(2, store.Server("imap|ep|127.0.0.2:143")!.Sessions);
         Assert.Contains(store.Findings(), f => f.Variant == "removed");
