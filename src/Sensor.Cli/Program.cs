@@ -10,8 +10,14 @@ if (parsed.Errors.Count > 0)
 int exitCode;
 try
 {
-    // Without System.CommandLine's own handler, which prints a stack trace and exits 1 (--fail-on's code).
-    exitCode = await parsed.InvokeAsync(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    // Without System.CommandLine's own handler, which prints a stack trace and exits 1 (--fail-on's code). After
+    // SIGINT/SIGTERM a verb winds down (a survey prints what finished, live flushes open sessions): System.CommandLine's
+    // 2 s before it gives up on the action is too short on a loaded machine.
+    exitCode = await parsed.InvokeAsync(new System.CommandLine.InvocationConfiguration
+    {
+        EnableDefaultExceptionHandler = false,
+        ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+    });
 }
 catch (Exception e)
 {
