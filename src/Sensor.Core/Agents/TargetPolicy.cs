@@ -73,7 +73,7 @@ public sealed class TargetPolicy
                 return null;
         foreach (var (network, kind) in Blocked)
             if (network.Contains(a))
-                return $"{a} is a {kind} address ({network}); this agent probes it only when started with --allow covering it";
+                return $"{a} is {(kind[0] is 'u' or 'I' ? "an" : "a")} {kind} address ({network}); this agent probes it only when started with --allow covering it";
         if (_ownAddresses().Any(own => Normalize(own).Equals(a)))
             return $"{a} is one of this agent's own addresses; this agent probes it only when started with --allow covering it";
         foreach (var nat64 in Nat64)

@@ -219,7 +219,7 @@ public class AgentTests(AgentFixture fixture) : IClassFixture<AgentFixture>
     [InlineData("2130706433:25", "127.0.0.1 is a loopback address")]
     [InlineData("0x7f.0.0.1:25", "127.0.0.1 is a loopback address")]
     [InlineData("[::ffff:7f00:1]:25", "127.0.0.1 is a loopback address")]
-    [InlineData("[::127.0.0.1]:25", "is a IPv4-compatible IPv6 address")]
+    [InlineData("[::127.0.0.1]:25", "is an IPv4-compatible IPv6 address")]
     [InlineData("[64:ff9b::127.0.0.1]:25", "is a NAT64 address (64:ff9b::/96) for 127.0.0.1")]
     [InlineData("[fec0::25]:25", "fec0::25 is a site-local address")]
     [InlineData("[fe80::1%1]:25", "fe80::1 is a link-local address")]

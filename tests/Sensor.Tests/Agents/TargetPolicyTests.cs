@@ -35,7 +35,7 @@ public class TargetPolicyTests
     {
         var why = TargetPolicy.Default.Refusal(IPAddress.Parse(address));
         Assert.NotNull(why);
-        Assert.Contains($"is a {kind} address", why);
+        Assert.Contains($"is {(kind[0] is 'u' or 'I' ? "an" : "a")} {kind} address", why);
         Assert.Contains("--allow", why);
     }
 
