@@ -34,11 +34,9 @@ internal static class CaptureInput
 }
 
 /// <summary>A read-only stream that gives back the bytes already read from it (the sniffed magic), then the rest.</summary>
-internal sealed class PeekedStream(byte[] head, Stream rest) : Stream
+internal sealed class PeekedStream(byte[] head, Stream rest) : IO.ForwardReadStream
 {
     private int _headUsed;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -51,16 +49,6 @@ internal sealed class PeekedStream(byte[] head, Stream rest) : Stream
         }
         return rest.Read(buffer);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

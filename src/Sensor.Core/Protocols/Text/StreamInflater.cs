@@ -29,7 +29,7 @@ public sealed class StreamInflater : IDisposable
     public void Dispose() => _inflate.Dispose();
 
     /// <summary>The bytes added and not yet read; a read with none left returns 0, which DeflateStream takes as "no more for now".</summary>
-    private sealed class PendingInput : Stream
+    private sealed class PendingInput : IO.ForwardReadStream
     {
         private byte[] _buffer = [];
         private int _offset, _length;
@@ -46,8 +46,6 @@ public sealed class StreamInflater : IDisposable
             _length += data.Length;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             int n = Math.Min(buffer.Length, _length);
@@ -55,15 +53,5 @@ public sealed class StreamInflater : IDisposable
             (_offset, _length) = _length == n ? (0, 0) : (_offset + n, _length - n);
             return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
