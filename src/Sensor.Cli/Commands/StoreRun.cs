@@ -24,7 +24,7 @@ public static class StoreRun
         {
             sessions += commit.Sessions;
             findings += commit.Findings;
-            Log.Debug("store: committed {Sessions} sessions and {Findings} findings of run {Run}, the last session {LastSession}",
+            Log.Debug("store: committed {Sessions} sessions and {Findings} findings of run {Run}, the last mail session {LastSession}",
                 sessions, findings, run.Id, commit.LastSession ?? "-");
         };
         return run;

@@ -42,7 +42,7 @@ public sealed class SessionDetector(RuleSetHolder ruleSet, ServerKnowledge knowl
         : knowledge.ClientUpgradedBefore(session) is not null;
 
     /// <summary>
-    /// Whether what the capture will still show can change this session's verdict: a missing STARTTLS can be
+    /// Whether what the capture will still show can change this mail session's verdict: a missing STARTTLS can be
     /// explained by any later session to its server; an offer the client did not use, only by an earlier
     /// session of the same client that upgraded, and with none of that client's sessions still open every
     /// earlier one has been seen. A replay judges such a session at once instead of keeping it to the end.

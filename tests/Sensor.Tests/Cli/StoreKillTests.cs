@@ -9,7 +9,7 @@ namespace Sensor.Tests.Cli;
 /// <summary>
 /// `sensor replay` killed with SIGKILL at random moments while it writes the store: each time the store
 /// opens again, and every record of a commit the sensor had acknowledged (its debug line "store:
-/// committed N sessions and M findings of run R, the last session S") is there.
+/// committed N sessions and M findings of run R, the last mail session S") is there.
 /// </summary>
 public partial class StoreKillTests(ITestOutputHelper output)
 {
@@ -85,6 +85,6 @@ public partial class StoreKillTests(ITestOutputHelper output)
         return last;
     }
 
-    [GeneratedRegex(@"store: committed (\d+) sessions and (\d+) findings of run (\S+), the last session ([0-9a-f]{16})")]
+    [GeneratedRegex(@"store: committed (\d+) sessions and (\d+) findings of run (\S+), the last mail session ([0-9a-f]{16})")]
     private static partial Regex Acknowledgement();
 }
