@@ -84,7 +84,7 @@ internal static class ReplayTarget
 /// <summary>A finding or an anomaly the catalogue does not describe is a finding of the fuzzer.</summary>
 internal sealed class CatalogueSink : IRecordSink
 {
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand record)
     {
         foreach (var unknown in CatalogueCheck.UnknownAnomalies(session))
             throw new FuzzFinding($"anomaly '{unknown}' is not in the catalogue");

@@ -33,13 +33,14 @@ public static class LiveCommand
     private static readonly Option<string?> Evidence = new("--evidence") { Description = "write each finding's packets (its flow's recent packets) to DIR/ID-KIND.pcap, mode 0600", HelpName = "DIR" };
     private static readonly Option<TimeSpan?> StatsInterval = TypedOptions.Duration("--stats-interval", "how often the stats line is logged and the stats record written to the JSON Lines outputs, e.g. 30s, 5m (default 1m; config Metrics:StatsInterval)");
     private static readonly Option<int?> MemoryBudget = CommonOptions.MemoryBudget("MiB the engine may keep (flows, buffers, evidence rings, queues); default 1024");
+    private static readonly Option<bool> StoreSessions = StoreOptions.StoreSessionsOption();
     private static readonly Option<TimeSpan?> Keep = TypedOptions.Duration("--keep", "prune stored records older than this while capturing, e.g. 30d (config Storage:Keep; default: keep all)");
 
     public static Command Build()
     {
         var command = new Command("live", "Capture from network interfaces and report credentials in the clear and STARTTLS stripping as sessions happen (until SIGINT/SIGTERM; SIGHUP reloads rules)")
         {
-            Config, Interfaces, Bpf, Json, JsonlFile, Store.Db, Store.NoDb, CommonOptions.ShowSecrets, CommonOptions.LogFile, CommonOptions.Verbose,
+            Config, Interfaces, Bpf, Json, JsonlFile, Store.Db, Store.NoDb, StoreSessions, CommonOptions.ShowSecrets, CommonOptions.LogFile, CommonOptions.Verbose,
             Workers, Evidence, MemoryBudget, StatsInterval, Keep,
         };
         foreach (var option in CrossCheck.All)
@@ -97,6 +98,7 @@ public static class LiveCommand
         settings.Caps.MemoryBudgetMb = result.GetValue(MemoryBudget) ?? settings.Caps.MemoryBudgetMb;
         settings.Metrics.StatsInterval = result.GetValue(StatsInterval) ?? settings.Metrics.StatsInterval;
         settings.Storage.Keep = result.GetValue(Keep) ?? settings.Storage.Keep;
+        settings.Storage.Sessions |= result.GetValue(StoreSessions);
         if (result.GetValue(Store.Db) is { } db)
             (settings.Storage.Enabled, settings.Storage.Db) = (true, db);
         if (result.GetValue(Store.NoDb))

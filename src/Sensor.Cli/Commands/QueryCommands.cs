@@ -44,6 +44,8 @@ public static class QueryCommands
                 int written = query(store, filter, options, result)(result.GetValue(options.Json));
                 if (filter.Limit is { } limit && written == limit)
                     Console.Error.WriteLine($"sensor: the newest {limit} {name} shown; --limit 0 shows all");
+                if (written == 0 && name == "sessions")
+                    Console.Error.WriteLine("sensor: no session records found; a replay or live capture stores them only with --store-sessions");
                 return ExitCodes.Ok;
             }
             catch (Exception e) when (e is UsageException or StoreException or IOException or UnauthorizedAccessException or LiteDB.LiteException)

@@ -17,6 +17,7 @@ public static class ReplayCommand
     private static readonly Argument<string[]> Files = TypedOptions.UpToOptions("files", "pcap or pcapng files, read in timestamp order as one capture; - reads one from stdin (tcpdump -w - | sensor replay -), and a FIFO is read as it comes", ArgumentArity.OneOrMore);
     private static readonly Option<bool> Json = CommonOptions.Json("write JSON Lines (session and finding records) to stdout instead of the summary");
     private static readonly StoreOptions Store = new("for sessions, findings and server history", "do not read or write the store");
+    private static readonly Option<bool> StoreSessions = StoreOptions.StoreSessionsOption();
     private static readonly Option<string?> Rules = new("--rules") { Description = "rule file (YAML) layered over the shipped defaults", HelpName = "FILE" };
     private static readonly Option<string[]> Policy = new("--policy") { Description = "servers that must offer STARTTLS: a rule file or an EFF STARTTLS-Everywhere policy.json (repeatable)", HelpName = "FILE" };
     private static readonly Option<string?> Evidence = new("--evidence") { Description = "directory for one pcap per finding holding that session's packets (mode 0600)", HelpName = "DIR" };
@@ -29,7 +30,7 @@ public static class ReplayCommand
     {
         var command = new Command("replay", "Reconstruct the SMTP, IMAP and POP3 sessions in capture files and report credentials in the clear and STARTTLS stripping")
         {
-            Files, Json, Store.Db, Store.NoDb, Rules, Policy, CommonOptions.ShowSecrets, Evidence, FailOn, CrossCheckMaxAge, MemoryBudget,
+            Files, Json, Store.Db, Store.NoDb, StoreSessions, Rules, Policy, CommonOptions.ShowSecrets, Evidence, FailOn, CrossCheckMaxAge, MemoryBudget,
             CommonOptions.LogFile, CommonOptions.Verbose, CommonOptions.NoProgress,
         };
         foreach (var option in OnTheFly.All)
@@ -78,7 +79,8 @@ public static class ReplayCommand
             CrossCheckMaxAge: result.GetValue(CrossCheckMaxAge) ?? Sensor.Core.CrossCheck.CrossCheckOptions.DefaultMaxAge,
             OnTheFly: OnTheFly.Read(result),
             SamePathVantages: OnTheFly.SamePathVantages(result),
-            Fleet: FleetOptions.Read(result, OnTheFly, dbPath, showSecrets));
+            Fleet: FleetOptions.Read(result, OnTheFly, dbPath, showSecrets),
+            StoreSessions: result.GetValue(StoreSessions));
     }
 
     /// <summary>Each input is a file, a FIFO or stdin (once); a directory or a missing path is one clear line.</summary>
@@ -132,4 +134,4 @@ public sealed class UsageException(string message) : Exception(message);
 
 public sealed record ReplaySettings(ReplayOptions Options, bool Json, string? DbPath, bool ShowSecrets, Severity? FailOn, bool ShowProgress,
     TimeSpan? CrossCheckMaxAge = null, OnTheFlyPlan? OnTheFly = null, IReadOnlySet<string>? SamePathVantages = null,
-    Sensor.Core.Fleet.FleetSettings? Fleet = null);
+    Sensor.Core.Fleet.FleetSettings? Fleet = null, bool StoreSessions = false);

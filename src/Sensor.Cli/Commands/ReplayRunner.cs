@@ -38,7 +38,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         if (jsonSink is not null)
             sinks.Add(jsonSink);
         if (store is not null)
-            sinks.Add(new StoreSink(store));
+            sinks.Add(new StoreSink(store, settings.StoreSessions));
 
         var mapper = new RecordMapper(new SecretRedactor(settings.ShowSecrets, SecretRedactor.KeyFor(settings.DbPath)), run?.Id);
         using var onTheFly = settings.OnTheFly?.Start(TimeProvider.System);

@@ -163,7 +163,7 @@ public sealed class LiveRuntime : IDisposable
         if (Settings.Sinks.JsonLines.Path is { } path)
             sinks.Add(Own(new LiveJsonLinesSink(JsonlFile = OpenJsonlFile(path, Settings.Sinks.JsonLines))));
         if (Store is not null)
-            sinks.Add(new LiveStoreSink(Store));
+            sinks.Add(new LiveStoreSink(Store, Settings.Storage.Sessions));
         if (FleetOptions.Start(_fleet) is { } fleet)
             sinks.Add(new FleetSink(_publisher = Own(fleet)));
         return sinks;

@@ -46,6 +46,8 @@ public sealed class StorageSettings
     public string? Db { get; set; }
     /// <summary>Records older than this (by their time) are pruned while the sensor runs; null: kept for ever.</summary>
     public TimeSpan? Keep { get; set; }
+    /// <summary>true: every session record is stored too, not only findings, verdicts and server history.</summary>
+    public bool Sessions { get; set; }
 }
 
 public sealed class SinkSettings

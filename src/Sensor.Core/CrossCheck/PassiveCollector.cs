@@ -22,8 +22,9 @@ public sealed class PassiveCollector(Action<string, string, string?>? onQuestion
 
     private readonly Dictionary<(string Protocol, string Server), Entry> _servers = [];
 
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand onDemand)
     {
+        var record = onDemand.Value;
         if (EntryFor(record.Protocol, record.Server) is not { } entry)
             return;
         entry.Sessions++;

@@ -1,3 +1,5 @@
+using Sensor.Core.Protocols;
+using Sensor.Core.Decoding;
 using Sensor.Core.Sessions;
 
 namespace Sensor.Core.Detection;
@@ -39,7 +41,7 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
 
     // Client address and server key -> the first session in which that client upgraded with that server
     // (under the same lock): what says a later session's client knew the server offers STARTTLS.
-    private readonly Dictionary<string, (long StartTicks, string SessionId)> _upgradedClients = [];
+    private readonly Dictionary<(NetAddress Client, string ServerKey), (long StartTicks, string SessionId)> _upgradedClients = [];
 
     public void Observe(MailSession session)
     {
@@ -52,7 +54,7 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
                 if (_offeredInCapture.Count < MaxServersRemembered)
                     _offeredInCapture.TryAdd(key, session.Id);
                 if (upgraded && _upgradedClients.Count < MaxServersRemembered)
-                    _upgradedClients.TryAdd(ClientKey(session, key), (session.StartTicks, session.Id));
+                    _upgradedClients.TryAdd((session.Client.Address, key), (session.StartTicks, session.Id));
             }
     }
 
@@ -61,12 +63,10 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
     {
         lock (_offeredInCapture)
             foreach (var key in ServerKeys.For(session))
-                if (_upgradedClients.TryGetValue(ClientKey(session, key), out var first) && first.StartTicks < session.StartTicks)
+                if (_upgradedClients.TryGetValue((session.Client.Address, key), out var first) && first.StartTicks < session.StartTicks)
                     return first.SessionId;
         return null;
     }
-
-    private static string ClientKey(MailSession session, string serverKey) => $"{session.Client.Address}|{serverKey}";
 
     /// <summary>The reason to expect STARTTLS from the mail session's server, or null when nothing says so.</summary>
     public string? WhyStartTlsExpected(MailSession session)
@@ -109,9 +109,19 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
 /// </summary>
 public static class ServerKeys
 {
+    /// <summary>The keys, made once per mail session and again only if its greeting's name arrived since: detection, history and the store each ask.</summary>
     public static IReadOnlyList<string> For(MailSession session)
     {
-        var protocol = session.Protocol.ToString().ToLowerInvariant();
+        if (session.ServerKeys is { } known && ReferenceEquals(known.Name, session.ServerName))
+            return known.Keys;
+        var keys = Make(session);
+        session.ServerKeys = (session.ServerName, keys);
+        return keys;
+    }
+
+    private static string[] Make(MailSession session)
+    {
+        var protocol = session.Protocol.ToWire();
         var byEndpoint = $"{protocol}|ep|{session.ServerText}";
         return session.ServerName is { Length: > 0 } name
             ? [byEndpoint, $"{protocol}|name|{name.ToLowerInvariant()}|{session.Server.Port}"]

@@ -11,8 +11,8 @@ namespace Sensor.Core.Fleet;
 /// </summary>
 public sealed class FleetSink(FleetPublisher publisher) : IRecordSink
 {
-    public void OnSession(MailSession session, SessionRecord record) =>
-        publisher.Enqueue(FleetSubjects.Session, record.Protocol, JsonSerializer.SerializeToUtf8Bytes(record, RecordJsonContext.Default.SessionRecord));
+    public void OnSession(MailSession session, SessionRecordOnDemand record) =>
+        publisher.Enqueue(FleetSubjects.Session, record.Value.Protocol, JsonSerializer.SerializeToUtf8Bytes(record.Value, RecordJsonContext.Default.SessionRecord));
 
     public void OnFinding(Finding finding, FindingRecord record) =>
         publisher.Enqueue(FleetSubjects.Finding, record.Kind, JsonSerializer.SerializeToUtf8Bytes(record, RecordJsonContext.Default.FindingRecord));

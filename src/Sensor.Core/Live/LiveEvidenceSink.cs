@@ -17,7 +17,7 @@ internal sealed class LiveEvidenceSink(string directory, FlowRings rings) : IRec
     /// <summary>Findings whose flow's ring had already been released: no file, no path in the record.</summary>
     public long RingsMissing { get; private set; }
 
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand record)
     {
     }
 

@@ -14,10 +14,10 @@ public sealed class LiveJsonLinesSink(Stream output) : IRecordSink, IDisposable
     private readonly JsonLinesWriter _writer = new(output, flushEachLine: true);
     private readonly Lock _gate = new();
 
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand record)
     {
         lock (_gate)
-            _writer.Write(record);
+            _writer.Write(record.Value);
     }
 
     public void OnFinding(Finding finding, FindingRecord record)

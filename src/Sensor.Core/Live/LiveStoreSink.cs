@@ -6,17 +6,18 @@ using Sensor.Core.Storage;
 namespace Sensor.Core.Live;
 
 /// <summary>
-/// The store for a capture that never ends: commits every finding at once and sessions every
-/// <see cref="SessionsPerCommit"/>, so a crash loses little and the store never waits for the end.
+/// The store for a capture that never ends: commits every finding at once and sessions (their server
+/// history, and their records when kept) every <see cref="SessionsPerCommit"/>, so a crash loses little
+/// and the store never waits for the end.
 /// </summary>
-public sealed class LiveStoreSink(SensorStore store) : IRecordSink
+public sealed class LiveStoreSink(SensorStore store, bool keepSessions) : IRecordSink
 {
     public const int SessionsPerCommit = 100;
 
-    private readonly StoreSink _inner = new(store);
+    private readonly StoreSink _inner = new(store, keepSessions);
     private int _pending;
 
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand record)
     {
         _inner.OnSession(session, record);
         if (++_pending >= SessionsPerCommit)

@@ -15,7 +15,7 @@ internal sealed class SerializedOutputs(IReadOnlyList<IRecordSink> sinks, IServe
 
     public IServerHistory? History => history is null ? null : this;
 
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand record)
     {
         lock (_gate)
             foreach (var sink in sinks)

@@ -63,7 +63,7 @@ public sealed class SensorMetrics : IRecordSink, IDisposable
         _meter.CreateObservableGauge("sensor.crosscheck.waiting", () => prober.Waiting, "{probe}", "probes queued for a worker");
     }
 
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand record)
     {
     }
 

@@ -17,7 +17,7 @@ public sealed class EvidencePlan(string directory) : IRecordSink
 {
     public List<EvidenceRequest> Requests { get; } = [];
 
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand record)
     {
     }
 

@@ -21,7 +21,7 @@ public static class FindingLine
 /// <summary>`sensor live` without --json: each finding printed as one line the moment it is made (called under the outputs' lock).</summary>
 public sealed class FindingLineSink(TextWriter output) : IRecordSink
 {
-    public void OnSession(Sessions.MailSession session, SessionRecord record) { }
+    public void OnSession(Sessions.MailSession session, SessionRecordOnDemand record) { }
 
     public void OnFinding(Detection.Finding finding, FindingRecord record)
     {

@@ -6,7 +6,8 @@ namespace Sensor.Core.Output;
 /// <summary>Where finished sessions, findings and verdicts go: JSON Lines, the store, the console summary, evidence.</summary>
 public interface IRecordSink
 {
-    void OnSession(MailSession session, SessionRecord record);
+    /// <summary>A finished mail session; its record is mapped only when a sink reads <see cref="SessionRecordOnDemand.Value"/>.</summary>
+    void OnSession(MailSession session, SessionRecordOnDemand record);
     void OnFinding(Finding finding, FindingRecord record);
 
     /// <summary>A cross-check verdict, made at the end of a capture; sinks that have no use for it ignore it.</summary>

@@ -28,7 +28,7 @@ public sealed class QueuedJsonLinesSink : IRecordSink, IDisposable
         _worker = new BatchWorker<ArraySegment<object>>("sensor-json", BatchesInFlight, WriteAll);
     }
 
-    public void OnSession(MailSession session, SessionRecord record) => Add(record);
+    public void OnSession(MailSession session, SessionRecordOnDemand record) => Add(record.Value);
     public void OnFinding(Finding finding, FindingRecord record) => Add(record);
     public void OnVerdict(VerdictRecord record) => Add(record);
     public void OnEvidence(EvidenceRecord record) => Add(record);

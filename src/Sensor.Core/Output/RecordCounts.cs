@@ -20,7 +20,7 @@ public sealed class RecordCounts : IRecordSink
     private long _sessions;
     private long _findings;
 
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand record)
     {
         lock (_lock)
         {

@@ -1,3 +1,4 @@
+using Sensor.Core.Protocols;
 using System.Runtime.InteropServices;
 using Sensor.Core.Detection;
 using Sensor.Core.Sessions;
@@ -16,15 +17,13 @@ public sealed class RunSummary : IRecordSink
     public Dictionary<string, int> SessionsByProtocol { get; } = [];
     public Dictionary<string, int> FindingsByKind { get; } = [];
     public Dictionary<string, int> FindingsByServer { get; } = [];
-    public Dictionary<string, int> SessionsByServer { get; } = [];
     public List<FindingRecord> Findings { get; } = [];
     public List<VerdictRecord> Verdicts { get; } = [];
     public int FindingCount { get; private set; }
 
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand record)
     {
-        Increment(SessionsByProtocol, record.Protocol);
-        Increment(SessionsByServer, ServerLabel(record.Server, record.ServerName));
+        Increment(SessionsByProtocol, session.Protocol.ToWire());
     }
 
     public void OnFinding(Finding finding, FindingRecord record)

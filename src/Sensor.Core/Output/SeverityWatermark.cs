@@ -12,7 +12,7 @@ public sealed class SeverityWatermark : IRecordSink
 {
     public Severity? Highest { get; private set; }
 
-    public void OnSession(MailSession session, SessionRecord record) { }
+    public void OnSession(MailSession session, SessionRecordOnDemand record) { }
 
     public void OnFinding(Finding finding, FindingRecord record)
     {

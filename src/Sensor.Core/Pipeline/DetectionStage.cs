@@ -101,7 +101,7 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
         }
         Sessions++;
         knowledge.Observe(session);
-        var record = mapper.ToRecord(session);
+        var record = new SessionRecordOnDemand(mapper, session);
         for (int i = 0; i < sinks.Count; i++)   // not foreach: an interface enumerator per session
             sinks[i].OnSession(session, record);
         foreach (var finding in detector.Judge(session))

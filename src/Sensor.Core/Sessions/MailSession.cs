@@ -41,6 +41,9 @@ public sealed class MailSession
     private string? _clientText;
     private string? _serverText;
 
+    /// <summary>The keys its server's history is filed under (Detection.ServerKeys), with the greeting name they were made from.</summary>
+    internal (string? Name, string[] Keys)? ServerKeys { get; set; }
+
     /// <summary>The flow's Community ID (v1, seed 0), made once: the session and each of its findings carry it.</summary>
     public string CommunityId => _communityId ??= Decoding.CommunityId.ForTcp(Client, Server);
     private string? _communityId;
@@ -79,9 +82,10 @@ public sealed class MailSession
     /// </summary>
     public IReadOnlyList<string> Capabilities => _capabilities;
     private readonly List<string> _capabilities = new(16);
-    // Made only for long lists: a session's list is usually a dozen words, where a scan is cheaper than a set.
+    // Made only for long lists: a session's list is a dozen to three dozen words (Dovecot's IMAP list is
+    // about 30), where a scan that compares lengths first is cheaper than building a set per session.
     private HashSet<string>? _capabilitySet;
-    private const int ScanLimit = 16;
+    private const int ScanLimit = 64;
 
     public const int MaxCapabilities = 256;
     public bool StartTlsOffered { get; set; }
@@ -137,11 +141,11 @@ public sealed class MailSession
 
     public const int MaxAnomalies = 64;
 
-    public void AddCapabilities(IEnumerable<string> capabilities)
+    public void AddCapabilities(IReadOnlyList<string> capabilities)
     {
-        foreach (var capability in capabilities)
-            if (_capabilities.Count < MaxCapabilities && !HasCapability(capability))
-                AddCapability(capability);
+        for (int i = 0; i < capabilities.Count && _capabilities.Count < MaxCapabilities; i++)   // not foreach: an enumerator per list
+            if (!HasCapability(capabilities[i]))
+                AddCapability(capabilities[i]);
     }
 
     private bool HasCapability(string capability)

@@ -59,10 +59,10 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
         if (Session.TlsEstablished)
             return;
         Session.CapabilitiesSeen = true;
-        Session.AddCapabilities(capabilities.Capabilities);
-        foreach (var capability in capabilities.Capabilities)
-            if (StartTlsKeyword.IsOffer(Session.Protocol, capability))
-                Session.StartTlsOffered = true;
+        var list = capabilities.Capabilities;
+        Session.AddCapabilities(list);
+        for (int i = 0; i < list.Count && !Session.StartTlsOffered; i++)
+            Session.StartTlsOffered = StartTlsKeyword.IsOffer(Session.Protocol, list[i]);
     }
 
     /// <summary>The server's verdict belongs to the latest exchange it has not yet answered.</summary>

@@ -162,12 +162,14 @@ public sealed partial class SensorStore : IServerHistory, IProbeHistory, IDispos
             _knownServers.Remove(key);
     }
 
-    public void Add(SessionRecord record, MailSession session)
+    /// <summary>A finished mail session: its server's history, and its record when one is given (--store-sessions).</summary>
+    public void Add(MailSession session, SessionRecord? record)
     {
-        _pendingSessions.Add(record);
+        if (record is not null)
+            _pendingSessions.Add(record);
         foreach (var key in ServerKeys.For(session))
             Remember(key, session);
-        if (_pendingSessions.Count >= BatchSize)
+        if (_pendingSessions.Count + _pendingServers.Count >= BatchSize)
             Flush();
     }
 

@@ -18,8 +18,8 @@ public sealed class QueryCommandTests
     private static string StoreOfTwoReplays()
     {
         var db = Path.Combine(TempDir(), "sensor.db");
-        Assert.Equal(0, Run("replay", "--db", db, "--no-progress", "--show-secrets", Login).ExitCode);
-        Assert.Equal(0, Run("replay", "--db", db, "--no-progress", Clean).ExitCode);
+        Assert.Equal(0, Run("replay", "--db", db, "--store-sessions", "--no-progress", "--show-secrets", Login).ExitCode);
+        Assert.Equal(0, Run("replay", "--db", db, "--store-sessions", "--no-progress", Clean).ExitCode);
         return db;
     }
 

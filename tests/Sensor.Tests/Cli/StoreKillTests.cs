@@ -59,7 +59,7 @@ public partial class StoreKillTests(ITestOutputHelper output)
     private static (long Sessions, long Findings, string Run, string LastSession)? KillAfter(string capture, string db, int commits, int delayMs)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { DllPath, "replay", "--db", db, "--no-progress", "--verbose", capture })
+        foreach (var arg in new[] { DllPath, "replay", "--db", db, "--store-sessions", "--no-progress", "--verbose", capture })
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);

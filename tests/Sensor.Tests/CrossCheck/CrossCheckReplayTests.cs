@@ -33,7 +33,7 @@ public class CrossCheckReplayTests
             Assert.Equal(probes.Length, store.ImportProbes(ProbeImport.Read(jsonl).Probes));
             var setup = new CrossCheckSetup(store, new FixedClock(Now), CrossCheckOptions.Default);
             var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, store,
-                new RecordMapper(new SecretRedactor(false, new byte[32])), [records, verdicts, new StoreSink(store)], setup);
+                new RecordMapper(new SecretRedactor(false, new byte[32])), [records, verdicts, new StoreSink(store, keepSessions: false)], setup);
             PipelinePacketHandler.Run(new CaptureReader([Path.Combine(Manifest.CapturesDirectory, capture)]), pipeline);
         }
         using var reopened = SensorStore.Open(db);

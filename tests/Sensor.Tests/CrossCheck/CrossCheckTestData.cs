@@ -56,7 +56,7 @@ public static class Probes
 public sealed class VerdictSink : IRecordSink
 {
     public List<VerdictRecord> Verdicts { get; } = [];
-    public void OnSession(Sensor.Core.Sessions.MailSession session, SessionRecord record) { }
+    public void OnSession(Sensor.Core.Sessions.MailSession session, SessionRecordOnDemand record) { }
     public void OnFinding(Sensor.Core.Detection.Finding finding, FindingRecord record) { }
     public void OnVerdict(VerdictRecord record) => Verdicts.Add(record);
 }

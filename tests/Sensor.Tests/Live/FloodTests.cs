@@ -216,7 +216,7 @@ public class FloodTests(ITestOutputHelper output)
         public List<FindingRecord> Findings { get; } = [];
         public long Sessions { get; private set; }
 
-        public void OnSession(MailSession session, SessionRecord record) => Sessions++;
+        public void OnSession(MailSession session, SessionRecordOnDemand record) => Sessions++;
         public void OnFinding(Finding finding, FindingRecord record) => Findings.Add(record);
     }
 

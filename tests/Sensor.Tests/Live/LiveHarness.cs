@@ -13,7 +13,7 @@ public sealed class LockedSink(CollectingSink inner) : IRecordSink
 {
     public CollectingSink Inner => inner;
 
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand record)
     {
         lock (inner)
             inner.OnSession(session, record);

@@ -27,7 +27,7 @@ public class QueuedJsonLinesSinkTests
         {
             for (int i = 0; i < 2000; i++)
             {
-                sink.OnSession(null!, Session(i));
+                sink.OnSession(null!, new SessionRecordOnDemand(Session(i)));
                 sink.OnFinding(null!, Finding(i));
             }
             sink.Complete();
@@ -48,7 +48,7 @@ public class QueuedJsonLinesSinkTests
         var thrown = Assert.Throws<IOException>(() =>
         {
             for (int i = 0; i < 100_000; i++)
-                sink.OnSession(null!, Session(i));
+                sink.OnSession(null!, new SessionRecordOnDemand(Session(i)));
             sink.Complete();
         });
         Assert.Equal("Broken pipe", thrown.Message);

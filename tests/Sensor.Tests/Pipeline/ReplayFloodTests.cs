@@ -118,10 +118,10 @@ public class ReplayFloodTests(ITestOutputHelper output)
         public List<FindingRecord> Findings { get; } = [];
         public List<SessionRecord> RealSessions { get; } = [];
 
-        public void OnSession(MailSession session, SessionRecord record)
+        public void OnSession(MailSession session, SessionRecordOnDemand record)
         {
-            if (record.Client == "127.0.0.1:48850")
-                RealSessions.Add(record);
+            if (session.ClientText == "127.0.0.1:48850")
+                RealSessions.Add(record.Value);
         }
 
         public void OnFinding(Finding finding, FindingRecord record) => Findings.Add(record);

@@ -12,9 +12,9 @@ public sealed class CollectingSink : IRecordSink
     public List<MailSession> RawSessions { get; } = [];
     public List<Finding> RawFindings { get; } = [];
 
-    public void OnSession(MailSession session, SessionRecord record)
+    public void OnSession(MailSession session, SessionRecordOnDemand record)
     {
-        Sessions.Add(record);
+        Sessions.Add(record.Value);
         RawSessions.Add(session);
     }
 

@@ -14,7 +14,7 @@ public class ExactCredentialStoreTests
     {
         var store = SensorStore.Open(db);
         var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, store,
-            new RecordMapper(new SecretRedactor(showSecrets, new byte[32])), [new StoreSink(store)]);
+            new RecordMapper(new SecretRedactor(showSecrets, new byte[32])), [new StoreSink(store, keepSessions: true)]);
         foreach (var s in ReplayHarness.Segments(Path.Combine(Manifest.CapturesDirectory, capture)))
             pipeline.OnFrame(Sensor.Core.Decoding.LinkType.Raw, s.Ticks, s.ToRawIpFrame());
         pipeline.Complete();

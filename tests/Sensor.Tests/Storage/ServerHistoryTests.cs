@@ -13,7 +13,7 @@ public class ServerHistoryTests
     /// <summary>One run into the store, as a replay makes it: its run record first, every record naming it.</summary>
     public static CollectingSink RunWithStore(string db, IEnumerable<SegmentSpec> segments, bool showSecrets = false) => RunWithStore(db, segments, out _, showSecrets);
 
-    public static CollectingSink RunWithStore(string db, IEnumerable<SegmentSpec> segments, out string runId, bool showSecrets = false)
+    public static CollectingSink RunWithStore(string db, IEnumerable<SegmentSpec> segments, out string runId, bool showSecrets = false, bool keepSessions = true)
     {
         using var store = SensorStore.Open(db);
         var run = RunRecords.ForReplay("test-sensor", ["segments"]);
@@ -21,7 +21,7 @@ public class ServerHistoryTests
         runId = run.Id;
         var sink = new CollectingSink();
         var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, store,
-            new RecordMapper(new SecretRedactor(showSecrets, new byte[32]), run.Id), [sink, new StoreSink(store)]);
+            new RecordMapper(new SecretRedactor(showSecrets, new byte[32]), run.Id), [sink, new StoreSink(store, keepSessions)]);
         foreach (var s in segments)
             pipeline.OnFrame(Sensor.Core.Decoding.LinkType.Raw, s.Ticks, s.ToRawIpFrame());
         pipeline.Complete();
@@ -78,5 +78,20 @@ public class ServerHistoryTests
         using var store = SensorStore.Open(db);
         Assert.Single(store.Sessions());
         Assert.Equal(2, store.Findings().Count());
+    }
+
+    [Fact]
+    public void ByDefaultTheStoreKeepsFindingsAndServerHistoryButNoSessionRecord()
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"sensor-history-{Guid.NewGuid():N}.db");
+        var (clean, stripped) = SplitSessions();
+        RunWithStore(db, clean, out var firstRun, keepSessions: false);
+        var second = RunWithStore(db, stripped, out _, keepSessions: false);
+        Assert.Equal("removed", Assert.Single(second.Findings, f => f.Kind == "starttls-stripped").Variant);
+        using var store = SensorStore.Open(db);
+        Assert.Empty(store.Sessions());
+        Assert.Equal(firstRun, store.Server("imap|ep|127.0.0.2:143")!.OfferedRun);
+        Assert.Equal(2, store.Server("imap|ep|127.0.0.2:143")!.Sessions);
+        Assert.Single(store.Findings(), f => f.Variant == "removed");
     }
 }

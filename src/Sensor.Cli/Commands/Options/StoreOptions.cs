@@ -13,6 +13,10 @@ public sealed class StoreOptions(string what, string noDb)
     public Option<string?> Db { get; } = DbOption(what);
     public Option<bool> NoDb { get; } = new("--no-db") { Description = noDb };
 
+    /// <summary>--store-sessions, for the verbs that capture: session records are many and only `sensor sessions` reads them.</summary>
+    public static Option<bool> StoreSessionsOption() =>
+        new("--store-sessions") { Description = "also store every session record (findings, verdicts and server history are always stored)" };
+
     /// <summary>The store's path: --db, else the default; null with --no-db (which wins over --db).</summary>
     public string? Path(ParseResult result) => result.GetValue(NoDb) ? null : result.GetValue(Db) ?? SensorStore.DefaultPath();
 }
