@@ -50,11 +50,11 @@ public sealed class RuleSet(
     }
 
     /// <summary>The capability entry that looks overwritten, if any.</summary>
-    public string? FindMangled(IEnumerable<string> capabilities)
+    public string? FindMangled(IReadOnlyList<string> capabilities)
     {
-        foreach (var capability in capabilities)
-            if (IsMangled(capability))
-                return capability;
+        for (int i = 0; i < capabilities.Count; i++)   // not foreach: an enumerator per session and judgement
+            if (IsMangled(capabilities[i]))
+                return capabilities[i];
         return null;
     }
 

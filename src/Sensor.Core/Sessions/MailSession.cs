@@ -81,7 +81,7 @@ public sealed class MailSession
     /// advertise again after login, and an overwrite in the first list must not be lost.
     /// </summary>
     public IReadOnlyList<string> Capabilities => _capabilities;
-    private readonly List<string> _capabilities = new(16);
+    private readonly List<string> _capabilities = [];
     // Made only for long lists: a session's list is a dozen to three dozen words (Dovecot's IMAP list is
     // about 30), where a scan that compares lengths first is cheaper than building a set per session.
     private HashSet<string>? _capabilitySet;
@@ -143,6 +143,7 @@ public sealed class MailSession
 
     public void AddCapabilities(IReadOnlyList<string> capabilities)
     {
+        _capabilities.EnsureCapacity(Math.Min(_capabilities.Count + capabilities.Count, MaxCapabilities));   // one array at the list's size, not 4, 8, 16, 32
         for (int i = 0; i < capabilities.Count && _capabilities.Count < MaxCapabilities; i++)   // not foreach: an enumerator per list
             if (!HasCapability(capabilities[i]))
                 AddCapability(capabilities[i]);
@@ -152,8 +153,9 @@ public sealed class MailSession
     {
         if (_capabilitySet is not null)
             return _capabilitySet.Contains(capability);
-        foreach (var known in _capabilities)
-            if (string.Equals(known, capability, StringComparison.OrdinalIgnoreCase))
+        // Over the list's span, not its enumerator; a repeated list's words are mostly the same instances (ShortTextCache).
+        foreach (var known in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_capabilities))
+            if (ReferenceEquals(known, capability) || (known.Length == capability.Length && string.Equals(known, capability, StringComparison.OrdinalIgnoreCase)))
                 return true;
         return false;
     }
