@@ -52,7 +52,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         var read = ReadCaptures(pipeline);
         var stream = read.Files.FirstOrDefault(f => f.IsStream);
         if (evidence is not null && stream is null)
-            foreach (var written in WriteEvidence(evidence))
+            foreach (var written in WriteEvidence(evidence, run?.Id))
                 foreach (var sink in sinks)
                     sink.OnEvidence(written);
         jsonSink?.Complete();
@@ -99,7 +99,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
     }
 
     /// <summary>Writes the evidence files in a second pass over the captures; one record per file written.</summary>
-    private List<EvidenceRecord> WriteEvidence(EvidencePlan evidence)
+    private List<EvidenceRecord> WriteEvidence(EvidencePlan evidence, string? runId)
     {
         // The last ACK after both FINs belongs to no flow any more; a short tail keeps it in the evidence.
         var tail = TimeSpan.FromSeconds(2).Ticks;
@@ -110,7 +110,7 @@ public sealed class ReplayRunner(ReplaySettings settings)
         var written = EvidenceExporter.Export(settings.Options.Files, selectors).PacketsWritten;
         return requests.Zip(written)
             .Where(x => x.Second > 0)
-            .Select(x => new EvidenceRecord { Ts = x.First.Ts, Finding = x.First.FindingId, Session = x.First.SessionId, Pcap = x.First.Path, Packets = x.Second })
+            .Select(x => new EvidenceRecord { Ts = x.First.Ts, Finding = x.First.FindingId, Session = x.First.SessionId, Pcap = x.First.Path, Packets = x.Second, Run = runId })
             .ToList();
     }
 

@@ -20,6 +20,7 @@ namespace Sensor.Core.Live;
 /// </summary>
 public sealed class LiveSensor : ILiveStatsSource, IDisposable
 {
+    private readonly string? _runId;
     private readonly IReadOnlyList<LiveCapture> _captures;
     private readonly LiveWorker[] _workers;
     private readonly LiveEvidenceSink?[] _evidence;
@@ -36,6 +37,7 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
     public LiveSensor(IReadOnlyList<LiveCapture> captures, RuleSetHolder rules, IServerHistory? history, RecordMapper mapper,
         IReadOnlyList<IRecordSink> sinks, LiveSensorOptions? options = null, ReassemblyLimits? limits = null, CrossCheckSetup? crossCheck = null)
     {
+        _runId = mapper.Run;
         Options = options ?? new LiveSensorOptions();
         limits ??= ReassemblyLimits.Default;
         Plan = Options.PlanMemory(limits);
@@ -178,6 +180,7 @@ public sealed class LiveSensor : ILiveStatsSource, IDisposable
                 foreach (var verdict in _outputs.Read(() => _verdictUpdates.Select(_crossCheck.Verdicts(), final)))
                 {
                     Verdicts++;
+                    verdict.Run = _runId;
                     _outputs.OnVerdict(verdict);
                 }
             }

@@ -17,4 +17,7 @@ public sealed class EvidenceRecord
     public string Session { get; set; } = "";
     public string Pcap { get; set; } = "";
     public long Packets { get; set; }
+
+    /// <summary>The id of the run that wrote the pcap (<see cref="RunRecord"/>); null where no run is kept.</summary>
+    public string? Run { get; set; }
 }

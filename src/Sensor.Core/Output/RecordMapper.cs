@@ -11,6 +11,9 @@ namespace Sensor.Core.Output;
 /// </summary>
 public sealed class RecordMapper(SecretRedactor redactor, string? run = null)
 {
+    /// <summary>The run every record names; verdicts and evidence records, made elsewhere, take it from here.</summary>
+    public string? Run => run;
+
     public SessionRecord ToRecord(MailSession session)
     {
         var start = Rfc3339.Format(session.StartTicks);

@@ -23,6 +23,9 @@ public sealed class VerdictRecord
     /// <summary>For different-server-answers (and noted with other verdicts): each trait of the answering host that differs here from elsewhere.</summary>
     public List<string> Differences { get; set; } = [];
     public string Summary { get; set; } = "";
+
+    /// <summary>The id of the run that made the verdict (<see cref="RunRecord"/>); null where no run is kept.</summary>
+    public string? Run { get; set; }
 }
 
 /// <summary>How many connections saw STARTTLS and completed TLS, saw none, or failed.</summary>

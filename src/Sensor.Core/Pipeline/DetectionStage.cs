@@ -124,6 +124,7 @@ public sealed class DetectionStage(SessionDetector detector, ServerKnowledge kno
         foreach (var verdict in crossCheck.Verdicts())
         {
             Verdicts++;
+            verdict.Run = mapper.Run;
             foreach (var sink in sinks)
                 sink.OnVerdict(verdict);
         }

@@ -160,6 +160,18 @@ public class ReplayCommandTests
     }
 
     [Fact]
+    public void EvidenceRecordsNameTheRunTheirFindingsCameFrom()
+    {
+        var dir = TempDir();
+        var run = Run("replay", BundledCapture("smtp-strip-removed.pcap"), "--json", "--db", Path.Combine(dir, "s.db"), "--evidence", Path.Combine(dir, "evidence"));
+        Assert.Equal(0, run.ExitCode);
+        var records = run.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        string RunOf(string type) => records.Where(r => r.GetProperty("type").GetString() == type).Select(r => r.GetProperty("run").GetString()!).Distinct().Single();
+        Assert.Matches("^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$", RunOf("finding"));
+        Assert.Equal(RunOf("finding"), RunOf("evidence"));
+    }
+
+    [Fact]
     public void AFullDiskIsOneLineAndExitTwo()
     {
         var run = RunWithStdout("/dev/full", "replay", BundledCapture("smtp-strip-removed.pcap"), "--json", "--no-db");

@@ -20,6 +20,8 @@ public class CrossCheckReplayTests
 
     private sealed record Run(CollectingSink Records, List<VerdictRecord> Verdicts, List<VerdictRecord> Stored);
 
+    private const string RunId = "0123456789abcdef";
+
     private static Run Replay(string capture, params ProbeRecord[] probes)
     {
         var dir = Sensor.Tests.Cli.SensorProcess.TempDir();
@@ -33,7 +35,7 @@ public class CrossCheckReplayTests
             Assert.Equal(probes.Length, store.ImportProbes(ProbeImport.Read(jsonl).Probes));
             var setup = new CrossCheckSetup(store, new FixedClock(Now), CrossCheckOptions.Default);
             var pipeline = new MailPipeline(DefaultRules.Rules, ReassemblyLimits.Default, store,
-                new RecordMapper(new SecretRedactor(false, new byte[32])), [records, verdicts, new StoreSink(store, keepSessions: false)], setup);
+                new RecordMapper(new SecretRedactor(false, new byte[32]), RunId), [records, verdicts, new StoreSink(store, keepSessions: false)], setup);
             PipelinePacketHandler.Run(new CaptureReader([Path.Combine(Manifest.CapturesDirectory, capture)]), pipeline);
         }
         using var reopened = SensorStore.Open(db);
@@ -56,7 +58,7 @@ public class CrossCheckReplayTests
         Assert.Equal((1, false), (verdict.Passive.Sessions, verdict.Passive.StarttlsRefused));
         Assert.Equal(["starttls-stripped/removed"], verdict.Passive.Findings);
         Assert.Equal("abroad", Assert.Single(verdict.Probes).Vantage);
-        Assert.Equal(verdict.Id, Assert.Single(run.Stored).Id);
+        Assert.Equal((verdict.Id, RunId), (Assert.Single(run.Stored).Id, run.Stored[0].Run));
     }
 
     [Fact]
