@@ -27,7 +27,7 @@ public static class RecordSchema
             ["session"] = Record(context.SessionRecord, "session"),
             ["finding"] = Finding(Record(context.FindingRecord, "finding")),
             ["verdict"] = Confidence(Record(context.VerdictRecord, "verdict")),
-            ["probe"] = Optional(Record(context.ProbeRecord, "probe"), "attempts"),
+            ["probe"] = Optional(Optional(Record(context.ProbeRecord, "probe"), "attempts"), "locate"),
             ["evidence"] = Record(context.EvidenceRecord, "evidence"),
             ["stats"] = Record(context.StatsRecord, "stats"),
             ["run"] = Record(context.RunRecord, "run"),
