@@ -179,9 +179,9 @@ public static class ProbeCommand
             LocateBatch.CheckAvailable();
             return null;
         }
-        catch (LocateUnavailableException e)
+        catch (LocateUnavailableException)
         {
-            return e.Message;
+            return LocateUnavailableException.Needs("--locate");
         }
     }
 

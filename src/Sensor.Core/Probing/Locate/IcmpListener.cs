@@ -5,9 +5,10 @@ using System.Net.Sockets;
 namespace Sensor.Core.Probing.Locate;
 
 /// <summary>Raw sockets are refused here (no CAP_NET_RAW): the walk cannot hear the routers.</summary>
-public sealed class LocateUnavailableException(string message) : Exception(message)
+public sealed class LocateUnavailableException() : Exception("raw ICMP sockets are refused here")
 {
-    public const string NeedsRawSockets = "--locate needs CAP_NET_RAW: run as root or `setcap cap_net_raw+ep`";
+    /// <summary>The one line that says so: "WHAT needs CAP_NET_RAW: ...".</summary>
+    public static string Needs(string what) => $"{what} needs CAP_NET_RAW: run as root or `setcap cap_net_raw+ep`";
 }
 
 /// <summary>
@@ -42,7 +43,7 @@ public sealed class IcmpListener : IDisposable
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.AccessDenied or SocketError.OperationNotSupported or SocketError.ProtocolNotSupported)
         {
-            throw new LocateUnavailableException(LocateUnavailableException.NeedsRawSockets);
+            throw new LocateUnavailableException();
         }
     }
 
