@@ -34,8 +34,6 @@ public readonly record struct IcmpQuote(
     /// <summary>A time exceeded in transit: the hop that sent it is where the probe's TTL ran out.</summary>
     public bool IsTimeExceeded(bool v6) => Type == (v6 ? TimeExceededV6 : TimeExceededV4) && Code == 0;
 
-    public bool IsUnreachable(bool v6) => Type == (v6 ? UnreachableV6 : UnreachableV4);
-
     /// <summary>
     /// Reads what a raw IPv4 ICMP socket receives: the IPv4 header, then the ICMP message. Only the
     /// errors that quote a datagram (destination unreachable, time exceeded: RFC 792, and RFC 1812

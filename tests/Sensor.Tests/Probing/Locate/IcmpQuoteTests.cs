@@ -27,7 +27,6 @@ public class IcmpQuoteTests
         Assert.Equal((IPAddress.Parse("10.9.0.1"), (byte)11, (byte)0, (byte)6, IPAddress.Parse("10.9.0.2"), IPAddress.Parse("10.9.3.1"), (ushort)46629, (ushort)25),
             (quote.From, quote.Type, quote.Code, quote.QuotedProtocol, quote.QuotedSource, quote.QuotedDestination, quote.QuotedSourcePort, quote.QuotedDestinationPort));
         Assert.True(quote.IsTimeExceeded(v6: false));
-        Assert.False(quote.IsUnreachable(v6: false));
     }
 
     [Fact]
@@ -64,31 +63,30 @@ public class IcmpQuoteTests
     [InlineData(0, 0x44, "IHL of 4 words, below the minimum of 5")]
     [InlineData(0, 0x65, "version 6 in an IPv4 header")]
     [InlineData(28, 0x55, "quoted header of version 5")]
-    public void WhatIsNotAnIpv4ErrorQuotingADatagramIsNotRead(int offset, byte value, string why)
-    {
-        var bytes = (byte[])TimeExceededV4.Clone();
-        bytes[offset] = value;
-        Assert.False(IcmpQuote.TryParseV4(bytes, out _), why);
-    }
+    public void WhatIsNotAnIpv4ErrorQuotingADatagramIsNotRead(int offset, byte value, string why) =>
+        Assert.False(IcmpQuote.TryParseV4(With(TimeExceededV4, offset, value), out _), why);
 
     [Theory]
     [InlineData(0, 0x81, "echo reply")]
     [InlineData(0, 0x87, "neighbour solicitation")]
     [InlineData(8, 0x40, "quoted header of version 4")]
-    public void WhatIsNotAnIcmpv6ErrorQuotingADatagramIsNotRead(int offset, byte value, string why)
-    {
-        var bytes = (byte[])TimeExceededV6.Clone();
-        bytes[offset] = value;
-        Assert.False(IcmpQuote.TryParseV6(bytes, IPAddress.Parse("fd09::1"), out _), why);
-    }
+    public void WhatIsNotAnIcmpv6ErrorQuotingADatagramIsNotRead(int offset, byte value, string why) =>
+        Assert.False(IcmpQuote.TryParseV6(With(TimeExceededV6, offset, value), IPAddress.Parse("fd09::1"), out _), why);
 
     [Fact]
     public void ADestinationUnreachableIsReadAsUnreachable()
     {
-        var bytes = (byte[])TimeExceededV4.Clone();
-        bytes[20] = IcmpQuote.UnreachableV4;
-        bytes[21] = 13; // communication administratively prohibited (RFC 1812 §5.2.7.1)
+        // type 3 code 13: communication administratively prohibited (RFC 1812 §5.2.7.1)
+        var bytes = With(With(TimeExceededV4, 20, IcmpQuote.UnreachableV4), 21, 13);
         Assert.True(IcmpQuote.TryParseV4(bytes, out var quote));
-        Assert.Equal((false, true), (quote.IsTimeExceeded(v6: false), quote.IsUnreachable(v6: false)));
+        Assert.Equal((false, IcmpQuote.UnreachableV4, (byte)13), (quote.IsTimeExceeded(v6: false), quote.Type, quote.Code));
+    }
+
+    /// <summary>A copy of <paramref name="bytes"/> with one byte changed.</summary>
+    private static byte[] With(byte[] bytes, int offset, byte value)
+    {
+        var copy = (byte[])bytes.Clone();
+        copy[offset] = value;
+        return copy;
     }
 }

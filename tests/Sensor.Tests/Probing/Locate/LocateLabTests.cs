@@ -22,6 +22,19 @@ public sealed class LocateLab(int routers, int box)
         SensorProcess.RunInNamespace($"{Prefix}-c", ["probe", target, "--locate", "--no-db", .. more]);
 
     public SensorRun InNamespace(string letter, params string[] args) => SensorProcess.RunInNamespace($"{Prefix}-{letter}", args);
+
+    /// <summary>
+    /// A probe from beside the server (vantage "far", behind every box, STARTTLS offered) into a store, then the
+    /// field test from the client against it: its one `fieldtest` record, and the store's path.
+    /// </summary>
+    public (JsonElement Record, string Db) FieldTestAgainstFar()
+    {
+        var db = Path.Combine(Directory, "s.db");
+        Assert.Equal(0, InNamespace("s", "probe", Server, "--vantage", "far", "--db", db).ExitCode);
+        var run = InNamespace("c", "fieldtest", Server, "--db", db, "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return (JsonDocument.Parse(Assert.Single(run.StdoutLines)).RootElement, db);
+    }
 }
 
 /// <summary>
@@ -101,11 +114,7 @@ public class LocateLabTests
     public void TheFieldTestLocatesTheBoxItFinds()
     {
         using var lab = new LocateLab(routers: 3, box: 2);
-        var db = Path.Combine(lab.Directory, "s.db");
-        Assert.Equal(0, lab.InNamespace("s", "probe", lab.Server, "--vantage", "far", "--db", db).ExitCode);
-        var run = lab.InNamespace("c", "fieldtest", lab.Server, "--db", db, "--json");
-        Assert.True(run.ExitCode == 0, run.Stderr);
-        var record = JsonDocument.Parse(Assert.Single(run.StdoutLines)).RootElement;
+        var (record, db) = lab.FieldTestAgainstFar();
         Assert.Equal("interference", record.GetProperty("level").GetString());
         var locate = record.GetProperty("here").GetProperty("locate");
         Assert.Equal((2, "10.9.1.1"), (locate.GetProperty("box_hop").GetInt32(), locate.GetProperty("box_address").GetString()));
@@ -120,10 +129,7 @@ public class LocateLabTests
     public void TheFieldTestWalksNothingWithoutInterference()
     {
         using var lab = new LocateLab(routers: 2, box: 0);
-        var db = Path.Combine(lab.Directory, "s.db");
-        Assert.Equal(0, lab.InNamespace("s", "probe", lab.Server, "--vantage", "far", "--db", db).ExitCode);
-        var run = lab.InNamespace("c", "fieldtest", lab.Server, "--db", db, "--json");
-        var record = JsonDocument.Parse(Assert.Single(run.StdoutLines)).RootElement;
+        var (record, _) = lab.FieldTestAgainstFar();
         Assert.Equal("encrypted", record.GetProperty("level").GetString());
         Assert.False(record.GetProperty("here").TryGetProperty("locate", out _));
     }
