@@ -64,7 +64,10 @@ public static class HopDecision
     private static string Describe(LocatedPath path, HopVerdict verdict, int? hop)
     {
         var before = Before(path.Hops, hop ?? int.MaxValue);
-        var at = $"hop {hop}{(path.BoxAddress is { } address ? $" ({address})" : "")}";
+        var at = $"hop {hop}" + (path.BoxAddress is { } address ? $" ({address})"
+            : path.OtherPort is HopAnswer.SynAck or HopAnswer.Reset
+                ? ", where the server's address answers any port (the server's own hop or a box that takes every port; a box rewriting in flight sits anywhere up to it)"
+                : "");
         return verdict switch
         {
             HopVerdict.NoAnswer => $"nothing answered the SYN within {path.Hops.Count} hops; hops seen: {before}",

@@ -48,6 +48,12 @@ public sealed class LocatedPath
     public int? BoxHop { get; set; }
     /// <summary>The box's own address, when it forwards a SYN to another port and its TTL runs out there; else null.</summary>
     public string? BoxAddress { get; set; }
+    /// <summary>
+    /// What a SYN with the box's TTL to another port (discard, 9) drew: time-exceeded (a router that took over
+    /// the mail port; the server is further on), syn-ack or reset (the server's address answers any port there:
+    /// the server's own hop, or a box that takes every port), none; null when no box hop was found.
+    /// </summary>
+    public string? OtherPort { get; set; }
     /// <summary>The hop where the server's own answer (STARTTLS offered, the same greeting and capabilities) comes from; null when a box answers first.</summary>
     public int? ServerHop { get; set; }
     public string Summary { get; set; } = "";

@@ -51,7 +51,7 @@ public static class PathLocator
         }
         var verdict = HopDecision.Judge(path.Hops, path.Answer, reference);
         if (verdict is HopVerdict.NoStarttls or HopVerdict.DifferentAnswer)
-            path.BoxAddress = await BoxAddressAsync(address, path.Hops[^1].Hop, icmp, token);
+            await AskOtherPortAsync(path, address, icmp, token);
         HopDecision.Apply(path, verdict);
         return path;
     }
@@ -89,10 +89,11 @@ public static class PathLocator
     }
 
     /// <summary>A SYN to the discard port with the box's TTL: the time exceeded it draws names the box, if it routes.</summary>
-    private static async Task<string?> BoxAddressAsync(IPAddress address, int hop, IcmpListener icmp, CancellationToken token)
+    private static async Task AskOtherPortAsync(LocatedPath path, IPAddress address, IcmpListener icmp, CancellationToken token)
     {
-        var outcome = await TtlProbe.SendAsync(new IPEndPoint(address, SideDoorPort), hop, icmp, HopWait, token);
+        var outcome = await TtlProbe.SendAsync(new IPEndPoint(address, SideDoorPort), path.Hops[^1].Hop, icmp, HopWait, token);
         outcome.Socket?.Dispose();
-        return outcome.Answer == HopAnswer.TimeExceeded ? outcome.From?.ToString() : null;
+        path.OtherPort = outcome.Answer;
+        path.BoxAddress = outcome.Answer == HopAnswer.TimeExceeded ? outcome.From?.ToString() : null;
     }
 }

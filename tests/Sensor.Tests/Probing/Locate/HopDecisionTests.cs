@@ -28,10 +28,24 @@ public class HopDecisionTests
     public void AnAnswerWithoutStarttlsMarksTheBoxHopWithTheRoutersBeforeIt()
     {
         var path = Walk(("10.9.0.1", HopAnswer.TimeExceeded), ("10.9.1.1", HopAnswer.TimeExceeded), ("10.9.3.1", HopAnswer.SynAck));
-        path.BoxAddress = "10.9.2.1";
+        (path.BoxAddress, path.OtherPort) = ("10.9.2.1", HopAnswer.TimeExceeded);
         Decide(path, Stripped, Stripped);
         Assert.Equal((3, (int?)null), (path.BoxHop, path.ServerHop));
         Assert.Equal("the answer without STARTTLS first appears at hop 3 (10.9.2.1); hops before it: 1 10.9.0.1, 2 10.9.1.1", path.Summary);
+    }
+
+    /// <summary>Port 9 answered at the same hop: the server's address itself answers there, so the box may rewrite in flight before it.</summary>
+    [Theory]
+    [InlineData(HopAnswer.SynAck)]
+    [InlineData(HopAnswer.Reset)]
+    public void AStrippedAnswerWhereTheServersAddressAnswersAnyPortSaysSo(string otherPort)
+    {
+        var path = Walk(("10.9.0.1", HopAnswer.TimeExceeded), ("10.9.1.1", HopAnswer.SynAck));
+        path.OtherPort = otherPort;
+        Decide(path, Stripped, Server);
+        Assert.Equal((2, (int?)null, (string?)null), (path.BoxHop, path.ServerHop, path.BoxAddress));
+        Assert.Equal("the answer without STARTTLS first appears at hop 2, where the server's address answers any port (the server's own hop or a box that takes every port; "
+            + "a box rewriting in flight sits anywhere up to it); hops before it: 1 10.9.0.1", path.Summary);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Json.Schema;
 using Sensor.Core.Output;
 using Sensor.Core.Probing.Locate;
 using Sensor.Tests.Cli;
@@ -61,7 +62,7 @@ public class LocateLabTests
         using var lab = new LocateLab(routers: 2, box: 0);
         var path = Located(lab.Probe(lab.Server, "--json"));
         Assert.Equal([Router(1, "10.9.0.1"), Router(2, "10.9.1.1"), (3, "10.9.2.1", HopAnswer.SynAck)], Hops(path));
-        Assert.Equal(("tcp-syn-ttl", (int?)null, (int?)3, (string?)null), (path.Method, path.BoxHop, path.ServerHop, path.BoxAddress));
+        Assert.Equal(("tcp-syn-ttl", (int?)null, (int?)3, (string?)null, (string?)null), (path.Method, path.BoxHop, path.ServerHop, path.BoxAddress, path.OtherPort));
         Assert.True(path.Answer!.StarttlsOffered);
         Assert.Equal("220 mail.example.test ESMTP Postfix (Debian/GNU)", path.Answer.Banner);
     }
@@ -70,9 +71,13 @@ public class LocateLabTests
     public void TwoRoutersAndTheBoxOnTheSecond_TheStrippedAnswerFirstAppearsAtHopTwo()
     {
         using var lab = new LocateLab(routers: 2, box: 2);
-        var path = Located(lab.Probe(lab.Server, "--json"));
+        var run = lab.Probe(lab.Server, "--json");
+        var path = Located(run);
+        var schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(ProbeTestSupport.RepoRoot(), "docs", "schema", "records.schema.json")));
+        var valid = schema.Evaluate(JsonDocument.Parse(run.StdoutLines[0]).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(valid.IsValid, string.Join("; ", valid.Details.Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}")).Take(5)));
         Assert.Equal([Router(1, "10.9.0.1"), (2, "10.9.2.1", HopAnswer.SynAck)], Hops(path));
-        Assert.Equal(((int?)2, (int?)null, "10.9.1.1"), (path.BoxHop, path.ServerHop, path.BoxAddress));
+        Assert.Equal(((int?)2, (int?)null, "10.9.1.1", HopAnswer.TimeExceeded), (path.BoxHop, path.ServerHop, path.BoxAddress, path.OtherPort));
         Assert.False(path.Answer!.StarttlsOffered);
         Assert.DoesNotContain("STARTTLS", path.Answer.Capabilities);
         Assert.Contains("PIPELINING", path.Answer.Capabilities);
