@@ -83,6 +83,10 @@ public static class PathLocator
         {
             // EHLO refused: an answer without STARTTLS, which is what is judged
         }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            error = $"the answer took longer than {ProbeConnection.Seconds(options.TotalTimeout)}";
+        }
         var answer = AnswerOf(result);
         answer.Error = error;
         return answer;
