@@ -15,7 +15,7 @@ _sensor_options()
         'sensor') echo '-h --help --version' ;;
         'sensor replay') echo '--json --db --no-db --store-sessions --rules --policy --show-secrets --evidence --fail-on --crosscheck-max-age --memory-budget --log-file -v --verbose --no-progress --crosscheck --via --crosscheck-ttl --crosscheck-timeout --crosscheck-attempts --crosscheck-wait --local-vantage --bus --creds --user --password-file --token-file --sensor-name --bus-outbox-max --publish -h --help' ;;
         'sensor live') echo '-c --config -i --interface --bpf --json --jsonl-file --db --no-db --store-sessions --show-secrets --log-file -v --verbose --workers --evidence --memory-budget --stats-interval --keep --crosscheck --via --crosscheck-ttl --crosscheck-timeout --crosscheck-attempts --crosscheck-wait --local-vantage --bus --creds --user --password-file --token-file --sensor-name --bus-outbox-max --publish -h --help' ;;
-        'sensor probe') echo '--proto --json --timeout --resolver --vantage --db --no-db --log-file -v --verbose --enumerate --attempts --via --bus --creds --user --password-file --token-file -h --help' ;;
+        'sensor probe') echo '--proto --json --timeout --resolver --vantage --db --no-db --log-file -v --verbose --enumerate --attempts --via --locate --bus --creds --user --password-file --token-file -h --help' ;;
         'sensor agent') echo '--name --allow --max-concurrent --rate --log-file -v --verbose --bus --creds --user --password-file --token-file -h --help' ;;
         'sensor tail') echo '--kind --severity --sensor --all --since --no-follow --json --log-file -v --verbose --bus --creds --user --password-file --token-file -h --help' ;;
         'sensor import') echo '--db --log-file -v --verbose -h --help' ;;

@@ -74,8 +74,10 @@ public static class FieldtestCommand
             var fromAgents = await AskAgentsAsync(settings, token);
             store?.AddProbes(fromAgents);
             report = await FieldTestRun.RunAsync(settings.Targets, settings.Selection, settings.Options, settings.Vantage,
-                [.. store?.Probes() ?? fromAgents], records => store?.AddProbes(records), token, fromAgents, settings.Proxies);
+                [.. store?.Probes() ?? fromAgents], records => store?.AddProbes(records), token, fromAgents, settings.Proxies, locate: true);
             WarnUnavailable(report);
+            if (report.LocateUnavailable is { } unavailable)
+                Log.Warning("{Message}", unavailable);
         }
         catch (StoreException e)
         {
@@ -189,7 +191,11 @@ public static class FieldtestCommand
             Console.WriteLine();
             Console.WriteLine(TerminalText.Escape(target.Name));
             foreach (var row in target.Rows)
+            {
                 Console.WriteLine(TerminalText.Escape($"  port {row.Here.Port,-5} {FieldVerdict.Icon(row.Judgement.Level)} {FieldVerdict.Label(row.Judgement.Level),-13} {row.Judgement.Sentence}"));
+                if (row.Here.Locate is { } located)
+                    Console.WriteLine(TerminalText.Escape($"        where: {located.Summary}"));
+            }
         }
         if (report.Dns.Count > 0)
         {

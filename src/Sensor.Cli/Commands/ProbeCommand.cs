@@ -7,6 +7,7 @@ using Sensor.Core.CrossCheck;
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
 using Sensor.Core.Probing;
+using Sensor.Core.Probing.Locate;
 using Sensor.Core.Probing.Socks;
 using Sensor.Core.Storage;
 using Serilog;
@@ -30,6 +31,7 @@ public static class ProbeCommand
     private static readonly Option<string?> Via = new Option<string?>("--via") { Description = "probe through the agent NAME (sensor agent) over the NATS server given by --bus, instead of from here (the records carry the agent's name as vantage); or socks5://HOST:PORT, or tor (127.0.0.1:9050): probe from here and through that SOCKS5 proxy (names resolved by the proxy; records named by its URL), and report DNS answers that differ (dns-tampering findings)", HelpName = "NAME" }
         .Checked(ViaAgent.NameError);
     private static readonly BusOptions ViaBus = new();
+    private static readonly Option<bool> Locate = new("--locate") { Description = "also walk the path to each server with TTL-limited SYNs (as tcptraceroute does) and say at which hop the answer without STARTTLS, or another greeting or capability list than the server's, first appears, with the routers before it (the record's locate object); needs CAP_NET_RAW, exit 2 without it" };
 
     public static Command Build()
     {
@@ -37,7 +39,7 @@ public static class ProbeCommand
             + "DANE (TLSA, DNSSEC-validated only) and the MTA-STS / TLS-RPT TXT records are checked for names. "
             + "With --enumerate, also which versions and cipher classes it accepts. Exit 0 when the probes ran, whatever they found; 2 on bad usage.")
         {
-            Targets, Proto, Json, Timeout, Resolver, Vantage, Store.Db, Store.NoDb, CommonOptions.LogFile, CommonOptions.Verbose, Enumerate, Attempts, Via,
+            Targets, Proto, Json, Timeout, Resolver, Vantage, Store.Db, Store.NoDb, CommonOptions.LogFile, CommonOptions.Verbose, Enumerate, Attempts, Via, Locate,
         };
         foreach (var option in ViaBus.All)
             command.Options.Add(option);
@@ -58,6 +60,11 @@ public static class ProbeCommand
         catch (UsageException e)
         {
             Log.Error("{Message}", e.Message);
+            return ExitCodes.BadInput;
+        }
+        if (result.GetValue(Locate) && LocateUnavailable(result) is { } unavailable)
+        {
+            Log.Error("{Message}", unavailable);
             return ExitCodes.BadInput;
         }
         var dbPath = Store.Path(result);
@@ -102,6 +109,7 @@ public static class ProbeCommand
             else
             {
                 PrintTable(probed.Records);
+                PrintLocated(probed.Records);
                 foreach (var difference in probed.Dns)
                     Console.WriteLine(TerminalText.Escape($"dns-tampering/{difference.Variant} ({difference.Entry.Severity.ToWire()}): {difference.Summary}"));
             }
@@ -153,9 +161,28 @@ public static class ProbeCommand
         }
         var vantage = result.GetValue(Vantage) ?? CrossCheckOptions.LocalVantage;
         var through = SocksVantage.RunAsync(targets, options, proxy is null ? [] : [proxy], token);
-        var here = (await ProbeBatch.RunAsync(targets, options, ProbeBatch.DefaultConcurrency, token)).Select(r => ProbeRecord.From(r, vantage)).ToList();
+        var results = await ProbeBatch.RunAsync(targets, options, ProbeBatch.DefaultConcurrency, token);
+        if (result.GetValue(Locate))
+            await LocateBatch.RunAsync(results.Select(r => (r, (HopMailAnswer?)null)), options, token);
+        var here = results.Select(r => ProbeRecord.From(r, vantage)).ToList();
         var elsewhere = await through;
         return new([.. here, .. elsewhere], DnsComparison.Compare(here, elsewhere), null);
+    }
+
+    /// <summary>Why --locate cannot be done here (with --via, or without raw sockets); null when it can.</summary>
+    private static string? LocateUnavailable(ParseResult result)
+    {
+        if (result.GetValue(Via) is not null)
+            return "--locate does not go with --via: it walks the path from here";
+        try
+        {
+            LocateBatch.CheckAvailable();
+            return null;
+        }
+        catch (LocateUnavailableException)
+        {
+            return LocateUnavailableException.Needs("--locate");
+        }
     }
 
     private static (List<ProbeTarget>, ProbeOptions, SocksProxy?) ReadSettings(ParseResult result)
@@ -201,6 +228,13 @@ public static class ProbeCommand
         Console.WriteLine($"{records.Count} server(s) probed; grade basis: {basis} (30% protocol, 30% key exchange, 40% cipher; an untrusted certificate does not cap it); {checks}.");
         foreach (var domain in records.Where(r => r.MtaSts.Checked).GroupBy(r => r.MtaSts.Domain).Select(g => g.First().MtaSts))
             Console.WriteLine(TerminalText.Escape($"{domain.Domain}: MTA-STS TXT {domain.Txt ?? "none"} | policy {(domain.Policy is { } p ? $"mode {p.Mode}, max_age {p.MaxAge}" : "none")} | TLS-RPT {domain.Tlsrpt ?? "none"}"));
+    }
+
+    /// <summary>One line per located server: where the answer without STARTTLS first appears, or where the server answers.</summary>
+    private static void PrintLocated(IReadOnlyList<ProbeRecord> records)
+    {
+        foreach (var r in records.Where(r => r.Locate is not null))
+            Console.WriteLine(TerminalText.Escape($"{r.Server ?? r.Target}: {r.Locate!.Summary}"));
     }
 
     private static string YesNo(bool? value) => value switch { true => "yes", false => "no", null => "-" };

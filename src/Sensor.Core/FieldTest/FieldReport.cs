@@ -14,6 +14,9 @@ public sealed record FieldReport(DateTime TimeUtc, string Vantage, string Versio
     /// <summary>DNS answers here that differ from a control vantage's (dns-tampering findings).</summary>
     public IReadOnlyList<CrossCheck.DnsDifference> Dns { get; init; } = [];
 
+    /// <summary>Why the hop of the interference could not be located (no raw sockets here); null when it was, or was not needed.</summary>
+    public string? LocateUnavailable { get; init; }
+
     /// <summary>Every row with its target, worst verdict first (stable within a level).</summary>
     public IReadOnlyList<(FieldTarget Target, FieldRow Row)> WorstFirst =>
         [.. Targets.SelectMany(t => t.Rows.Select(r => (t, r))).OrderBy(x => x.r.Judgement.Level)];

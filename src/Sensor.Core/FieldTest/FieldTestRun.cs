@@ -2,6 +2,7 @@ using System.Reflection;
 using Sensor.Core.CrossCheck;
 using Sensor.Core.Output;
 using Sensor.Core.Probing;
+using Sensor.Core.Probing.Locate;
 using Sensor.Core.Probing.Socks;
 
 namespace Sensor.Core.FieldTest;
@@ -30,9 +31,10 @@ public static class FieldTestRun
     /// <param name="known">probe records from elsewhere to compare with (the store's, and the agents' asked now)</param>
     /// <param name="controls">the control vantages' records made now (the agents'): their DNS answers are compared with here's</param>
     /// <param name="proxies">SOCKS proxies probed through now, beside here: control vantages too</param>
+    /// <param name="locate">where a port shows interference, walk the path to it (<see cref="PathLocator"/>) and keep where the box sits in here's record</param>
     public static async Task<FieldReport> RunAsync(IReadOnlyList<string> targets, ProbeSelection? selection, ProbeOptions options, string vantage,
         IEnumerable<ProbeRecord> known, Action<IReadOnlyList<ProbeRecord>>? store = null, CancellationToken token = default,
-        IReadOnlyList<ProbeRecord>? controls = null, IReadOnlyList<SocksProxy>? proxies = null)
+        IReadOnlyList<ProbeRecord>? controls = null, IReadOnlyList<SocksProxy>? proxies = null, bool locate = false)
     {
         var expanded = targets.Select(t => (Name: t, Targets: Expand(t, selection))).ToList();
         var all = expanded.SelectMany(e => e.Targets).ToList();
@@ -42,7 +44,6 @@ public static class FieldTestRun
         var records = results.Select(r => ProbeRecord.From(r, vantage)).ToList();
         var proxied = await through;
         var elsewhere = known.Where(p => p.Vantage != vantage).Concat(proxied).ToList();
-        store?.Invoke([.. records, .. proxied]);
 
         var byTarget = new List<FieldTarget>();
         foreach (var (name, probeTargets) in expanded)
@@ -55,8 +56,39 @@ public static class FieldTestRun
             }).ToList();
             byTarget.Add(new FieldTarget(name, rows));
         }
-        return new FieldReport(started, vantage, Version, byTarget) { Dns = DnsComparison.Compare(records, [.. controls ?? [], .. proxied]) };
+        var located = locate ? await LocateInterferenceAsync(byTarget.SelectMany(t => t.Rows), results, records, options, token) : null;
+        store?.Invoke([.. records, .. proxied]);
+        return new FieldReport(started, vantage, Version, byTarget) { Dns = DnsComparison.Compare(records, [.. controls ?? [], .. proxied]), LocateUnavailable = located };
     }
+
+    /// <summary>
+    /// Walks the path to each port that shows interference, judged against the answer from elsewhere that
+    /// offers STARTTLS (the server's, as seen off this path); the hop goes into here's record. Returns
+    /// why it could not be done (no raw sockets), or null.
+    /// </summary>
+    private static async Task<string?> LocateInterferenceAsync(IEnumerable<FieldRow> rows, IReadOnlyList<ProbeResult> results, List<ProbeRecord> records,
+        ProbeOptions options, CancellationToken token)
+    {
+        var work = rows.Where(r => r.Judgement.Level == FieldLevel.Interference).Select(r => (Row: r, Result: results[records.IndexOf(r.Here)])).ToList();
+        if (work.Count == 0)
+            return null;
+        try
+        {
+            await LocateBatch.RunAsync(work.Select(w => (w.Result, Reference(w.Row))), options, token);
+        }
+        catch (LocateUnavailableException)
+        {
+            return LocateUnavailableException.Needs("locating the interfering hop");
+        }
+        foreach (var (row, result) in work)
+            row.Here.Locate = result.Locate;
+        return null;
+    }
+
+    private static HopMailAnswer? Reference(FieldRow row) =>
+        row.Elsewhere.FirstOrDefault(e => e.StarttlsOffered) is { } far
+            ? new HopMailAnswer { Banner = far.Banner, Capabilities = [.. far.Capabilities], StarttlsOffered = true }
+            : null;
 
     /// <summary>Whether the record is a probe of the target: the target itself, or for a mail domain one of its MX hosts (or its implicit MX).</summary>
     private static bool Probes(ProbeTarget target, ProbeRecord record) =>

@@ -52,6 +52,9 @@ public sealed class ProbeRecord
     /// <summary>Each connection of a repeated probe (cross-check probes connect several times); absent for a single connection.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public List<ProbeAttempt>? Attempts { get; set; }
+    /// <summary>The hop-by-hop walk of --locate (and of the field test on interference); absent when not made.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Sensor.Core.Probing.Locate.LocatedPath? Locate { get; set; }
     public double DurationMs { get; set; }
 
     public static ProbeRecord From(ProbeResult result, string vantage)
@@ -98,6 +101,7 @@ public sealed class ProbeRecord
             Outcome = result.Outcome,
             Error = result.Error,
             Attempts = result.Attempts,
+            Locate = result.Locate,
             DurationMs = Math.Round(result.Elapsed.TotalMilliseconds, 1),
         };
     }

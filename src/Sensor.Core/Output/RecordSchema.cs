@@ -27,7 +27,7 @@ public static class RecordSchema
             ["session"] = Record(context.SessionRecord, "session"),
             ["finding"] = Finding(Record(context.FindingRecord, "finding")),
             ["verdict"] = Confidence(Record(context.VerdictRecord, "verdict")),
-            ["probe"] = Optional(Record(context.ProbeRecord, "probe"), "attempts"),
+            ["probe"] = Optional(Record(context.ProbeRecord, "probe"), "attempts", "exit", "locate"),
             ["evidence"] = Record(context.EvidenceRecord, "evidence"),
             ["stats"] = Record(context.StatsRecord, "stats"),
             ["run"] = Record(context.RunRecord, "run"),
@@ -72,11 +72,15 @@ public static class RecordSchema
             Close(child);
     }
 
-    /// <summary>A field left out when it has nothing to say (a probe's attempts, written only for a repeated probe).</summary>
-    private static JsonObject Optional(JsonObject schema, string field)
+    /// <summary>
+    /// Fields left out when they have nothing to say: a probe's attempts (written only for a repeated probe),
+    /// exit (only through a SOCKS proxy), locate (only with --locate).
+    /// </summary>
+    private static JsonObject Optional(JsonObject schema, params string[] fields)
     {
         var required = (JsonArray)schema["required"]!;
-        required.Remove(required.First(n => n!.GetValue<string>() == field));
+        foreach (var field in fields)
+            required.Remove(required.First(n => n!.GetValue<string>() == field));
         return schema;
     }
 

@@ -53,6 +53,8 @@ public sealed class ProbeResult
     public string? Error { get; set; }
     /// <summary>Every connection of a repeated probe (<see cref="ProbeOptions.Attempts"/> above 1), the first included; null for a single one.</summary>
     public List<ProbeAttempt>? Attempts { get; set; }
+    /// <summary>Where on the path the answer without STARTTLS first appears (--locate); null when not asked.</summary>
+    public Locate.LocatedPath? Locate { get; set; }
 
     public bool TlsEstablished => Tls is not null;
 

@@ -114,7 +114,10 @@ public static class FieldReportHtml
                 html.Append("<br>").Append(HtmlText.Wire(banner));
             html.Append("</td><td class=\"wire\">").Append(HtmlText.Wire(FieldVerdict.Describe(here))).Append("</td>")
                 .Append("<td class=\"wire\">").Append(HtmlText.Wire(elsewhere)).Append("</td>")
-                .Append("<td>").Append(Badge(row.Judgement.Level)).Append(' ').Append(HtmlText.Wire(row.Judgement.Sentence)).Append("</td>")
+                .Append("<td>").Append(Badge(row.Judgement.Level)).Append(' ').Append(HtmlText.Wire(row.Judgement.Sentence));
+            if (here.Locate is { } located)
+                html.Append("<br>Where: ").Append(HtmlText.Wire(located.Summary));
+            html.Append("</td>")
                 .Append("<td>").Append(here.Grade is null ? "\u2013" : HtmlText.Encode($"{here.Grade} ({here.Score})")).Append("</td></tr>\n");
         }
         if (target.Rows.Count == 0)
