@@ -133,7 +133,8 @@ public static class FieldtestCommand
         var step = settings.Options.ReplyTimeout;
         var request = new Sensor.Core.Agents.AgentRequest
         {
-            Targets = settings.Targets, Proto = settings.Selection is { } proto ? ProbeCliOptions.Text(proto) : null, Timeout = step.TotalSeconds,
+            // the ports here probes (all of them unless --proto): an agent's default for a bare domain is SMTP alone
+            Targets = settings.Targets, Proto = ProbeCliOptions.Text(settings.Selection ?? ProbeSelection.All), Timeout = step.TotalSeconds,
             Resolver = settings.Options.Resolver?.ToString(), Attempts = settings.Options.Attempts,
         };
         var replies = await Task.WhenAll(agents.Names.Select(name =>
