@@ -168,6 +168,13 @@ public class FieldReportHtmlTests
         Assert.Equal("Your network removes STARTTLS on port 25: mail from here to example.org can be read on the way", root.GetProperty("summary").GetString());
         Assert.Equal("probe", root.GetProperty("here").GetProperty("type").GetString());
         Assert.Equal("abroad", root.GetProperty("elsewhere")[0].GetProperty("vantage").GetString());
+        var network = root.GetProperty("network");
+        Assert.Equal(("192.0.2.1", 64500, "EXAMPLE-NET - Example Networks, NL", "192.0.2.0/24", "NL"), (network.GetProperty("public_address").GetString(),
+            network.GetProperty("asn").GetInt32(), network.GetProperty("as_name").GetString(), network.GetProperty("prefix").GetString(), network.GetProperty("country").GetString()));
+        var hop = root.GetProperty("hop");
+        Assert.Equal((3, "198.51.100.7", "AS64501 TRANSIT-EXAMPLE"), (hop.GetProperty("distance").GetInt32(), hop.GetProperty("address").GetString(), hop.GetProperty("network").GetString()));
+        var clean = FieldtestRecord.From(report with { Network = null }, target, target.Rows[0]).ToJsonLine();
+        Assert.Contains("\"network\":null,\"hop\":null,", clean);
         Assert.DoesNotContain("\n", line);
     }
 }

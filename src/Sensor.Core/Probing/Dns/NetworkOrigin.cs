@@ -13,6 +13,7 @@ namespace Sensor.Core.Probing.Dns;
 public sealed record NetworkOrigin(string PublicAddress, int? Asn, string? AsName, string? Prefix, string? Country)
 {
     /// <summary>"AS64500 EXAMPLE-NET - Example Networks, NL", or "AS64500", or null when the AS is unknown.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? AsLabel => Asn is { } asn ? AsName is { Length: > 0 } name ? $"AS{asn} {name}" : $"AS{asn}" : null;
 }
 
