@@ -6,16 +6,16 @@ namespace Sensor.Tests.Probing;
 /// <summary>Naming the network a test runs from: the TXT formats of Google's myaddr and Team Cymru's IP-to-ASN service.</summary>
 public class NetworkOriginNamesTests
 {
+    [Fact]
+    public void TheClientSubnetWinsOverTheResolversAddress() =>
+        Assert.Equal(IPAddress.Parse("192.0.2.0"), NetworkOriginNames.MyAddress(["198.51.100.53", "edns0-client-subnet 192.0.2.0/24"]));
+
     [Theory]
     [InlineData("192.0.2.1", "1.2.0.192.origin.asn.cymru.com")]
     [InlineData("::ffff:198.51.100.7", "7.100.51.198.origin.asn.cymru.com")]
     [InlineData("2001:db8::1", "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.origin6.asn.cymru.com")]
     public void OriginNameIsTheReversedAddress(string address, string name) =>
         Assert.Equal(name, NetworkOriginNames.OriginName(IPAddress.Parse(address)));
-
-    [Fact]
-    public void TheClientSubnetWinsOverTheResolversAddress() =>
-        Assert.Equal(IPAddress.Parse("192.0.2.0"), NetworkOriginNames.MyAddress(["198.51.100.53", "edns0-client-subnet 192.0.2.0/24"]));
 
     [Fact]
     public void WithoutASubnetTheAddressIsTheOneGiven_AndGarbageIsNone()
