@@ -19,7 +19,7 @@ _sensor_options()
         'sensor agent') echo '--name --allow --max-concurrent --rate --log-file -v --verbose --bus --creds --user --password-file --token-file -h --help' ;;
         'sensor tail') echo '--kind --severity --sensor --all --since --no-follow --json --log-file -v --verbose --bus --creds --user --password-file --token-file -h --help' ;;
         'sensor import') echo '--db --log-file -v --verbose -h --help' ;;
-        'sensor fieldtest') echo '--report --json --timeout --proto --vantage --fail-on --db --no-db --log-file -v --verbose --via --bus --creds --user --password-file --token-file -h --help' ;;
+        'sensor fieldtest') echo '--report --json --timeout --proto --vantage --resolver --attempts --no-network-name --fail-on --db --no-db --log-file -v --verbose --via --bus --creds --user --password-file --token-file -h --help' ;;
         'sensor survey') echo '--json --report --concurrency --per-destination --resolver --timeout --vantage --db --fresh --no-db --no-progress --log-file -v --verbose -h --help' ;;
         'sensor rules') echo '-h --help' ;;
         'sensor rules check') echo '-h --help' ;;
@@ -122,6 +122,8 @@ _sensor_value()
         'sensor fieldtest|--timeout') echo 'text' ;;
         'sensor fieldtest|--proto') echo 'words all imap pop3 smtp submission' ;;
         'sensor fieldtest|--vantage') echo 'text' ;;
+        'sensor fieldtest|--resolver') echo 'text' ;;
+        'sensor fieldtest|--attempts') echo 'text' ;;
         'sensor fieldtest|--fail-on') echo 'words interference unencrypted' ;;
         'sensor fieldtest|--db') echo 'file' ;;
         'sensor fieldtest|--log-file') echo 'file' ;;

@@ -27,6 +27,12 @@ public static class FieldtestCommand
     private static readonly Option<TimeSpan?> Timeout = ProbeCliOptions.Timeout("seconds allowed for each step (the whole probe of a port gets five times that); default 10, greeting 30, a port at most 30");
     private static readonly Option<ProbeSelection?> Proto = ProbeCliOptions.Proto("only these ports: smtp, submission, imap, pop3 or all (default); with HOST:PORT, the protocol spoken there");
     private static readonly Option<string?> Vantage = ProbeCliOptions.Vantage("--vantage", "name of this place in the report and the store (default: local)");
+    private static readonly Option<System.Net.IPEndPoint?> Resolver = ProbeCliOptions.Resolver("DNS resolver for the mail servers' names and for naming this network: IP, IP:PORT or [IPv6]:PORT (default: the system's name servers, the ones this network gives)");
+    private static readonly Option<bool> NoNetworkName = new("--no-network-name")
+    {
+        Description = "do not name this network in the report: without it, three DNS questions through the resolver learn its public address (o-o.myaddr.l.google.com, else whoami.akamai.net) and its AS number and name (Team Cymru's origin.asn.cymru.com)",
+    };
+    private static readonly Option<int?> Attempts = ProbeCliOptions.Attempts("several tell a load-balanced server that varies from a network that interferes now and then");
     /// <summary>--fail-on: the verdicts that fail the run, the worse first (declared before the option made of it).</summary>
     private static readonly Dictionary<string, FieldLevel> FailLevels = new() { ["interference"] = FieldLevel.Interference, ["unencrypted"] = FieldLevel.NotEncrypted };
 
@@ -45,7 +51,7 @@ public static class FieldtestCommand
         var command = new Command("fieldtest", "Test mail encryption from this network: probe a domain's mail ports from here, compare with results from elsewhere, "
             + "say in plain words whether the network interferes, and write a shareable HTML report. Exit 0 when it ran; 1 with --fail-on and a verdict that bad; 2 on bad usage.")
         {
-            Targets, Report, Json, Timeout, Proto, Vantage, FailOn, Store.Db, Store.NoDb, CommonOptions.LogFile, CommonOptions.Verbose, Via,
+            Targets, Report, Json, Timeout, Proto, Vantage, Resolver, Attempts, NoNetworkName, FailOn, Store.Db, Store.NoDb, CommonOptions.LogFile, CommonOptions.Verbose, Via,
         };
         foreach (var option in ViaBus.All)
             command.Options.Add(option);
@@ -71,10 +77,8 @@ public static class FieldtestCommand
         try
         {
             using var store = dbPath is null ? null : SensorStore.Open(dbPath);
-            var fromAgents = await AskAgentsAsync(settings, token);
-            store?.AddProbes(fromAgents);
             report = await FieldTestRun.RunAsync(settings.Targets, settings.Selection, settings.Options, settings.Vantage,
-                [.. store?.Probes() ?? fromAgents], records => store?.AddProbes(records), token, fromAgents, settings.Proxies, locate: true);
+                [.. store?.Probes() ?? []], records => store?.AddProbes(records), token, AskAgentsAsync(settings, token), settings.Proxies, settings.NameNetwork, locate: true);
             WarnUnavailable(report);
             if (report.LocateUnavailable is { } unavailable)
                 Log.Warning("{Message}", unavailable);
@@ -107,7 +111,7 @@ public static class FieldtestCommand
     }
 
     private sealed record Settings(List<string> Targets, ProbeSelection? Selection, ProbeOptions Options, string Vantage, FieldLevel? FailOn,
-        AgentsToAsk? Agents, IReadOnlyList<SocksProxy> Proxies);
+        AgentsToAsk? Agents, IReadOnlyList<SocksProxy> Proxies, bool NameNetwork);
 
     private static Option<FieldLevel?> FailOnOption()
     {
@@ -131,7 +135,9 @@ public static class FieldtestCommand
         var step = settings.Options.ReplyTimeout;
         var request = new Sensor.Core.Agents.AgentRequest
         {
-            Targets = settings.Targets, Proto = settings.Selection is { } proto ? ProbeCliOptions.Text(proto) : null, Timeout = step.TotalSeconds,
+            // the ports here probes (all of them unless --proto): an agent's default for a bare domain is SMTP alone
+            Targets = settings.Targets, Proto = ProbeCliOptions.Text(settings.Selection ?? ProbeSelection.All), Timeout = step.TotalSeconds,
+            Resolver = settings.Options.Resolver?.ToString(), Attempts = settings.Options.Attempts,
         };
         var replies = await Task.WhenAll(agents.Names.Select(name =>
             ViaAgent.AskAsync(agents.Bus, name, request, Sensor.Core.Agents.AgentVantage.WaitFor(step), token)));
@@ -164,7 +170,8 @@ public static class FieldtestCommand
     private static Settings ReadSettings(ParseResult result)
     {
         var selection = result.GetValue(Proto);
-        var options = ProbeCliOptions.Apply(FieldTestRun.DefaultOptions, result.GetValue(Timeout), null);
+        var options = ProbeCliOptions.Apply(FieldTestRun.DefaultOptions, result.GetValue(Timeout), result.GetValue(Resolver))
+            with { Attempts = result.GetValue(Attempts) ?? 1 };
         var targets = new List<string>();
         foreach (var text in result.GetValue(Targets) ?? [])
         {
@@ -178,38 +185,27 @@ public static class FieldtestCommand
             }
             targets.Add(text);
         }
-        return new Settings(targets, selection, options, result.GetValue(Vantage) ?? Sensor.Core.CrossCheck.CrossCheckOptions.LocalVantage, result.GetValue(FailOn), ReadAgents(result, options.ReplyTimeout), ReadProxies(result));
+        return new Settings(targets, selection, options, result.GetValue(Vantage) ?? Sensor.Core.CrossCheck.CrossCheckOptions.LocalVantage, result.GetValue(FailOn), ReadAgents(result, options.ReplyTimeout), ReadProxies(result), !result.GetValue(NoNetworkName));
     }
 
     private static void Print(FieldReport report, string? reportPath)
     {
-        var worst = report.WorstFirst.FirstOrDefault();
-        if (worst.Row is not null)
-            Console.WriteLine(TerminalText.Escape($"{FieldVerdict.Label(worst.Row.Judgement.Level)}: {worst.Target.Name}: {worst.Row.Judgement.Sentence}"));
-        foreach (var target in report.Targets)
+        foreach (var line in FieldReportText.Lines(FieldExplanation.Of(report), ConsoleWidth(), reportPath))
+            Console.WriteLine(line);
+    }
+
+    /// <summary>The terminal's width less one (a line that fills the last column makes some terminals add a blank line); 80 when not a terminal.</summary>
+    private static int ConsoleWidth()
+    {
+        try
         {
-            Console.WriteLine();
-            Console.WriteLine(TerminalText.Escape(target.Name));
-            foreach (var row in target.Rows)
-            {
-                Console.WriteLine(TerminalText.Escape($"  port {row.Here.Port,-5} {FieldVerdict.Icon(row.Judgement.Level)} {FieldVerdict.Label(row.Judgement.Level),-13} {row.Judgement.Sentence}"));
-                if (row.Here.Locate is { } located)
-                    Console.WriteLine(TerminalText.Escape($"        where: {located.Summary}"));
-            }
+            if (!Console.IsOutputRedirected && Console.WindowWidth > 1)
+                return Console.WindowWidth - 1;
         }
-        if (report.Dns.Count > 0)
+        catch (IOException)
         {
-            Console.WriteLine();
-            Console.WriteLine("DNS answers that differ from elsewhere:");
-            foreach (var difference in report.Dns)
-                Console.WriteLine(TerminalText.Escape($"  {FieldVerdict.Icon(FieldLevel.Interference)} dns-tampering/{difference.Variant}: {difference.Summary}"));
         }
-        Console.WriteLine();
-        if (report.NothingCompared)
-            Console.WriteLine(FieldVerdict.NoComparison + ".");
-        Console.WriteLine($"Tested from '{report.Vantage}' at {Rfc3339.Format(report.TimeUtc)}; grades are in the report; `sensor probe` checks DANE and MTA-STS.");
-        if (reportPath is not null)
-            Console.WriteLine($"Report: {reportPath}");
+        return 80;
     }
 
     private static void WriteJson(FieldReport report)

@@ -27,7 +27,7 @@ public static class ProbeCommand
     private static readonly Option<string?> Vantage = ProbeCliOptions.Vantage("--vantage", "name of this vantage point in the records (default: local)");
     private static readonly StoreOptions Store = new("the probe results are stored in", "do not store the results");
     private static readonly Option<bool> Enumerate = new("--enumerate") { Description = "also ask each server, one hand-written ClientHello per connection, which versions (SSLv3 to TLS 1.3) and cipher classes (rc4, export, null, anon, 3des, cbc-sha1, aead) it accepts, and grade on all of them (grade_basis: enumerated)" };
-    private static readonly Option<int?> Attempts = TypedOptions.Count("--attempts", $"connections made to each address, one after another, each kept in the record's attempts (1 to {ProbeOptions.MaxAttempts}; default 1): several show a server that varies between connections, as the cross-check wants", 1, ProbeOptions.MaxAttempts);
+    private static readonly Option<int?> Attempts = ProbeCliOptions.Attempts("several show a server that varies between connections, as the cross-check wants");
     private static readonly Option<string?> Via = new Option<string?>("--via") { Description = "probe through the agent NAME (sensor agent) over the NATS server given by --bus, instead of from here (the records carry the agent's name as vantage); or socks5://HOST:PORT, or tor (127.0.0.1:9050): probe from here and through that SOCKS5 proxy (names resolved by the proxy; records named by its URL), and report DNS answers that differ (dns-tampering findings)", HelpName = "NAME" }
         .Checked(ViaAgent.NameError);
     private static readonly BusOptions ViaBus = new();

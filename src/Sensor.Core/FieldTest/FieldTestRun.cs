@@ -3,6 +3,7 @@ using Sensor.Core.CrossCheck;
 using Sensor.Core.Output;
 using Sensor.Core.Probing;
 using Sensor.Core.Probing.Locate;
+using Sensor.Core.Probing.Dns;
 using Sensor.Core.Probing.Socks;
 
 namespace Sensor.Core.FieldTest;
@@ -28,22 +29,26 @@ public static class FieldTestRun
     public static IReadOnlyList<ProbeTarget> Expand(string text, ProbeSelection? selection) =>
         ProbeTarget.Parse(text, selection ?? ProbeSelection.All);
 
-    /// <param name="known">probe records from elsewhere to compare with (the store's, and the agents' asked now)</param>
-    /// <param name="controls">the control vantages' records made now (the agents'): their DNS answers are compared with here's</param>
+    /// <param name="known">probe records from elsewhere to compare with (the store's)</param>
+    /// <param name="controls">the control vantages' records being made now (the agents'), awaited after here's probes: compared with here's, DNS answers included</param>
     /// <param name="proxies">SOCKS proxies probed through now, beside here: control vantages too</param>
+    /// <param name="nameNetwork">whether to learn this network's public address and AS over DNS (<see cref="NetworkOriginLookup"/>), beside the probes</param>
     /// <param name="locate">where a port shows interference, walk the path to it (<see cref="PathLocator"/>) and keep where the box sits in here's record</param>
     public static async Task<FieldReport> RunAsync(IReadOnlyList<string> targets, ProbeSelection? selection, ProbeOptions options, string vantage,
         IEnumerable<ProbeRecord> known, Action<IReadOnlyList<ProbeRecord>>? store = null, CancellationToken token = default,
-        IReadOnlyList<ProbeRecord>? controls = null, IReadOnlyList<SocksProxy>? proxies = null, bool locate = false)
+        Task<List<ProbeRecord>>? controls = null, IReadOnlyList<SocksProxy>? proxies = null, bool nameNetwork = false, bool locate = false)
     {
         var expanded = targets.Select(t => (Name: t, Targets: Expand(t, selection))).ToList();
         var all = expanded.SelectMany(e => e.Targets).ToList();
         var started = DateTime.UtcNow;
+        // everything that waits on the network runs at once: the person waits for the slowest, not the sum
+        var network = nameNetwork ? NetworkOriginLookup.LookupAsync(new MailDns(options.Resolver, NetworkLookupTimeout(options)), token) : Task.FromResult<NetworkOrigin?>(null);
         var through = SocksVantage.RunAsync(all, options, proxies ?? [], token);
         var results = await ProbeBatch.RunAsync(all, options, ProbeBatch.DefaultConcurrency, token);
         var records = results.Select(r => ProbeRecord.From(r, vantage)).ToList();
         var proxied = await through;
-        var elsewhere = known.Where(p => p.Vantage != vantage).Concat(proxied).ToList();
+        var agents = controls is null ? [] : await controls;
+        var elsewhere = known.Where(p => p.Vantage != vantage).Concat(agents).Concat(proxied).ToList();
 
         var byTarget = new List<FieldTarget>();
         foreach (var (name, probeTargets) in expanded)
@@ -57,8 +62,11 @@ public static class FieldTestRun
             byTarget.Add(new FieldTarget(name, rows));
         }
         var located = locate ? await LocateInterferenceAsync(byTarget.SelectMany(t => t.Rows), results, records, options, token) : null;
-        store?.Invoke([.. records, .. proxied]);
-        return new FieldReport(started, vantage, Version, byTarget) { Dns = DnsComparison.Compare(records, [.. controls ?? [], .. proxied]), LocateUnavailable = located };
+        store?.Invoke([.. agents, .. records, .. proxied]);
+        return new FieldReport(started, vantage, Version, byTarget)
+        {
+            Dns = DnsComparison.Compare(records, [.. agents, .. proxied]), Network = await network, LocateUnavailable = located,
+        };
     }
 
     /// <summary>
@@ -89,6 +97,10 @@ public static class FieldTestRun
         row.Elsewhere.FirstOrDefault(e => e.StarttlsOffered) is { } far
             ? new HopMailAnswer { Banner = far.Banner, Capabilities = [.. far.Capabilities], StarttlsOffered = true }
             : null;
+
+    /// <summary>Each of the network lookup's three questions gets the probe's reply timeout, at most 5 s: it must not outlast the probes.</summary>
+    private static TimeSpan NetworkLookupTimeout(ProbeOptions options) =>
+        options.ReplyTimeout < TimeSpan.FromSeconds(5) ? options.ReplyTimeout : TimeSpan.FromSeconds(5);
 
     /// <summary>Whether the record is a probe of the target: the target itself, or for a mail domain one of its MX hosts (or its implicit MX).</summary>
     private static bool Probes(ProbeTarget target, ProbeRecord record) =>

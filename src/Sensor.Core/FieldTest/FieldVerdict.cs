@@ -112,7 +112,7 @@ public static class FieldVerdict
     {
         var port = here.Port;
         var version = here.TlsVersion ?? "TLS";
-        var certsElsewhere = answered.Where(e => e.TlsEstablished && e.CertSha256 is not null).Select(e => e.CertSha256!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var certsElsewhere = CertificatesElsewhere(answered);
         if (certsElsewhere.Count > 0 && here.CertSha256 is { } cert && !certsElsewhere.Contains(cert))
             return new(FieldLevel.Interference, $"The certificate on port {port} differs from the one seen from elsewhere: your network may be intercepting encrypted traffic to {host}");
         if (version is "SSLv2" or "SSLv3" or "TLSv1" or "TLSv1.0" or "TLSv1.1")
@@ -126,6 +126,10 @@ public static class FieldVerdict
             ? new(FieldLevel.Encrypted, $"Encrypted ({version}), valid certificate")
             : new(FieldLevel.Caution, $"Encrypted ({version}), but the certificate is not valid: a mail program should warn, and accepting it on this network would let an interceptor in");
     }
+
+    /// <summary>The SHA-256 of every certificate the other vantage points were shown.</summary>
+    public static HashSet<string> CertificatesElsewhere(IEnumerable<ProbeRecord> elsewhere) =>
+        elsewhere.Where(e => e.TlsEstablished && e.CertSha256 is not null).Select(e => e.CertSha256!).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>What one probe saw, in a few words (for the "here" and "elsewhere" columns).</summary>
     public static string Describe(ProbeRecord probe)
@@ -147,7 +151,7 @@ public static class FieldVerdict
         probe.Banner is not null || probe.TlsEstablished || probe.Outcome is ProbeOutcome.Ok or ProbeOutcome.StartTlsAbsent or ProbeOutcome.StartTlsRefused or ProbeOutcome.TlsFailed;
 
     /// <summary>SMTP between mail servers (25, 2525, ...): senders take any certificate. 587/465 are a mail program's submission.</summary>
-    private static bool IsRelay(ProbeRecord probe) => probe.Protocol == "smtp" && probe.Port is not (587 or 465);
+    public static bool IsRelay(ProbeRecord probe) => probe.Protocol == "smtp" && probe.Port is not (587 or 465);
 
     private static string Consequence(string host, string protocol) => protocol == "smtp"
         ? $"mail from here to {host} can be read on the way"

@@ -19,6 +19,10 @@ public sealed class FieldtestRecord
     /// <summary>interference, not-encrypted, caution, not-tested or encrypted.</summary>
     public string Level { get; set; } = "";
     public string Summary { get; set; } = "";
+    /// <summary>The network tested (public address, AS number and name) when DNS named it; else null.</summary>
+    public Probing.Dns.NetworkOrigin? Network { get; set; }
+    /// <summary>Where on the path the interference happens, when it was located; else null.</summary>
+    public FieldHop? Hop { get; set; }
     public ProbeRecord Here { get; set; } = new();
     public List<ProbeRecord> Elsewhere { get; set; } = [];
 
@@ -31,6 +35,8 @@ public sealed class FieldtestRecord
         Protocol = row.Here.Protocol,
         Level = LevelName(row.Judgement.Level),
         Summary = row.Judgement.Sentence,
+        Network = report.Network,
+        Hop = row.Hop,
         Here = row.Here,
         Elsewhere = [.. row.Elsewhere],
     };

@@ -4,12 +4,24 @@ using System.Text.RegularExpressions;
 
 namespace Sensor.Tests.FieldTest;
 
+/// <summary>A fact that needs chromium: skipped, with the reason, where it is not installed.</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public ChromiumFactAttribute()
+    {
+        if (Chromium.Find() is null)
+            Skip = Chromium.Missing;
+    }
+}
+
 /// <summary>Debian's chromium, headless, offline: renders a file and gives back the DOM and a screenshot.</summary>
 internal static partial class Chromium
 {
-    private static string Executable() =>
-        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("chromium is not installed: the HTML report rendering test needs Debian's chromium (apt-get install -y chromium; .ci/run installs it)");
+    public const string Missing = "chromium is not installed: the HTML report rendering tests need Debian's chromium (scripts/setup-test-servers.sh installs it)";
+
+    public static string? Find() => new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
+
+    private static string Executable() => Find() ?? throw new InvalidOperationException(Missing);
 
     private static string Run(string fileUrl, params string[] extra)
     {
@@ -18,7 +30,7 @@ internal static partial class Chromium
         {
             var start = new ProcessStartInfo(Executable()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", $"--user-data-dir={profile}" }.Concat(extra).Append(fileUrl))
+                         "--disable-sync", "--no-first-run", "--hide-scrollbars", "--disable-dev-shm-usage", $"--user-data-dir={profile}" }.Concat(extra).Append(fileUrl))
                 start.ArgumentList.Add(arg);
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
@@ -38,11 +50,17 @@ internal static partial class Chromium
         }
     }
 
-    /// <summary>The serialised DOM after rendering (--dump-dom).</summary>
-    public static string DumpDom(string path) => Run(new Uri(path).AbsoluteUri, "--dump-dom");
+    /// <summary>The serialised DOM after rendering (--dump-dom), in a window <paramref name="width"/> CSS pixels wide.</summary>
+    public static string DumpDom(string path, int width = 1200) => Run(new Uri(path).AbsoluteUri, "--dump-dom", $"--window-size={width},2000");
+
+    /// <summary>Prints the page to a PDF (--print-to-pdf) with the page's print stylesheet.</summary>
+    public static void PrintToPdf(string path, string pdf) => Run(new Uri(path).AbsoluteUri, $"--print-to-pdf={pdf}", "--no-pdf-header-footer");
+
+    /// <summary>Renders a PNG screenshot of the page at <paramref name="width"/> x <paramref name="height"/>.</summary>
+    public static void Screenshot(string path, string png, int width, int height) => Run(new Uri(path).AbsoluteUri, $"--screenshot={png}", $"--window-size={width},{height}");
 
     /// <summary>Renders a PNG screenshot of the page at 1200x900.</summary>
-    public static void Screenshot(string path, string png) => Run(new Uri(path).AbsoluteUri, $"--screenshot={png}", "--window-size=1200,900");
+    public static void Screenshot(string path, string png) => Screenshot(path, png, 1200, 900);
 
     /// <summary>Renders a screenshot of the page to <paramref name="png"/> and checks it is a PNG with something drawn in it.</summary>
     public static void AssertScreenshot(string path, string png)

@@ -37,7 +37,13 @@ public class FieldtestCommandTests
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("", run.Stderr);
         var sentence = $"Your network removes STARTTLS on port {port}: mail from here to 127.0.0.5 can be read on the way";
-        Assert.Equal($"DANGER: 127.0.0.5:{port}: {sentence}", run.StdoutLines[0]);
+        Assert.Equal("DANGER: Something on this network interferes with mail encryption.", run.StdoutLines[0]);
+        Assert.Contains($"\u2716 DANGER: Do not send mail or passwords to 127.0.0.5:{port} from this network until you can use another network, or a VPN or Tor you trust: "
+            + $"it removes STARTTLS (the server's offer to encrypt) on port {port}.", Flat(run.Stdout));
+        Assert.Contains($"\u2716 port {port}, mail between servers (SMTP): DANGER: {sentence}", Flat(run.Stdout));
+        Assert.Contains("\u2716 STARTTLS offered: no: the list of what the server can do, as it arrived here, has no STARTTLS", Flat(run.Stdout));
+        Assert.Contains("\u2716 Comparison with elsewhere: different: abroad saw STARTTLS offered, TLSv1.3", Flat(run.Stdout));
+        Assert.All(run.StdoutLines, l => Assert.True(l.Length <= 80 || l.StartsWith("Report: ", StringComparison.Ordinal), $"'{l}' is wider than 80 columns"));
         Assert.Contains($"Report: {report}", run.Stdout);
 
         var html = File.ReadAllText(report);
@@ -67,11 +73,12 @@ public class FieldtestCommandTests
         using var strip = Proxy("strip", "127.0.0.5", port);
         var clean = Run("fieldtest", "127.0.0.1:25", "--no-db", "--report", Path.Combine(TempDir(), "r.html"), "--timeout", "5", "--fail-on", "interference");
         Assert.Equal(0, clean.ExitCode);
-        Assert.Contains("port 25    \u2714 OK            Encrypted (TLSv1.3), certificate not checked by most senders", clean.Stdout);
+        Assert.Contains("\u2714 port 25, mail between servers (SMTP): OK: Encrypted (TLSv1.3), certificate not checked by most senders", Flat(clean.Stdout));
+        Assert.Contains("No interference seen: mail to 127.0.0.1:25 is encrypted from this network on port 25.", Flat(clean.Stdout));
 
         var alone = Run("fieldtest", $"127.0.0.5:{port}", "--proto", "smtp", "--no-db", "--report", Path.Combine(TempDir(), "r.html"), "--timeout", "5");
         Assert.Equal(0, alone.ExitCode);
-        Assert.Contains($"No encryption on port {port} from here: mail from here to 127.0.0.5 can be read on the way. No comparison available: run `sensor probe --json` from another network and `sensor import` it here", alone.Stdout);
+        Assert.Contains($"No encryption on port {port} from here: mail from here to 127.0.0.5 can be read on the way. No comparison available: run `sensor probe --json` from another network and `sensor import` it here", Flat(alone.Stdout));
     }
 
     [Fact]
@@ -86,8 +93,8 @@ public class FieldtestCommandTests
         Assert.True(process.WaitForExit(120_000));
         Assert.Equal(0, process.ExitCode);
         foreach (var port in new[] { 25, 587, 465, 143, 993, 110, 995 })
-            Assert.Contains($"  port {port,-5} ", stdout);
-        Assert.Contains("Could not reach port 465 from here", stdout);
+            Assert.Contains($" port {port}, ", stdout);
+        Assert.Contains("Could not reach port 465 from here", Flat(stdout));
         var report = Assert.Single(Directory.GetFiles(dir, "sensor-fieldtest-*.html"));
         Assert.Matches(@"sensor-fieldtest-\d{8}T\d{6}Z\.html$", report);
         Assert.Contains($"Report: {Path.GetFileName(report)}", stdout);
@@ -105,6 +112,9 @@ public class FieldtestCommandTests
         Assert.Equal(line, Assert.Single(run.StderrLines));
         Assert.Equal("", run.Stdout);
     }
+
+    /// <summary>The console text with its wrapping undone: every run of white space one space.</summary>
+    internal static string Flat(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
 
     private static int PortFreeOn(string first, string second)
     {
@@ -128,4 +138,33 @@ public class FieldtestCommandTests
     }
 
     private static StripProxy Proxy(string mode, string address, int port) => new("smtp", mode, "127.0.0.1:25", address, port);
+}
+
+/// <summary>
+/// The place tested named by its network: `sensor fieldtest --resolver` the real unbound of
+/// <see cref="UnboundServer"/> on loopback, which answers o-o.myaddr.l.google.com and Team Cymru's
+/// names as the real services would (nothing leaves the machine).
+/// </summary>
+[Trait(TestCategories.Name, TestCategories.Integration)]
+public class FieldtestNetworkNameTests(UnboundServer dns) : IClassFixture<UnboundServer>
+{
+    [Fact]
+    public void TheReportNamesTheNetworkByItsAs()
+    {
+        var report = Path.Combine(TempDir(), "r.html");
+        var run = Run("fieldtest", "host.test:25", "--resolver", dns.Resolver, "--no-db", "--report", report, "--timeout", "5");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("", run.Stderr);
+        Assert.Contains("Tested from AS64500 EXAMPLE-NET - Example Networks, NL (public address 192.0.2.1), named 'local', at ", FieldtestCommandTests.Flat(run.Stdout));
+        Assert.Contains("\u2714 DNS lookup: host.test is at 127.0.0.1", run.Stdout);
+        Assert.Contains("Tested from <strong>AS64500 EXAMPLE-NET - Example Networks, NL (public address 192.0.2.1)</strong>", File.ReadAllText(report));
+    }
+
+    [Fact]
+    public void WithoutTheLookupItIsThisNetwork()
+    {
+        var run = Run("fieldtest", "host.test:25", "--resolver", dns.Resolver, "--no-db", "--no-network-name", "--report", Path.Combine(TempDir(), "r.html"), "--timeout", "5");
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("Tested from this network, named 'local', at ", run.StdoutLines[1]);
+    }
 }

@@ -28,6 +28,16 @@ public class FieldtestViaAgentTests(AgentFixture agents) : IClassFixture<AgentFi
     }
 
     [Fact]
+    public void TheAgentProbesEveryPortHereProbes_NotOnlySmtp()
+    {
+        var run = Run(["fieldtest", "127.0.0.1", "--no-db", "--json", "--timeout", "5", "--via", "lab", .. agents.Nats.CredentialArgs()]);
+        Assert.Equal(0, run.ExitCode);
+        var records = run.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([25, 110, 143, 465, 587, 993, 995], records.Select(r => r.GetProperty("port").GetInt32()).Order());
+        Assert.All(records, r => Assert.Equal("lab", Assert.Single(r.GetProperty("elsewhere").EnumerateArray()).GetProperty("vantage").GetString()));
+    }
+
+    [Fact]
     public void AnAgentThatSeesTheSameStrippingSaysTheServerLacksIt_NotTheNetwork()
     {
         int port = ProbeTestSupport.FreePort(IPAddress.Parse("127.0.0.5"));

@@ -60,6 +60,10 @@ public sealed class UnboundServer : IDisposable
         "nullmx.test. MX 0 .",
         // a host with only an address, probed as HOST:PORT
         "host.test. A 127.0.0.1",
+        // the network a test runs from (NetworkOriginLookup): Google's myaddr names the public address, Team Cymru its AS
+        $"{NetworkOriginNames.MyAddressName}. TXT \"192.0.2.1\"",
+        "1.2.0.192.origin.asn.cymru.com. TXT \"64500 | 192.0.2.0/24 | NL | ripencc | 2001-01-01\"",
+        "AS64500.asn.cymru.com. TXT \"64500 | NL | ripencc | 2001-01-01 | EXAMPLE-NET - Example Networks, NL\"",
     ];
 
     /// <summary>The signed zones' records (served by knotd, signed with dnssec-signing: on), plus the records a test adds.</summary>

@@ -41,6 +41,10 @@ public static class ProbeCliOptions
             },
         };
 
+    /// <summary>--attempts: connections made to each address, one after another (1 to <see cref="ProbeOptions.MaxAttempts"/>).</summary>
+    public static Option<int?> Attempts(string description) =>
+        TypedOptions.Count("--attempts", $"connections made to each address, one after another, each kept in the record's attempts (1 to {ProbeOptions.MaxAttempts}; default 1): {description}", 1, ProbeOptions.MaxAttempts);
+
     /// <summary>The name of a vantage point: 1 to 64 printable characters.</summary>
     public static Option<string?> Vantage(string name, string description) =>
         new Option<string?>(name) { Description = description, HelpName = "NAME" }

@@ -126,7 +126,8 @@ public class LocateLabTests
         Assert.Equal("the answer without STARTTLS first appears at hop 2 (10.9.1.1); hops before it: 1 10.9.0.1", locate.GetProperty("summary").GetString());
 
         var text = lab.InNamespace("c", "fieldtest", lab.Server, "--db", db, "--report", Path.Combine(lab.Directory, "r.html"));
-        Assert.Contains("        where: the answer without STARTTLS first appears at hop 2 (10.9.1.1); hops before it: 1 10.9.0.1", text.StdoutLines);
+        Assert.Contains("Where: the answer without STARTTLS first appears at hop 2 (10.9.1.1); hops before it: 1 10.9.0.1",
+            string.Join(" ", text.StdoutLines.Select(l => l.Trim())));
     }
 
     /// <summary>No box, and the server offers STARTTLS to both: no interference, so no walk and no locate object.</summary>
