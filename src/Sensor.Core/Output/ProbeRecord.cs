@@ -18,6 +18,8 @@ public sealed class ProbeRecord
     public string Protocol { get; set; } = "";
     public int Port { get; set; }
     public bool ImplicitTls { get; set; }
+    /// <summary>What the probe's SYN/ACK (or TCP_INFO) showed of the answering host's TCP/IP stack; null through a proxy or where neither could be read.</summary>
+    public TcpTraitsRecord? ServerTcp { get; set; }
     public string? Banner { get; set; }
     public List<string> Capabilities { get; set; } = [];
     public bool StarttlsOffered { get; set; }
@@ -68,6 +70,7 @@ public sealed class ProbeRecord
             Protocol = result.Target.Protocol.ToString().ToLowerInvariant(),
             Port = result.Target.Port,
             ImplicitTls = result.Target.ImplicitTls,
+            ServerTcp = result.ServerTcp,
             Banner = result.Banner,
             Capabilities = result.Capabilities,
             StarttlsOffered = result.StartTlsOffered,

@@ -106,7 +106,13 @@ public static class MailProbe
     private static async Task<Socket> ConnectAsync(ProbeTarget target, IPAddress? address, ProbeOptions options, ProbeResult result, CancellationToken token)
     {
         if (options.Proxy is not { } proxy)
-            return await ConnectAsync(address!, target.Port, options.ConnectTimeout, token);
+        {
+            // Opened before the connect, so the SYN/ACK is caught; through a proxy the SYN/ACK would be the proxy's own.
+            using var watch = SynAckWatch.TryOpen(new IPEndPoint(address!, target.Port));
+            var direct = await ConnectAsync(address!, target.Port, options.ConnectTimeout, token);
+            result.ServerTcp = ProbeTcpTraits.Read(direct, watch);
+            return direct;
+        }
         var (socket, exit) = await proxy.ConnectAsync(address?.ToString() ?? target.Host, target.Port, options.ConnectTimeout, token);
         result.Exit = exit?.ToString();
         return socket;

@@ -68,6 +68,12 @@ public sealed class MailSession
     public bool GreetingSeen { get; set; }
     public string? Banner { get; set; }
     public string? ServerName { get; set; }
+
+    /// <summary>What the client's SYN showed of its stack (default when the SYN was not seen).</summary>
+    public TcpStackTraits ClientSyn { get; set; }
+
+    /// <summary>What the server's SYN/ACK showed of its stack (default when it was not seen).</summary>
+    public TcpStackTraits ServerSynAck { get; set; }
     public string? ClientName { get; set; }
 
     /// <summary>True once a capability list was seen in the clear: only then can an absent STARTTLS be judged.</summary>
