@@ -28,6 +28,8 @@ public sealed class ProbeRecord
     public bool TlsEstablished { get; set; }
     public string? TlsVersion { get; set; }
     public string? TlsCipher { get; set; }
+    /// <summary>The cipher suites the probe's ClientHello offered, in order (IANA names): what the server chose <see cref="TlsCipher"/> from.</summary>
+    public List<string>? TlsClientCiphers { get; set; }
     public string? KeyExchange { get; set; }
     public bool? KeyExchangeAssumed { get; set; }
     public string? CertSha256 { get; set; }
@@ -79,6 +81,7 @@ public sealed class ProbeRecord
             TlsEstablished = result.TlsEstablished,
             TlsVersion = tls?.Version,
             TlsCipher = tls?.CipherSuite,
+            TlsClientCiphers = tls?.OfferedCiphers is { } offered ? [.. offered] : null,
             KeyExchange = tls is null ? null : $"{tls.KeyExchange.Kind} {tls.KeyExchange.Bits}",
             KeyExchangeAssumed = tls?.KeyExchange.Assumed,
             CertSha256 = tls?.CertSha256,

@@ -65,7 +65,10 @@ public sealed class ProbeResult
     }
 }
 
-/// <summary>What a completed TLS handshake showed; <see cref="SentChainDer"/> are the certificates the server sent after its leaf, in its order.</summary>
+/// <summary>
+/// What a completed TLS handshake showed; <see cref="SentChainDer"/> are the certificates the server sent after its leaf, in its order;
+/// <see cref="OfferedCiphers"/> the cipher suites the probe's ClientHello offered, in order (IANA names).
+/// </summary>
 public sealed record TlsFacts(
     string Version,
     string CipherSuite,
@@ -83,4 +86,5 @@ public sealed record TlsFacts(
     string? CertTrustError,
     bool NameMatch,
     byte[]? CertificateDer = null,
-    IReadOnlyList<byte[]>? SentChainDer = null);
+    IReadOnlyList<byte[]>? SentChainDer = null,
+    IReadOnlyList<string>? OfferedCiphers = null);

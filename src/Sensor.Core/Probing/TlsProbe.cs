@@ -23,7 +23,8 @@ internal static class TlsProbe
         X509Certificate2? certificate = null;
         List<X509Certificate2> sent = [];
         var timeout = probeOptions.HandshakeTimeout;
-        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        var tap = new ClientHelloTap(inner);
+        var ssl = new SslStream(tap, leaveInnerStreamOpen: false);
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = host,
@@ -78,7 +79,8 @@ internal static class TlsProbe
             trust.Error,
             certificate.MatchesHostname(host),
             certificate.RawData,
-            [.. sent.Select(c => c.RawData)]);
+            [.. sent.Select(c => c.RawData)],
+            tap.OfferedCiphers);
         foreach (var c in sent)
             c.Dispose();
         return (ssl, facts);

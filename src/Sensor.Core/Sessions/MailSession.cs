@@ -121,6 +121,9 @@ public sealed class MailSession
     public string? TlsServerNameIndication { get; set; }
     /// <summary>The versions the client's first ClientHello offered (supported_versions, else its legacy version).</summary>
     public IReadOnlyList<string> TlsClientVersions { get; set; } = [];
+
+    /// <summary>The cipher suites the client's first ClientHello offered, in its order.</summary>
+    public IReadOnlyList<ushort> TlsClientCiphers { get; set; } = [];
     public TlsCertificateEvent? Certificate { get; set; }
 
     public List<ObservedCredential> Credentials { get; } = [];
