@@ -21,21 +21,39 @@ internal static class ProbeTcpTraits
 
     private static readonly Lazy<TcpHandshakeOptions> Offered = new(ReadOffered);
 
-    /// <summary>The traits of <paramref name="socket"/>'s server; null off Linux or when neither source answers.</summary>
-    public static TcpTraitsRecord? Read(Socket socket, SynAckWatch? watch)
+    /// <summary>
+    /// The traits of <paramref name="socket"/>'s server, just connected: TCP_INFO is read now, the SYN/ACK off the
+    /// probe's way (the dialogue need not wait for it; <paramref name="watch"/> is disposed when done). Null off Linux
+    /// or when neither source answers.
+    /// </summary>
+    public static Task<TcpTraitsRecord?> ReadAsync(Socket socket, SynAckWatch? watch)
     {
-        if (!OperatingSystem.IsLinux() || socket.LocalEndPoint is not System.Net.IPEndPoint local)
-            return null;
-        if (watch?.Read(local.Port) is { Seen: true } synAck && TcpTraitsRecord.Of(synAck, default) is { } record)
+        byte[]? info = OperatingSystem.IsLinux() ? TcpInfo(socket) : null;
+        if (watch is null || socket.LocalEndPoint is not System.Net.IPEndPoint local)
         {
-            record.ClientOffered = TcpStackTraits.Names(Offered.Value);
-            return record;
+            watch?.Dispose();
+            return Task.FromResult(info is null ? null : FromTcpInfo(info, Offered.Value));
         }
+        return Task.Run(() =>
+        {
+            using (watch)
+                return watch.Read(local.Port) is { Seen: true } synAck ? FromSynAck(synAck) : info is null ? null : FromTcpInfo(info, Offered.Value);
+        });
+    }
+
+    private static TcpTraitsRecord? FromSynAck(in TcpStackTraits synAck)
+    {
+        var record = TcpTraitsRecord.Of(synAck, default);
+        record?.ClientOffered = TcpStackTraits.Names(Offered.Value);
+        return record;
+    }
+
+    private static byte[]? TcpInfo(Socket socket)
+    {
         var info = new byte[32];
         try
         {
-            int length = socket.GetRawSocketOption(IpProtoTcp, TcpInfoOption, info);
-            return FromTcpInfo(info.AsSpan(0, length), Offered.Value);
+            return info[..socket.GetRawSocketOption(IpProtoTcp, TcpInfoOption, info)];
         }
         catch (SocketException)
         {

@@ -58,13 +58,26 @@ internal sealed class SynAckWatch : IDisposable
         while (_raw.Poll(Remaining(deadline), SelectMode.SelectRead))
         {
             int length = _raw.Receive(buffer);
-            var context = new DecodeContext(0);
-            if (PacketDecoder.DecodeIp(buffer.AsSpan(0, length), ref context, out var segment) == DecodeResult.Tcp
-                && segment.Has(TcpFlags.Syn) && segment.Has(TcpFlags.Ack)
-                && segment.Destination.Port == localPort && segment.Source.Port == _server.Port)
-                return TcpStackTraits.Parse(segment.Wire, segment.HopLimit);
+            var tcp = SynAckTo(buffer.AsSpan(0, length), localPort);
+            if (!tcp.IsEmpty)
+                return TcpStackTraits.Parse(tcp, buffer[8]);
         }
         return default;
+    }
+
+    /// <summary>
+    /// The TCP header of a packet the filter passed (an IPv4 SYN/ACK from the server) when it went to
+    /// <paramref name="localPort"/> and is not a fragment (RFC 791 §3.1); else empty. The TTL is the IP header's byte 8.
+    /// </summary>
+    private static ReadOnlySpan<byte> SynAckTo(ReadOnlySpan<byte> ip, int localPort)
+    {
+        if (ip.Length < 20 || ip[0] >> 4 != 4 || (BinaryPrimitives.ReadUInt16BigEndian(ip[6..]) & 0x3FFF) != 0)
+            return default;
+        int headerLength = (ip[0] & 0x0F) * 4;
+        if (headerLength < 20 || ip.Length < headerLength + 20)
+            return default;
+        var tcp = ip[headerLength..];
+        return BinaryPrimitives.ReadUInt16BigEndian(tcp[2..]) == localPort ? tcp : default;
     }
 
     private static TimeSpan Remaining(DateTime deadline)
@@ -75,34 +88,35 @@ internal sealed class SynAckWatch : IDisposable
 
     /// <summary>
     /// A classic BPF program over the IPv4 packet (raw sockets filter from the IP header): source address and
-    /// port are the server's, SYN and ACK are set; anything else is not queued.
+    /// port are the server's, SYN and ACK are set; anything else is not queued. Instructions are
+    /// struct sock_filter (<see cref="SockFilter"/>), host order; jumps count from the next instruction.
     /// </summary>
     private static byte[] Filter(IPEndPoint server)
     {
         uint address = BinaryPrimitives.ReadUInt32BigEndian(server.Address.GetAddressBytes());
-        (ushort Code, byte True, byte False, uint K)[] program =
+        ReadOnlySpan<SockFilter> program =
         [
-            (0x20, 0, 0, 12),               // ld [12]: source address
-            (0x15, 0, 7, address),          // jeq server, else drop
-            (0xb1, 0, 0, 0),                // ldxb 4*([0]&0xf): IP header length
-            (0x48, 0, 0, 0),                // ldh [x+0]: TCP source port
-            (0x15, 0, 4, (uint)server.Port),// jeq port, else drop
-            (0x50, 0, 0, 13),               // ldb [x+13]: TCP flags
-            (0x54, 0, 0, 0x12),             // and #SYN|ACK
-            (0x15, 0, 1, 0x12),             // jeq SYN|ACK, else drop
-            (0x06, 0, 0, 0xFFFF),           // ret: queue it
-            (0x06, 0, 0, 0),                // ret: drop
+            new(0x20, 0, 0, 12),                // ld [12]: source address
+            new(0x15, 0, 7, address),           // jeq server, else drop
+            new(0xb1, 0, 0, 0),                 // ldxb 4*([0]&0xf): IP header length
+            new(0x48, 0, 0, 0),                 // ldh [x+0]: TCP source port
+            new(0x15, 0, 4, (uint)server.Port), // jeq port, else drop
+            new(0x50, 0, 0, 13),                // ldb [x+13]: TCP flags
+            new(0x54, 0, 0, 0x12),              // and #SYN|ACK
+            new(0x15, 0, 1, 0x12),              // jeq SYN|ACK, else drop
+            new(0x06, 0, 0, 0xFFFF),            // ret: queue it
+            new(0x06, 0, 0, 0),                 // ret: drop
         ];
-        var bytes = new byte[program.Length * 8];
-        for (int i = 0; i < program.Length; i++)
-        {
-            var (code, jt, jf, k) = program[i];
-            BitConverter.TryWriteBytes(bytes.AsSpan(i * 8), code);
-            bytes[i * 8 + 2] = jt;
-            bytes[i * 8 + 3] = jf;
-            BitConverter.TryWriteBytes(bytes.AsSpan(i * 8 + 4), k);
-        }
-        return bytes;
+        return MemoryMarshal.AsBytes(program).ToArray();
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct SockFilter(ushort code, byte jumpTrue, byte jumpFalse, uint k)
+    {
+        public readonly ushort Code = code;
+        public readonly byte JumpTrue = jumpTrue;
+        public readonly byte JumpFalse = jumpFalse;
+        public readonly uint K = k;
     }
 
     /// <summary>SO_ATTACH_FILTER with a struct sock_fprog (a length, then a pointer to the program); the kernel copies the program.</summary>

@@ -23,8 +23,9 @@ internal static class TlsProbe
         X509Certificate2? certificate = null;
         List<X509Certificate2> sent = [];
         var timeout = probeOptions.HandshakeTimeout;
-        var tap = new ClientHelloTap(inner);
-        var ssl = new SslStream(tap, leaveInnerStreamOpen: false);
+        var tap = inner as ClientHelloTap;
+        tap?.Arm();
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = host,
@@ -80,7 +81,7 @@ internal static class TlsProbe
             certificate.MatchesHostname(host),
             certificate.RawData,
             [.. sent.Select(c => c.RawData)],
-            tap.OfferedCiphers);
+            tap is null ? null : await tap.OfferedCiphersAsync());
         foreach (var c in sent)
             c.Dispose();
         return (ssl, facts);
