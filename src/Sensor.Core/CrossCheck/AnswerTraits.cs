@@ -9,7 +9,8 @@ namespace Sensor.Core.CrossCheck;
 /// <summary>
 /// What the answering host shows of itself, from the capture and from the probes, and where the two
 /// differ: a transparent proxy that answers for the server on the capture's path shows its own
-/// greeting, its own EHLO list or its own TLS stack, even when it lets STARTTLS through. Pure.
+/// greeting, its own EHLO list, its own TLS stack or its own TCP/IP stack (<see cref="TlsChoice"/>,
+/// <see cref="TcpTraitsComparison"/>), even when it lets STARTTLS through. Pure.
 /// A trait differs only when no value the capture saw is among those the probes saw, so a farm whose
 /// members answer differently (and which the probes therefore see both ways) is never "different".
 /// </summary>

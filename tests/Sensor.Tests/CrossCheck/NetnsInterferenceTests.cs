@@ -140,22 +140,32 @@ public class NetnsInterferenceTests
         var (records, verdicts) = Read(lab.ReplayWithCrossCheck(lab.CaptureSessions(), "--no-db"));
 
         // the dialogue passes unchanged, STARTTLS included: only the TCP/IP stack that answers differs
-        Assert.Empty(StartTlsFindings(records));
-        var session = Assert.Single(records, r => r.GetProperty("type").GetString() == "session");
-        Assert.Equal(("mail.example.test", true, true), (session.GetProperty("server_name").GetString(),
-            session.GetProperty("starttls_offered").GetBoolean(), session.GetProperty("tls_established").GetBoolean()));
-        Assert.Equal(("syn-ack", 128, 0, "mss", 1460, false, "mss,sok,ts,ws"), TcpTraits(session.GetProperty("server_tcp")));
-        var verdict = Assert.Single(verdicts);
-        Assert.Equal(("different-server-answers", "mail.example.test", 0.6, 1, 1),
-            (verdict.Verdict, verdict.ServerName, verdict.Confidence, verdict.Agreeing, verdict.Total));
-        Assert.Equal((3, 3, 0, 0), Counts(verdict));
-        Assert.Equal([
+        var session = AssertDifferentServer(records, verdicts, "mail.example.test", [
             "TCP initial TTL: '128' here; '64' from far",
             "TCP options: 'mss' here; 'mss,sok,ts,nop,ws' from far",
             "TCP window: '64240' here; '65160' from far",
-        ], verdict.Differences);
-        Assert.Equal("The host that answers 10.77.0.1:25 here is not the one others reach: " + string.Join("; ", verdict.Differences)
+        ]);
+        Assert.Equal(("syn-ack", 128, 0, "mss", 1460, false, "mss,sok,ts,ws"), TcpTraits(session.GetProperty("server_tcp")));
+    }
+
+    /// <summary>
+    /// STARTTLS went through (no finding, TLS completed) under the greeting's <paramref name="serverName"/>, and the one verdict
+    /// is different-server-answers from all 3 connections of far, with exactly these differences; returns the session record.
+    /// </summary>
+    private static JsonElement AssertDifferentServer(List<JsonElement> records, List<VerdictRecord> verdicts, string serverName, List<string> differences)
+    {
+        Assert.Empty(StartTlsFindings(records));
+        var session = Assert.Single(records, r => r.GetProperty("type").GetString() == "session");
+        Assert.Equal((serverName, true, true), (session.GetProperty("server_name").GetString(),
+            session.GetProperty("starttls_offered").GetBoolean(), session.GetProperty("tls_established").GetBoolean()));
+        var verdict = Assert.Single(verdicts);
+        Assert.Equal(("different-server-answers", serverName, 0.6, 1, 1),
+            (verdict.Verdict, verdict.ServerName, verdict.Confidence, verdict.Agreeing, verdict.Total));
+        Assert.Equal((3, 3, 0, 0), Counts(verdict));
+        Assert.Equal(differences, verdict.Differences);
+        Assert.Equal("The host that answers 10.77.0.1:25 here is not the one others reach: " + string.Join("; ", differences)
             + ". Not counted, as they cross the capture's own path: 3 connection(s) from local (3 completed TLS)", verdict.Summary);
+        return session;
     }
 
     [Fact]
@@ -205,20 +215,10 @@ public class NetnsInterferenceTests
         using var lab = new NetnsLab(nats, path: "reanswer", server: "direct");
         var (records, verdicts) = Read(lab.ReplayWithCrossCheck(lab.CaptureSessions(), "--no-db"));
 
-        Assert.Empty(StartTlsFindings(records));
-        var session = Assert.Single(records, r => r.GetProperty("type").GetString() == "session");
-        Assert.Equal(("relay.example.test", true, true), (session.GetProperty("server_name").GetString(),
-            session.GetProperty("starttls_offered").GetBoolean(), session.GetProperty("tls_established").GetBoolean()));
-        var verdict = Assert.Single(verdicts);
-        Assert.Equal(("different-server-answers", "relay.example.test", 0.6, 1, 1),
-            (verdict.Verdict, verdict.ServerName, verdict.Confidence, verdict.Agreeing, verdict.Total));
-        Assert.Equal((3, 3, 0, 0), Counts(verdict));
-        Assert.Equal([
+        AssertDifferentServer(records, verdicts, "relay.example.test", [
             "greeting: '220 relay.example.test ESMTP' here; '220 mail.example.test ESMTP Postfix (Debian/GNU)' from far",
             "capabilities: '8BITMIME, AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5, CHUNKING, DSN, ENHANCEDSTATUSCODES, ETRN, PIPELINING, SIZE 52428800, SMTPUTF8' here; "
                 + "'8BITMIME, AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5, CHUNKING, DSN, ENHANCEDSTATUSCODES, ETRN, PIPELINING, SIZE 20480000, SMTPUTF8, VRFY' from far",
-        ], verdict.Differences);
-        Assert.Equal("The host that answers 10.77.0.1:25 here is not the one others reach: " + string.Join("; ", verdict.Differences)
-            + ". Not counted, as they cross the capture's own path: 3 connection(s) from local (3 completed TLS)", verdict.Summary);
+        ]);
     }
 }
