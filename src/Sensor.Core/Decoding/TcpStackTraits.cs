@@ -33,38 +33,25 @@ public readonly struct TcpStackTraits
     private const byte KindEnd = 0, KindNop = 1, KindMss = 2, KindWindowScale = 3, KindSackPermitted = 4, KindSack = 5, KindTimestamps = 8;
 
     // The option kinds in order, the first in the low byte.
-    private readonly ulong _kinds;
-
-    private TcpStackTraits(byte ttl, ushort window, ushort mss, byte windowScale, TcpHandshakeOptions options, ulong kinds, byte count, bool malformed)
-    {
-        Seen = true;
-        Ttl = ttl;
-        Window = window;
-        Mss = mss;
-        WindowScale = windowScale;
-        Options = options;
-        _kinds = kinds;
-        Count = count;
-        Malformed = malformed;
-    }
+    private ulong Kinds { get; init; }
 
     /// <summary>False for the default value: no SYN or SYN/ACK was seen.</summary>
-    public bool Seen { get; }
-    public byte Ttl { get; }
-    public ushort Window { get; }
+    public bool Seen { get; private init; }
+    public byte Ttl { get; private init; }
+    public ushort Window { get; private init; }
 
     /// <summary>The MSS option's value, 0 when not sent.</summary>
-    public ushort Mss { get; }
+    public ushort Mss { get; private init; }
 
     /// <summary>The window scale option's shift count, meaningful when <see cref="Options"/> has it.</summary>
-    public byte WindowScale { get; }
-    public TcpHandshakeOptions Options { get; }
+    public byte WindowScale { get; private init; }
+    public TcpHandshakeOptions Options { get; private init; }
 
     /// <summary>How many options (NOPs and the end-of-list included) the header carried.</summary>
-    public int Count { get; }
+    public int Count { get; private init; }
 
     /// <summary>An option's length ran past the header or was below 2: the list ends there (RFC 9293 §3.1 "Options").</summary>
-    public bool Malformed { get; }
+    public bool Malformed { get; private init; }
 
     /// <summary>
     /// Reads a TCP header's options. <paramref name="tcp"/> starts at the TCP header (payload may follow);
@@ -74,7 +61,7 @@ public readonly struct TcpStackTraits
     public static TcpStackTraits Parse(ReadOnlySpan<byte> tcp, byte ttl)
     {
         if (tcp.Length < 20)
-            return new TcpStackTraits(ttl, 0, 0, 0, TcpHandshakeOptions.None, 0, 0, malformed: true);
+            return new TcpStackTraits { Seen = true, Ttl = ttl, Malformed = true };
         int end = (tcp[12] >> 4) * 4;
         bool malformed = end < 20 || end > tcp.Length;
         end = Math.Clamp(end, 20, tcp.Length);
@@ -122,7 +109,11 @@ public readonly struct TcpStackTraits
             }
             i += length;
         }
-        return new TcpStackTraits(ttl, BinaryPrimitives.ReadUInt16BigEndian(tcp[14..]), mss, scale, options, kinds, (byte)Math.Min(count, byte.MaxValue), malformed);
+        return new TcpStackTraits
+        {
+            Seen = true, Ttl = ttl, Window = BinaryPrimitives.ReadUInt16BigEndian(tcp[14..]), Mss = mss, WindowScale = scale,
+            Options = options, Kinds = kinds, Count = count, Malformed = malformed,
+        };
     }
 
     /// <summary>
@@ -136,7 +127,7 @@ public readonly struct TcpStackTraits
         {
             if (i > 0)
                 text.Append(',');
-            byte kind = (byte)(_kinds >> (8 * i));
+            byte kind = (byte)(Kinds >> (8 * i));
             text.Append(kind switch
             {
                 KindEnd => "eol",
