@@ -61,20 +61,23 @@ public static class MailProbe
     private static async Task ProbeAsync(ProbeTarget target, IPAddress? address, ProbeOptions options, ProbeResult result, CancellationToken token)
     {
         var (socket, serverTcp) = await ConnectAsync(target, address, options, result, token);
+        var tap = new ClientHelloTap(socket);
         try
         {
             using (socket)
-                await DialogueAsync(socket, target, options, result, token);
+                await DialogueAsync(tap, target, options, result, token);
         }
         finally
         {
+            // Both were read while the dialogue went on: waited for only now.
             result.ServerTcp = await serverTcp;
+            if (result.Tls is { } tls)
+                result.Tls = tls with { OfferedCiphers = await tap.OfferedCiphersAsync() };
         }
     }
 
-    private static async Task DialogueAsync(Socket socket, ProbeTarget target, ProbeOptions options, ProbeResult result, CancellationToken token)
+    private static async Task DialogueAsync(Stream stream, ProbeTarget target, ProbeOptions options, ProbeResult result, CancellationToken token)
     {
-        Stream stream = new ClientHelloTap(socket);
         var dialogue = ProbeDialogue.For(target.Protocol, options);
         if (target.ImplicitTls)
         {

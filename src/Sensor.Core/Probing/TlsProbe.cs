@@ -23,8 +23,7 @@ internal static class TlsProbe
         X509Certificate2? certificate = null;
         List<X509Certificate2> sent = [];
         var timeout = probeOptions.HandshakeTimeout;
-        var tap = inner as ClientHelloTap;
-        tap?.Arm();
+        (inner as ClientHelloTap)?.Arm();
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         var options = new SslClientAuthenticationOptions
         {
@@ -80,8 +79,7 @@ internal static class TlsProbe
             trust.Error,
             certificate.MatchesHostname(host),
             certificate.RawData,
-            [.. sent.Select(c => c.RawData)],
-            tap is null ? null : await tap.OfferedCiphersAsync());
+            [.. sent.Select(c => c.RawData)]);
         foreach (var c in sent)
             c.Dispose();
         return (ssl, facts);
