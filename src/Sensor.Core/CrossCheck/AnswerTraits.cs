@@ -1,4 +1,6 @@
 using System.Text;
+using Sensor.Core.Output;
+using Sensor.Core.Probing;
 using Sensor.Core.Protocols;
 using Sensor.Core.Sessions;
 
@@ -7,7 +9,8 @@ namespace Sensor.Core.CrossCheck;
 /// <summary>
 /// What the answering host shows of itself, from the capture and from the probes, and where the two
 /// differ: a transparent proxy that answers for the server on the capture's path shows its own
-/// greeting, its own EHLO list or its own TLS stack, even when it lets STARTTLS through. Pure.
+/// greeting, its own EHLO list, its own TLS stack or its own TCP/IP stack (<see cref="TlsChoice"/>,
+/// <see cref="TcpTraitsComparison"/>), even when it lets STARTTLS through. Pure.
 /// A trait differs only when no value the capture saw is among those the probes saw, so a farm whose
 /// members answer differently (and which the probes therefore see both ways) is never "different".
 /// </summary>
@@ -45,7 +48,7 @@ public static class AnswerTraits
     /// <summary>Each trait that differs, as "what: here ...; from VANTAGES ..."; empty when nothing does.</summary>
     public static List<string> Differences(PassiveObservation passive, ProbeConsensus probes)
     {
-        var answered = probes.Probes.SelectMany(p => p.Connections.Where(c => c.Attempt.Banner is not null).Select(c => (p.Record.Vantage, c.Attempt))).ToList();
+        var answered = probes.Probes.SelectMany(p => p.Connections.Where(c => c.Attempt.Banner is not null).Select(c => (p.Record, p.Record.Vantage, c.Attempt))).ToList();
         var vantages = string.Join(", ", answered.Select(a => a.Vantage).Distinct(StringComparer.OrdinalIgnoreCase));
         var differences = new List<string>();
         Compare("greeting", passive.Greetings, answered.Select(a => Greeting(a.Attempt.Banner!)), vantages, differences);
@@ -57,10 +60,19 @@ public static class AnswerTraits
             && passive.TlsVersions.Max(StringComparer.Ordinal) is { } here && probeVersions.Max(StringComparer.Ordinal) is { } there
             && string.CompareOrdinal(here, there) > 0)
             differences.Add($"TLS version: {here} here; at most {there} from {vantages}");
+        TlsChoice.Compare(passive.TlsChoices, [.. answered.Select(a => ChoiceOf(a.Record, a.Attempt)).OfType<TlsChoice>()], vantages, differences);
+        TcpTraitsComparison.Compare(passive.ServerTcp, [.. answered.Select(a => a.Attempt.ServerTcp).OfType<TcpTraitsRecord>()], vantages, differences);
         return differences;
     }
 
-    private static void Compare(string what, IReadOnlyCollection<string> here, IEnumerable<string> elsewhere, string vantages, List<string> differences)
+    /// <summary>The server's choice for a probe's connection, with the suites its ClientHello offered; null without TLS.</summary>
+    private static TlsChoice? ChoiceOf(ProbeRecord record, ProbeAttempt attempt) =>
+        attempt is { TlsVersion: { } version, TlsCipher: { } cipher } && record.TlsClientCiphers is { Count: > 0 } offered
+            ? new TlsChoice(version, cipher, offered)
+            : null;
+
+    /// <summary>Adds "WHAT: 'here' here; 'there' from VANTAGES" when both sides have values and none here is among those there.</summary>
+    internal static void Compare(string what, IReadOnlyCollection<string> here, IEnumerable<string> elsewhere, string vantages, List<string> differences)
     {
         var there = elsewhere.Distinct(StringComparer.Ordinal).ToList();
         if (here.Count == 0 || there.Count == 0 || here.Any(there.Contains))

@@ -1,6 +1,7 @@
 using Sensor.Core.Detection;
 using Sensor.Core.Output;
 using Sensor.Core.Protocols;
+using Sensor.Core.Protocols.Tls;
 using Sensor.Core.Sessions;
 
 namespace Sensor.Core.CrossCheck;
@@ -17,7 +18,7 @@ public sealed class PassiveCollector(Action<string, string, string?>? onQuestion
     public const int MaxServers = 10_000;
     public const int MaxSessionIds = 100;
 
-    /// <summary>Distinct greetings, EHLO lists and TLS versions kept per server.</summary>
+    /// <summary>Distinct greetings, EHLO lists, TLS versions and choices and TCP/IP traits kept per server.</summary>
     public const int MaxTraits = 16;
 
     private readonly Dictionary<(string Protocol, string Server), Entry> _servers = [];
@@ -40,13 +41,20 @@ public sealed class PassiveCollector(Action<string, string, string?>? onQuestion
             entry.Lacked++;
         else if (session.TlsEstablished && !session.ImplicitTls)
             entry.Tls++;
-        AddTraits(entry, session);
+        AddTraits(entry, session, record);
         if (onQuestion is not null && (lacked || record.TlsCertSha256 is not null || session.Banner is not null))
             onQuestion(record.Protocol, record.Server, record.ServerName);
     }
 
-    private static void AddTraits(Entry entry, MailSession session)
+    private static void AddTraits(Entry entry, MailSession session, SessionRecord record)
     {
+        if (record.ServerTcp is { } tcp)
+            Add(entry.ServerTcp, TcpKey(tcp), tcp);
+        if (session.TlsVersion is { } chosenVersion && session.TlsCipher is { } cipher && session.TlsClientCiphers.Count > 0)
+        {
+            var choice = new TlsChoice(chosenVersion, cipher, [.. session.TlsClientCiphers.Select(TlsCipherSuites.Name)]);
+            Add(entry.TlsChoices, $"{choice.Version} {choice.Cipher} {string.Join(',', choice.Offered)}", choice);
+        }
         if (session.Banner is { } banner)
             Add(entry.Greetings, AnswerTraits.Greeting(banner));
         if (session.CapabilitiesSeen && AnswerTraits.Capabilities(session.Protocol.ToWire(), session.Capabilities) is { } list)
@@ -60,6 +68,16 @@ public sealed class PassiveCollector(Action<string, string, string?>? onQuestion
         if (set.Count < MaxTraits)
             set.Add(value);
     }
+
+    private static void Add<T>(SortedDictionary<string, T> distinct, string key, T value)
+    {
+        if (distinct.Count < MaxTraits)
+            distinct.TryAdd(key, value);
+    }
+
+    /// <summary>What tells two SYN/ACKs' traits apart, the TTL as it arrived and so the hop count left out.</summary>
+    private static string TcpKey(TcpTraitsRecord t) =>
+        $"{t.InitialTtl} {t.Options} {t.Mss} {t.Window} {t.WindowScale} {t.SackPermitted} {t.Timestamps} {t.ClientOffered}";
 
     /// <summary>No STARTTLS where it belongs (absent, mangled or stripped), or STARTTLS refused; the detector decides which.</summary>
     private static bool LackedStartTls(MailSession session) =>
@@ -86,6 +104,8 @@ public sealed class PassiveCollector(Action<string, string, string?>? onQuestion
                 Greetings = [.. s.Value.Greetings],
                 CapabilityLists = [.. s.Value.CapabilityLists],
                 TlsVersions = [.. s.Value.TlsVersions],
+                TlsChoices = [.. s.Value.TlsChoices.Values],
+                ServerTcp = [.. s.Value.ServerTcp.Values],
             })
             .Where(o => o.WorthChecking);
 
@@ -108,6 +128,8 @@ public sealed class PassiveCollector(Action<string, string, string?>? onQuestion
         public readonly SortedSet<string> Greetings = new(StringComparer.Ordinal);
         public readonly SortedSet<string> CapabilityLists = new(StringComparer.Ordinal);
         public readonly SortedSet<string> TlsVersions = new(StringComparer.Ordinal);
+        public readonly SortedDictionary<string, TlsChoice> TlsChoices = new(StringComparer.Ordinal);
+        public readonly SortedDictionary<string, TcpTraitsRecord> ServerTcp = new(StringComparer.Ordinal);
         public readonly SortedSet<string> Findings = new(StringComparer.Ordinal);
         public readonly SortedSet<string> Certs = new(StringComparer.Ordinal);
         public readonly List<string> SessionIds = [];

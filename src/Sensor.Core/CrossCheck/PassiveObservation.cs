@@ -5,7 +5,7 @@ namespace Sensor.Core.CrossCheck;
 /// <summary>
 /// What the capture saw of one server: its STARTTLS findings (kind or kind/variant), refusals and
 /// certificates; how many sessions lacked STARTTLS and how many completed TLS; and the answering
-/// host's traits (greetings with digits masked, SMTP EHLO lists, TLS versions; see <see cref="AnswerTraits"/>).
+/// host's traits (greetings with digits masked, SMTP EHLO lists, TLS versions and choices, TCP/IP traits; see <see cref="AnswerTraits"/>).
 /// </summary>
 public sealed record PassiveObservation(
     string Protocol,
@@ -26,6 +26,12 @@ public sealed record PassiveObservation(
     public IReadOnlyList<string> Greetings { get; init; } = [];
     public IReadOnlyList<string> CapabilityLists { get; init; } = [];
     public IReadOnlyList<string> TlsVersions { get; init; } = [];
+
+    /// <summary>What the server chose for each distinct ClientHello seen (<see cref="TlsChoice"/>).</summary>
+    public IReadOnlyList<TlsChoice> TlsChoices { get; init; } = [];
+
+    /// <summary>The distinct TCP/IP traits the server's SYN/ACKs showed (<see cref="TcpTraitsComparison"/>).</summary>
+    public IReadOnlyList<Output.TcpTraitsRecord> ServerTcp { get; init; } = [];
 
     /// <summary>Every session lacked STARTTLS, some did while others completed TLS, or none did.</summary>
     public CaptureStartTls StartTls => !LackedStartTls ? CaptureStartTls.Present : TlsSessions > 0 ? CaptureStartTls.Mixed : CaptureStartTls.Lacked;

@@ -17,7 +17,7 @@ public sealed record FreshProbe(ProbeRecord Record, DateTime TsUtc, ProbeView Vi
     private static ProbeAttempt AsAttempt(ProbeRecord r) => new()
     {
         Outcome = r.Outcome, Error = r.Error, Banner = r.Banner, ServerName = r.ServerName, Capabilities = r.Capabilities,
-        StarttlsOffered = r.StarttlsOffered, TlsEstablished = r.TlsEstablished, TlsVersion = r.TlsVersion, TlsCipher = r.TlsCipher, CertSha256 = r.CertSha256,
+        StarttlsOffered = r.StarttlsOffered, TlsEstablished = r.TlsEstablished, TlsVersion = r.TlsVersion, TlsCipher = r.TlsCipher, CertSha256 = r.CertSha256, ServerTcp = r.ServerTcp,
     };
 
     public static ProbeView Classify(string outcome, bool tlsEstablished) => outcome switch

@@ -38,7 +38,7 @@ public sealed partial class PacketDecoder
             return DecodeIpPayload(ip[9], ip[headerLength..end], ip.Length < totalLength, ref context, out segment);
         var source = NetAddress.FromV4(ip[12..]);
         var destination = NetAddress.FromV4(ip[16..]);
-        return DecodeTcp(context, source, destination, ip[headerLength..end], ip.Length < totalLength, out segment);
+        return DecodeTcp(context, source, destination, ip[headerLength..end], ip.Length < totalLength, ip[8], out segment);
     }
 
     /// <summary>IPv6 (RFC 8200 §4): walks hop-by-hop, routing, destination options, fragment and AH headers.</summary>
@@ -61,7 +61,7 @@ public sealed partial class PacketDecoder
             return DecodeIpPayload(protocol, ip[upperOffset..end], capturedShort, ref context, out segment);
         var source = NetAddress.FromV6(ip[8..]);
         var destination = NetAddress.FromV6(ip[24..]);
-        return DecodeTcp(context, source, destination, ip[upperOffset..end], capturedShort, out segment);
+        return DecodeTcp(context, source, destination, ip[upperOffset..end], capturedShort, ip[7], out segment);
     }
 
     /// <summary>Returns <see cref="DecodeResult.Tcp"/> with the offset and number of the first header that is not an extension header.</summary>

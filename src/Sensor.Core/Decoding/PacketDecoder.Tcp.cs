@@ -14,7 +14,7 @@ public sealed partial class PacketDecoder
     // read back wider than they were written (a store-forwarding stall per packet, seen with perf annotate).
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static DecodeResult DecodeTcp(scoped in DecodeContext context, NetAddress source, NetAddress destination,
-        ReadOnlySpan<byte> tcp, bool capturedShort, out TcpSegment segment)
+        ReadOnlySpan<byte> tcp, bool capturedShort, byte hopLimit, out TcpSegment segment)
     {
         segment = default;
         var shortResult = capturedShort ? DecodeResult.Truncated : DecodeResult.Malformed;
@@ -35,7 +35,8 @@ public sealed partial class PacketDecoder
             tcp[dataOffset..],
             BinaryPrimitives.ReadUInt16BigEndian(tcp[18..]),
             capturedShort ? default : tcp,
-            context.Network);
+            context.Network,
+            hopLimit);
         return DecodeResult.Tcp;
     }
 }

@@ -16,7 +16,7 @@ public readonly ref struct TcpSegment
     /// <param name="wire">the whole TCP header and payload as sent, for <see cref="TcpChecksum"/>; empty when the capture cut the segment short</param>
     public TcpSegment(long timestampTicks, Endpoint source, Endpoint destination,
         uint sequence, uint acknowledgment, TcpFlags flags, ReadOnlySpan<byte> payload,
-        ushort urgentPointer = 0, ReadOnlySpan<byte> wire = default, ulong network = VirtualNetwork.None)
+        ushort urgentPointer = 0, ReadOnlySpan<byte> wire = default, ulong network = VirtualNetwork.None, byte hopLimit = 0)
     {
         TimestampTicks = timestampTicks;
         Source = source;
@@ -28,6 +28,7 @@ public readonly ref struct TcpSegment
         UrgentPointer = urgentPointer;
         Wire = wire;
         Network = network;
+        HopLimit = hopLimit;
     }
 
     /// <summary>Capture time as UTC DateTime ticks.</summary>
@@ -45,6 +46,9 @@ public readonly ref struct TcpSegment
 
     /// <summary>The VLANs and VXLAN/Geneve segments the packet came through (<see cref="VirtualNetwork"/>); part of its flow's key.</summary>
     public ulong Network { get; }
+
+    /// <summary>The IPv4 TTL or IPv6 Hop Limit the packet arrived with (0 when not decoded from IP): what the sender's stack set, less the routers on the way.</summary>
+    public byte HopLimit { get; }
 
     public bool Has(TcpFlags flag) => (Flags & flag) != 0;
 }

@@ -18,6 +18,8 @@ public sealed class ProbeRecord
     public string Protocol { get; set; } = "";
     public int Port { get; set; }
     public bool ImplicitTls { get; set; }
+    /// <summary>What the probe's SYN/ACK (or TCP_INFO) showed of the answering host's TCP/IP stack; null through a proxy or where neither could be read.</summary>
+    public TcpTraitsRecord? ServerTcp { get; set; }
     public string? Banner { get; set; }
     public List<string> Capabilities { get; set; } = [];
     public bool StarttlsOffered { get; set; }
@@ -26,6 +28,8 @@ public sealed class ProbeRecord
     public bool TlsEstablished { get; set; }
     public string? TlsVersion { get; set; }
     public string? TlsCipher { get; set; }
+    /// <summary>The cipher suites the probe's ClientHello offered, in order (IANA names): what the server chose <see cref="TlsCipher"/> from.</summary>
+    public List<string>? TlsClientCiphers { get; set; }
     public string? KeyExchange { get; set; }
     public bool? KeyExchangeAssumed { get; set; }
     public string? CertSha256 { get; set; }
@@ -71,6 +75,7 @@ public sealed class ProbeRecord
             Protocol = result.Target.Protocol.ToString().ToLowerInvariant(),
             Port = result.Target.Port,
             ImplicitTls = result.Target.ImplicitTls,
+            ServerTcp = result.ServerTcp,
             Banner = result.Banner,
             Capabilities = result.Capabilities,
             StarttlsOffered = result.StartTlsOffered,
@@ -79,6 +84,7 @@ public sealed class ProbeRecord
             TlsEstablished = result.TlsEstablished,
             TlsVersion = tls?.Version,
             TlsCipher = tls?.CipherSuite,
+            TlsClientCiphers = tls?.OfferedCiphers is { } offered ? [.. offered] : null,
             KeyExchange = tls is null ? null : $"{tls.KeyExchange.Kind} {tls.KeyExchange.Bits}",
             KeyExchangeAssumed = tls?.KeyExchange.Assumed,
             CertSha256 = tls?.CertSha256,

@@ -45,6 +45,7 @@ public sealed class RecordMapper(SecretRedactor redactor, string? run = null)
             BytesServer = session.BytesServer,
             MidStream = session.MidStream,
             Anomalies = new List<string>(session.Anomalies),
+            ServerTcp = TcpTraitsRecord.Of(session.ServerSynAck, session.ClientSyn),
             Run = run,
         });
     }

@@ -44,6 +44,9 @@ public sealed class SessionRecord : IFlowRecord
     public bool MidStream { get; set; }
     public List<string> Anomalies { get; set; } = [];
 
+    /// <summary>What the server's SYN/ACK showed of its TCP/IP stack; null when the capture did not see it.</summary>
+    public TcpTraitsRecord? ServerTcp { get; set; }
+
     /// <summary>The id of the run that made the record (<see cref="RunRecord"/>); null in records stored before runs were kept.</summary>
     public string? Run { get; set; }
 }

@@ -60,8 +60,24 @@ public static class MailProbe
 
     private static async Task ProbeAsync(ProbeTarget target, IPAddress? address, ProbeOptions options, ProbeResult result, CancellationToken token)
     {
-        using var socket = await ConnectAsync(target, address, options, result, token);
-        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        var (socket, serverTcp) = await ConnectAsync(target, address, options, result, token);
+        var tap = new ClientHelloTap(socket);
+        try
+        {
+            using (socket)
+                await DialogueAsync(tap, target, options, result, token);
+        }
+        finally
+        {
+            // Both were read while the dialogue went on: waited for only now.
+            result.ServerTcp = await serverTcp;
+            if (result.Tls is { } tls)
+                result.Tls = tls with { OfferedCiphers = await tap.OfferedCiphersAsync() };
+        }
+    }
+
+    private static async Task DialogueAsync(Stream stream, ProbeTarget target, ProbeOptions options, ProbeResult result, CancellationToken token)
+    {
         var dialogue = ProbeDialogue.For(target.Protocol, options);
         if (target.ImplicitTls)
         {
@@ -102,14 +118,32 @@ public static class MailProbe
         }
     }
 
-    /// <summary>Straight to the address, or through the proxy (by name when no address is known here), noting the proxy's exit.</summary>
-    private static async Task<Socket> ConnectAsync(ProbeTarget target, IPAddress? address, ProbeOptions options, ProbeResult result, CancellationToken token)
+    /// <summary>
+    /// Straight to the address, reading the answering host's TCP/IP traits (<see cref="ProbeTcpTraits"/>), or through
+    /// the proxy (by name when no address is known here), noting the proxy's exit: there the SYN/ACK is the proxy's own.
+    /// </summary>
+    private static async Task<(Socket Socket, Task<Output.TcpTraitsRecord?> ServerTcp)> ConnectAsync(
+        ProbeTarget target, IPAddress? address, ProbeOptions options, ProbeResult result, CancellationToken token)
     {
         if (options.Proxy is not { } proxy)
-            return await ConnectAsync(address!, target.Port, options.ConnectTimeout, token);
+        {
+            // Opened before the connect, so the SYN/ACK is caught.
+            var watch = SynAckWatch.TryOpen(new IPEndPoint(address!, target.Port));
+            Socket direct;
+            try
+            {
+                direct = await ConnectAsync(address!, target.Port, options.ConnectTimeout, token);
+            }
+            catch
+            {
+                watch?.Dispose();
+                throw;
+            }
+            return (direct, ProbeTcpTraits.ReadAsync(direct, watch));
+        }
         var (socket, exit) = await proxy.ConnectAsync(address?.ToString() ?? target.Host, target.Port, options.ConnectTimeout, token);
         result.Exit = exit?.ToString();
-        return socket;
+        return (socket, Task.FromResult<Output.TcpTraitsRecord?>(null));
     }
 
     internal static async Task<Socket> ConnectAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken token)

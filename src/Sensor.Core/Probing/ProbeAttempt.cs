@@ -17,6 +17,8 @@ public sealed class ProbeAttempt
     public string? TlsVersion { get; set; }
     public string? TlsCipher { get; set; }
     public string? CertSha256 { get; set; }
+    /// <summary>What this connection's SYN/ACK showed of the answering host's TCP/IP stack (see <see cref="Output.TcpTraitsRecord"/>).</summary>
+    public Output.TcpTraitsRecord? ServerTcp { get; set; }
 
     public static ProbeAttempt Of(ProbeResult result) => new()
     {
@@ -30,5 +32,6 @@ public sealed class ProbeAttempt
         TlsVersion = result.Tls?.Version,
         TlsCipher = result.Tls?.CipherSuite,
         CertSha256 = result.Tls?.CertSha256,
+        ServerTcp = result.ServerTcp,
     };
 }

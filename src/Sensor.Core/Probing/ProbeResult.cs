@@ -30,6 +30,8 @@ public sealed class ProbeResult
     public string? Server { get; set; }
     /// <summary>Through a SOCKS proxy: the address the proxy connected from, when it said (RFC 1928 §6 BND.ADDR); else null.</summary>
     public string? Exit { get; set; }
+    /// <summary>What the connection's SYN/ACK (or TCP_INFO) showed of the answering host's TCP/IP stack; null through a proxy or off Linux.</summary>
+    public Output.TcpTraitsRecord? ServerTcp { get; set; }
     public string? Banner { get; set; }
     public string? ServerName { get; set; }
     public List<string> Capabilities { get; set; } = [];
@@ -65,7 +67,10 @@ public sealed class ProbeResult
     }
 }
 
-/// <summary>What a completed TLS handshake showed; <see cref="SentChainDer"/> are the certificates the server sent after its leaf, in its order.</summary>
+/// <summary>
+/// What a completed TLS handshake showed; <see cref="SentChainDer"/> are the certificates the server sent after its leaf, in its order;
+/// <see cref="OfferedCiphers"/> the cipher suites the probe's ClientHello offered, in order (IANA names).
+/// </summary>
 public sealed record TlsFacts(
     string Version,
     string CipherSuite,
@@ -83,4 +88,5 @@ public sealed record TlsFacts(
     string? CertTrustError,
     bool NameMatch,
     byte[]? CertificateDer = null,
-    IReadOnlyList<byte[]>? SentChainDer = null);
+    IReadOnlyList<byte[]>? SentChainDer = null,
+    IReadOnlyList<string>? OfferedCiphers = null);

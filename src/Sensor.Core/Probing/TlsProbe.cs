@@ -23,6 +23,7 @@ internal static class TlsProbe
         X509Certificate2? certificate = null;
         List<X509Certificate2> sent = [];
         var timeout = probeOptions.HandshakeTimeout;
+        (inner as ClientHelloTap)?.Arm();
         var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
         var options = new SslClientAuthenticationOptions
         {

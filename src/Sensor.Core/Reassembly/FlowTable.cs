@@ -119,6 +119,8 @@ public sealed partial class FlowTable
         if (!stream.PassesChecksum(segment))
             return;
         var peer = flow.StreamFrom(segment.Destination);
+        if (segment.Has(TcpFlags.Syn))
+            flow.RecordHandshake(segment);
         // SYN/ACK.ack is the client's ISN + 1: with the SYN missed, nothing of the client is lost.
         if (segment.Has(TcpFlags.Syn) && segment.Has(TcpFlags.Ack) && !peer.Started)
             peer.StartAt(segment.Acknowledgment, fromHandshake: true);

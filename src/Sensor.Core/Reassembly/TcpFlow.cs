@@ -30,6 +30,27 @@ public sealed partial class TcpFlow
     public long BytesServerToClient { get; internal set; }
     public long Packets { get; internal set; }
 
+    /// <summary>What the client's SYN showed of its stack (default until a SYN was seen).</summary>
+    public TcpStackTraits Syn { get; private set; }
+
+    /// <summary>What the server's SYN/ACK showed of its stack (default until a SYN/ACK was seen): the answering host's TCP traits.</summary>
+    public TcpStackTraits SynAck { get; private set; }
+
+    /// <summary>Keeps the first SYN and SYN/ACK's traits; a retransmission or a later one changes nothing.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    internal void RecordHandshake(in TcpSegment segment)
+    {
+        if (segment.Wire.IsEmpty)
+            return;
+        if (!segment.Has(TcpFlags.Ack))
+        {
+            if (!Syn.Seen && segment.Source == Client)
+                Syn = TcpStackTraits.Parse(segment.Wire, segment.HopLimit);
+        }
+        else if (!SynAck.Seen && segment.Source == Server)
+            SynAck = TcpStackTraits.Parse(segment.Wire, segment.HopLimit);
+    }
+
     /// <summary>The next stage's per-flow state (the session it builds).</summary>
     public object? Attachment { get; set; }
 

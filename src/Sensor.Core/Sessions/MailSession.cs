@@ -71,6 +71,12 @@ public sealed class MailSession
     public bool GreetingSeen { get; set; }
     public string? Banner { get; set; }
     public string? ServerName { get; set; }
+
+    /// <summary>What the client's SYN showed of its stack (default when the SYN was not seen).</summary>
+    public TcpStackTraits ClientSyn { get; set; }
+
+    /// <summary>What the server's SYN/ACK showed of its stack (default when it was not seen).</summary>
+    public TcpStackTraits ServerSynAck { get; set; }
     public string? ClientName { get; set; }
 
     /// <summary>True once a capability list was seen in the clear: only then can an absent STARTTLS be judged.</summary>
@@ -119,6 +125,9 @@ public sealed class MailSession
     public string? TlsServerNameIndication { get; set; }
     /// <summary>The versions the client's first ClientHello offered (supported_versions, else its legacy version).</summary>
     public IReadOnlyList<string> TlsClientVersions { get; set; } = [];
+
+    /// <summary>The cipher suites the client's first ClientHello offered, in its order.</summary>
+    public IReadOnlyList<ushort> TlsClientCiphers { get; set; } = [];
     public TlsCertificateEvent? Certificate { get; set; }
 
     public List<ObservedCredential> Credentials { get; } = [];

@@ -49,7 +49,10 @@ public sealed class SessionBuilder(MailSession session) : IMailEventSink
     {
         Session.TlsServerNameIndication ??= hello.ServerNameIndication;
         if (Session.TlsClientVersions.Count == 0)
+        {
             Session.TlsClientVersions = hello.OfferedVersions;
+            Session.TlsClientCiphers = hello.CipherSuites;
+        }
     }
 
     private void OnCapabilities(CapabilitiesEvent capabilities)

@@ -75,6 +75,11 @@ internal sealed class TrackedSession(MailSession session, IMailSessionParser par
         parser.End(_builder);
         parser.ReleaseBuffers(); // whatever ended the flow (close, reset, idle, eviction, end of capture)
         session.EndTicks = flow.LastTicks;
+        if (!reversed)
+        {
+            session.ClientSyn = flow.Syn;
+            session.ServerSynAck = flow.SynAck;
+        }
         session.BytesClient = reversed ? flow.BytesServerToClient : flow.BytesClientToServer;
         session.BytesServer = reversed ? flow.BytesClientToServer : flow.BytesServerToClient;
         if (reason is FlowEndReason.Evicted)

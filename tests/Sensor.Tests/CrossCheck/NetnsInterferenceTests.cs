@@ -17,11 +17,13 @@ public sealed class NetnsLab : NamespaceLab
     private readonly NatsServer _nats;
 
     /// <param name="path">strip: the proxy sits on the path from here; alternate: a proxy there strips every other connection;
-    /// reanswer: a proxy there answers with another greeting and EHLO list, STARTTLS kept; direct: nothing there</param>
+    /// reanswer: a proxy there answers with another greeting and EHLO list, STARTTLS kept; otherstack: a relay there
+    /// passes the dialogue unchanged from a differently set TCP/IP stack; direct: a relay with the server's own settings</param>
     /// <param name="server">strip: the proxy sits in front of the server (its own firewall); alternate: a proxy there strips
     /// every other connection from each source (a server that varies); direct: nothing there</param>
-    public NetnsLab(NatsServer nats, string path, string server)
-        : base("netns-lab.sh", "verdicts", path, server, new Uri(nats.Url).Port.ToString(), SensorProcess.DllPath, NatsServer.User, nats.PasswordFile) =>
+    /// <param name="prefix">the start of the namespaces' names</param>
+    public NetnsLab(NatsServer nats, string path, string server, string prefix = "verdicts")
+        : base("netns-lab.sh", prefix, path, server, new Uri(nats.Url).Port.ToString(), SensorProcess.DllPath, NatsServer.User, nats.PasswordFile) =>
         _nats = nats;
 
     /// <summary>Swaks sessions one after another from here to 10.77.0.1:25 (STARTTLS when offered), captured on here's interface.</summary>
@@ -119,6 +121,51 @@ public class NetnsInterferenceTests
         Assert.Empty(verdicts);
         var session = Assert.Single(records, r => r.GetProperty("type").GetString() == "session");
         Assert.Equal((Server, true, true), (session.GetProperty("server").GetString(), session.GetProperty("starttls_offered").GetBoolean(), session.GetProperty("tls_established").GetBoolean()));
+        Assert.Equal(LinuxSynAck, TcpTraits(session.GetProperty("server_tcp")));
+    }
+
+    // What a Linux stack's SYN/ACK on the lab's veth links shows when the SYN offered everything and nothing was changed
+    // (the window scale's shift follows the kernel's tcp_rmem, so only its presence is asserted).
+    private static readonly (string?, int, int, string?, int, bool, string?) LinuxSynAck = ("syn-ack", 64, 0, "mss,sok,ts,nop,ws", 1460, true, "mss,sok,ts,ws");
+
+    private static (string?, int, int, string?, int, bool, string?) TcpTraits(JsonElement tcp) =>
+        (tcp.GetProperty("source").GetString(), tcp.GetProperty("initial_ttl").GetInt32(), tcp.GetProperty("hops").GetInt32(), tcp.GetProperty("options").GetString(),
+            tcp.GetProperty("mss").GetInt32(), tcp.GetProperty("window_scale").ValueKind == JsonValueKind.Number, tcp.GetProperty("client_offered").GetString());
+
+    [Fact]
+    public void ARelayOnThePathFromAnotherTcpStackIsADifferentServerByItsTcpTraits()
+    {
+        using var nats = new NatsServer();
+        using var lab = new NetnsLab(nats, path: "otherstack", server: "direct", prefix: "traits");
+        var (records, verdicts) = Read(lab.ReplayWithCrossCheck(lab.CaptureSessions(), "--no-db"));
+
+        // the dialogue passes unchanged, STARTTLS included: only the TCP/IP stack that answers differs
+        var session = AssertDifferentServer(records, verdicts, "mail.example.test", [
+            "TCP initial TTL: '128' here; '64' from far",
+            "TCP options: 'mss' here; 'mss,sok,ts,nop,ws' from far",
+            "TCP window: '64240' here; '65160' from far",
+        ]);
+        Assert.Equal(("syn-ack", 128, 0, "mss", 1460, false, "mss,sok,ts,ws"), TcpTraits(session.GetProperty("server_tcp")));
+    }
+
+    /// <summary>
+    /// STARTTLS went through (no finding, TLS completed) under the greeting's <paramref name="serverName"/>, and the one verdict
+    /// is different-server-answers from all 3 connections of far, with exactly these differences; returns the session record.
+    /// </summary>
+    private static JsonElement AssertDifferentServer(List<JsonElement> records, List<VerdictRecord> verdicts, string serverName, List<string> differences)
+    {
+        Assert.Empty(StartTlsFindings(records));
+        var session = Assert.Single(records, r => r.GetProperty("type").GetString() == "session");
+        Assert.Equal((serverName, true, true), (session.GetProperty("server_name").GetString(),
+            session.GetProperty("starttls_offered").GetBoolean(), session.GetProperty("tls_established").GetBoolean()));
+        var verdict = Assert.Single(verdicts);
+        Assert.Equal(("different-server-answers", serverName, 0.6, 1, 1),
+            (verdict.Verdict, verdict.ServerName, verdict.Confidence, verdict.Agreeing, verdict.Total));
+        Assert.Equal((3, 3, 0, 0), Counts(verdict));
+        Assert.Equal(differences, verdict.Differences);
+        Assert.Equal("The host that answers 10.77.0.1:25 here is not the one others reach: " + string.Join("; ", differences)
+            + ". Not counted, as they cross the capture's own path: 3 connection(s) from local (3 completed TLS)", verdict.Summary);
+        return session;
     }
 
     [Fact]
@@ -168,20 +215,10 @@ public class NetnsInterferenceTests
         using var lab = new NetnsLab(nats, path: "reanswer", server: "direct");
         var (records, verdicts) = Read(lab.ReplayWithCrossCheck(lab.CaptureSessions(), "--no-db"));
 
-        Assert.Empty(StartTlsFindings(records));
-        var session = Assert.Single(records, r => r.GetProperty("type").GetString() == "session");
-        Assert.Equal(("relay.example.test", true, true), (session.GetProperty("server_name").GetString(),
-            session.GetProperty("starttls_offered").GetBoolean(), session.GetProperty("tls_established").GetBoolean()));
-        var verdict = Assert.Single(verdicts);
-        Assert.Equal(("different-server-answers", "relay.example.test", 0.6, 1, 1),
-            (verdict.Verdict, verdict.ServerName, verdict.Confidence, verdict.Agreeing, verdict.Total));
-        Assert.Equal((3, 3, 0, 0), Counts(verdict));
-        Assert.Equal([
+        AssertDifferentServer(records, verdicts, "relay.example.test", [
             "greeting: '220 relay.example.test ESMTP' here; '220 mail.example.test ESMTP Postfix (Debian/GNU)' from far",
             "capabilities: '8BITMIME, AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5, CHUNKING, DSN, ENHANCEDSTATUSCODES, ETRN, PIPELINING, SIZE 52428800, SMTPUTF8' here; "
                 + "'8BITMIME, AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5, CHUNKING, DSN, ENHANCEDSTATUSCODES, ETRN, PIPELINING, SIZE 20480000, SMTPUTF8, VRFY' from far",
-        ], verdict.Differences);
-        Assert.Equal("The host that answers 10.77.0.1:25 here is not the one others reach: " + string.Join("; ", verdict.Differences)
-            + ". Not counted, as they cross the capture's own path: 3 connection(s) from local (3 completed TLS)", verdict.Summary);
+        ]);
     }
 }

@@ -6,7 +6,9 @@
 #             middlebox and relays to the server's side (10.77.3.1 --veth-- 10.77.3.2) through the
 #             STARTTLS-stripping proxy (PATH=strip), a proxy that strips on every other connection
 #             (PATH=alternate), one that answers with another greeting and EHLO list but keeps
-#             STARTTLS (PATH=reanswer; both verdict_proxy.py), or straight (PATH=direct)
+#             STARTTLS (PATH=reanswer; both verdict_proxy.py), straight (PATH=direct), or straight from a
+#             differently set TCP/IP stack (PATH=otherstack: initial TTL 128, no SACK, timestamps or window
+#             scaling; a terminating proxy that passes the dialogue, STARTTLS included, unchanged)
 #   PREFIX-a  the agent's place: a real `sensor agent`            10.77.2.2 --veth-- 10.77.2.1  PREFIX-s
 #   PREFIX-s  the server's side: answers on port 25 (10.77.0.1 and its link addresses), relaying
 #             to the mail server through the stripping proxy (SERVER=strip: the destination's own
@@ -63,6 +65,10 @@ up)
   bg nats-bridge - socat "UNIX-LISTEN:$dir/nats.sock,fork" "TCP:127.0.0.1:$nats_port"
   for _ in $(seq 100); do [ -S "$dir/mail.sock" ] && [ -S "$dir/nats.sock" ] && break; sleep 0.1; done
   serve_mail "$prefix-s" "$server" "UNIX-CONNECT:$dir/mail.sock"
+  if [ "$path" = otherstack ]; then
+    ip netns exec "$prefix-m" sysctl -q -w net.ipv4.ip_default_ttl=128 net.ipv4.tcp_sack=0 net.ipv4.tcp_timestamps=0 net.ipv4.tcp_window_scaling=0
+    path=direct
+  fi
   serve_mail "$prefix-m" "$path" TCP:10.77.3.2:25
   for n in l a; do bg "nats-$n" "$prefix-$n" socat TCP-LISTEN:4222,bind=127.0.0.1,fork,reuseaddr "UNIX-CONNECT:$dir/nats.sock"; done
   wait_port "$prefix-a" 127.0.0.1 4222; wait_port "$prefix-l" 127.0.0.1 4222
