@@ -40,7 +40,7 @@ public class LiveRetentionTests
     {
         var db = Path.Combine(SensorProcess.TempDir(), "sensor.db");
         // Sessions and findings of 2026-11-29 (the capture's time): older than a day.
-        Assert.Equal(0, SensorProcess.Run("replay", "--db", db, "--no-progress", SensorProcess.BundledCapture("imap-login-cleartext.pcap")).ExitCode);
+        Assert.Equal(0, SensorProcess.Run("replay", "--db", db, "--store-sessions", "--no-progress", SensorProcess.BundledCapture("imap-login-cleartext.pcap")).ExitCode);
         using (var store = SensorStore.OpenReadOnly(db))
             Assert.Equal((2, 2), (store.Stats().Records["sessions"], store.Stats().Records["findings"]));
 
