@@ -8,35 +8,10 @@ using static Sensor.Tests.Fleet.FleetTestSupport;
 
 namespace Sensor.Tests.Fleet;
 
-/// <summary>The on-disk outbox and the publisher that drains it: order, restarts, the cap, and a retry after a lost ack.</summary>
+/// <summary>The publisher that drains the outbox into a real nats-server: the cap, a retry after a lost ack, the stream's config.</summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public class FleetOutboxTests
 {
-    private static OutboxMessage Message(int n) => new() { Subject = $"sensor.t.finding.k{n}", MsgId = $"t-run-{n}", Data = Encoding.UTF8.GetBytes($"{{\"n\":{n}}}") };
-
-    [Fact]
-    public void Outbox_KeepsOrderAcrossAReopen_AndRemovesOnlyWhatWasAcknowledged()
-    {
-        var folder = SensorProcess.TempDir();
-        using (var outbox = FleetOutbox.Open(folder, "t"))
-        {
-            outbox.Append([Message(1), Message(2), Message(3)]);
-            outbox.RemoveThrough(outbox.Oldest(1)[0].Id);
-            outbox.Append([Message(4)]);
-            Assert.Equal(3, outbox.Count);
-        }
-        using (var reopened = FleetOutbox.Open(folder, "t"))
-        {
-            Assert.Equal(3, reopened.Count);
-            reopened.Append([Message(5)]);
-            var waiting = reopened.Oldest(10);
-            Assert.Equal(["t-run-2", "t-run-3", "t-run-4", "t-run-5"], waiting.Select(m => m.MsgId).ToList());
-            Assert.Equal("sensor.t.finding.k2", waiting[0].Subject);
-            Assert.Equal("{\"n\":2}", Encoding.UTF8.GetString(waiting[0].Data));
-            Assert.Equal(["t-run-2", "t-run-3"], reopened.Oldest(2).Select(m => m.MsgId).ToList());
-        }
-    }
-
     [Fact]
     public async Task Publisher_WithTheBusDown_KeepsUpToTheCap_CountsTheDrops_AndLeavesTheRestForTheNextRun()
     {
@@ -47,7 +22,7 @@ public class FleetOutboxTests
         await using (var publisher = FleetPublisher.Start(new FleetSettings(bus, "t", folder, OutboxCap: 3), _ => { }, line => { lock (warnings) warnings.Add(line); }))
         {
             for (var n = 1; n <= 5; n++)
-                publisher.Enqueue(FleetSubjects.Finding, "kind-" + n, Encoding.UTF8.GetBytes($"{{\"n\":{n}}}"));
+                publisher.Enqueue(FleetSubjects.Finding, "kind-" + n, $"id{n}", Encoding.UTF8.GetBytes($"{{\"n\":{n}}}"));
             Assert.Equal(2, publisher.Dropped);
             Assert.Equal(3, publisher.Waiting);
             Assert.Equal(0, publisher.Published);
@@ -55,8 +30,8 @@ public class FleetOutboxTests
         Assert.Contains(warnings, w => w.StartsWith("bus: the outbox holds its cap of 3 records; 1 new records dropped so far"));
         Assert.Contains("bus: 3 records kept in the outbox; the next run with --bus sends them first", warnings);
         Assert.Contains("bus: 2 records were not published: the outbox was full (cap 3) or the server refused them", warnings);
-        using var outbox = FleetOutbox.Open(folder, "t");
-        Assert.Equal(["sensor.t.finding.kind-1", "sensor.t.finding.kind-2", "sensor.t.finding.kind-3"], outbox.Oldest(10).Select(m => m.Subject).ToList());
+        Assert.Equal(["t-finding-id1", "t-finding-id2", "t-finding-id3"], FleetJournalTests.Waiting(folder, "t").Select(m => m.MsgId).ToList());
+        Assert.Equal("sensor.t.finding.kind-1", FleetJournalTests.Waiting(folder, "t")[0].Subject);
     }
 
     /// <summary>
@@ -68,14 +43,14 @@ public class FleetOutboxTests
     {
         using var nats = new NatsServer(jetStream: true);
         var folder = SensorProcess.TempDir();
-        using (var outbox = FleetOutbox.Open(folder, "t"))
-            outbox.Append([Message(1), Message(2)]);
+        using (var journal = FleetJournal.Open(folder, "t", _ => { }))
+            journal.Append([FleetJournalTests.Message(1), FleetJournalTests.Message(2)]);
         await using (var connection = await AgentBus.ConnectAsync(Options(nats), CancellationToken.None))
         {
             var js = new NatsJSContext(connection);
             await FleetStream.EnsureAsync(js, CancellationToken.None);
-            var first = await js.PublishAsync(Message(1).Subject, Message(1).Data, opts: new NatsJSPubOpts { MsgId = Message(1).MsgId });
-            first.EnsureSuccess(); // stored; pretend this ack was lost
+            var first = FleetJournalTests.Message(1);
+            (await js.PublishAsync(first.Subject, first.Data.ToArray(), opts: new NatsJSPubOpts { MsgId = first.MsgId })).EnsureSuccess(); // stored; pretend this ack was lost
         }
 
         await using (var publisher = FleetPublisher.Start(new FleetSettings(Options(nats), "t", folder), _ => { }, _ => { }))
@@ -86,9 +61,8 @@ public class FleetOutboxTests
         }
 
         var messages = await StreamMessagesAsync(nats);
-        Assert.Equal([("sensor.t.finding.k1", "t-run-1"), ("sensor.t.finding.k2", "t-run-2")], messages);
-        using var drained = FleetOutbox.Open(folder, "t");
-        Assert.Equal(0, drained.Count);
+        Assert.Equal([("sensor.t.finding.k1", "t-finding-1"), ("sensor.t.finding.k2", "t-finding-2")], messages);
+        Assert.Empty(FleetJournalTests.Waiting(folder, "t"));
     }
 
     [Fact]

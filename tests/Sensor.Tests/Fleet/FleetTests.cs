@@ -194,7 +194,8 @@ public class FleetTests
         Assert.Equal(withoutBus.StdoutLines.Length, run.StdoutLines.Length);
         Assert.Contains("is not available", run.Stderr);
         Assert.Contains($"{BusRecords(run)} records kept in the outbox", run.Stderr);
-        Assert.True(File.Exists(Path.Combine(folder, "fleet-outbox-edge-a.db")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(folder, "fleet-outbox-edge-a"), "*.seg"));
+        Assert.Equal(BusRecords(run), FleetJournalTests.Waiting(folder, EdgeA).Count);
     }
 
     [Fact]
@@ -207,7 +208,7 @@ public class FleetTests
         var probesOnly = SensorProcess.Run(["replay", "--json", "--db", Path.Combine(quiet, "sensor.db"), .. forAgents, SensorProcess.BundledCapture(CaptureA)]);
         Assert.True(probesOnly.ExitCode == 0, probesOnly.Stderr);
         Assert.Empty(Tail(nats).Findings);
-        Assert.Empty(Directory.GetFiles(quiet, "fleet-outbox-*"));
+        Assert.Empty(Directory.GetFileSystemEntries(quiet, "fleet-outbox-*"));
 
         var published = ReplayAs([.. forAgents, "--publish"], EdgeB, loud, CaptureA);
         Assert.True(published.ExitCode == 0, published.Stderr);
