@@ -19,7 +19,7 @@ public sealed record FleetSettings(NatsOpts Bus, string SensorName, string Outbo
 /// <see cref="FleetJournal"/> in large batches and publishes from it oldest first, each record with its
 /// Nats-Msg-Id, up to <see cref="AckWindowSize"/> acks in flight; a record leaves the journal once it and
 /// every record before it were acknowledged. While the bus is away the loop retries with a growing pause
-/// (up to 30 s), and the journal (capped) keeps what waits.
+/// (0.5 s doubling up to <see cref="MaxRetryPause"/>), and the journal (capped) keeps what waits.
 /// </summary>
 public sealed class FleetPublisher : IAsyncDisposable, IDisposable
 {
@@ -29,7 +29,12 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     /// <summary>How long the loop waits for the next ack before it takes the bus for gone and sends the unacknowledged again.</summary>
     public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan FirstRetryPause = TimeSpan.FromMilliseconds(500);
-    public static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest retry pause: a retry while the client is still reconnecting costs nothing (it only looks at the
+    /// connection's state), so the sensor resumes within 5 s of the client's reconnect after an outage of any length.
+    /// </summary>
+    public static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(5);
 
     /// <summary>How long closing waits for the bus to take another record before leaving the rest for the next run.</summary>
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using NATS.Client.JetStream;
 using Sensor.Core.Agents;
@@ -8,7 +9,7 @@ using static Sensor.Tests.Fleet.FleetTestSupport;
 
 namespace Sensor.Tests.Fleet;
 
-/// <summary>The publisher that drains the outbox into a real nats-server: the cap, a retry after a lost ack, the stream's config.</summary>
+/// <summary>The publisher that drains the outbox into a real nats-server: the cap, a retry after a lost ack, an outage mid-run, the stream's config.</summary>
 [Trait(TestCategories.Name, TestCategories.Integration)]
 public class FleetOutboxTests
 {
@@ -63,6 +64,55 @@ public class FleetOutboxTests
         var messages = await StreamMessagesAsync(nats);
         Assert.Equal([("sensor.t.finding.k1", "t-finding-1"), ("sensor.t.finding.k2", "t-finding-2")], messages);
         Assert.Empty(FleetJournalTests.Waiting(folder, "t"));
+    }
+
+    /// <summary>
+    /// How long nats-server stays away in the outage test: 6 s unless SENSOR_TEST_BUS_OUTAGE_SECONDS says (30 for
+    /// the outage the product is built to ride out with its default settings).
+    /// </summary>
+    private static TimeSpan Outage =>
+        TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("SENSOR_TEST_BUS_OUTAGE_SECONDS"), out var s) ? s : 6);
+
+    /// <summary>
+    /// The publisher takes 12,000 records while nats-server is stopped (gracefully: acks in flight are lost
+    /// with the connection) for <see cref="Outage"/> a third of the way in and started again on its store.
+    /// </summary>
+    [Fact]
+    public async Task BusAwayMidRun_EveryRecordIsInTheStreamOnce_InTheOrderMade()
+    {
+        using var nats = new NatsServer(jetStream: true);
+        const int Records = 12_000;
+        var warnings = new List<string>();
+        var padding = new string('x', 600);
+        await using (var publisher = FleetPublisher.Start(new FleetSettings(Options(nats), "out-a", SensorProcess.TempDir()), _ => { },
+            line => { lock (warnings) warnings.Add(line); }))
+        {
+            var outage = Stopwatch.StartNew();
+            for (var n = 0; n < Records; n++)
+            {
+                publisher.Enqueue(FleetSubjects.Session, "smtp", $"r{n:D5}", Encoding.UTF8.GetBytes($"{{\"n\":{n},\"pad\":\"{padding}\"}}"));
+                if (n == Records / 3)
+                {
+                    Assert.True(SpinWait.SpinUntil(() => publisher.Published > 0, TimeSpan.FromSeconds(30)), "nothing was published before the outage");
+                    nats.Stop(graceful: true);
+                    outage.Restart();
+                }
+                if (n == 2 * Records / 3)
+                {
+                    Assert.True(SpinWait.SpinUntil(() => warnings.Any(w => w.Contains(" is not available (")), TimeSpan.FromSeconds(30)), string.Join('\n', warnings));
+                    await Task.Delay(Outage - outage.Elapsed is { Ticks: > 0 } rest ? rest : TimeSpan.Zero);
+                    nats.Start();
+                }
+                if (n % 500 == 0)
+                    await Task.Delay(20); // records come over time, as capture makes them
+            }
+            Assert.True(SpinWait.SpinUntil(() => publisher.Waiting == 0, TimeSpan.FromSeconds(120)), $"{publisher.Waiting} records still wait; " + string.Join('\n', warnings));
+            Assert.Equal(Records, publisher.Published);
+            Assert.Equal(0, publisher.Dropped);
+        }
+
+        var stored = (await StreamMessagesAsync(nats)).Select(m => m.MsgId).ToList();
+        Assert.Equal(Enumerable.Range(0, Records).Select(n => $"out-a-session-r{n:D5}"), stored); // each once, in the order made
     }
 
     [Fact]
