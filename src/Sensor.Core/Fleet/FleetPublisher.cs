@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using NATS.Client.Core;
-using NATS.Client.JetStream;
-using Sensor.Core.Agents;
 
 namespace Sensor.Core.Fleet;
 
@@ -31,8 +29,8 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     public static readonly TimeSpan FirstRetryPause = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// The longest retry pause: a retry while the client is still reconnecting costs nothing (it only looks at the
-    /// connection's state), so the sensor resumes within 5 s of the client's reconnect after an outage of any length.
+    /// The longest retry pause: a retry while the bus is away costs one refused connection attempt, so the sensor
+    /// resumes within 5 s of the bus coming back after an outage of any length.
     /// </summary>
     public static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(5);
 
@@ -54,9 +52,7 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     private long _dropped;
     private long _published;
     private long _journalCount;
-    private NatsConnection? _nats;
-    private PublishAcks? _inbox;
-    private bool _streamChecked;
+    private FleetLink? _link;
     private bool _disposed;
     private bool _down;
 
@@ -156,12 +152,22 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>A retry pause; closing does not cut it short (the bus gets its grace), only the abort does.</summary>
+    /// <summary>
+    /// A retry pause, during which what capture queues still goes to the journal as it comes (a sensor killed
+    /// while the bus is away loses no more than when it is there); closing does not cut it short (the bus gets its
+    /// grace), only the abort does.
+    /// </summary>
     private async Task PauseAsync(TimeSpan pause)
     {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        timer.CancelAfter(pause);
         try
         {
-            await Task.Delay(pause, _abort.Token);
+            while (true)
+            {
+                await _wake.Reader.ReadAsync(timer.Token);
+                MoveQueueToJournal();
+            }
         }
         catch (OperationCanceledException)
         {
@@ -184,17 +190,17 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     /// Publishes from the first unacknowledged record on, keeping up to <see cref="AckWindowSize"/> acks in
     /// flight, until all that was sent is acknowledged and nothing more waits (true) or the bus fails (false:
     /// the unacknowledged are sent again on the next try; what the stream stored already it drops as a
-    /// duplicate by its Nats-Msg-Id). Records go out in order on one connection, so the stream stores each
-    /// sensor's records in the order they were made.
+    /// duplicate by its Nats-Msg-Id). Records go out in order on one link, and a failed link is dropped with what
+    /// it still held, so the stream stores each sensor's records in the order they were made.
     /// </summary>
     private async Task<bool> PumpAsync()
     {
-        var inbox = await ConnectedAsync();
-        if (inbox is null)
+        var link = await ConnectedAsync();
+        if (link is null)
             return false;
         _journal.Rewind();
         _acks.Reset();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, link.Lost);
         timeout.CancelAfter(AckTimeout);
         try
         {
@@ -202,26 +208,26 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
             {
                 MoveQueueToJournal();
                 while (!_acks.Full && _journal.TryRead(out var message, out var end))
-                    await inbox.PublishAsync(message, _acks.Add(end), timeout.Token);
-                if (TakeAcks(inbox) is { } refusal)
-                    return Failed($"the server answered {refusal}");
+                    await link.PublishAsync(message, _acks.Add(end), timeout.Token);
+                if (TakeAcks(link) is { } refusal)
+                    return await FailedAsync($"the server answered {refusal}");
                 if (Acknowledge())
                     timeout.CancelAfter(AckTimeout);
                 if (_acks.Count == 0)
                     return true;
-                await inbox.WaitToReadAsync(timeout.Token);
+                await link.WaitToReadAsync(timeout.Token);
             }
         }
         catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException)
         {
-            return Failed(e is OperationCanceledException ? "no acknowledgement in time" : Describe(e));
+            return await FailedAsync(link.IsLost ? "the connection was lost" : e is OperationCanceledException ? "no acknowledgement in time" : Describe(e));
         }
     }
 
     /// <summary>Marks every ack that has come; the server's reason when JetStream cannot take records now.</summary>
-    private string? TakeAcks(PublishAcks inbox)
+    private string? TakeAcks(FleetLink link)
     {
-        while (inbox.TryRead(out var ack))
+        while (link.TryRead(out var ack))
         {
             if (!_acks.IsWaiting(ack.Send))
                 continue; // a late answer to a send given up on: its record was sent again
@@ -254,35 +260,37 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         return true;
     }
 
-    private bool Failed(string why)
+    /// <summary>What was acknowledged leaves the journal; the link is dropped (the next try opens a new one and checks the stream again).</summary>
+    private async Task<bool> FailedAsync(string why)
     {
         Acknowledge();
         Unavailable($"publishing stopped: {why}");
-        _streamChecked = false; // check the stream again once the bus answers
+        await DropLinkAsync();
         return false;
     }
 
-    /// <summary>The ack inbox once the bus is connected and the stream exists, or null (logged) when it is not.</summary>
-    private async Task<PublishAcks?> ConnectedAsync()
+    private async Task DropLinkAsync()
     {
-        if (_nats is not null && _nats.ConnectionState != NatsConnectionState.Open)
-        {
-            Unavailable("the connection was lost; the client reconnects");
-            return null;
-        }
-        if (_inbox is not null && _streamChecked)
-            return _inbox;
+        if (_link is null)
+            return;
+        await _link.DisposeAsync();
+        _link = null;
+    }
+
+    /// <summary>The link to the bus (a new one when there is none or it was lost), or null (logged) when the bus cannot be reached.</summary>
+    private async Task<FleetLink?> ConnectedAsync()
+    {
+        if (_link is { IsLost: false })
+            return _link;
+        await DropLinkAsync();
         try
         {
-            _nats ??= await AgentBus.ConnectAsync(_settings.Bus, _abort.Token);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
-            timeout.CancelAfter(AckTimeout);
-            await FleetStream.EnsureAsync(new NatsJSContext(_nats), timeout.Token);
-            _inbox ??= await PublishAcks.SubscribeAsync(_nats, AckWindowSize, timeout.Token);
+            timeout.CancelAfter(AckTimeout + _settings.Bus.ConnectTimeout);
+            _link = await FleetLink.OpenAsync(_settings.Bus, AckWindowSize, timeout.Token);
             _info($"bus: connected to {_settings.Bus.Url}, publishing to stream {FleetStream.Name} as sensor {_settings.SensorName} ({_journal.Count} records waiting)");
             _down = false;
-            _streamChecked = true;
-            return _inbox;
+            return _link;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -328,10 +336,7 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         MoveQueueToJournal();
         Report();
         _journal.Dispose();
-        if (_inbox is not null)
-            await _inbox.DisposeAsync();
-        if (_nats is not null)
-            await _nats.DisposeAsync();
+        await DropLinkAsync();
         _closing.Dispose();
         _abort.Dispose();
     }

@@ -111,8 +111,11 @@ public class FleetOutboxTests
             Assert.Equal(0, publisher.Dropped);
         }
 
-        var stored = (await StreamMessagesAsync(nats)).Select(m => m.MsgId).ToList();
-        Assert.Equal(Enumerable.Range(0, Records).Select(n => $"out-a-session-r{n:D5}"), stored); // each once, in the order made
+        Assert.Equal(Records, await StreamCountAsync(nats));
+        var stored = (await StreamMessagesAsync(nats)).Select(m => m.MsgId!).ToList();
+        var made = Enumerable.Range(0, Records).Select(n => $"out-a-session-r{n:D5}").ToList();
+        Assert.Equal(made, stored.Order(StringComparer.Ordinal)); // each once
+        Assert.Equal(made, stored); // in the order made
     }
 
     [Fact]
