@@ -9,8 +9,9 @@ namespace Sensor.Core.Fleet;
 /// The outbox on disk: the records a sensor made and the bus has not acknowledged, in a folder
 /// (<c>fleet-outbox-&lt;sensor&gt;</c>) of append-only segment files of <see cref="JournalFrame"/>s and a small
 /// <c>committed</c> file saying where the acknowledged part ends. Appends are whole batches in one write;
-/// they reach the operating system at once (a killed sensor loses nothing it appended) and the disk at
-/// least every <see cref="SyncInterval"/> and when a segment is full (a power cut loses at most that much).
+/// they reach the operating system at once (a killed sensor loses nothing it appended) and are synced to
+/// the disk by the first append <see cref="SyncInterval"/> or more after the last sync, when a segment is
+/// full and at exit (a power cut loses what came since the last sync).
 /// A segment is deleted once every record in it was acknowledged. The committed file is rewritten in place
 /// at most every <see cref="CommitInterval"/> and not synced: when it lags, the next run sends some
 /// acknowledged records again, which JetStream's duplicate window drops. When the disk refuses a write (a
