@@ -26,9 +26,10 @@ public readonly record struct PublishAck(long Send, AckOutcome Outcome, string? 
 /// One connection to the bus for publishing, used until it fails and then dropped whole: publishes to
 /// JetStream without a round trip per record (each message goes out with its Nats-Msg-Id and a reply
 /// subject <c>&lt;inbox&gt;.&lt;send number&gt;</c>, and one subscription on <c>&lt;inbox&gt;.*</c> collects the
-/// acks, the pattern of the NATS clients' async publish). The client does not reconnect it: messages it
-/// would hold through a reconnect would reach the stream after the ones the publisher sends again from
-/// the first unacknowledged, out of the order they were made in; a new link starts from there instead.
+/// acks, the pattern of the NATS clients' async publish). A lost link is closed at once, not left to the
+/// client's reconnect: messages the client would hold through a reconnect would reach the stream after the
+/// ones the publisher sends again from the first unacknowledged, out of the order they were made in; a new
+/// link starts from there instead.
 /// </summary>
 public sealed class FleetLink : IAsyncDisposable
 {
@@ -55,7 +56,8 @@ public sealed class FleetLink : IAsyncDisposable
     /// <summary>Connects, makes sure the stream exists (<see cref="FleetStream.EnsureAsync"/>) and subscribes to the acks.</summary>
     public static async Task<FleetLink> OpenAsync(NatsOpts bus, int window, CancellationToken token)
     {
-        var nats = await AgentBus.ConnectAsync(bus with { MaxReconnectRetry = 0 }, token);
+        // one reconnect attempt at most (0 would mean no limit): the publisher drops a link as soon as it is lost
+        var nats = await AgentBus.ConnectAsync(bus with { MaxReconnectRetry = 1 }, token);
         try
         {
             await FleetStream.EnsureAsync(new NatsJSContext(nats), token);
@@ -122,15 +124,20 @@ public sealed class FleetLink : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _lost.CancelAsync();
+        await QuietlyAsync(_sub.DisposeAsync); // unsubscribing on a dead connection can time out
+        await QuietlyAsync(_nats.DisposeAsync); // always: it ends the client's reconnecting and drops what it held
+        _lost.Dispose();
+    }
+
+    private static async Task QuietlyAsync(Func<ValueTask> close)
+    {
         try
         {
-            await _sub.DisposeAsync(); // unsubscribing on a dead connection can time out
-            await _nats.DisposeAsync();
+            await close();
         }
         catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException or ObjectDisposedException or IOException)
         {
             // the connection is gone already
         }
-        _lost.Dispose();
     }
 }
