@@ -72,7 +72,7 @@ public static class FleetOptions
         {
             return FleetPublisher.Start(settings, line => Log.Information("{Line}", line), line => Log.Warning("{Line}", line));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"cannot open the bus outbox in {settings.OutboxFolder}: {e.Message}");
         }

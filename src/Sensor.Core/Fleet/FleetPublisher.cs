@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using NATS.Client.Core;
-using NATS.Client.JetStream;
-using NATS.Client.JetStream.Models;
-using Sensor.Core.Agents;
 
 namespace Sensor.Core.Fleet;
 
@@ -16,17 +13,26 @@ public sealed record FleetSettings(NatsOpts Bus, string SensorName, string Outbo
 
 /// <summary>
 /// Sends a sensor's records to JetStream without ever making capture wait for the bus.
-/// <see cref="Enqueue"/> only queues in memory; one background loop moves the queue into the on-disk
-/// <see cref="FleetOutbox"/> and publishes from it oldest first, in ordered batches, each record with its
-/// Nats-Msg-Id, removing a record only once JetStream acknowledged it. While the bus is away the loop
-/// retries with a growing pause (up to 30 s), and the outbox (capped) keeps what waits.
+/// <see cref="Enqueue"/> only queues in memory; one background loop appends the queue to the on-disk
+/// <see cref="FleetJournal"/> in large batches and publishes from it oldest first, each record with its
+/// Nats-Msg-Id, up to <see cref="AckWindowSize"/> acks in flight; a record leaves the journal once it and
+/// every record before it were acknowledged. While the bus is away the loop retries with a growing pause
+/// (0.5 s doubling up to <see cref="MaxRetryPause"/>), and the journal (capped) keeps what waits.
 /// </summary>
 public sealed class FleetPublisher : IAsyncDisposable, IDisposable
 {
-    public const int BatchSize = 256;
+    /// <summary>Records published and not acknowledged yet at most: enough to keep a local server busy, few enough to send again cheaply.</summary>
+    public const int AckWindowSize = 4096;
+
+    /// <summary>How long the loop waits for the next ack before it takes the bus for gone and sends the unacknowledged again.</summary>
     public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan FirstRetryPause = TimeSpan.FromMilliseconds(500);
-    public static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest retry pause: a retry while the bus is away costs one refused connection attempt, so the sensor
+    /// resumes within 5 s of the bus coming back after an outage of any length.
+    /// </summary>
+    public static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(5);
 
     /// <summary>How long closing waits for the bus to take another record before leaving the rest for the next run.</summary>
     public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
@@ -34,54 +40,54 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
     private readonly FleetSettings _settings;
     private readonly Action<string> _info;
     private readonly Action<string> _warn;
-    private FleetOutbox _outbox;
-    // The outbox file, once it could not be written: what it holds stays for the next run.
-    private FleetOutbox? _unwritable;
-    private string? _unwritableWhy;
+    private readonly FleetJournal _journal;
     private readonly ConcurrentQueue<OutboxMessage> _queue = new();
+    private readonly List<OutboxMessage> _batch = [];
+    private readonly AckWindow _acks = new(AckWindowSize);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _closing = new();
     private readonly CancellationTokenSource _abort = new();
-    private readonly string _runId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
     private readonly Task _loop;
-    private long _counter;
     private int _queued;
     private long _dropped;
     private long _published;
-    private int _outboxCount;
-    private NatsConnection? _nats;
-    private NatsJSContext? _js;
+    private long _journalCount;
+    private FleetLink? _link;
     private bool _disposed;
     private bool _down;
 
-    private FleetPublisher(FleetSettings settings, FleetOutbox outbox, Action<string> info, Action<string> warn)
+    private FleetPublisher(FleetSettings settings, FleetJournal journal, Action<string> info, Action<string> warn)
     {
         _settings = settings;
-        _outbox = outbox;
+        _journal = journal;
         _info = info;
         _warn = warn;
-        _outboxCount = outbox.Count;
-        if (outbox.Count > 0)
-            info($"bus: {outbox.Count} records from an earlier run wait in the outbox; they go first");
+        _journalCount = journal.Count;
+        if (journal.Count > 0)
+            info($"bus: {journal.Count} records from an earlier run wait in the outbox; they go first");
         _loop = Task.Run(RunAsync);
     }
 
     /// <summary>
-    /// Opens the outbox (an IOException or LiteDB.LiteException when it cannot) and starts publishing;
+    /// Opens the outbox (an IOException or UnauthorizedAccessException when it cannot) and starts publishing;
     /// <paramref name="info"/> hears of connections, <paramref name="warn"/> of an absent bus and of drops.
     /// </summary>
     public static FleetPublisher Start(FleetSettings settings, Action<string> info, Action<string> warn) =>
-        new(settings, FleetOutbox.Open(settings.OutboxFolder, settings.SensorName), info, warn);
+        new(settings, FleetJournal.Open(settings.OutboxFolder, settings.SensorName, warn), info, warn);
 
     public long Dropped => Interlocked.Read(ref _dropped);
+
     /// <summary>Records JetStream acknowledged this run.</summary>
     public long Published => Interlocked.Read(ref _published);
 
     /// <summary>Records made and not yet acknowledged by the bus (in memory and in the outbox).</summary>
-    public int Waiting => Volatile.Read(ref _queued) + Volatile.Read(ref _outboxCount);
+    public int Waiting => (int)Math.Min(int.MaxValue, Volatile.Read(ref _queued) + Interlocked.Read(ref _journalCount));
 
-    /// <summary>Queues one record; never blocks. Past the cap the record is dropped, counted and logged.</summary>
-    public void Enqueue(string type, string kind, byte[] json)
+    /// <summary>
+    /// Queues one record under its stable <paramref name="id"/> (the Nats-Msg-Id is the sensor, the type and
+    /// the id); never blocks. Past the cap the record is dropped, counted and logged.
+    /// </summary>
+    public void Enqueue(string type, string kind, string id, byte[] json)
     {
         if (Waiting >= _settings.OutboxCap)
         {
@@ -91,8 +97,7 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
             return;
         }
         var subject = FleetSubjects.Of(_settings.SensorName, type, FleetSubjects.Token(kind));
-        var id = $"{_settings.SensorName}-{_runId}-{Interlocked.Increment(ref _counter)}";
-        _queue.Enqueue(new OutboxMessage { Subject = subject, MsgId = id, Data = json });
+        _queue.Enqueue(new OutboxMessage(subject, $"{_settings.SensorName}-{type}-{id}", json));
         Interlocked.Increment(ref _queued);
         _wake.Writer.TryWrite(true);
     }
@@ -105,7 +110,7 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException || !_abort.IsCancellationRequested)
         {
-            // the background loop is where a broken outbox (disk full, say) surfaces; the sensor goes on without the bus
+            // the background loop is where a broken outbox surfaces; the sensor goes on without the bus
             _warn($"bus: publishing failed ({e.Message}); nothing more is published this run");
         }
     }
@@ -115,15 +120,15 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         var pause = FirstRetryPause;
         while (true)
         {
-            MoveQueueToOutbox();
-            if (_outbox.Count == 0)
+            MoveQueueToJournal();
+            if (_journal.Count == 0)
             {
                 if (_closing.IsCancellationRequested)
                     return;
                 await WaitForRecordAsync();
                 continue;
             }
-            if (await SendBatchAsync())
+            if (await PumpAsync())
             {
                 pause = FirstRetryPause;
                 continue;
@@ -147,150 +152,145 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>A retry pause; closing does not cut it short (the bus gets its grace), only the abort does.</summary>
+    /// <summary>
+    /// A retry pause, during which what capture queues still goes to the journal as it comes (a sensor killed
+    /// while the bus is away loses no more than when it is there); closing does not cut it short (the bus gets its
+    /// grace), only the abort does.
+    /// </summary>
     private async Task PauseAsync(TimeSpan pause)
     {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        timer.CancelAfter(pause);
         try
         {
-            await Task.Delay(pause, _abort.Token);
+            while (true)
+            {
+                await _wake.Reader.ReadAsync(timer.Token);
+                MoveQueueToJournal();
+            }
         }
         catch (OperationCanceledException)
         {
         }
     }
 
-    private void MoveQueueToOutbox()
+    /// <summary>What capture queued goes to the journal in one write.</summary>
+    private void MoveQueueToJournal()
     {
-        var batch = new List<OutboxMessage>();
+        _batch.Clear();
         while (_queue.TryDequeue(out var message))
-            batch.Add(message);
-        try
-        {
-            _outbox.Append(batch);
-        }
-        catch (Exception e) when (_unwritable is null && e is IOException or LiteDB.LiteException)
-        {
-            // A full disk: the batch (not appended, the insert rolled back) goes on from memory.
-            GoOnFromMemory(e, batch);
-        }
-        Interlocked.Add(ref _queued, -batch.Count);
-        Volatile.Write(ref _outboxCount, _outbox.Count);
-    }
-
-    /// <summary>Takes what the stream acknowledged out of the outbox; a disk too full to delete from sends the rest on from memory.</summary>
-    private void RemoveAcknowledged(long done)
-    {
-        try
-        {
-            _outbox.RemoveThrough(done);
-        }
-        catch (Exception e) when (_unwritable is null && e is IOException or LiteDB.LiteException)
-        {
-            // The delete rolled back and the file can no longer be read this run: it keeps every record it held (the
-            // next run sends them first; the acknowledged ones again, which the stream deduplicates), new ones go from memory.
-            GoOnFromMemory(e, []);
-        }
-        Volatile.Write(ref _outboxCount, _outbox.Count);
-    }
-
-    /// <summary>The outbox's file cannot be written: <paramref name="pending"/> and what follows go to the bus from memory.</summary>
-    private void GoOnFromMemory(Exception e, List<OutboxMessage> pending)
-    {
-        _unwritable = _outbox;
-        _unwritableWhy = e.Message;
-        _outbox = FleetOutbox.InMemory();
-        _outbox.Append(pending);
-        _warn($"bus: the outbox cannot be written ({e.Message}); records go to the bus from memory this run, and those it has not taken at the end are lost");
+            _batch.Add(message);
+        _journal.Append(_batch);
+        Interlocked.Exchange(ref _journalCount, _journal.Count);
+        Interlocked.Add(ref _queued, -_batch.Count);
+        _batch.Clear();
     }
 
     /// <summary>
-    /// Publishes the oldest batch; false when the bus failed (what was acknowledged is gone from the
-    /// outbox, the rest is retried). The batch is written in order on the one connection, so the
-    /// stream stores it in order, and acks are awaited in the same order: only an acknowledged prefix
-    /// leaves the outbox. Re-sending the rest is harmless: what was stored already is a duplicate
-    /// by its Nats-Msg-Id. A record the server refuses for itself (too large, say) would block every
-    /// later one for ever: it is dropped, counted and logged.
+    /// Publishes from the first unacknowledged record on, keeping up to <see cref="AckWindowSize"/> acks in
+    /// flight, until all that was sent is acknowledged and nothing more waits (true) or the bus fails (false:
+    /// the unacknowledged are sent again on the next try; what the stream stored already it drops as a
+    /// duplicate by its Nats-Msg-Id). Records go out in order on one link, and a failed link is dropped with what
+    /// it still held, so the stream stores each sensor's records in the order they were made.
     /// </summary>
-    private async Task<bool> SendBatchAsync()
+    private async Task<bool> PumpAsync()
     {
-        var js = await ConnectedAsync();
-        if (js is null)
+        var link = await ConnectedAsync();
+        if (link is null)
             return false;
-        long done = -1;
-        Exception? failure = null;
-        var sent = new List<(OutboxMessage Message, NatsJSPublishConcurrentFuture Ack)>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        _journal.Rewind();
+        _acks.Reset();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token, link.Lost);
         timeout.CancelAfter(AckTimeout);
         try
         {
-            foreach (var message in _outbox.Oldest(BatchSize))
-                sent.Add((message, await js.PublishConcurrentAsync(message.Subject, message.Data,
-                    opts: new NatsJSPubOpts { MsgId = message.MsgId }, cancellationToken: timeout.Token)));
-            foreach (var (message, ack) in sent)
+            while (true)
             {
-                if (Acknowledged(message, await ack.GetResponseAsync()))
-                    Interlocked.Increment(ref _published);
-                done = message.Id;
+                MoveQueueToJournal();
+                while (!_acks.Full && _journal.TryRead(out var message, out var end))
+                    await link.PublishAsync(message, _acks.Add(end), timeout.Token);
+                if (TakeAcks(link) is { } refusal)
+                    return await FailedAsync($"the server answered {refusal}");
+                if (Acknowledge())
+                    timeout.CancelAfter(AckTimeout);
+                if (_acks.Count == 0)
+                    return true;
+                await link.WaitToReadAsync(timeout.Token);
             }
         }
         catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException)
         {
-            failure = e;
+            return await FailedAsync(link.IsLost ? "the connection was lost" : e is OperationCanceledException ? "no acknowledgement in time" : Describe(e));
         }
-        finally
+    }
+
+    /// <summary>Marks every ack that has come; the server's reason when JetStream cannot take records now.</summary>
+    private string? TakeAcks(FleetLink link)
+    {
+        while (link.TryRead(out var ack))
         {
-            foreach (var (_, ack) in sent)
-                await ack.DisposeAsync();
+            if (!_acks.IsWaiting(ack.Send))
+                continue; // a late answer to a send given up on: its record was sent again
+            if (ack.Outcome == AckOutcome.Unavailable)
+                return ack.Reason;
+            _acks.MarkDone(ack.Send);
+            if (ack.Outcome == AckOutcome.Stored)
+                Interlocked.Increment(ref _published);
+            else
+                Refused(ack);
         }
-        if (done >= 0)
-            RemoveAcknowledged(done);
-        if (failure is null)
-            return true;
-        Unavailable($"publishing stopped: {Describe(failure)}");
-        _js = null; // check the stream again once the bus answers
+        return null;
+    }
+
+    /// <summary>A record the server refuses for itself would block every later one for ever: it is dropped, counted and logged.</summary>
+    private void Refused(PublishAck ack)
+    {
+        Interlocked.Increment(ref _dropped);
+        _warn($"bus: the server refused a record ({ack.Reason}); dropped");
+    }
+
+    /// <summary>The acknowledged prefix leaves the journal; true when there was one.</summary>
+    private bool Acknowledge()
+    {
+        var (records, end) = _acks.Advance();
+        if (records == 0)
+            return false;
+        _journal.Acknowledge(end, records);
+        Interlocked.Exchange(ref _journalCount, _journal.Count);
+        return true;
+    }
+
+    /// <summary>What was acknowledged leaves the journal; the link is dropped (the next try opens a new one and checks the stream again).</summary>
+    private async Task<bool> FailedAsync(string why)
+    {
+        Acknowledge();
+        Unavailable($"publishing stopped: {why}");
+        await DropLinkAsync();
         return false;
     }
 
-    /// <summary>True when JetStream stored it (or had it already: a retry after a lost ack), false when it refused this record.</summary>
-    private bool Acknowledged(OutboxMessage message, PubAckResponse ack)
+    private async Task DropLinkAsync()
     {
-        try
-        {
-            ack.EnsureSuccess();
-            return true;
-        }
-        catch (NatsJSDuplicateMessageException)
-        {
-            return true; // stored by an earlier send whose ack was lost
-        }
-        catch (NatsJSApiException e) when (e.Error.Code is >= 400 and < 500 and not 404 and not 408)
-        {
-            Interlocked.Increment(ref _dropped);
-            _warn($"bus: the server refused record {message.MsgId} on {message.Subject} ({e.Error.Description}); dropped");
-            return false;
-        }
+        if (_link is null)
+            return;
+        await _link.DisposeAsync();
+        _link = null;
     }
 
-    /// <summary>The JetStream context once the bus is connected and the stream exists, or null (logged) when it is not.</summary>
-    private async Task<NatsJSContext?> ConnectedAsync()
+    /// <summary>The link to the bus (a new one when there is none or it was lost), or null (logged) when the bus cannot be reached.</summary>
+    private async Task<FleetLink?> ConnectedAsync()
     {
-        if (_js is not null && _nats?.ConnectionState == NatsConnectionState.Open)
-            return _js;
-        if (_nats is not null && _nats.ConnectionState != NatsConnectionState.Open)
-        {
-            Unavailable("the connection was lost; the client reconnects");
-            return null;
-        }
+        if (_link is { IsLost: false })
+            return _link;
+        await DropLinkAsync();
         try
         {
-            _nats ??= await AgentBus.ConnectAsync(_settings.Bus, _abort.Token);
-            var js = new NatsJSContext(_nats);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
-            timeout.CancelAfter(AckTimeout);
-            await FleetStream.EnsureAsync(js, timeout.Token);
-            _info($"bus: connected to {_settings.Bus.Url}, publishing to stream {FleetStream.Name} as sensor {_settings.SensorName} ({_outbox.Count} records waiting)");
+            timeout.CancelAfter(AckTimeout + _settings.Bus.ConnectTimeout);
+            _link = await FleetLink.OpenAsync(_settings.Bus, AckWindowSize, timeout.Token);
+            _info($"bus: connected to {_settings.Bus.Url}, publishing to stream {FleetStream.Name} as sensor {_settings.SensorName} ({_journal.Count} records waiting)");
             _down = false;
-            return _js = js;
+            return _link;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -305,7 +305,7 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
         if (_down || _abort.IsCancellationRequested)
             return;
         _down = true;
-        _warn($"bus: {_settings.Bus.Url} is not available ({why}); records wait in the outbox ({_outbox.Count}) and go out in order when it returns");
+        _warn($"bus: {_settings.Bus.Url} is not available ({why}); records wait in the outbox ({_journal.Count}) and go out in order when it returns");
     }
 
     private static string Describe(Exception e)
@@ -333,40 +333,24 @@ public sealed class FleetPublisher : IAsyncDisposable, IDisposable
                 await _abort.CancelAsync();
         }
         await _loop; // it ends on its own (RunAsync catches what it can meet)
-        try
-        {
-            MoveQueueToOutbox();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException)
-        {
-            _warn($"bus: {_queue.Count} records could not be kept in the outbox: {e.Message}");
-        }
-        _info($"bus: {Published} records published this run");
-        var kept = _unwritable ?? _outbox;
-        if (_unwritable is not null && _outbox.Count > 0)
-            _warn($"bus: {_outbox.Count} records could not be kept in the outbox ({_unwritableWhy}) and were not published");
-        if (kept.Count > 0)
-            _warn($"bus: {kept.Count} records kept in the outbox; the next run with --bus sends them first");
-        if (Dropped > 0)
-            _warn($"bus: {Dropped} records were not published: the outbox was full (cap {_settings.OutboxCap}) or the server refused them");
-        _outbox.Dispose();
-        Close(_unwritable);
-        if (_nats is not null)
-            await _nats.DisposeAsync();
+        MoveQueueToJournal();
+        Report();
+        _journal.Dispose();
+        await DropLinkAsync();
         _closing.Dispose();
         _abort.Dispose();
     }
 
-    /// <summary>Closes the outbox file that failed; closing writes too, and the disk is still full.</summary>
-    private static void Close(FleetOutbox? outbox)
+    private void Report()
     {
-        try
-        {
-            outbox?.Dispose();
-        }
-        catch (Exception e) when (e is IOException or LiteDB.LiteException)
-        {
-        }
+        _info($"bus: {Published} records published this run");
+        var lost = _journal.InMemory;
+        if (lost > 0)
+            _warn($"bus: {lost} records could not be kept in the outbox (the disk refused them) and were not published");
+        if (_journal.Count - lost > 0)
+            _warn($"bus: {_journal.Count - lost} records kept in the outbox; the next run with --bus sends them first");
+        if (Dropped > 0)
+            _warn($"bus: {Dropped} records were not published: the outbox was full (cap {_settings.OutboxCap}) or the server refused them");
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

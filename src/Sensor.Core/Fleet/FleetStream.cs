@@ -17,7 +17,8 @@ public static class FleetStream
 
     /// <summary>
     /// How long the server remembers a Nats-Msg-Id: a record re-sent within it (an ack lost, then a
-    /// retry) is stored once. A sensor retries at most 30 s apart while the bus answers.
+    /// retry; or the same capture replayed again after the sensor was killed) is stored once. A sensor
+    /// retries at most 5 s apart; the server keeps every id of the window in memory, so it is not made longer.
     /// </summary>
     public static readonly TimeSpan DuplicateWindow = TimeSpan.FromMinutes(10);
 

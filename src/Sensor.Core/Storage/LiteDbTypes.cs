@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Sensor.Core.Fleet;
 using Sensor.Core.Output;
 using Sensor.Core.Probing.Dns;
 using Sensor.Core.Survey;
@@ -36,7 +35,6 @@ internal static class LiteDbTypes
     [DynamicDependency(Mapped, typeof(EvidenceRecord))]
     [DynamicDependency(Mapped, typeof(PassiveRecord))]
     [DynamicDependency(Mapped, typeof(VerdictProbeRecord))]
-    [DynamicDependency(Mapped, typeof(OutboxMessage))]
     [DynamicDependency(Mapped, typeof(SurveyEntry))]
     public static void Keep() { }
 }

@@ -2,8 +2,8 @@ namespace Sensor.Core.Storage;
 
 /// <summary>
 /// LiteDB creates its data file and its "-log" file (the write-ahead log it deletes at each clean
-/// close) with the process umask, usually 0644. The store holds user names and the fleet outbox
-/// holds findings, so both files are made here first, empty and mode 0600, as the evidence pcaps
+/// close) with the process umask, usually 0644. The store holds user names and findings, so both
+/// files are made here first, empty and mode 0600, as the evidence pcaps
 /// are: LiteDB then opens files that exist and keeps their mode.
 /// </summary>
 public static class OwnerOnlyFiles

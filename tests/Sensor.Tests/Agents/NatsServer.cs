@@ -92,15 +92,25 @@ public sealed class NatsServer : IDisposable
 
     public string[] CredentialArgs() => ["--bus", Url, "--user", User, "--password-file", PasswordFile];
 
-    /// <summary>Kills the server (as a crash or a pulled cable would end it); <see cref="Start"/> brings it back.</summary>
-    public void Stop()
+    /// <summary>
+    /// Kills the server (as a crash or a pulled cable would end it), or with <paramref name="graceful"/> stops it
+    /// with SIGTERM (what it stored reaches its files; clients lose the connection and acks in flight);
+    /// <see cref="Start"/> brings it back.
+    /// </summary>
+    public void Stop(bool graceful = false)
     {
         try
         {
             if (!_process.HasExited)
             {
-                _process.Kill();
-                _process.WaitForExit(5000);
+                if (graceful)
+                {
+                    using var term = Process.Start("kill", ["-TERM", _process.Id.ToString()])!;
+                    term.WaitForExit();
+                }
+                else
+                    _process.Kill();
+                _process.WaitForExit(graceful ? 15_000 : 5000);
             }
         }
         catch (InvalidOperationException)

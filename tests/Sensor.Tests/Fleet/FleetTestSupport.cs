@@ -75,6 +75,32 @@ internal static class FleetTestSupport
         }
     }
 
+    /// <summary>A capture of 2,000 real mail sessions (bench/Sensor.CaptureGen, built with the solution), made once.</summary>
+    public static readonly Lazy<string> GeneratedCapture = new(() =>
+    {
+        var generator = Path.Combine(AppContext.BaseDirectory.Replace(Path.Combine("tests", "Sensor.Tests"), Path.Combine("bench", "Sensor.CaptureGen")), "sensor-capturegen.dll");
+        Assert.True(File.Exists(generator), $"{generator} is missing: build Sensor.sln");
+        var capture = Path.Combine(SensorProcess.TempDir(), "mail-2000.pcap");
+        var run = SensorProcess.RunProgram("dotnet", [generator, capture, "--mail-sessions", "2000", "--min-bytes", "0", "--duration-seconds", "60"]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return capture;
+    });
+
+    /// <summary>How many messages the stream holds (0 before it exists).</summary>
+    public static async Task<long> StreamCountAsync(NatsServer nats)
+    {
+        await using var connection = await AgentBus.ConnectAsync(Options(nats), CancellationToken.None);
+        var js = new NatsJSContext(connection);
+        try
+        {
+            return (await js.GetStreamAsync(FleetStream.Name)).Info.State.Messages;
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>A loopback URL where nothing listens: a bus that is down.</summary>
     public static string[] DeadBus(NatsServer credentialsFrom) =>
         ["--bus", $"nats://127.0.0.1:{Probing.ProbeTestSupport.FreePort(System.Net.IPAddress.Loopback)}", "--user", NatsServer.User, "--password-file", credentialsFrom.PasswordFile];

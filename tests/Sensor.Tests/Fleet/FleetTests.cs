@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text.Json;
 using NATS.Client.JetStream;
 using Sensor.Core.Fleet;
 using Sensor.Tests.Agents;
@@ -17,6 +19,7 @@ public class FleetTests
     private const string EdgeB = "edge-b";
     private const string CaptureA = "smtp-strip-removed.pcap";
     private const string CaptureB = "imap-login-cleartext.pcap";
+    private const string Killed = "kill-a";
 
     /// <summary>Both sensors publish at once; returns their runs.</summary>
     private static (SensorRun A, SensorRun B) PublishTwoSensors(NatsServer nats)
@@ -178,6 +181,53 @@ public class FleetTests
         Assert.Equal(BusRecords(first) + BusRecords(other) + BusRecords(whileDown) + BusRecords(afterwards), messages.Count);
     }
 
+    /// <summary>Every record in the stream exactly once, counted by message id, after SIGKILLs at random moments and a run to the end.</summary>
+    [Fact]
+    public async Task SensorKilledAtRandomMoments_ThenRunAgain_EveryRecordIsInTheStreamExactlyOnce()
+    {
+        using var nats = new NatsServer(jetStream: true);
+        var folder = SensorProcess.TempDir();
+        string[] replay = ["replay", "--json", "--no-progress", "--db", Path.Combine(folder, "sensor.db"), "--sensor-name", Killed, .. nats.CredentialArgs(), GeneratedCapture.Value];
+        var random = new Random();
+        var killedMidRun = 0;
+        for (var kill = 0; kill < 3; kill++)
+        {
+            var before = await StreamCountAsync(nats);
+            using var sensor = Process.Start(new ProcessStartInfo("dotnet", [SensorProcess.DllPath, .. replay])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                Environment = { ["XDG_DATA_HOME"] = folder },
+            })!;
+            _ = sensor.StandardOutput.ReadToEndAsync();
+            _ = sensor.StandardError.ReadToEndAsync();
+            // once this run is publishing (the stream grows), then at a random moment within the next 400 ms
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (await StreamCountAsync(nats) == before && !sensor.HasExited && DateTime.UtcNow < deadline)
+                await Task.Delay(10);
+            await Task.Delay(random.Next(400));
+            if (!sensor.HasExited)
+                killedMidRun++;
+            sensor.Kill(); // SIGKILL: nothing is flushed, closed or synced
+            await sensor.WaitForExitAsync();
+        }
+        Assert.True(killedMidRun > 0, "every run ended before it could be killed: the capture is too small for this machine");
+
+        var last = SensorProcess.Run([.. replay]);
+        Assert.True(last.ExitCode == 0, last.Stderr);
+
+        var expected = MessageIds(last).Order(StringComparer.Ordinal).ToList();
+        Assert.True(expected.Count > 4000, $"{expected.Count} records");
+        var stored = (await StreamMessagesAsync(nats)).Select(m => m.MsgId!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, stored); // no gap, no duplicate
+    }
+
+    /// <summary>The message ids a run's records go to the bus under: the sensor, the record type and the record's id.</summary>
+    private static IEnumerable<string> MessageIds(SensorRun run) =>
+        run.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(r => r.GetProperty("type").GetString() != "stats")
+            .Select(r => $"{Killed}-{r.GetProperty("type").GetString()}-{r.GetProperty("id").GetString()}");
+
     [Fact]
     public void BusDownFromTheStart_SensorWritesItsNormalOutputsAndExitsZero()
     {
@@ -194,7 +244,8 @@ public class FleetTests
         Assert.Equal(withoutBus.StdoutLines.Length, run.StdoutLines.Length);
         Assert.Contains("is not available", run.Stderr);
         Assert.Contains($"{BusRecords(run)} records kept in the outbox", run.Stderr);
-        Assert.True(File.Exists(Path.Combine(folder, "fleet-outbox-edge-a.db")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(folder, "fleet-outbox-edge-a"), "*.seg"));
+        Assert.Equal(BusRecords(run), FleetJournalTests.Waiting(folder, EdgeA).Count);
     }
 
     [Fact]
@@ -207,7 +258,7 @@ public class FleetTests
         var probesOnly = SensorProcess.Run(["replay", "--json", "--db", Path.Combine(quiet, "sensor.db"), .. forAgents, SensorProcess.BundledCapture(CaptureA)]);
         Assert.True(probesOnly.ExitCode == 0, probesOnly.Stderr);
         Assert.Empty(Tail(nats).Findings);
-        Assert.Empty(Directory.GetFiles(quiet, "fleet-outbox-*"));
+        Assert.Empty(Directory.GetFileSystemEntries(quiet, "fleet-outbox-*"));
 
         var published = ReplayAs([.. forAgents, "--publish"], EdgeB, loud, CaptureA);
         Assert.True(published.ExitCode == 0, published.Stderr);
