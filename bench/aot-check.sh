@@ -9,8 +9,9 @@
 # Needs the loopback postfix (25) and dovecot (143) of scripts/setup-test-servers.sh and a
 # nats-server on PATH. Each build gets its own data folder holding the same fingerprint key (the
 # secret fingerprints are an HMAC under a per-folder random key). Normalised before diffing, because
-# they differ from run to run by nature: every "ts" (the time a probe or verdict was made) and
-# "duration_ms" (how long a probe took). Prints one line per check and "N passed, N failed".
+# they differ from run to run by nature: every "ts" (the time a probe or verdict was made),
+# "duration_ms" (how long a probe took), "run" (a run's id: its start and a random part) and
+# "secret_fingerprint" (with --no-db each run keys them with its own random key). Prints one line per check and "N passed, N failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 AOT=${1:-/work/bench-data/sensor-aot/sensor}
@@ -39,7 +40,9 @@ stop() {
   echo "FAIL process $1 did not stop on SIG${2:-TERM} within 10 s"; FAILED=$((FAILED + 1)); kill -KILL "$1"
 }
 normalise() {
-  jq -c 'walk(if type == "object" then with_entries(if .key == "ts" then .value = "T" elif .key == "duration_ms" then .value = 0 else . end) else . end)' 2>/dev/null \
+  jq -c 'walk(if type == "object" then with_entries(if .key == "ts" then .value = "T" elif .key == "duration_ms" then .value = 0
+    elif (.key == "run" and (.value | type) == "string") then .value = "R"
+    elif (.key == "secret_fingerprint" and (.value | type) == "string") then .value = "F" else . end) else . end)' 2>/dev/null \
     || cat  # not JSON (a table or a help text): as printed
 }
 # The run's own clock in text output: "... at 2026-11-29T16:50:49.539167Z", "... in 0.14 s".
