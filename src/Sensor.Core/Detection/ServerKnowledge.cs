@@ -36,10 +36,10 @@ public sealed class ServerKnowledge(RuleSetHolder ruleSet, IServerHistory? histo
     /// <summary>Servers remembered per run; a capture of more distinct servers stops learning new ones (the store still does).</summary>
     public const int MaxServersRemembered = 200_000;
 
-    // Server key -> the first session of this capture in which the server offered STARTTLS: what known_from names.
+    // Server key -> the first mail session of this capture in which the server offered STARTTLS: what known_from names.
     private readonly Dictionary<string, string> _offeredInCapture = [];
 
-    // Client address and server key -> the first session in which that client upgraded with that server
+    // Client address and server key -> the first mail session in which that client upgraded with that server
     // (under the same lock): what says a later session's client knew the server offers STARTTLS.
     private readonly Dictionary<(NetAddress Client, string ServerKey), (long StartTicks, string SessionId)> _upgradedClients = [];
 

@@ -365,5 +365,5 @@ public sealed partial class SensorStore : IServerHistory, IProbeHistory, IDispos
 
 public sealed class StoreException(string message, Exception inner) : Exception(message, inner);
 
-/// <summary>What one commit wrote: sessions and findings, and the id of its last session (null when it wrote none).</summary>
+/// <summary>What one commit wrote: sessions and findings, and the id of its last mail session (null when it wrote none).</summary>
 public readonly record struct StoreCommit(int Sessions, int Findings, string? LastSession);
