@@ -88,7 +88,7 @@ internal sealed class StartTlsJudge(RuleSetHolder ruleSet, ServerKnowledge knowl
         why = "";
         if (session.StartTlsReply is not { Accepted: false } reply || !rules.IsRejection(session.Protocol, reply.Status))
             return false;
-        why = session.StartTlsOffered ? "offered in this session" : knowledge.WhyStartTlsExpected(session) ?? "";
+        why = session.StartTlsOffered ? "offered in this mail session" : knowledge.WhyStartTlsExpected(session) ?? "";
         return why.Length > 0;
     }
 
